@@ -1,0 +1,23 @@
+// Shared jest setup: swc strips types (tsc does the checking in the typecheck task) and
+// workspace packages resolve to their TypeScript sources, so tests never need a build.
+const path = require("node:path");
+
+/** @param {string} dir package directory */
+module.exports = function jestConfig(dir) {
+  return {
+    rootDir: dir,
+    testEnvironment: "node",
+    roots: ["<rootDir>/src"],
+    transform: {
+      "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+    },
+    moduleNameMapper: {
+      "^@trading-analytics/core$": path.join(__dirname, "packages/core/src/index.ts"),
+      "^@trading-analytics/core/testing$": path.join(__dirname, "packages/core/src/testing/index.ts"),
+    },
+    // Integration tests share one Kafka, PostgreSQL and Redis; each file isolates itself by
+    // database name and topic names, but a 2-core machine is happier running them in band.
+    maxWorkers: 1,
+    testTimeout: 60_000,
+  };
+};

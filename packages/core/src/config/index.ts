@@ -1,0 +1,5 @@
+export { ConfigError } from "./config-error";
+export { formatDuration, parseDuration } from "./duration";
+export { ENV_OVERRIDES } from "./env-overrides";
+export { loadConfig, loadConfigOrExit, type LoadConfigOptions, type LoadedConfig } from "./load-config";
+export { type Config, configSchema } from "./schema";

@@ -1,0 +1,170 @@
+import { z } from "zod";
+import { AGGREGATION_INTERVALS } from "../models/intervals";
+import { duration, flag, integer, list, nonEmptyText, oneOf, port, section, text } from "./schema-helpers";
+
+// The one configuration schema. YAML keys are snake_case as in config.example.yaml, which
+// documents every key; durations are parsed to milliseconds.
+
+const httpListener = (defaultPort: number) =>
+  section({
+    host: text("0.0.0.0"),
+    port: port(defaultPort),
+  });
+
+export const configSchema = z
+  .strictObject({
+    /** The query-api's HTTP server. */
+    server: section({
+      host: text("0.0.0.0"),
+      port: port(9097),
+      read_timeout: duration("1s", "10m", "30s"),
+      write_timeout: duration("1s", "10m", "30s"),
+      shutdown_timeout: duration("1s", "5m", "10s"),
+      max_body_bytes: integer(1024, 64 * 1024 * 1024, 5 * 1024 * 1024),
+    }),
+    /** The ingester's own /health, /ready and /metrics. */
+    ingester: httpListener(9098),
+    /** The aggregator's own /health, /ready and /metrics. */
+    aggregator: httpListener(9099),
+    database: section({
+      /** Either url, or host and the keys below; url wins. No default: say where the database is. */
+      url: z.string().optional(),
+      host: z.string().optional(),
+      port: port(5432),
+      database: nonEmptyText("analytics"),
+      user: nonEmptyText("postgres"),
+      password: text(""),
+      ssl_mode: oneOf(["disable", "prefer", "require", "verify-full"], "disable"),
+      max_connections: integer(1, 500, 20),
+      idle_timeout: duration("1s", "1h", "30s"),
+      connection_lifetime: duration("10s", "24h", "30m"),
+      connect_timeout: duration("1s", "5m", "10s"),
+      statement_timeout: duration("100ms", "1h", "60s"),
+    }),
+    redis: section({
+      /** Either url, or host and port. No default: say where Redis is. */
+      url: z.string().optional(),
+      host: z.string().optional(),
+      port: port(6379),
+      password: text(""),
+      db: integer(0, 15, 0),
+      key_prefix: text("analytics:"),
+      connect_timeout: duration("100ms", "1m", "5s"),
+    }),
+    kafka: section({
+      /** No default: say where Kafka is. */
+      brokers: z
+        .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: "host:port entries" }), {
+          error: "a list of host:port entries",
+        })
+        .min(1, { error: "a list of at least one host:port entry" }),
+      client_id: nonEmptyText("trading-analytics"),
+      consumer_group: nonEmptyText("analytics-ingester"),
+      topics: list(["trading.events", "market.data", "order.events", "user.actions"], 1),
+      dead_letter_topic: nonEmptyText("analytics.dead-letter"),
+      session_timeout: duration("6s", "5m", "30s"),
+      heartbeat_interval: duration("100ms", "1m", "3s"),
+      connection_timeout: duration("100ms", "1m", "3s"),
+    }),
+    analytics: section({
+      ingestion: section({
+        batch_size: integer(1, 100_000, 1000),
+        batch_timeout: duration("1ms", "1m", "1s"),
+        /** Partitions one ingester replica processes concurrently. */
+        workers: integer(1, 64, 4),
+        /** Events held in memory before fetching pauses (back-pressure bound). */
+        buffer_size: integer(100, 1_000_000, 10_000),
+        max_event_bytes: integer(256, 10 * 1024 * 1024, 1024 * 1024),
+        max_future_skew: duration("0s", "1d", "5m"),
+        unknown_event_types: oneOf(["accept", "dead_letter"], "accept"),
+        partitions_ahead_days: integer(1, 90, 7),
+      }),
+      aggregation: section({
+        intervals: z
+          .array(z.enum(AGGREGATION_INTERVALS, { error: `one of ${AGGREGATION_INTERVALS.join(", ")}` }), {
+            error: `a list drawn from ${AGGREGATION_INTERVALS.join(", ")}`,
+          })
+          .min(1, { error: `a non-empty list drawn from ${AGGREGATION_INTERVALS.join(", ")}` })
+          .default([...AGGREGATION_INTERVALS]),
+        workers: integer(1, 32, 2),
+        flush_interval: duration("100ms", "5m", "5s"),
+        allowed_lateness: duration("0s", "30d", "1h"),
+      }),
+      retention: section({
+        raw_events: duration("1d", "36500d", "90d"),
+        minute_aggregates: duration("1d", "36500d", "365d"),
+        hour_aggregates: duration("1d", "36500d", "730d"),
+        daily_aggregates: duration("1d", "36500d", "3650d"),
+        cleanup_interval: duration("1m", "7d", "1h"),
+      }),
+      query: section({
+        max_results: integer(1, 1_000_000, 10_000),
+        default_limit: integer(1, 1_000_000, 100),
+        timeout: duration("100ms", "10m", "30s"),
+        cache_ttl: duration("0s", "1d", "60s"),
+      }),
+    }),
+    metrics: section({
+      enabled: flag(true),
+      path: text("/metrics"),
+      default_metrics: flag(true),
+    }),
+    logging: section({
+      level: oneOf(["error", "warn", "info", "http", "debug"], "info"),
+      format: oneOf(["json", "console"], "json"),
+    }),
+    security: section({
+      api_key_enabled: flag(false),
+      rate_limit: section({
+        enabled: flag(true),
+        requests_per_minute: integer(1, 10_000_000, 1000),
+        burst: integer(1, 1_000_000, 100),
+      }),
+      cors: section({
+        enabled: flag(true),
+        allowed_origins: list(["http://localhost:3000"]),
+        allowed_methods: list(["GET", "POST", "PUT", "DELETE"]),
+        allowed_headers: list(["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"]),
+      }),
+    }),
+  })
+  .superRefine((config, ctx) => {
+    if (!config.database.url && !config.database.host) {
+      ctx.addIssue({ code: "custom", path: ["database", "host"], message: "a host name (or database.url, DATABASE_URL, DB_HOST)" });
+    }
+    if (!config.redis.url && !config.redis.host) {
+      ctx.addIssue({ code: "custom", path: ["redis", "host"], message: "a host name (or redis.url, REDIS_URL, REDIS_HOST)" });
+    }
+    const { query, retention } = config.analytics;
+    if (query.default_limit > query.max_results) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["analytics", "query", "default_limit"],
+        message: `at most analytics.query.max_results (${query.max_results})`,
+      });
+    }
+    if (retention.minute_aggregates < retention.raw_events) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["analytics", "retention", "minute_aggregates"],
+        message: "at least analytics.retention.raw_events (rollups outlive the events they summarise)",
+      });
+    }
+    if (config.kafka.heartbeat_interval * 3 > config.kafka.session_timeout) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["kafka", "heartbeat_interval"],
+        message: "at most a third of kafka.session_timeout",
+      });
+    }
+    if (config.kafka.topics.includes(config.kafka.dead_letter_topic)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["kafka", "dead_letter_topic"],
+        message: "a topic that is not also consumed (kafka.topics)",
+      });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type RawConfigInput = z.input<typeof configSchema>;

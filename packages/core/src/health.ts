@@ -1,0 +1,86 @@
+/** One dependency or component a service needs. */
+export interface HealthCheck {
+  name: string;
+  /** A failing critical check makes the service not ready; others only report "degraded". */
+  critical: boolean;
+  check(): Promise<void>;
+}
+
+export interface CheckResult {
+  status: "up" | "down";
+  latency_ms: number;
+  error?: string;
+}
+
+export interface HealthReport {
+  status: "healthy" | "degraded" | "unhealthy" | "shutting_down";
+  service: string;
+  timestamp: string;
+  checks: Record<string, CheckResult>;
+}
+
+/**
+ * Runs health checks with a timeout. Readiness drops as soon as shutdown starts, so load
+ * balancers stop sending work while liveness stays green until the process exits.
+ */
+export class HealthMonitor {
+  private shuttingDown = false;
+
+  constructor(
+    private readonly service: string,
+    private readonly checks: HealthCheck[] = [],
+    private readonly timeoutMs = 2000,
+  ) {}
+
+  add(check: HealthCheck): void {
+    this.checks.push(check);
+  }
+
+  markShuttingDown(): void {
+    this.shuttingDown = true;
+  }
+
+  get isShuttingDown(): boolean {
+    return this.shuttingDown;
+  }
+
+  async report(): Promise<HealthReport> {
+    const results = await Promise.all(this.checks.map((check) => this.run(check)));
+    const checks: Record<string, CheckResult> = {};
+    let criticalDown = false;
+    let anyDown = false;
+    this.checks.forEach((check, index) => {
+      const result = results[index]!;
+      checks[check.name] = result;
+      if (result.status === "down") {
+        anyDown = true;
+        if (check.critical) criticalDown = true;
+      }
+    });
+    const status = this.shuttingDown ? "shutting_down" : criticalDown ? "unhealthy" : anyDown ? "degraded" : "healthy";
+    return { status, service: this.service, timestamp: new Date().toISOString(), checks };
+  }
+
+  /** Ready to take work: not shutting down and every critical check passes. */
+  static isReady(report: HealthReport): boolean {
+    return report.status === "healthy" || report.status === "degraded";
+  }
+
+  private async run(check: HealthCheck): Promise<CheckResult> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        check.check(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+        }),
+      ]);
+      return { status: "up", latency_ms: Math.round(performance.now() - started) };
+    } catch (error) {
+      return { status: "down", latency_ms: Math.round(performance.now() - started), error: (error as Error).message };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { Router } from "express";
+import type { Registry } from "prom-client";
+import { HealthMonitor } from "../health";
+
+export interface OpsRoutesDeps {
+  health: HealthMonitor;
+  registry: Registry;
+  metricsPath: string;
+}
+
+/** /health (liveness, with details), /ready (readiness) and the Prometheus endpoint. */
+export function opsRoutes({ health, registry, metricsPath }: OpsRoutesDeps): Router {
+  const router = Router();
+  router.get("/health", async (_req, res) => {
+    const report = await health.report();
+    // Liveness: the process answers. Dependency trouble shows in the body, not the status.
+    res.status(200).json(report);
+  });
+  router.get("/ready", async (_req, res) => {
+    const report = await health.report();
+    res.status(HealthMonitor.isReady(report) ? 200 : 503).json(report);
+  });
+  router.get(metricsPath, async (_req, res) => {
+    res.setHeader("Content-Type", registry.contentType);
+    res.send(await registry.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,14 @@
+export * from "./config";
+export * from "./health";
+export * from "./health-checks";
+export { createOpsApp } from "./http/ops-app";
+export { listen, type RunningServer } from "./http/http-server";
+export { opsRoutes, type OpsRoutesDeps } from "./http/ops.routes";
+export { BatchConsumer, type BatchConsumerOptions } from "./kafka/batch-consumer";
+export { createKafka } from "./kafka/kafka-client";
+export { createLogger, currentLogContext, type Logger, withLogContext } from "./logger";
+export { createMetricsRegistry } from "./metrics";
+export * from "./models";
+export { closeRedis, connectRedisInBackground, createRedis, type RedisClient } from "./redis/redis-client";
+export * from "./repository";
+export { GracefulShutdown } from "./shutdown";

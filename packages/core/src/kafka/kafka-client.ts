@@ -1,0 +1,28 @@
+import { Kafka, logLevel, type LogEntry } from "kafkajs";
+import type { Config } from "../config";
+import type { Logger } from "../logger";
+
+const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
+  [logLevel.ERROR]: "error",
+  [logLevel.WARN]: "warn",
+  [logLevel.INFO]: "info",
+  [logLevel.DEBUG]: "debug",
+};
+
+/** A kafkajs client whose logs go through the app's winston logger. */
+export function createKafka(kafka: Config["kafka"], logger: Logger, clientId = kafka.client_id): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: kafka.brokers,
+    connectionTimeout: kafka.connection_timeout,
+    // kafkajs logs every rebalance and reconnect at INFO; WARN keeps the app log readable.
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, namespace, log }: LogEntry) => {
+        const { message, ...rest } = log;
+        logger.log(LEVELS[level] ?? "info", message, { component: `kafkajs.${namespace}`, ...rest });
+      },
+    retry: { initialRetryTime: 300, retries: 10 },
+  });
+}

@@ -1,0 +1,10 @@
+import { collectDefaultMetrics, Registry } from "prom-client";
+import type { Config } from "./config";
+
+/** One registry per app, labelled with the app's name, with Node's default metrics. */
+export function createMetricsRegistry(metrics: Config["metrics"], app: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ app });
+  if (metrics.default_metrics) collectDefaultMetrics({ register: registry, prefix: "analytics_" });
+  return registry;
+}

@@ -1,0 +1,63 @@
+import type { KnownEventProperties, KnownEventType } from "./event-types";
+
+/** Where an event came from when it arrived through Kafka. */
+export interface EventSource {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** An accepted event, as stored and served. */
+export interface AnalyticsEvent<P = Record<string, unknown>> {
+  eventId: string;
+  eventType: string;
+  userId: string | null;
+  sessionId: string | null;
+  properties: P;
+  /** When the event happened (producer's clock). Partition key of the events table. */
+  timestamp: Date;
+  /** When the platform accepted it. */
+  receivedAt: Date;
+  /** Null for events posted over HTTP. */
+  source: EventSource | null;
+}
+
+/** A known event type with its typed properties. */
+export type TypedEvent<T extends KnownEventType> = AnalyticsEvent<KnownEventProperties[T]> & { eventType: T };
+
+/** The JSON producers send, on Kafka or to POST /api/v1/events. */
+export interface WireEvent {
+  /** UUID; when absent the ingester derives one from topic/partition/offset. */
+  event_id?: string;
+  event_type: string;
+  user_id?: string | null;
+  session_id?: string | null;
+  properties?: Record<string, unknown>;
+  /** RFC 3339; when absent, the Kafka message timestamp (or receipt time over HTTP). */
+  timestamp?: string;
+}
+
+/** The JSON the API returns for one event. */
+export interface EventView {
+  event_id: string;
+  event_type: string;
+  user_id: string | null;
+  session_id: string | null;
+  properties: Record<string, unknown>;
+  timestamp: string;
+  received_at: string;
+  source: EventSource | null;
+}
+
+export function toEventView(event: AnalyticsEvent): EventView {
+  return {
+    event_id: event.eventId,
+    event_type: event.eventType,
+    user_id: event.userId,
+    session_id: event.sessionId,
+    properties: event.properties,
+    timestamp: event.timestamp.toISOString(),
+    received_at: event.receivedAt.toISOString(),
+    source: event.source,
+  };
+}

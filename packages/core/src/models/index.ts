@@ -1,0 +1,5 @@
+export * from "./custom-event-definition";
+export * from "./event";
+export * from "./event-id";
+export * from "./event-types";
+export * from "./intervals";

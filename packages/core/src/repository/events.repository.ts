@@ -1,0 +1,92 @@
+import type { AnalyticsEvent } from "../models";
+import type { Sql } from "./database";
+
+export interface EventQuery {
+  start: Date;
+  end: Date;
+  eventType?: string;
+  userId?: string;
+  sessionId?: string;
+  limit: number;
+  /** Keyset cursor: return events strictly older than this (time, id) pair. */
+  before?: { timestamp: Date; eventId: string };
+}
+
+interface EventRow {
+  event_id: string;
+  event_type: string;
+  event_time: Date;
+  received_at: Date;
+  user_id: string | null;
+  session_id: string | null;
+  properties: Record<string, unknown>;
+  source_topic: string | null;
+  source_partition: number | null;
+  source_offset: string | null;
+}
+
+/** Reads and writes the events table. */
+export class EventsRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /**
+   * Inserts events, skipping any whose (event_id, event_time) is already stored.
+   * Returns how many rows were new. The caller makes sure the day partitions exist.
+   */
+  async insertMany(events: readonly AnalyticsEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const rows = events.map((event) => ({
+      event_id: event.eventId,
+      event_type: event.eventType,
+      event_time: event.timestamp,
+      received_at: event.receivedAt,
+      user_id: event.userId,
+      session_id: event.sessionId,
+      properties: this.sql.json(event.properties as Parameters<Sql["json"]>[0]),
+      source_topic: event.source?.topic ?? null,
+      source_partition: event.source?.partition ?? null,
+      source_offset: event.source?.offset ?? null,
+    }));
+    const result = await this.sql`insert into events ${this.sql(rows)} on conflict do nothing`;
+    return result.count;
+  }
+
+  /** Newest first, keyset-paginated on (event_time, event_id). */
+  async find(query: EventQuery): Promise<AnalyticsEvent[]> {
+    const { sql } = this;
+    const rows = await sql<EventRow[]>`
+      select event_id, event_type, event_time, received_at, user_id, session_id, properties,
+             source_topic, source_partition, source_offset::text as source_offset
+      from events
+      where event_time >= ${query.start} and event_time < ${query.end}
+        ${query.eventType ? sql`and event_type = ${query.eventType}` : sql``}
+        ${query.userId ? sql`and user_id = ${query.userId}` : sql``}
+        ${query.sessionId ? sql`and session_id = ${query.sessionId}` : sql``}
+        ${query.before ? sql`and (event_time, event_id) < (${query.before.timestamp}, ${query.before.eventId}::uuid)` : sql``}
+      order by event_time desc, event_id desc
+      limit ${query.limit}`;
+    return rows.map(toEvent);
+  }
+
+  async countByIds(eventIds: readonly string[]): Promise<number> {
+    if (eventIds.length === 0) return 0;
+    const [row] = await this.sql<{ n: string }[]>`select count(*)::text as n from events where event_id = any(${eventIds as string[]}::uuid[])`;
+    return Number(row?.n ?? 0);
+  }
+}
+
+function toEvent(row: EventRow): AnalyticsEvent {
+  return {
+    eventId: row.event_id,
+    eventType: row.event_type,
+    userId: row.user_id,
+    sessionId: row.session_id,
+    properties: row.properties,
+    timestamp: row.event_time,
+    receivedAt: row.received_at,
+    source:
+      row.source_topic === null
+        ? null
+        : { topic: row.source_topic, partition: row.source_partition ?? 0, offset: row.source_offset ?? "0" },
+  };
+}

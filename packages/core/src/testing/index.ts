@@ -1,0 +1,3 @@
+export * from "./stack-env";
+export * from "./test-database";
+export * from "./test-topics";
