@@ -12,6 +12,11 @@ export interface EventQuery {
   before?: { timestamp: Date; eventId: string };
 }
 
+export interface InsertResult {
+  inserted: number;
+  insertedByType: Map<string, number>;
+}
+
 interface EventRow {
   event_id: string;
   event_type: string;
@@ -30,11 +35,12 @@ export class EventsRepository {
   constructor(private readonly sql: Sql) {}
 
   /**
-   * Inserts events, skipping any whose (event_id, event_time) is already stored.
-   * Returns how many rows were new. The caller makes sure the day partitions exist.
+   * Inserts events, skipping any whose (event_id, event_time) is already stored, and counts
+   * the new rows per event type. The caller makes sure the day partitions exist.
    */
-  async insertMany(events: readonly AnalyticsEvent[]): Promise<number> {
-    if (events.length === 0) return 0;
+  async insertMany(events: readonly AnalyticsEvent[]): Promise<InsertResult> {
+    const result: InsertResult = { inserted: 0, insertedByType: new Map() };
+    if (events.length === 0) return result;
     const rows = events.map((event) => ({
       event_id: event.eventId,
       event_type: event.eventType,
@@ -47,8 +53,13 @@ export class EventsRepository {
       source_partition: event.source?.partition ?? null,
       source_offset: event.source?.offset ?? null,
     }));
-    const result = await this.sql`insert into events ${this.sql(rows)} on conflict do nothing`;
-    return result.count;
+    const inserted = await this.sql<{ event_type: string }[]>`
+      insert into events ${this.sql(rows)} on conflict do nothing returning event_type`;
+    for (const { event_type } of inserted) {
+      result.insertedByType.set(event_type, (result.insertedByType.get(event_type) ?? 0) + 1);
+    }
+    result.inserted = inserted.length;
+    return result;
   }
 
   /** Newest first, keyset-paginated on (event_time, event_id). */

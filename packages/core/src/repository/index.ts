@@ -1,5 +1,5 @@
 export { createSql, databaseName, type Sql, type SqlOptions } from "./database";
-export { type EventQuery, EventsRepository } from "./events.repository";
+export { type EventQuery, EventsRepository, type InsertResult } from "./events.repository";
 export { checksumOf, type MigrationFile, parseMigrationFileName, planMigrations } from "./migration-plan";
 export { defaultMigrationsDir, readMigrationFiles, runMigrations } from "./migration-runner";
 export { EventPartitionsRepository, utcDay } from "./partitions.repository";

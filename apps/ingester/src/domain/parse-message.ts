@@ -1,0 +1,74 @@
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import { type AnalyticsEvent, eventIdFromKafkaPosition, type EventSource, type WireEvent } from "@trading-analytics/core";
+import { envelopeSchema } from "./envelope.schema";
+import type { Rejection } from "./reject-reason";
+
+export interface RawMessage {
+  value: Buffer | null;
+  /** Kafka message timestamp, milliseconds since the epoch, as kafkajs gives it. */
+  timestamp: string;
+  source: EventSource;
+}
+
+export interface ParseOptions {
+  maxEventBytes: number;
+  maxFutureSkewMs: number;
+}
+
+export type ParseResult = { ok: true; event: AnalyticsEvent } | ({ ok: false } & Rejection);
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+addFormats(ajv, ["uuid", "date-time"]);
+const validateEnvelope = ajv.compile<WireEvent>(envelopeSchema);
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Turns one Kafka message into an event, or says why it can never become one. Pure:
+ * the same message always gives the same result (ids and times derive from the message).
+ */
+export function parseMessage(message: RawMessage, receivedAt: Date, options: ParseOptions): ParseResult {
+  const bytes = message.value ?? Buffer.alloc(0);
+  if (bytes.length > options.maxEventBytes) {
+    return { ok: false, reason: "too_large", detail: `message is ${bytes.length} bytes; the limit is ${options.maxEventBytes}` };
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { ok: false, reason: "invalid_utf8", detail: "message value is not valid UTF-8" };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: "invalid_json", detail: (error as Error).message };
+  }
+  if (!validateEnvelope(body)) {
+    const first = validateEnvelope.errors?.[0];
+    const field = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, ".") : (first?.params as { missingProperty?: string })?.missingProperty ?? "";
+    const detail = first?.keyword === "additionalProperties"
+      ? `unknown field ${(first.params as { additionalProperty: string }).additionalProperty}`
+      : `${field || "envelope"} ${first?.message ?? "is invalid"}`;
+    return { ok: false, reason: "invalid_envelope", detail };
+  }
+  // Falling back to the Kafka timestamp (never "now") keeps a re-delivered message identical.
+  const timestamp = body.timestamp ? new Date(body.timestamp) : new Date(Number(message.timestamp));
+  if (timestamp.getTime() - receivedAt.getTime() > options.maxFutureSkewMs) {
+    return { ok: false, reason: "timestamp_in_future", detail: `timestamp ${timestamp.toISOString()} is more than ${options.maxFutureSkewMs} ms ahead` };
+  }
+  const { topic, partition, offset } = message.source;
+  return {
+    ok: true,
+    event: {
+      eventId: body.event_id ?? eventIdFromKafkaPosition(topic, partition, offset),
+      eventType: body.event_type,
+      userId: body.user_id ?? null,
+      sessionId: body.session_id ?? null,
+      properties: body.properties ?? {},
+      timestamp,
+      receivedAt,
+      source: message.source,
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/** Why a message can never be stored; each one is dead-lettered under this name. */
+export type RejectReason =
+  | "too_large"
+  | "invalid_utf8"
+  | "invalid_json"
+  | "invalid_envelope"
+  | "timestamp_in_future"
+  | "unknown_event_type"
+  | "schema_violation";
+
+export interface Rejection {
+  reason: RejectReason;
+  detail: string;
+}

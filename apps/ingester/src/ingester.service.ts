@@ -1,0 +1,91 @@
+import {
+  BatchConsumer,
+  type Config,
+  EventPartitionsRepository,
+  EventsRepository,
+  type HealthCheck,
+  type Logger,
+  type Sql,
+} from "@trading-analytics/core";
+import type { Kafka } from "kafkajs";
+import type { Registry } from "prom-client";
+import { DeadLetterProducer } from "./kafka/dead-letter.producer";
+import { createIngestBatchHandler } from "./kafka/ingest-batch.handler";
+import { createIngesterMetrics } from "./metrics";
+
+export interface IngesterDeps {
+  sql: Sql;
+  kafka: Kafka;
+  logger: Logger;
+  registry: Registry;
+}
+
+const PARTITION_MAINTENANCE_MS = 60 * 60 * 1000;
+
+/** The Kafka → PostgreSQL pipeline of one ingester replica. */
+export class IngesterService {
+  readonly id = "ingester";
+  private readonly consumer: BatchConsumer;
+  private readonly deadLetters: DeadLetterProducer;
+  private readonly partitions: EventPartitionsRepository;
+  private maintenance: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly deps: IngesterDeps,
+  ) {
+    const { ingestion } = config.analytics;
+    this.partitions = new EventPartitionsRepository(deps.sql);
+    this.deadLetters = new DeadLetterProducer(deps.kafka, config.kafka.dead_letter_topic);
+    const eachBatch = createIngestBatchHandler(
+      {
+        events: new EventsRepository(deps.sql),
+        partitions: this.partitions,
+        deadLetters: this.deadLetters,
+        metrics: createIngesterMetrics(deps.registry),
+        logger: deps.logger,
+        consumer: () => this.consumer.consumer,
+      },
+      { batchSize: ingestion.batch_size, maxEventBytes: ingestion.max_event_bytes, maxFutureSkewMs: ingestion.max_future_skew },
+    );
+    this.consumer = new BatchConsumer({
+      kafka: deps.kafka,
+      groupId: config.kafka.consumer_group,
+      topics: config.kafka.topics,
+      partitionsConsumedConcurrently: ingestion.workers,
+      sessionTimeout: config.kafka.session_timeout,
+      heartbeatInterval: config.kafka.heartbeat_interval,
+      fromBeginning: true,
+      eachBatch,
+      logger: deps.logger,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.ensurePartitionsAhead();
+    this.maintenance = setInterval(() => void this.ensurePartitionsAhead(), PARTITION_MAINTENANCE_MS);
+    this.maintenance.unref();
+    await this.deadLetters.start();
+    await this.consumer.start();
+    this.deps.logger.info("ingester consuming", { topics: this.config.kafka.topics, group: this.config.kafka.consumer_group });
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.maintenance);
+    await this.consumer.stop();
+    await this.deadLetters.stop();
+  }
+
+  healthcheck(): HealthCheck {
+    return this.consumer.healthcheck();
+  }
+
+  private async ensurePartitionsAhead(): Promise<void> {
+    try {
+      const created = await this.partitions.ensureAhead(this.config.analytics.ingestion.partitions_ahead_days);
+      if (created > 0) this.deps.logger.info("created events partitions", { created });
+    } catch (error) {
+      this.deps.logger.warn("could not create events partitions ahead", { error: (error as Error).message });
+    }
+  }
+}

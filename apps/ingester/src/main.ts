@@ -1,0 +1,39 @@
+import {
+  createKafka,
+  createLogger,
+  createMetricsRegistry,
+  createOpsApp,
+  createSql,
+  databaseHealthCheck,
+  GracefulShutdown,
+  HealthMonitor,
+  listen,
+  loadConfigOrExit,
+} from "@trading-analytics/core";
+import { IngesterService } from "./ingester.service";
+
+async function main(): Promise<void> {
+  const { config, file } = loadConfigOrExit();
+  const logger = createLogger(config.logging, "ingester");
+  const registry = createMetricsRegistry(config.metrics, "ingester");
+  const sql = createSql(config.database, { applicationName: "ingester" });
+  const kafka = createKafka(config.kafka, logger, `${config.kafka.client_id}-ingester`);
+  const service = new IngesterService(config, { sql, kafka, logger, registry });
+  const health = new HealthMonitor("ingester", [databaseHealthCheck(sql), service.healthcheck()]);
+  const http = await listen(createOpsApp({ health, registry, metricsPath: config.metrics.path }), config.ingester.host, config.ingester.port);
+
+  const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
+  shutdown.register("readiness", () => health.markShuttingDown());
+  shutdown.register("consumer", () => service.stop());
+  shutdown.register("http", () => http.close());
+  shutdown.register("database", () => sql.end({ timeout: 5 }));
+  shutdown.listen();
+
+  await service.start();
+  logger.info("ingester started", { port: http.port, config_file: file ?? "(environment only)" });
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`ingester failed to start: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

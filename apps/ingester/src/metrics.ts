@@ -1,0 +1,42 @@
+import { Counter, Histogram, type Registry } from "prom-client";
+
+export type IngesterMetrics = ReturnType<typeof createIngesterMetrics>;
+
+export function createIngesterMetrics(registry: Registry) {
+  return {
+    eventsIngested: new Counter({
+      name: "analytics_events_ingested_total",
+      help: "Events stored in PostgreSQL for the first time",
+      labelNames: ["topic", "event_type"] as const,
+      registers: [registry],
+    }),
+    eventsFailed: new Counter({
+      name: "analytics_events_failed_total",
+      help: "Messages that could not be stored, by reason (dead-lettered or retried)",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: "analytics_dead_letters_total",
+      help: "Messages written to the dead-letter topic, by reason",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+    duplicatesSkipped: new Counter({
+      name: "analytics_duplicates_skipped_total",
+      help: "Events already stored (re-delivered or sent twice) and skipped",
+      registers: [registry],
+    }),
+    batchesProcessed: new Counter({
+      name: "analytics_batches_processed_total",
+      help: "Batches written to PostgreSQL and committed to Kafka",
+      registers: [registry],
+    }),
+    batchDuration: new Histogram({
+      name: "analytics_batch_duration_seconds",
+      help: "Time from a batch's first message to its offsets being committed",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,61 @@
+import { EVENT_TYPE_PATTERN, type EventQuery } from "@trading-analytics/core";
+import { decodeCursor } from "./event-cursor";
+
+export interface EventsQueryLimits {
+  defaultLimit: number;
+  maxResults: number;
+  /** Range when the request gives no start_time. */
+  defaultRangeMs: number;
+}
+
+export type ParsedEventsQuery = { ok: true; query: EventQuery } | { ok: false; field: string; message: string };
+
+const KNOWN_PARAMETERS = new Set(["start_time", "end_time", "event_type", "user_id", "session_id", "limit", "cursor"]);
+
+/** Validates GET /api/v1/events query parameters; an error names the first bad field. */
+export function parseEventsQuery(params: Record<string, unknown>, now: Date, limits: EventsQueryLimits): ParsedEventsQuery {
+  for (const name of Object.keys(params)) {
+    if (!KNOWN_PARAMETERS.has(name)) return { ok: false, field: name, message: "unknown parameter" };
+  }
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value !== "string") return { ok: false, field: name, message: "must be given once" };
+  }
+  const text = params as Record<string, string | undefined>;
+
+  const end = text.end_time === undefined ? now : parseTime(text.end_time);
+  if (!end) return { ok: false, field: "end_time", message: "must be an RFC 3339 time like 2025-10-03T12:00:00Z" };
+  const start = text.start_time === undefined ? new Date(end.getTime() - limits.defaultRangeMs) : parseTime(text.start_time);
+  if (!start) return { ok: false, field: "start_time", message: "must be an RFC 3339 time like 2025-10-03T00:00:00Z" };
+  if (start.getTime() >= end.getTime()) return { ok: false, field: "start_time", message: "must be before end_time" };
+
+  let limit = limits.defaultLimit;
+  if (text.limit !== undefined) {
+    limit = Number(text.limit);
+    if (!/^\d+$/.test(text.limit) || limit < 1 || limit > limits.maxResults) {
+      return { ok: false, field: "limit", message: `must be an integer from 1 to ${limits.maxResults}` };
+    }
+  }
+  if (text.event_type !== undefined && !EVENT_TYPE_PATTERN.test(text.event_type)) {
+    return { ok: false, field: "event_type", message: "must be a dotted lower-case name like order.placed" };
+  }
+  for (const field of ["user_id", "session_id"] as const) {
+    const value = text[field];
+    if (value !== undefined && (value.length === 0 || value.length > 256)) {
+      return { ok: false, field, message: "must be 1 to 256 characters" };
+    }
+  }
+  const before = text.cursor === undefined ? undefined : decodeCursor(text.cursor);
+  if (text.cursor !== undefined && !before) return { ok: false, field: "cursor", message: "is not a cursor this API returned" };
+
+  return {
+    ok: true,
+    query: { start, end, limit, eventType: text.event_type, userId: text.user_id, sessionId: text.session_id, before },
+  };
+}
+
+function parseTime(value: string): Date | undefined {
+  // Date.parse accepts too much ("1"), so require the RFC 3339 shape first.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return undefined;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? undefined : time;
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import request from "supertest";
+import { type AnalyticsEvent, EventPartitionsRepository, EventsRepository } from "@trading-analytics/core";
+import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
+import { createTestApp } from "../test-app";
+
+describe("GET /api/v1/events", () => {
+  let db: TestDatabase;
+  let app: ReturnType<typeof createTestApp>["app"];
+  const base = new Date("2025-10-03T12:00:00Z");
+  const events: AnalyticsEvent[] = Array.from({ length: 25 }, (_, i) => ({
+    eventId: randomUUID(),
+    eventType: i % 5 === 0 ? "order.filled" : "order.placed",
+    userId: `user-${i % 3}`,
+    sessionId: `session-${i % 2}`,
+    properties: { symbol: "ETHUSDT", price: 2500 + i },
+    timestamp: new Date(base.getTime() + i * 60_000),
+    receivedAt: new Date(),
+    source: i % 2 === 0 ? { topic: "order.events", partition: 1, offset: String(i) } : null,
+  }));
+
+  beforeAll(async () => {
+    db = await createTestDatabase("query_api_events");
+    await new EventPartitionsRepository(db.sql).ensureForTimes(events.map((event) => event.timestamp));
+    await new EventsRepository(db.sql).insertMany(events);
+    app = createTestApp(db.sql, { maxResults: 50 }).app;
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  const range = { start_time: "2025-10-03T00:00:00Z", end_time: "2025-10-04T00:00:00Z" };
+
+  it("returns events in the range newest first, in the documented shape", async () => {
+    const res = await request(app).get("/api/v1/events").query({ ...range, limit: "3" });
+    expect(res.status).toBe(200);
+    expect(res.body.count).toBe(3);
+    expect(res.body.events.map((event: { event_id: string }) => event.event_id)).toEqual(
+      [events[24], events[23], events[22]].map((event) => event!.eventId),
+    );
+    expect(res.body.events[0]).toEqual({
+      event_id: events[24]!.eventId,
+      event_type: "order.placed",
+      user_id: "user-0",
+      session_id: "session-0",
+      properties: { symbol: "ETHUSDT", price: 2524 },
+      timestamp: "2025-10-03T12:24:00.000Z",
+      received_at: expect.any(String),
+      source: { topic: "order.events", partition: 1, offset: "24" },
+    });
+  });
+
+  it("filters by event type and user", async () => {
+    const res = await request(app).get("/api/v1/events").query({ ...range, event_type: "order.filled", user_id: "user-0" });
+    const expected = events.filter((event) => event.eventType === "order.filled" && event.userId === "user-0");
+    expect(res.body.events.map((event: { event_id: string }) => event.event_id).sort()).toEqual(expected.map((event) => event.eventId).sort());
+  });
+
+  it("pages through every event exactly once with next_cursor", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: request.Response = await request(app)
+        .get("/api/v1/events")
+        .query({ ...range, limit: "7", ...(cursor ? { cursor } : {}) });
+      expect(res.status).toBe(200);
+      seen.push(...res.body.events.map((event: { event_id: string }) => event.event_id));
+      cursor = res.body.next_cursor;
+    } while (cursor);
+    expect(seen).toHaveLength(events.length);
+    expect(new Set(seen).size).toBe(events.length);
+  });
+
+  it.each([
+    [{ limit: "0" }, "limit"],
+    [{ limit: "51" }, "limit"],
+    [{ limit: "ten" }, "limit"],
+    [{ start_time: "yesterday" }, "start_time"],
+    [{ end_time: "2025-13-45T00:00:00Z" }, "end_time"],
+    [{ start_time: "2025-10-05T00:00:00Z", end_time: "2025-10-04T00:00:00Z" }, "start_time"],
+    [{ event_type: "Order Placed" }, "event_type"],
+    [{ cursor: "bm90LWEtY3Vyc29y" }, "cursor"],
+    [{ colour: "blue" }, "colour"],
+  ])("rejects %j with a 400 naming %s", async (params, field) => {
+    const res = await request(app).get("/api/v1/events").query(params);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: "invalid_parameter", field });
+    expect(res.body.error.message).toContain(field);
+    expect(res.body.request_id).toEqual(expect.any(String));
+  });
+});

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// `pnpm migrate`: applies pending migrations from migrations/ and creates the events
+// partitions ahead. Safe to run twice and from several replicas at once.
+import { loadConfigOrExit } from "../config";
+import { createLogger } from "../logger";
+import { createSql } from "../repository/database";
+import { defaultMigrationsDir, runMigrations } from "../repository/migration-runner";
+import { EventPartitionsRepository } from "../repository/partitions.repository";
+
+async function main(): Promise<void> {
+  const { config } = loadConfigOrExit();
+  const logger = createLogger(config.logging, "migrate");
+  const sql = createSql(config.database, { applicationName: "migrate", max: 1 });
+  try {
+    const dir = defaultMigrationsDir();
+    const applied = await runMigrations(sql, dir, logger);
+    const created = await new EventPartitionsRepository(sql).ensureAhead(config.analytics.ingestion.partitions_ahead_days);
+    logger.info(applied.length > 0 ? "migrations applied" : "schema up to date", { applied, partitions_created: created, dir });
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`migrate failed: ${error.message}\n`);
+  process.exit(1);
+});

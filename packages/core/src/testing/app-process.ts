@@ -1,0 +1,69 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { waitFor } from "./stack-env";
+
+/** A port nobody listens on right now (bound then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface AppProcess {
+  child: ChildProcess;
+  port: number;
+  /** Everything the process wrote, for assertions and for failure messages. */
+  output(): string;
+  /** Resolves with the exit code (or the signal name) once the process ends. */
+  exited: Promise<number | string>;
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/**
+ * Runs a built app (`node dist/main.js`) as a real process with the given environment and
+ * waits until its /ready answers 200 on `port`.
+ */
+export async function startAppProcess(script: string, env: Record<string, string>, port: number, readyTimeoutMs = 60_000): Promise<AppProcess> {
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, LOG_FORMAT: "json", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
+  let ended = false;
+  void exited.then(() => (ended = true));
+
+  const app: AppProcess = {
+    child,
+    port,
+    output: () => output,
+    exited,
+    stop: async (signal = "SIGTERM") => {
+      if (!ended) child.kill(signal);
+      return exited;
+    },
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (ended) throw new Error(`process exited early:\n${output}`);
+        return (await fetch(`http://127.0.0.1:${port}/ready`)).status;
+      },
+      (status) => status === 200,
+      { timeoutMs: readyTimeoutMs, what: `${script} to become ready` },
+    );
+  } catch (error) {
+    await app.stop("SIGKILL");
+    throw new Error(`${(error as Error).message}\n--- output ---\n${output.slice(-4000)}`);
+  }
+  return app;
+}
