@@ -36,7 +36,9 @@ BEGIN
         RETURN false;
     END IF;
     PERFORM pg_advisory_xact_lock(hashtext('ensure_events_partition'));
-    IF to_regclass(partition_name) IS NOT NULL THEN
+    -- Re-check with a fresh snapshot: to_regclass reads the relation cache, which an advisory
+    -- lock does not refresh, so it can miss a partition another session just committed.
+    IF EXISTS (SELECT 1 FROM pg_class WHERE relname = partition_name AND relnamespace = current_schema()::regnamespace) THEN
         RETURN false;
     END IF;
     EXECUTE format(
