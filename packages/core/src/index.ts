@@ -12,3 +12,4 @@ export * from "./models";
 export { closeRedis, connectRedisInBackground, createRedis, type RedisClient } from "./redis/redis-client";
 export * from "./repository";
 export { GracefulShutdown } from "./shutdown";
+export * from "./demo";
