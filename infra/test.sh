@@ -11,5 +11,21 @@ started=$SECONDS
 install_dependencies
 trap stop_services_started_here EXIT
 stack_up_recording
-pnpm exec turbo run typecheck lint test --concurrency=1 --output-logs=new-only
+output="$DATA_DIR/test-output.log"
+mkdir -p "$DATA_DIR"
+status=0
+pnpm exec turbo run typecheck lint test --concurrency=1 --output-logs=new-only 2>&1 | tee "$output" || status=$?
+
+# One plain closing line over every package's jest summary ("Tests: 2 failed, 18 passed, 20 total").
+summary=$(grep -ho 'Tests: .*total' "$output" | awk '
+  { for (i = 2; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^skipped/) s += $i } }
+  END { printf "%d passed, %d failed", p, f; if (s) printf ", %d skipped", s }')
+stop_services_started_here # now, so that nothing is printed after the summary line
+trap - EXIT
+if ((status != 0)); then
+  warn "checks failed (exit $status) after $((SECONDS - started))s; full output in $output"
+  echo "tests: $summary"
+  exit "$status"
+fi
 log "all checks passed in $((SECONDS - started))s"
+echo "tests: $summary" # last line: the plain count CI reads
