@@ -33,6 +33,8 @@ async function main(): Promise<void> {
   });
   const http = await listen(app, config.server.host, config.server.port);
   http.server.requestTimeout = config.server.read_timeout;
+  // Node has no whole-response deadline; a socket idle this long while answering is closed.
+  http.server.timeout = config.server.write_timeout;
 
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
   shutdown.register("readiness", () => health.markShuttingDown());
