@@ -7,9 +7,8 @@ import {
   createTestDatabase,
   createTestTopics,
   freePort,
+  ingesterEnv,
   startAppProcess,
-  TEST_KAFKA_BROKERS,
-  TEST_REDIS_URL,
   testKafka,
   type TestDatabase,
   uniqueSuffix,
@@ -35,21 +34,8 @@ describe("ingester process", () => {
     const configFile = path.join(configDir, "config.yaml");
     writeFileSync(configFile, "analytics:\n  ingestion:\n    batch_size: 50\n    max_event_bytes: 4096\n");
     const port = await freePort();
-    ingester = await startAppProcess(
-      MAIN,
-      {
-        CONFIG_FILE: configFile,
-        DATABASE_URL: db.url,
-        REDIS_URL: TEST_REDIS_URL,
-        KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(","),
-        KAFKA_TOPICS: topics.topics.slice(0, 3).join(","),
-        KAFKA_DLQ_TOPIC: dlq,
-        KAFKA_CONSUMER_GROUP: `test-ingester-${uniqueSuffix()}`,
-        INGESTER_PORT: String(port),
-        LOG_LEVEL: "warn",
-      },
-      port,
-    );
+    const env = ingesterEnv({ databaseUrl: db.url, topics: topics.topics.slice(0, 3), deadLetterTopic: dlq, port, extra: { CONFIG_FILE: configFile } });
+    ingester = await startAppProcess(MAIN, env, port);
     producer = testKafka().producer();
     await producer.connect();
   });

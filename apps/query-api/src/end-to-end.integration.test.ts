@@ -6,12 +6,10 @@ import {
   createTestDatabase,
   createTestTopics,
   freePort,
+  ingesterEnv,
   startAppProcess,
-  TEST_KAFKA_BROKERS,
-  TEST_REDIS_URL,
   testKafka,
   type TestDatabase,
-  uniqueSuffix,
   waitFor,
 } from "@trading-analytics/core/testing";
 import { createTestApp } from "./test-app";
@@ -32,20 +30,8 @@ describe("Kafka → ingester → PostgreSQL → API", () => {
     db = await createTestDatabase("end_to_end");
     topics = await createTestTopics([...TOPICS, "dead-letter"], 3);
     const port = await freePort();
-    ingester = await startAppProcess(
-      INGESTER,
-      {
-        DATABASE_URL: db.url,
-        REDIS_URL: TEST_REDIS_URL,
-        KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(","),
-        KAFKA_TOPICS: topics.topics.slice(0, 4).join(","),
-        KAFKA_DLQ_TOPIC: topics.topics[4]!,
-        KAFKA_CONSUMER_GROUP: `test-e2e-${uniqueSuffix()}`,
-        INGESTER_PORT: String(port),
-        LOG_LEVEL: "warn",
-      },
-      port,
-    );
+    const env = ingesterEnv({ databaseUrl: db.url, topics: topics.topics.slice(0, 4), deadLetterTopic: topics.topics[4]!, port });
+    ingester = await startAppProcess(INGESTER, env, port);
   });
 
   afterAll(async () => {

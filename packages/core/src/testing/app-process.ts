@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { waitFor } from "./stack-env";
+import { TEST_KAFKA_BROKERS, TEST_REDIS_URL, uniqueSuffix, waitFor } from "./stack-env";
 
 /** A port nobody listens on right now (bound then released). */
 export function freePort(): Promise<number> {
@@ -66,4 +66,27 @@ export async function startAppProcess(script: string, env: Record<string, string
     throw new Error(`${(error as Error).message}\n--- output ---\n${output.slice(-4000)}`);
   }
   return app;
+}
+
+export interface IngesterEnvOptions {
+  databaseUrl: string;
+  topics: string[];
+  deadLetterTopic: string;
+  port: number;
+  extra?: Record<string, string>;
+}
+
+/** The environment an ingester process needs to run against a test database and test topics. */
+export function ingesterEnv({ databaseUrl, topics, deadLetterTopic, port, extra = {} }: IngesterEnvOptions): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(","),
+    KAFKA_TOPICS: topics.join(","),
+    KAFKA_DLQ_TOPIC: deadLetterTopic,
+    KAFKA_CONSUMER_GROUP: `test-ingester-${uniqueSuffix()}`,
+    INGESTER_PORT: String(port),
+    LOG_LEVEL: "warn",
+    ...extra,
+  };
 }
