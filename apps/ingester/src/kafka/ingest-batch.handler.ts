@@ -49,7 +49,7 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
       const stored = await retryTransient(deps, payload, async () => {
         await deps.deadLetters.send(letters);
         await deps.partitions.ensureForTimes(events.map((event) => event.timestamp));
-        return deps.events.insertMany(events);
+        return deps.events.copyMany(events);
       });
       if (stored === undefined) return; // stopping or rebalanced: this chunk will be re-delivered
       const last = chunk[chunk.length - 1]!;

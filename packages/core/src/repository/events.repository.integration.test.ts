@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import type { AnalyticsEvent } from "../models";
+import { createTestDatabase, type TestDatabase } from "../testing";
+import { EventsRepository } from "./events.repository";
+import { EventPartitionsRepository } from "./partitions.repository";
+
+function event(overrides: Partial<AnalyticsEvent> = {}): AnalyticsEvent {
+  return {
+    eventId: randomUUID(),
+    eventType: "order.placed",
+    userId: "user-1",
+    sessionId: "session-1",
+    properties: { symbol: "BTCUSDT", price: 50_000 },
+    timestamp: new Date("2025-10-03T12:00:00Z"),
+    receivedAt: new Date("2025-10-03T12:00:01Z"),
+    source: { topic: "order.events", partition: 0, offset: "1" },
+    ...overrides,
+  };
+}
+
+describe("EventsRepository.copyMany", () => {
+  let db: TestDatabase;
+  let repository: EventsRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("events_repository");
+    repository = new EventsRepository(db.sql);
+    await new EventPartitionsRepository(db.sql).ensureForTimes([new Date("2025-10-03T00:00:00Z"), new Date("2025-10-04T00:00:00Z")]);
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    await db.sql`truncate events`;
+  });
+
+  it("stores a batch and counts it per type", async () => {
+    const batch = [event(), event(), event({ eventType: "order.filled" })];
+    const result = await repository.copyMany(batch);
+    expect(result.inserted).toBe(3);
+    expect(Object.fromEntries(result.insertedByType)).toEqual({ "order.placed": 2, "order.filled": 1 });
+    expect(await repository.countByIds(batch.map((e) => e.eventId))).toBe(3);
+  });
+
+  it("stores only the new rows of a batch that was partly stored before (a re-delivery)", async () => {
+    const first = Array.from({ length: 50 }, () => event());
+    await repository.copyMany(first);
+    const fresh = Array.from({ length: 7 }, () => event({ eventType: "page.view" }));
+    const result = await repository.copyMany([...first.slice(10, 30), ...fresh]);
+    expect(result.inserted).toBe(7);
+    expect(Object.fromEntries(result.insertedByType)).toEqual({ "page.view": 7 });
+    const [{ n }] = (await db.sql`select count(*)::int as n from events`) as unknown as [{ n: number }];
+    expect(n).toBe(57);
+  });
+
+  it("keeps one row when a batch carries the same event twice", async () => {
+    const twice = event();
+    const result = await repository.copyMany([twice, { ...twice }, event()]);
+    expect(result.inserted).toBe(2);
+  });
+
+  it("round-trips text COPY would otherwise misread: tabs, newlines, backslashes, quotes, unicode, nulls", async () => {
+    const tricky = event({
+      userId: "tab\there",
+      sessionId: null,
+      properties: { note: "line1\nline2\r\n", path: "C:\\temp\\x", quote: "\"q\"", emoji: "📈 ünïcode", nested: { a: [1, null, "\\N"] } },
+      source: null,
+    });
+    await repository.copyMany([tricky]);
+    const [stored] = await repository.find({ start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z"), limit: 10 });
+    expect(stored).toEqual({ ...tricky, receivedAt: tricky.receivedAt });
+  });
+});
