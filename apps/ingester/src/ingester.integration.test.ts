@@ -54,7 +54,7 @@ describe("ingester process", () => {
       event_id: randomUUID(),
       event_type: i % 2 === 0 ? "order.placed" : "market.data.update",
       user_id: `user-${i % 7}`,
-      properties: { symbol: "BTCUSDT", price: 50_000 + i, quantity: 0.1 },
+      properties: { order_id: `o-${i}`, symbol: "BTCUSDT", side: "BUY", price: 50_000 + i, quantity: 0.1 },
       timestamp: new Date(now - i * 1000).toISOString(),
     }));
     const send = (topic: string, values: (string | Buffer)[]) =>
@@ -72,7 +72,7 @@ describe("ingester process", () => {
       timestamp_in_future: JSON.stringify({ event_type: "page.view", timestamp: new Date(now + 3_600_000).toISOString() }),
     };
     await send(marketTopic, Object.values(bad));
-    await send(marketTopic, [JSON.stringify({ ...good[0], event_id: randomUUID(), event_type: "button.click" })]);
+    await send(marketTopic, [JSON.stringify({ ...good[0], event_id: randomUUID(), event_type: "button.click", properties: { button_id: "buy" } })]);
 
     const expected = good.length + 2;
     await waitFor(async () => Number((await db.sql`select count(*)::int as n from events`)[0]!.n), (n) => n >= expected, {

@@ -1,10 +1,12 @@
 import {
   BatchConsumer,
   type Config,
+  CustomEventDefinitionsRepository,
   EventPartitionsRepository,
   EventsRepository,
   type HealthCheck,
   type Logger,
+  type RedisClient,
   type Sql,
 } from "@trading-analytics/core";
 import type { Kafka } from "kafkajs";
@@ -12,12 +14,16 @@ import type { Registry } from "prom-client";
 import { DeadLetterProducer } from "./kafka/dead-letter.producer";
 import { createIngestBatchHandler } from "./kafka/ingest-batch.handler";
 import { createIngesterMetrics } from "./metrics";
+import { RealtimeCounters } from "./realtime/realtime-counters";
+import { EventTypesWatcher } from "./schemas/event-types.watcher";
 
 export interface IngesterDeps {
   sql: Sql;
   kafka: Kafka;
   logger: Logger;
   registry: Registry;
+  /** Optional: real-time counters and instant definition reloads; ingestion never needs it. */
+  redis?: RedisClient;
 }
 
 const PARTITION_MAINTENANCE_MS = 60 * 60 * 1000;
@@ -28,6 +34,7 @@ export class IngesterService {
   private readonly consumer: BatchConsumer;
   private readonly deadLetters: DeadLetterProducer;
   private readonly partitions: EventPartitionsRepository;
+  private readonly eventTypes: EventTypesWatcher;
   private maintenance: NodeJS.Timeout | undefined;
 
   constructor(
@@ -37,6 +44,12 @@ export class IngesterService {
     const { ingestion } = config.analytics;
     this.partitions = new EventPartitionsRepository(deps.sql);
     this.deadLetters = new DeadLetterProducer(deps.kafka, config.kafka.dead_letter_topic);
+    this.eventTypes = new EventTypesWatcher(
+      new CustomEventDefinitionsRepository(deps.sql),
+      deps.redis,
+      { refreshMs: ingestion.schema_refresh_interval, unknownTypes: ingestion.unknown_event_types, redisKeyPrefix: config.redis.key_prefix },
+      deps.logger,
+    );
     const eachBatch = createIngestBatchHandler(
       {
         events: new EventsRepository(deps.sql),
@@ -45,6 +58,8 @@ export class IngesterService {
         metrics: createIngesterMetrics(deps.registry),
         logger: deps.logger,
         consumer: () => this.consumer.consumer,
+        eventTypes: () => this.eventTypes.current,
+        counters: deps.redis ? new RealtimeCounters(deps.redis, config.redis.key_prefix, deps.logger) : undefined,
       },
       { batchSize: ingestion.batch_size, maxEventBytes: ingestion.max_event_bytes, maxFutureSkewMs: ingestion.max_future_skew },
     );
@@ -65,6 +80,7 @@ export class IngesterService {
     await this.ensurePartitionsAhead();
     this.maintenance = setInterval(() => void this.ensurePartitionsAhead(), PARTITION_MAINTENANCE_MS);
     this.maintenance.unref();
+    await this.eventTypes.start();
     await this.deadLetters.start();
     await this.consumer.start();
     this.deps.logger.info("ingester consuming", { topics: this.config.kafka.topics, group: this.config.kafka.consumer_group });
@@ -74,6 +90,7 @@ export class IngesterService {
     clearInterval(this.maintenance);
     await this.consumer.stop();
     await this.deadLetters.stop();
+    await this.eventTypes.stop();
   }
 
   healthcheck(): HealthCheck {

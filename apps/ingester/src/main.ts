@@ -1,14 +1,18 @@
 import {
+  closeRedis,
+  connectRedisInBackground,
   createKafka,
   createLogger,
   createMetricsRegistry,
   createOpsApp,
+  createRedis,
   createSql,
   databaseHealthCheck,
   GracefulShutdown,
   HealthMonitor,
   listen,
   loadConfigOrExit,
+  redisHealthCheck,
 } from "@trading-analytics/core";
 import { IngesterService } from "./ingester.service";
 
@@ -18,14 +22,17 @@ async function main(): Promise<void> {
   const registry = createMetricsRegistry(config.metrics, "ingester");
   const sql = createSql(config.database, { applicationName: "ingester" });
   const kafka = createKafka(config.kafka, logger, `${config.kafka.client_id}-ingester`);
-  const service = new IngesterService(config, { sql, kafka, logger, registry });
-  const health = new HealthMonitor("ingester", [databaseHealthCheck(sql), service.healthcheck()]);
+  const redis = createRedis(config.redis, logger);
+  connectRedisInBackground(redis, logger);
+  const service = new IngesterService(config, { sql, kafka, logger, registry, redis });
+  const health = new HealthMonitor("ingester", [databaseHealthCheck(sql), service.healthcheck(), redisHealthCheck(redis)]);
   const http = await listen(createOpsApp({ health, registry, metricsPath: config.metrics.path }), config.ingester.host, config.ingester.port);
 
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
   shutdown.register("readiness", () => health.markShuttingDown());
   shutdown.register("consumer", () => service.stop());
   shutdown.register("http", () => http.close());
+  shutdown.register("redis", () => closeRedis(redis));
   shutdown.register("database", () => sql.end({ timeout: 5 }));
   shutdown.listen();
 

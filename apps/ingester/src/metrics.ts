@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 export type IngesterMetrics = ReturnType<typeof createIngesterMetrics>;
 
@@ -30,6 +30,12 @@ export function createIngesterMetrics(registry: Registry) {
     batchesProcessed: new Counter({
       name: "analytics_batches_processed_total",
       help: "Batches written to PostgreSQL and committed to Kafka",
+      registers: [registry],
+    }),
+    consumerLag: new Gauge({
+      name: "analytics_consumer_lag",
+      help: "Messages in a partition not yet stored and committed by this replica (high watermark - next offset)",
+      labelNames: ["topic", "partition"] as const,
       registers: [registry],
     }),
     batchDuration: new Histogram({

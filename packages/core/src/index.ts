@@ -10,6 +10,7 @@ export { createLogger, currentLogContext, type Logger, withLogContext } from "./
 export { createMetricsRegistry } from "./metrics";
 export * from "./models";
 export { closeRedis, connectRedisInBackground, createRedis, type RedisClient } from "./redis/redis-client";
+export { customEventsChangedChannel, REALTIME_TTL_SECONDS, realtimeKeys } from "./redis/redis-keys";
 export * from "./repository";
 export { GracefulShutdown } from "./shutdown";
 export * from "./demo";

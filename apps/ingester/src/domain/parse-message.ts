@@ -2,6 +2,7 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { type AnalyticsEvent, eventIdFromKafkaPosition, type EventSource, type WireEvent } from "@trading-analytics/core";
 import { envelopeSchema } from "./envelope.schema";
+import type { EventTypeValidator } from "./event-type-validator";
 import type { Rejection } from "./reject-reason";
 
 export interface RawMessage {
@@ -27,7 +28,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * Turns one Kafka message into an event, or says why it can never become one. Pure:
  * the same message always gives the same result (ids and times derive from the message).
  */
-export function parseMessage(message: RawMessage, receivedAt: Date, options: ParseOptions): ParseResult {
+export function parseMessage(message: RawMessage, receivedAt: Date, options: ParseOptions, types: EventTypeValidator): ParseResult {
   const bytes = message.value ?? Buffer.alloc(0);
   if (bytes.length > options.maxEventBytes) {
     return { ok: false, reason: "too_large", detail: `message is ${bytes.length} bytes; the limit is ${options.maxEventBytes}` };
@@ -57,6 +58,9 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
   if (timestamp.getTime() - receivedAt.getTime() > options.maxFutureSkewMs) {
     return { ok: false, reason: "timestamp_in_future", detail: `timestamp ${timestamp.toISOString()} is more than ${options.maxFutureSkewMs} ms ahead` };
   }
+  const properties = body.properties ?? {};
+  const typeProblem = types.check(body.event_type, properties);
+  if (typeProblem) return { ok: false, ...typeProblem };
   const { topic, partition, offset } = message.source;
   return {
     ok: true,
@@ -65,7 +69,7 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
       eventType: body.event_type,
       userId: body.user_id ?? null,
       sessionId: body.session_id ?? null,
-      properties: body.properties ?? {},
+      properties,
       timestamp,
       receivedAt,
       source: message.source,

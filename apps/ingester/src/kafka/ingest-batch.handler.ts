@@ -1,7 +1,9 @@
 import type { Consumer, EachBatchPayload } from "kafkajs";
 import type { AnalyticsEvent, EventPartitionsRepository, EventsRepository, InsertResult, Logger } from "@trading-analytics/core";
+import type { EventTypeValidator } from "../domain/event-type-validator";
 import { parseMessage, type ParseOptions } from "../domain/parse-message";
 import type { IngesterMetrics } from "../metrics";
+import type { RealtimeCounters } from "../realtime/realtime-counters";
 import type { DeadLetter, DeadLetterProducer } from "./dead-letter.producer";
 
 export interface IngestBatchDeps {
@@ -11,6 +13,9 @@ export interface IngestBatchDeps {
   metrics: IngesterMetrics;
   logger: Logger;
   consumer: () => Consumer;
+  /** The validator for the definitions active right now (swapped when they change). */
+  eventTypes: () => EventTypeValidator;
+  counters?: RealtimeCounters;
 }
 
 export interface IngestBatchOptions extends ParseOptions {
@@ -33,6 +38,7 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
       const chunk = batch.messages.slice(start, start + options.batchSize);
       const timer = deps.metrics.batchDuration.startTimer();
       const receivedAt = new Date();
+      const types = deps.eventTypes();
       const events: AnalyticsEvent[] = [];
       const letters: DeadLetter[] = [];
       for (const message of chunk) {
@@ -42,7 +48,7 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
           timestamp: message.timestamp,
           source: { topic: batch.topic, partition: batch.partition, offset: message.offset },
         };
-        const parsed = parseMessage(raw, receivedAt, options);
+        const parsed = parseMessage(raw, receivedAt, options, types);
         if (parsed.ok) events.push(parsed.event);
         else letters.push({ message: raw, rejection: { reason: parsed.reason, detail: parsed.detail } });
       }
@@ -53,9 +59,12 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
       });
       if (stored === undefined) return; // stopping or rebalanced: this chunk will be re-delivered
       const last = chunk[chunk.length - 1]!;
-      await deps.consumer().commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+      const next = BigInt(last.offset) + 1n;
+      await deps.consumer().commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }]);
       payload.resolveOffset(last.offset);
       await heartbeat();
+      deps.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - next));
+      deps.counters?.record(stored.insertedIds ? events.filter((event) => stored.insertedIds!.has(event.eventId)) : events);
       record(deps.metrics, batch.topic, events, letters, stored);
       timer();
     }

@@ -78,6 +78,8 @@ export const configSchema = z
         max_future_skew: duration("0s", "1d", "5m"),
         unknown_event_types: oneOf(["accept", "dead_letter"], "accept"),
         partitions_ahead_days: integer(1, 90, 7),
+        /** How often custom event definitions are re-checked (changes also arrive via Redis at once). */
+        schema_refresh_interval: duration("100ms", "10m", "5s"),
       }),
       aggregation: section({
         intervals: z

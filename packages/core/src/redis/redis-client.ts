@@ -11,9 +11,12 @@ export type RedisClient = ReturnType<typeof createRedis>;
 export function createRedis(redis: Config["redis"], logger: Logger) {
   const reconnectStrategy = (retries: number) => Math.min(100 * 2 ** retries, 5000);
   const socket = { connectTimeout: redis.connect_timeout, reconnectStrategy };
+  // Commands fail at once while disconnected instead of piling up in memory.
+  const common = { disableOfflineQueue: true } as const;
   const client = redis.url
-    ? createClient({ url: redis.url, socket })
+    ? createClient({ ...common, url: redis.url, socket })
     : createClient({
+        ...common,
         socket: { ...socket, host: redis.host, port: redis.port },
         password: redis.password || undefined,
         database: redis.db,

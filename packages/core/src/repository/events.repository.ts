@@ -22,6 +22,8 @@ export interface EventQuery {
 export interface InsertResult {
   inserted: number;
   insertedByType: Map<string, number>;
+  /** Set when only some of the batch was new: the ids that were. Absent means all were. */
+  insertedIds?: Set<string>;
 }
 
 interface EventRow {
@@ -81,9 +83,13 @@ export class EventsRepository {
     return this.sql.begin(async (tx) => {
       await tx`create temp table events_staging (like events) on commit drop`;
       await copyInto(tx, "events_staging", rows);
-      const inserted = await tx<{ event_type: string }[]>`
-        insert into events select * from events_staging on conflict do nothing returning event_type`;
-      return { inserted: inserted.length, insertedByType: countByType(inserted.map((row) => row.event_type)) };
+      const inserted = await tx<{ event_id: string; event_type: string }[]>`
+        insert into events select * from events_staging on conflict do nothing returning event_id, event_type`;
+      return {
+        inserted: inserted.length,
+        insertedByType: countByType(inserted.map((row) => row.event_type)),
+        insertedIds: new Set(inserted.map((row) => row.event_id)),
+      };
     });
   }
 

@@ -3,3 +3,4 @@ export { type EventQuery, EventsRepository, type InsertResult } from "./events.r
 export { checksumOf, type MigrationFile, parseMigrationFileName, planMigrations } from "./migration-plan";
 export { defaultMigrationsDir, readMigrationFiles, runMigrations } from "./migration-runner";
 export { EventPartitionsRepository, utcDay } from "./partitions.repository";
+export { CustomEventDefinitionsRepository, type NewDefinition } from "./custom-event-definitions.repository";

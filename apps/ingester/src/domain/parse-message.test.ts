@@ -1,0 +1,80 @@
+import { eventIdFromKafkaPosition } from "@trading-analytics/core";
+import { EventTypeValidator } from "./event-type-validator";
+import { parseMessage, type RawMessage } from "./parse-message";
+
+const receivedAt = new Date("2025-10-03T12:00:00Z");
+const options = { maxEventBytes: 1024, maxFutureSkewMs: 60_000 };
+const types = new EventTypeValidator([], "accept");
+const source = { topic: "user.actions", partition: 2, offset: "17" };
+
+function message(value: string | Buffer | null, timestamp = "1759492800000"): RawMessage {
+  return { value: typeof value === "string" ? Buffer.from(value) : value, timestamp, source };
+}
+
+const parse = (value: string | Buffer | null) => parseMessage(message(value), receivedAt, options, types);
+
+describe("parseMessage", () => {
+  it("turns a valid message into an event, keeping the producer's id and time", () => {
+    const result = parse(
+      JSON.stringify({
+        event_id: "2b0f1e8e-4c4a-4c53-9d0b-6a8f3d2e7c11",
+        event_type: "page.view",
+        user_id: "u1",
+        session_id: "s1",
+        properties: { path: "/orders" },
+        timestamp: "2025-10-03T11:59:00Z",
+      }),
+    );
+    expect(result).toEqual({
+      ok: true,
+      event: {
+        eventId: "2b0f1e8e-4c4a-4c53-9d0b-6a8f3d2e7c11",
+        eventType: "page.view",
+        userId: "u1",
+        sessionId: "s1",
+        properties: { path: "/orders" },
+        timestamp: new Date("2025-10-03T11:59:00Z"),
+        receivedAt,
+        source,
+      },
+    });
+  });
+
+  it("derives the id from the Kafka position and the time from the message, so a re-delivery is identical", () => {
+    const first = parse(JSON.stringify({ event_type: "user.login" }));
+    const again = parseMessage(message(JSON.stringify({ event_type: "user.login" })), new Date(), options, types);
+    expect(first.ok && again.ok).toBe(true);
+    if (!first.ok || !again.ok) return;
+    expect(first.event.eventId).toBe(eventIdFromKafkaPosition("user.actions", 2, "17"));
+    expect(again.event.eventId).toBe(first.event.eventId);
+    expect(again.event.timestamp).toEqual(new Date(1759492800000));
+  });
+
+  it.each([
+    ["too_large", JSON.stringify({ event_type: "page.view", properties: { path: "x".repeat(2000) } })],
+    ["invalid_utf8", Buffer.from([0x7b, 0xc3, 0x28, 0x7d])],
+    ["invalid_json", "{\"event_type\": "],
+    ["invalid_json", null],
+    ["invalid_envelope", JSON.stringify({ user_id: "u1" })],
+    ["invalid_envelope", JSON.stringify({ event_type: "page.view", user_id: 42 })],
+    ["invalid_envelope", JSON.stringify({ event_type: "page.view", properties: "x" })],
+    ["invalid_envelope", JSON.stringify({ event_type: "page.view", event_id: "not-a-uuid" })],
+    ["invalid_envelope", JSON.stringify({ event_type: "page.view", timestamp: "yesterday" })],
+    ["invalid_envelope", JSON.stringify({ event_type: "Page View" })],
+    ["invalid_envelope", JSON.stringify([1, 2])],
+    ["timestamp_in_future", JSON.stringify({ event_type: "user.login", timestamp: "2025-10-03T12:05:00Z" })],
+    ["schema_violation", JSON.stringify({ event_type: "page.view", properties: {} })],
+  ])("rejects as %s: %s", (reason, value) => {
+    const result = parse(value as string | Buffer | null);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe(reason);
+    expect(result.detail.length).toBeGreaterThan(0);
+  });
+
+  it("names the offending field of an invalid envelope", () => {
+    const result = parse(JSON.stringify({ event_type: "page.view", user_id: 42 }));
+    expect(result).toMatchObject({ ok: false, detail: "user_id must be string,null" });
+    expect(parse(JSON.stringify({ properties: {} }))).toMatchObject({ ok: false, detail: "event_type must have required property 'event_type'" });
+  });
+});

@@ -1,0 +1,91 @@
+import { type CustomEventDefinitionsRepository, customEventsChangedChannel, type Logger, type RedisClient } from "@trading-analytics/core";
+import { EventTypeValidator, type UnknownTypePolicy } from "../domain/event-type-validator";
+
+export interface EventTypesWatcherOptions {
+  refreshMs: number;
+  unknownTypes: UnknownTypePolicy;
+  redisKeyPrefix: string;
+}
+
+/**
+ * Keeps the current EventTypeValidator in step with the active custom definitions: a cheap
+ * fingerprint poll catches every change, and a Redis notification (best effort) makes it
+ * immediate. Definitions are compiled once per change, never per event.
+ */
+export class EventTypesWatcher {
+  private validator: EventTypeValidator;
+  private fingerprint = "";
+  private timer: NodeJS.Timeout | undefined;
+  private subscriber: RedisClient | undefined;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    private readonly definitions: CustomEventDefinitionsRepository,
+    private readonly redis: RedisClient | undefined,
+    private readonly options: EventTypesWatcherOptions,
+    private readonly logger: Logger,
+  ) {
+    this.validator = new EventTypeValidator([], options.unknownTypes);
+  }
+
+  get current(): EventTypeValidator {
+    return this.validator;
+  }
+
+  /** Loads the definitions (retrying: custom types must never be judged without them), then watches. */
+  async start(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.refresh();
+        break;
+      } catch (error) {
+        this.logger.warn("cannot load custom event definitions yet", { error: (error as Error).message, attempt });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 5000)));
+      }
+    }
+    this.timer = setInterval(() => void this.refreshQuietly(), this.options.refreshMs);
+    this.timer.unref();
+    this.subscribe();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    if (this.subscriber?.isOpen) await this.subscriber.quit().catch(() => this.subscriber?.destroy());
+  }
+
+  /** Reloads if the active definitions changed; concurrent callers share one reload. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.reloadIfChanged().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async reloadIfChanged(): Promise<void> {
+    const fingerprint = await this.definitions.fingerprint();
+    if (fingerprint === this.fingerprint) return;
+    const active = await this.definitions.listActive();
+    const next = new EventTypeValidator(active, this.options.unknownTypes);
+    for (const problem of next.problems) this.logger.warn("custom event definition unusable", { ...problem });
+    this.validator = next;
+    this.fingerprint = fingerprint;
+    this.logger.info("custom event definitions loaded", { types: next.customTypes });
+  }
+
+  private async refreshQuietly(): Promise<void> {
+    try {
+      await this.refresh();
+    } catch (error) {
+      this.logger.warn("custom event definitions refresh failed", { error: (error as Error).message });
+    }
+  }
+
+  private subscribe(): void {
+    if (!this.redis) return;
+    const subscriber = this.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on("error", () => undefined); // the main client already reports Redis trouble
+    subscriber
+      .connect()
+      .then(() => subscriber.subscribe(customEventsChangedChannel(this.options.redisKeyPrefix), () => void this.refreshQuietly()))
+      .catch((error: Error) => this.logger.warn("no Redis notifications for definition changes; polling only", { error: error.message }));
+  }
+}
