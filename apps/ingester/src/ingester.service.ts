@@ -27,6 +27,7 @@ export interface IngesterDeps {
 }
 
 const PARTITION_MAINTENANCE_MS = 60 * 60 * 1000;
+const TYPICAL_EVENT_BYTES = 256;
 
 /** The Kafka → PostgreSQL pipeline of one ingester replica. */
 export class IngesterService {
@@ -71,6 +72,10 @@ export class IngesterService {
       sessionTimeout: config.kafka.session_timeout,
       heartbeatInterval: config.kafka.heartbeat_interval,
       fromBeginning: true,
+      // Typical events are a few hundred bytes; the broker holds a fetch until about a batch
+      // is there or batch_timeout passes, so quiet periods give small batches, not slow ones.
+      minBytes: Math.min(ingestion.batch_size * TYPICAL_EVENT_BYTES, 1024 * 1024),
+      maxWaitMs: ingestion.batch_timeout,
       eachBatch,
       logger: deps.logger,
     });

@@ -52,12 +52,14 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
         if (parsed.ok) events.push(parsed.event);
         else letters.push({ message: raw, rejection: { reason: parsed.reason, detail: parsed.detail } });
       }
+      // Separate retries, so a database outage never re-sends dead letters already written.
+      const lettered = await retryTransient(deps, payload, () => deps.deadLetters.send(letters).then(() => true));
+      if (lettered === undefined) return; // stopping or rebalanced: this chunk will be re-delivered
       const stored = await retryTransient(deps, payload, async () => {
-        await deps.deadLetters.send(letters);
         await deps.partitions.ensureForTimes(events.map((event) => event.timestamp));
         return deps.events.copyMany(events);
       });
-      if (stored === undefined) return; // stopping or rebalanced: this chunk will be re-delivered
+      if (stored === undefined) return;
       const last = chunk[chunk.length - 1]!;
       const next = BigInt(last.offset) + 1n;
       await deps.consumer().commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }]);

@@ -12,6 +12,9 @@ export interface BatchConsumerOptions {
   heartbeatInterval: number;
   /** Where a group without committed offsets starts. */
   fromBeginning: boolean;
+  /** A fetch returns once it has this many bytes or after maxWaitMs: batches by size and time. */
+  minBytes: number;
+  maxWaitMs: number;
   eachBatch: EachBatchHandler;
   logger: Logger;
 }
@@ -33,6 +36,8 @@ export class BatchConsumer {
       sessionTimeout: options.sessionTimeout,
       heartbeatInterval: options.heartbeatInterval,
       allowAutoTopicCreation: false,
+      minBytes: options.minBytes,
+      maxWaitTimeInMs: options.maxWaitMs,
     });
     const { CRASH, GROUP_JOIN } = this.consumer.events;
     this.consumer.on(CRASH, (event) => {
