@@ -58,7 +58,6 @@ export class IngesterService {
         deadLetters: this.deadLetters,
         metrics: createIngesterMetrics(deps.registry),
         logger: deps.logger,
-        consumer: () => this.consumer.consumer,
         eventTypes: () => this.eventTypes.current,
         counters: deps.redis ? new RealtimeCounters(deps.redis, config.redis.key_prefix, deps.logger) : undefined,
       },

@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload } from "kafkajs";
+import type { EachBatchPayload } from "kafkajs";
 import type { AnalyticsEvent, EventPartitionsRepository, EventsRepository, InsertResult, Logger } from "@trading-analytics/core";
 import type { EventTypeValidator } from "../domain/event-type-validator";
 import { parseMessage, type ParseOptions } from "../domain/parse-message";
@@ -12,7 +12,6 @@ export interface IngestBatchDeps {
   deadLetters: DeadLetterProducer;
   metrics: IngesterMetrics;
   logger: Logger;
-  consumer: () => Consumer;
   /** The validator for the definitions active right now (swapped when they change). */
   eventTypes: () => EventTypeValidator;
   counters?: RealtimeCounters;
@@ -62,7 +61,11 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
       if (stored === undefined) return;
       const last = chunk[chunk.length - 1]!;
       const next = BigInt(last.offset) + 1n;
-      await deps.consumer().commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }]);
+      // The payload's commit (not consumer.commitOffsets, which kafkajs skips once stopping)
+      // so that the batch in hand is committed on SIGTERM too.
+      await payload.commitOffsetsIfNecessary({
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next.toString() }] }],
+      });
       payload.resolveOffset(last.offset);
       await heartbeat();
       deps.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - next));

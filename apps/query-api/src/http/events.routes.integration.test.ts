@@ -22,7 +22,7 @@ describe("GET /api/v1/events", () => {
   beforeAll(async () => {
     db = await createTestDatabase("query_api_events");
     await new EventPartitionsRepository(db.sql).ensureForTimes(events.map((event) => event.timestamp));
-    await new EventsRepository(db.sql).insertMany(events);
+    await new EventsRepository(db.sql).copyMany(events);
     app = createTestApp(db.sql, { maxResults: 50 }).app;
   });
 

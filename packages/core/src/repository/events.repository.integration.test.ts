@@ -33,7 +33,7 @@ describe("EventsRepository.copyMany", () => {
   });
 
   beforeEach(async () => {
-    await db.sql`truncate events`;
+    await db.sql`truncate events, event_ids`;
   });
 
   it("stores a batch and counts it per type", async () => {
@@ -59,6 +59,15 @@ describe("EventsRepository.copyMany", () => {
     const twice = event();
     const result = await repository.copyMany([twice, { ...twice }, event()]);
     expect(result.inserted).toBe(2);
+  });
+
+  it("stores an id once even when its copies carry different times", async () => {
+    const original = event();
+    await repository.copyMany([original]);
+    const resent = { ...original, timestamp: new Date("2025-10-03T12:00:07Z") };
+    const result = await repository.copyMany([resent, event()]);
+    expect(result.inserted).toBe(1);
+    expect(await repository.countByIds([original.eventId])).toBe(1);
   });
 
   it("round-trips text COPY would otherwise misread: tabs, newlines, backslashes, quotes, unicode, nulls", async () => {

@@ -6,6 +6,7 @@ import type postgres from "postgres";
 import type { Sql } from "./database";
 
 const COLUMNS = EVENT_COPY_COLUMNS.join(", ");
+const ID_COLUMNS = "event_id, event_time";
 const UNIQUE_VIOLATION = "23505";
 
 export interface EventQuery {
@@ -44,38 +45,19 @@ export class EventsRepository {
   constructor(private readonly sql: Sql) {}
 
   /**
-   * Inserts events, skipping any whose (event_id, event_time) is already stored, and counts
-   * the new rows per event type. The caller makes sure the day partitions exist.
-   */
-  async insertMany(events: readonly AnalyticsEvent[]): Promise<InsertResult> {
-    if (events.length === 0) return { inserted: 0, insertedByType: new Map() };
-    const rows = events.map((event) => ({
-      event_id: event.eventId,
-      event_type: event.eventType,
-      event_time: event.timestamp,
-      received_at: event.receivedAt,
-      user_id: event.userId,
-      session_id: event.sessionId,
-      properties: this.sql.json(event.properties as Parameters<Sql["json"]>[0]),
-      source_topic: event.source?.topic ?? null,
-      source_partition: event.source?.partition ?? null,
-      source_offset: event.source?.offset ?? null,
-    }));
-    const inserted = await this.sql<{ event_type: string }[]>`
-      insert into events ${this.sql(rows)} on conflict do nothing returning event_type`;
-    return { inserted: inserted.length, insertedByType: countByType(inserted.map((row) => row.event_type)) };
-  }
-
-  /**
-   * The ingest write path. COPY straight into events is what the database does fastest and is
-   * atomic; it fails only when some row is already stored (a re-delivery), and then the batch
-   * goes through a staging table with ON CONFLICT DO NOTHING, which stores only the new rows.
+   * The ingest write path: ids into event_ids (unique on event_id) and rows into events, by
+   * COPY, in one transaction. COPY is what the database does fastest; it fails only when an
+   * id is already stored (a re-delivery or a re-sent event), and then the batch goes through
+   * a staging table so that only events with new ids are stored.
    */
   async copyMany(events: readonly AnalyticsEvent[]): Promise<InsertResult> {
     if (events.length === 0) return { inserted: 0, insertedByType: new Map() };
     const rows = events.map(copyRow);
     try {
-      await copyInto(this.sql, "events", rows);
+      await this.sql.begin(async (tx) => {
+        await copyInto(tx, "event_ids", events.map(idRow), ID_COLUMNS);
+        await copyInto(tx, "events", rows);
+      });
       return { inserted: events.length, insertedByType: countByType(events.map((event) => event.eventType)) };
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
@@ -84,7 +66,14 @@ export class EventsRepository {
       await tx`create temp table events_staging (like events) on commit drop`;
       await copyInto(tx, "events_staging", rows);
       const inserted = await tx<{ event_id: string; event_type: string }[]>`
-        insert into events select * from events_staging on conflict do nothing returning event_id, event_type`;
+        with batch as (
+          select distinct on (event_id) * from events_staging order by event_id
+        ), fresh as (
+          insert into event_ids (event_id, event_time) select event_id, event_time from batch
+          on conflict do nothing returning event_id
+        )
+        insert into events select batch.* from batch join fresh using (event_id)
+        returning event_id, event_type`;
       return {
         inserted: inserted.length,
         insertedByType: countByType(inserted.map((row) => row.event_type)),
@@ -117,8 +106,12 @@ export class EventsRepository {
   }
 }
 
-async function copyInto(sql: Sql | postgres.TransactionSql, table: string, rows: string[]): Promise<void> {
-  const writable = await sql.unsafe(`copy ${table} (${COLUMNS}) from stdin`).writable();
+function idRow(event: AnalyticsEvent): string {
+  return `${event.eventId}\t${event.timestamp.toISOString()}\n`;
+}
+
+async function copyInto(sql: Sql | postgres.TransactionSql, table: string, rows: string[], columns = COLUMNS): Promise<void> {
+  const writable = await sql.unsafe(`copy ${table} (${columns}) from stdin`).writable();
   // One chunk per batch: a COPY data message per row would cost more than the rows themselves.
   await pipeline(Readable.from([rows.join("")]), writable);
 }
