@@ -1,4 +1,6 @@
-import { Kafka, logLevel, type LogEntry } from "kafkajs";
+import net from "node:net";
+import tls from "node:tls";
+import { Kafka, type ISocketFactory, logLevel, type LogEntry } from "kafkajs";
 import type { Config } from "../config";
 import type { Logger } from "../logger";
 
@@ -9,11 +11,25 @@ const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
   [logLevel.DEBUG]: "debug",
 };
 
+/**
+ * kafkajs's default socket with Nagle's algorithm off: small requests (offset commits,
+ * heartbeats) otherwise wait for the broker's delayed ACK on every round trip.
+ */
+export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket = ssl
+    ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+    : net.connect({ host, port, noDelay: true }, onConnect);
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true, 60_000);
+  return socket;
+};
+
 /** A kafkajs client whose logs go through the app's winston logger. */
 export function createKafka(kafka: Config["kafka"], logger: Logger, clientId = kafka.client_id): Kafka {
   return new Kafka({
     clientId,
     brokers: kafka.brokers,
+    socketFactory: noDelaySocketFactory,
     connectionTimeout: kafka.connection_timeout,
     // kafkajs logs every rebalance and reconnect at INFO; WARN keeps the app log readable.
     logLevel: logLevel.WARN,
