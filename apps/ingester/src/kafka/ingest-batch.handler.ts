@@ -67,11 +67,12 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
         topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next.toString() }] }],
       });
       payload.resolveOffset(last.offset);
-      await heartbeat();
+      // Counted before the heartbeat, which throws when a rebalance starts: this chunk is done.
       deps.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - next));
       deps.counters?.record(stored.insertedIds ? events.filter((event) => stored.insertedIds!.has(event.eventId)) : events);
       record(deps.metrics, batch.topic, events, letters, stored);
       timer();
+      await heartbeat();
     }
   };
 }

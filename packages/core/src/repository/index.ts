@@ -4,3 +4,4 @@ export { checksumOf, type MigrationFile, parseMigrationFileName, planMigrations 
 export { defaultMigrationsDir, readMigrationFiles, runMigrations } from "./migration-runner";
 export { EventPartitionsRepository, utcDay } from "./partitions.repository";
 export { CustomEventDefinitionsRepository, type NewDefinition } from "./custom-event-definitions.repository";
+export { copyRow, copyValue, EVENT_COPY_COLUMNS } from "./copy-text";
