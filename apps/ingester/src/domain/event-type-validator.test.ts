@@ -58,5 +58,7 @@ describe("EventTypeValidator", () => {
     );
     expect(validator.problems.map((problem) => problem.name)).toEqual(["custom.broken", "order.placed"]);
     expect(validator.customTypes).toEqual(["custom.ok"]);
+    // Events of a type whose definition is broken are never let through unchecked.
+    expect(validator.check("custom.broken", {})).toMatchObject({ reason: "schema_violation", detail: expect.stringContaining("cannot be compiled") });
   });
 });

@@ -30,6 +30,8 @@ const knownValidators = (() => {
  */
 export class EventTypeValidator {
   private readonly custom = new Map<string, ValidateFunction>();
+  /** Types whose active definition is broken: their events cannot be checked, so never pass. */
+  private readonly unusable = new Map<string, string>();
   readonly problems: DefinitionProblem[] = [];
 
   constructor(
@@ -46,6 +48,7 @@ export class EventTypeValidator {
         this.custom.set(definition.name, ajv.compile(definition.schema));
       } catch (error) {
         this.problems.push({ name: definition.name, error: (error as Error).message });
+        this.unusable.set(definition.name, `${definition.name}: active definition v${definition.version} cannot be compiled (${(error as Error).message})`);
       }
     }
   }
@@ -57,6 +60,8 @@ export class EventTypeValidator {
   /** undefined when the properties are acceptable for the type, else why not. */
   check(eventType: string, properties: Record<string, unknown>): Rejection | undefined {
     const validate = isKnownEventType(eventType) ? knownValidators.get(eventType) : this.custom.get(eventType);
+    const broken = this.unusable.get(eventType);
+    if (broken) return { reason: "schema_violation", detail: broken };
     if (!validate) {
       return this.unknownTypes === "dead_letter"
         ? { reason: "unknown_event_type", detail: `${eventType} is neither a built-in type nor an active custom definition` }
