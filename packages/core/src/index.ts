@@ -6,7 +6,7 @@ export { listen, type RunningServer } from "./http/http-server";
 export { opsRoutes, type OpsRoutesDeps } from "./http/ops.routes";
 export { BatchConsumer, type BatchConsumerOptions } from "./kafka/batch-consumer";
 export { createKafka } from "./kafka/kafka-client";
-export { createLogger, currentLogContext, type Logger, withLogContext } from "./logger";
+export { createLogger, type Logger, withLogContext } from "./logger";
 export { createMetricsRegistry } from "./metrics";
 export * from "./models";
 export { closeRedis, connectRedisInBackground, createRedis, type RedisClient } from "./redis/redis-client";

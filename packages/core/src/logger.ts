@@ -12,10 +12,6 @@ export function withLogContext<T>(fields: Record<string, string>, fn: () => T): 
   return logContext.run(parent ? { ...parent, ...fields } : fields, fn);
 }
 
-export function currentLogContext(): Readonly<Record<string, string>> | undefined {
-  return logContext.getStore();
-}
-
 const addContext = winston.format((info) => {
   const fields = logContext.getStore();
   return fields ? Object.assign(info, fields) : info;

@@ -11,14 +11,6 @@ interface DefinitionRow {
   created_at: Date;
 }
 
-export interface NewDefinition {
-  name: string;
-  displayName?: string | null;
-  description?: string | null;
-  schema: Record<string, unknown>;
-  isActive?: boolean;
-}
-
 /** Versioned custom event definitions: each change is a new version; at most one is active. */
 export class CustomEventDefinitionsRepository {
   constructor(private readonly sql: Sql) {}
@@ -30,13 +22,6 @@ export class CustomEventDefinitionsRepository {
     return rows.map(toDefinition);
   }
 
-  async findActive(name: string): Promise<CustomEventDefinition | undefined> {
-    const [row] = await this.sql<DefinitionRow[]>`
-      select name, version, display_name, description, schema, is_active, created_at
-      from custom_event_definitions where name = ${name} and is_active`;
-    return row ? toDefinition(row) : undefined;
-  }
-
   /**
    * A short fingerprint of which versions are active; it changes whenever a definition is
    * added, changed or deactivated, so readers can poll it cheaply and reload only then.
@@ -46,24 +31,6 @@ export class CustomEventDefinitionsRepository {
       select md5(string_agg(name || ':' || version, ',' order by name)) as fingerprint
       from custom_event_definitions where is_active`;
     return row?.fingerprint ?? "none";
-  }
-
-  /** Stores a new version of `name` and makes it the active one (unless isActive is false). */
-  async define(definition: NewDefinition): Promise<CustomEventDefinition> {
-    return this.sql.begin(async (tx) => {
-      // Serialises concurrent definitions of one name so versions never collide.
-      await tx`select pg_advisory_xact_lock(hashtext(${`custom_event_definitions:${definition.name}`}))`;
-      const [latest] = await tx<{ version: number | null }[]>`
-        select max(version) as version from custom_event_definitions where name = ${definition.name}`;
-      const isActive = definition.isActive ?? true;
-      if (isActive) await tx`update custom_event_definitions set is_active = false where name = ${definition.name} and is_active`;
-      const [row] = await tx<DefinitionRow[]>`
-        insert into custom_event_definitions (name, version, display_name, description, schema, is_active)
-        values (${definition.name}, ${(latest?.version ?? 0) + 1}, ${definition.displayName ?? null},
-                ${definition.description ?? null}, ${tx.json(definition.schema as Parameters<Sql["json"]>[0])}, ${isActive})
-        returning name, version, display_name, description, schema, is_active, created_at`;
-      return toDefinition(row!);
-    });
   }
 }
 

@@ -35,7 +35,3 @@ export function createSql(database: Config["database"], options: SqlOptions): Sq
   });
 }
 
-/** Name of the database a client is connected to (for test guards and logs). */
-export function databaseName(sql: Sql): string {
-  return String(sql.options.database);
-}
