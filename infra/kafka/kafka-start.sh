@@ -22,6 +22,12 @@ dir="$DATA_DIR/kafka"
 pidfile="$RUN_DIR/kafka.pid"
 
 provision() {
+  # The provisioner is a kafkajs client from the workspace; a fresh clone has no node_modules yet.
+  if [[ ! -d "$INFRA_DIR/node_modules/kafkajs" ]]; then
+    log "installing the workspace's dependencies (the topic provisioner needs kafkajs)"
+    # shellcheck source=infra/dev-env.sh
+    (source "$INFRA_DIR/dev-env.sh" && install_dependencies)
+  fi
   KAFKA_READY_TIMEOUT=${1:-${KAFKA_READY_TIMEOUT:-60}} node "$INFRA_DIR/kafka/kafka-provision.mjs" >&2
 }
 

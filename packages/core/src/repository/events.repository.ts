@@ -6,6 +6,7 @@ import type postgres from "postgres";
 import type { Sql } from "./database";
 
 const COLUMNS = EVENT_COPY_COLUMNS.join(", ");
+const STAGED_COLUMNS = EVENT_COPY_COLUMNS.map((column) => `batch.${column}`).join(", ");
 const ID_COLUMNS = "event_id, event_time";
 const UNIQUE_VIOLATION = "23505";
 
@@ -63,7 +64,7 @@ export class EventsRepository {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     }
     return this.sql.begin(async (tx) => {
-      await tx`create temp table events_staging (like events) on commit drop`;
+      await tx`create temp table events_staging (like events including defaults) on commit drop`;
       await copyInto(tx, "events_staging", rows);
       const inserted = await tx<{ event_id: string; event_type: string }[]>`
         with batch as (
@@ -72,7 +73,9 @@ export class EventsRepository {
           insert into event_ids (event_id, event_time) select event_id, event_time from batch
           on conflict do nothing returning event_id
         )
-        insert into events select batch.* from batch join fresh using (event_id)
+        insert into events (${tx.unsafe(COLUMNS)})
+        select ${tx.unsafe(STAGED_COLUMNS)}
+        from batch join fresh using (event_id)
         returning event_id, event_type`;
       return {
         inserted: inserted.length,
