@@ -14,3 +14,4 @@ export { customEventsChangedChannel, REALTIME_TTL_SECONDS, realtimeKeys } from "
 export * from "./repository";
 export { GracefulShutdown } from "./shutdown";
 export * from "./demo";
+export * from "./rollups";

@@ -1,0 +1,4 @@
+export * from "./metric-names";
+export * from "./rollup-key";
+export * from "./rollup-state";
+export * from "./value-sketch";
