@@ -56,6 +56,28 @@ describe("loadConfig", () => {
     expect(lines).toEqual([expect.stringMatching(/^config error: database\.host = \(missing\) .*allowed: a host name/)]);
   });
 
+  it("reads rollup dimensions and measures, and the documented ones are the defaults", () => {
+    const example = loadConfig({ file: EXAMPLE, env: {} }).config.analytics.aggregation;
+    const defaults = loadConfig({ file: writeConfig(MINIMAL), env: {} }).config.analytics.aggregation;
+    expect(example.measures).toEqual(defaults.measures);
+    expect(example.dimensions).toEqual(defaults.dimensions);
+    expect(defaults.measures).toContainEqual({ name: "notional", product: ["price", "quantity"] });
+  });
+
+  it("stops on a rollup measure that is neither a property nor a product, or whose name repeats", () => {
+    const bad = errorLines(() =>
+      loadConfig({ file: writeConfig(`${MINIMAL}\nanalytics:\n  aggregation:\n    measures: [{ name: x, sum: [a, b] }]\n`), env: {} }),
+    );
+    expect(bad.join("\n")).toMatch(/analytics\.aggregation\.measures\.0 .*allowed: a mapping \{ name, property \} or \{ name, product: \[a, b\] \}/);
+    const repeated = errorLines(() =>
+      loadConfig({
+        file: writeConfig(`${MINIMAL}\nanalytics:\n  aggregation:\n    measures: [{ name: p, property: price }, { name: p, property: qty }]\n`),
+        env: {},
+      }),
+    );
+    expect(repeated.join("\n")).toMatch(/analytics\.aggregation\.measures .*names used once each \(p repeats\)/);
+  });
+
   it("stops on an out-of-range value with one line naming key, value and range", () => {
     const file = writeConfig(`${MINIMAL}\nanalytics:\n  ingestion:\n    batch_size: 0\n`);
     const lines = errorLines(() => loadConfig({ file, env: {} }));

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AGGREGATION_INTERVALS } from "../models/intervals";
+import { DEFAULT_DIMENSIONS, DEFAULT_MEASURES, rollupDimension, rollupMeasure } from "./rollup-schema";
 import { duration, flag, integer, list, nonEmptyText, oneOf, port, section, text } from "./schema-helpers";
 
 // The one configuration schema. YAML keys are snake_case as in config.example.yaml, which
@@ -88,9 +89,11 @@ export const configSchema = z
           })
           .min(1, { error: `a non-empty list drawn from ${AGGREGATION_INTERVALS.join(", ")}` })
           .default([...AGGREGATION_INTERVALS]),
-        workers: integer(1, 32, 2),
-        flush_interval: duration("100ms", "5m", "5s"),
-        allowed_lateness: duration("0s", "30d", "1h"),
+        poll_interval: duration("10ms", "1m", "250ms"),
+        max_events_per_cycle: integer(100, 1_000_000, 20_000),
+        allowed_lateness: duration("0s", "30d", "24h"),
+        dimensions: z.array(rollupDimension, { error: "a list of { name, property, event_types }" }).default(DEFAULT_DIMENSIONS),
+        measures: z.array(rollupMeasure, { error: "a list of { name, property } or { name, product: [a, b] }" }).default(DEFAULT_MEASURES),
       }),
       retention: section({
         raw_events: duration("1d", "36500d", "90d"),
@@ -137,7 +140,14 @@ export const configSchema = z
     if (!config.redis.url && !config.redis.host) {
       ctx.addIssue({ code: "custom", path: ["redis", "host"], message: "a host name (or redis.url, REDIS_URL, REDIS_HOST)" });
     }
-    const { query, retention } = config.analytics;
+    const { query, retention, aggregation } = config.analytics;
+    for (const key of ["dimensions", "measures"] as const) {
+      const names = aggregation[key].map((entry) => entry.name);
+      const repeated = names.find((entry, index) => names.indexOf(entry) !== index);
+      if (repeated) {
+        ctx.addIssue({ code: "custom", path: ["analytics", "aggregation", key], message: `names used once each (${repeated} repeats)` });
+      }
+    }
     if (query.default_limit > query.max_results) {
       ctx.addIssue({
         code: "custom",
