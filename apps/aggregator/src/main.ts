@@ -8,24 +8,41 @@ import {
   HealthMonitor,
   listen,
   loadConfigOrExit,
+  RollupsRepository,
 } from "@trading-analytics/core";
+import { AggregationCycle } from "./aggregation-cycle";
+import { AggregatorService } from "./aggregator.service";
+import { RollupPlan } from "./domain/rollup-plan";
+import { createAggregatorMetrics } from "./metrics";
+import { EventTail } from "./storage/event-tail";
 
-// The aggregator so far only serves its operational endpoints; the rollup engine is the
-// subject of its own issue and plugs in here as one more long-lived part.
 async function main(): Promise<void> {
   const { config, file } = loadConfigOrExit();
   const logger = createLogger(config.logging, "aggregator");
   const registry = createMetricsRegistry(config.metrics, "aggregator");
+  const metrics = createAggregatorMetrics(registry);
   const sql = createSql(config.database, { applicationName: "aggregator" });
   const health = new HealthMonitor("aggregator", [databaseHealthCheck(sql)]);
   const http = await listen(createOpsApp({ health, registry, metricsPath: config.metrics.path }), config.aggregator.host, config.aggregator.port);
 
+  const settings = config.analytics.aggregation;
+  const plan = new RollupPlan({
+    intervals: settings.intervals,
+    dimensions: settings.dimensions,
+    measures: settings.measures,
+    allowedLatenessMs: settings.allowed_lateness,
+  });
+  const cycle = new AggregationCycle(sql, new EventTail(sql), new RollupsRepository(sql), plan, settings.max_events_per_cycle);
+  const service = new AggregatorService(cycle, metrics, logger, settings.poll_interval);
+  service.start();
+
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
   shutdown.register("readiness", () => health.markShuttingDown());
+  shutdown.register("aggregation", () => service.stop());
   shutdown.register("http", () => http.close());
   shutdown.register("database", () => sql.end({ timeout: 5 }));
   shutdown.listen();
-  logger.info("aggregator started", { port: http.port, config_file: file ?? "(environment only)" });
+  logger.info("aggregator started", { port: http.port, intervals: plan.intervals, config_file: file ?? "(environment only)" });
 }
 
 main().catch((error: Error) => {

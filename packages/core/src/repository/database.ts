@@ -2,6 +2,7 @@ import postgres from "postgres";
 import type { Config } from "../config";
 
 export type Sql = postgres.Sql;
+export type SqlTransaction = postgres.TransactionSql;
 
 export interface SqlOptions {
   /** Shown in pg_stat_activity: which app holds a connection. */

@@ -1,7 +1,8 @@
-export { createSql, type Sql, type SqlOptions } from "./database";
+export { createSql, type Sql, type SqlOptions, type SqlTransaction } from "./database";
 export { type EventQuery, EventsRepository, type InsertResult } from "./events.repository";
 export { checksumOf, type MigrationFile, parseMigrationFileName, planMigrations } from "./migration-plan";
 export { defaultMigrationsDir, readMigrationFiles, runMigrations } from "./migration-runner";
 export { EventPartitionsRepository, utcDay } from "./partitions.repository";
 export { CustomEventDefinitionsRepository } from "./custom-event-definitions.repository";
 export { copyRow, copyValue, EVENT_COPY_COLUMNS } from "./copy-text";
+export { memberBucketId, type MemberRow, RollupsRepository, type StoredRollup } from "./rollups.repository";

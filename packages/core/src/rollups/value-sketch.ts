@@ -7,31 +7,77 @@ import { DDSketch } from "@datadog/sketches-js";
 /** The relative-error guarantee of every stored sketch (1 %). */
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
 
-/** A mergeable quantile sketch (the DDSketch API; deserialised sketches share it). */
-export type ValueSketch = Pick<DDSketch, "accept" | "merge" | "getValueAtQuantile" | "toProto" | "count">;
+export type ValueSketch = DDSketch;
 
 export function emptySketch(): ValueSketch {
   return new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
 }
 
+// Stored form. The library's protobuf encoding writes every bin of its dense store, zeros
+// included (about 1 KB for a single value) and costs ~90 µs a sketch; a rollup cycle writes
+// thousands. This one lists only the non-empty bins:
+//   u8 version, f64 relative accuracy, f64 zero count,
+//   u32 n, n × (i32 key, f64 count) for positive values, then the same for negative values.
+const FORMAT_VERSION = 1;
+const BIN_BYTES = 12;
+
+type Store = DDSketch["store"];
+
 export function sketchToBytes(sketch: ValueSketch): Buffer {
-  return Buffer.from(sketch.toProto());
+  const positive = nonEmptyBins(sketch.store);
+  const negative = nonEmptyBins(sketch.negativeStore);
+  const buffer = Buffer.allocUnsafe(1 + 8 + 8 + 4 + positive.length * BIN_BYTES + 4 + negative.length * BIN_BYTES);
+  let at = buffer.writeUInt8(FORMAT_VERSION, 0);
+  at = buffer.writeDoubleLE(SKETCH_RELATIVE_ACCURACY, at);
+  at = buffer.writeDoubleLE(sketch.zeroCount, at);
+  for (const bins of [positive, negative]) {
+    at = buffer.writeUInt32LE(bins.length, at);
+    for (const [key, count] of bins) {
+      at = buffer.writeInt32LE(key, at);
+      at = buffer.writeDoubleLE(count, at);
+    }
+  }
+  return buffer;
 }
 
 export function sketchFromBytes(bytes: Uint8Array): ValueSketch {
-  // fromProto returns the base class; merging it into (or with) a DDSketch is supported.
-  return DDSketch.fromProto(bytes) as unknown as ValueSketch;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = buffer.readUInt8(0);
+  const accuracy = buffer.readDoubleLE(1);
+  if (version !== FORMAT_VERSION || accuracy !== SKETCH_RELATIVE_ACCURACY) {
+    throw new Error(`stored sketch has format ${version} and accuracy ${accuracy}; expected ${FORMAT_VERSION} and ${SKETCH_RELATIVE_ACCURACY}`);
+  }
+  const sketch = emptySketch();
+  sketch.zeroCount = buffer.readDoubleLE(9);
+  let at = 17;
+  for (const store of [sketch.store, sketch.negativeStore]) {
+    const n = buffer.readUInt32LE(at);
+    at += 4;
+    for (let i = 0; i < n; i += 1, at += BIN_BYTES) store.add(buffer.readInt32LE(at), buffer.readDoubleLE(at + 4));
+  }
+  sketch.count = sketch.zeroCount + sketch.store.count + sketch.negativeStore.count;
+  return sketch;
+}
+
+function nonEmptyBins(store: Store): Array<[number, number]> {
+  const bins: Array<[number, number]> = [];
+  if (store.count === 0) return bins;
+  for (let key = store.minKey; key <= store.maxKey; key += 1) {
+    const count = store.bins[key - store.offset]!;
+    if (count !== 0) bins.push([key, count]);
+  }
+  return bins;
 }
 
 /** A copy of `sketch` (merge mutates its receiver). */
 export function copySketch(sketch: ValueSketch): ValueSketch {
   const copy = emptySketch();
-  copy.merge(sketch as DDSketch);
+  copy.merge(sketch);
   return copy;
 }
 
 export function mergeSketchInto(target: ValueSketch, source: ValueSketch): void {
-  target.merge(source as DDSketch);
+  target.merge(source);
 }
 
 /**

@@ -1,0 +1,106 @@
+import { RollupsRepository } from "@trading-analytics/core";
+import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
+import { drain, TEST_PLAN, testCycle } from "./testing/aggregator-fixture";
+import { storeEvents, tradingEvents } from "./testing/trading-events";
+import { auditRollups } from "./verify/rollup-audit";
+
+const HOUR = 3_600_000;
+const NOW = Date.now();
+
+describe("aggregator rollups on the real database", () => {
+  let db: TestDatabase;
+
+  beforeEach(async () => {
+    db = await createTestDatabase("aggregator");
+  });
+
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it("folds stored events into rollups equal to exact SQL at every interval, percentiles within 1%", async () => {
+    for (let batch = 0; batch < 4; batch += 1) {
+      await storeEvents(db.sql, tradingEvents(1_500, { endMs: NOW, spanMs: 3 * HOUR, seed: batch + 1 }));
+    }
+    // Small pages: transactions are cut at their boundaries, never folded twice or skipped.
+    expect(await drain(testCycle(db.sql, { maxEvents: 1_000 }))).toBe(6_000);
+
+    const audit = await auditRollups(db.sql, TEST_PLAN);
+    expect(audit.mismatches).toEqual([]);
+    expect(audit.rowsCompared).toBeGreaterThan(1_000);
+    expect(audit.maxPercentileRelError).toBeLessThanOrEqual(0.01);
+  });
+
+  it("corrects the bucket of a late event at every interval, and nothing else", async () => {
+    await storeEvents(db.sql, tradingEvents(800, { endMs: NOW, spanMs: 2 * HOUR, seed: 9 }));
+    const cycle = testCycle(db.sql);
+    await drain(cycle);
+
+    const lateTime = NOW - 5 * HOUR - 17_000; // hours older than anything stored so far
+    const [late] = tradingEvents(1, { endMs: lateTime, spanMs: 1, seed: 3, receivedAtMs: NOW });
+    late!.eventType = "page.view";
+    late!.properties = { path: "/late" };
+    const before = await countsAt(db, lateTime);
+    await storeEvents(db.sql, [late!]);
+    expect(await drain(cycle)).toBe(1);
+
+    const after = await countsAt(db, lateTime);
+    for (const interval of TEST_PLAN.intervals) expect([interval, after[interval]]).toEqual([interval, (before[interval] ?? 0) + 1]);
+    expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
+  });
+
+  it("records events stored later than the allowed lateness instead of folding them", async () => {
+    const plan = { ...TEST_PLAN, allowedLatenessMs: HOUR };
+    const onTime = tradingEvents(50, { endMs: NOW, spanMs: 10 * 60_000, seed: 4 });
+    const tooLate = tradingEvents(7, { endMs: NOW - 3 * HOUR, spanMs: 60_000, seed: 5, receivedAtMs: NOW });
+    await storeEvents(db.sql, [...onTime, ...tooLate]);
+    expect(await drain(testCycle(db.sql, { plan }))).toBe(50);
+
+    const recorded = await db.sql<{ event_id: string }[]>`select event_id::text from late_events order by 1`;
+    expect(recorded.map((r) => r.event_id)).toEqual(tooLate.map((e) => e.eventId).sort());
+    expect((await auditRollups(db.sql, plan)).mismatches).toEqual([]);
+  });
+
+  it("stays exact with two replicas folding while events keep arriving", async () => {
+    // The second replica: its own connection pool on the same database.
+    const peerSql = (await import("postgres")).default(db.url, { max: 3, onnotice: () => undefined });
+    try {
+      const replicas = [testCycle(db.sql, { maxEvents: 700 }), testCycle(peerSql, { maxEvents: 700 })];
+      let writing = true;
+      const outcomes = { folded: [0, 0], other_replica: [0, 0] };
+      const loops = replicas.map(async (cycle, index) => {
+        while (writing) {
+          const result = await cycle.run();
+          if (result.outcome === "folded") outcomes.folded[index]! += result.folded;
+          if (result.outcome === "other_replica") outcomes.other_replica[index]! += 1;
+        }
+      });
+      for (let batch = 0; batch < 20; batch += 1) {
+        await storeEvents(db.sql, tradingEvents(300, { endMs: NOW, spanMs: HOUR, seed: 100 + batch }));
+      }
+      writing = false;
+      await Promise.all(loops);
+      await drain(replicas[0]!);
+
+      expect(outcomes.folded[0]! + outcomes.folded[1]!).toBeLessThanOrEqual(6_000);
+      expect(outcomes.folded[0]! > 0 && outcomes.folded[1]! > 0).toBe(true);
+      const audit = await auditRollups(db.sql, TEST_PLAN);
+      expect(audit.mismatches).toEqual([]);
+      const [cursor] = await db.sql<{ n: string }[]>`select events_folded::text as n from aggregation_cursors`;
+      expect(Number(cursor!.n)).toBe(6_000);
+    } finally {
+      await peerSql.end();
+    }
+  });
+});
+
+async function countsAt(db: TestDatabase, timeMs: number): Promise<Record<string, number>> {
+  const rollups = new RollupsRepository(db.sql);
+  const counts: Record<string, number> = {};
+  for (const interval of TEST_PLAN.intervals) {
+    const rows = await rollups.series({ metric: "events.count.page.view", interval, from: new Date(timeMs - 86_400_000), to: new Date(timeMs + 1) });
+    const holding = rows.filter((row) => row.key.bucketStartMs <= timeMs).at(-1);
+    counts[interval] = holding?.state.count ?? 0;
+  }
+  return counts;
+}

@@ -1,0 +1,109 @@
+import type { Sql, SqlTransaction as Tx } from "@trading-analytics/core";
+import type { FoldableEvent } from "../domain/fold-events";
+
+const CURSOR = "rollups";
+
+/** A slice of newly stored events and where the cursor moves once they are folded. */
+export interface TailPage {
+  events: FoldableEvent[];
+  nextXid: bigint;
+  /** True when events below the horizon were left for the next page. */
+  more: boolean;
+}
+
+interface TailRow {
+  event_id: string;
+  event_type: string;
+  event_time: Date;
+  received_at: Date;
+  user_id: string | null;
+  session_id: string | null;
+  properties: Record<string, unknown>;
+  write_xid: string;
+}
+
+/**
+ * Follows the events table by the id of the transaction that stored each row (write_xid).
+ * Every transaction below the snapshot's xmin has ended, so rows under that horizon never
+ * change again: reading [cursor, horizon) and moving the cursor to the horizon in the same
+ * transaction as the rollups folds each stored event exactly once, however ingester replicas
+ * interleave their commits.
+ */
+export class EventTail {
+  constructor(private readonly sql: Sql) {}
+
+  /** Locks the cursor for this transaction; undefined when another replica holds it. */
+  async lockCursor(tx: Tx): Promise<bigint | undefined> {
+    const [row] = await tx<{ next_xid: string }[]>`
+      select next_xid::text as next_xid from aggregation_cursors where name = ${CURSOR} for update skip locked`;
+    return row ? BigInt(row.next_xid) : undefined;
+  }
+
+  async readPage(tx: Tx, from: bigint, limit: number): Promise<TailPage> {
+    const [horizonRow] = await tx<{ xmin: string }[]>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`;
+    const horizon = BigInt(horizonRow!.xmin);
+    if (horizon <= from) return { events: [], nextXid: from, more: false };
+
+    const rows = await tx<TailRow[]>`
+      select event_id::text as event_id, event_type, event_time, received_at, user_id, session_id, properties,
+             write_xid::text as write_xid
+      from events
+      where write_xid >= ${from.toString()}::xid8 and write_xid < ${horizon.toString()}::xid8
+      order by write_xid
+      limit ${limit + 1}`;
+    if (rows.length <= limit) return { events: rows.map(toFoldable), nextXid: horizon, more: false };
+
+    // Cut at a transaction boundary: the last transaction may be only partly in this page.
+    const cutXid = rows[limit]!.write_xid;
+    const whole = rows.filter((row) => row.write_xid !== cutXid);
+    if (whole.length > 0) return { events: whole.map(toFoldable), nextXid: BigInt(cutXid), more: true };
+
+    // One transaction larger than the page: take all of it.
+    const single = await tx<TailRow[]>`
+      select event_id::text as event_id, event_type, event_time, received_at, user_id, session_id, properties,
+             write_xid::text as write_xid
+      from events where write_xid = ${cutXid}::xid8`;
+    return { events: single.map(toFoldable), nextXid: BigInt(cutXid) + 1n, more: true };
+  }
+
+  async advanceCursor(tx: Tx, nextXid: bigint, folded: number): Promise<void> {
+    await tx`
+      update aggregation_cursors
+      set next_xid = ${nextXid.toString()}::xid8, events_folded = events_folded + ${folded}, updated_at = now()
+      where name = ${CURSOR}`;
+  }
+
+  /** Records events too late to fold (idempotent: a re-read records nothing twice). */
+  async recordLate(tx: Tx, events: readonly FoldableEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const document = JSON.stringify(
+      events.map((e) => ({ id: e.eventId, t: e.eventType, et: new Date(e.timeMs).toISOString(), rt: new Date(e.receivedAtMs).toISOString() })),
+    );
+    await tx.unsafe(
+      `insert into late_events (event_id, event_type, event_time, received_at)
+       select id, t, et, rt from jsonb_to_recordset($1::text::jsonb) as x(id uuid, t text, et timestamptz, rt timestamptz)
+       on conflict do nothing`,
+      [document],
+    );
+  }
+
+  /** How many events are stored but not yet folded (for the lag metric and tests). */
+  async pending(): Promise<number> {
+    const [row] = await this.sql<{ n: string }[]>`
+      select count(*)::text as n from events
+      where write_xid >= (select next_xid from aggregation_cursors where name = ${CURSOR})`;
+    return Number(row?.n ?? 0);
+  }
+}
+
+function toFoldable(row: TailRow): FoldableEvent {
+  return {
+    eventId: row.event_id,
+    eventType: row.event_type,
+    timeMs: row.event_time.getTime(),
+    receivedAtMs: row.received_at.getTime(),
+    userId: row.user_id,
+    sessionId: row.session_id,
+    properties: row.properties,
+  };
+}

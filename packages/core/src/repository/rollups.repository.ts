@@ -1,0 +1,193 @@
+import type postgres from "postgres";
+import type { AggregationInterval } from "../models/intervals";
+import type { RollupKey } from "../rollups/rollup-key";
+import { rollupKeyString } from "../rollups/rollup-key";
+import type { RollupPoint, RollupState } from "../rollups/rollup-state";
+import { sketchFromBytes, sketchQuantile, sketchToBytes } from "../rollups/value-sketch";
+import type { Sql } from "./database";
+
+type Db = Sql | postgres.TransactionSql;
+
+/** A rollup row as stored: key, state, and the percentiles read off its sketch. */
+export interface StoredRollup {
+  key: RollupKey;
+  state: RollupState;
+}
+
+/** One distinct member to record in a bucket (see rollup_members). */
+export interface MemberRow {
+  metric: string;
+  interval: AggregationInterval;
+  bucketStartMs: number;
+  member: string;
+}
+
+interface RollupRow {
+  metric_name: string;
+  interval: AggregationInterval;
+  bucket_start: Date;
+  dimension: string;
+  dimension_value: string;
+  count: string;
+  sum: number;
+  min: number | null;
+  max: number | null;
+  sketch: Buffer | null;
+  first_time: Date | null;
+  first_event_id: string | null;
+  first_value: number | null;
+  last_time: Date | null;
+  last_event_id: string | null;
+  last_value: number | null;
+}
+
+/** The columns fromRow reads, from metric_rollups aliased as r. */
+const ROLLUP_COLUMNS = `r.metric_name, r.interval, r.bucket_start, r.dimension, r.dimension_value, r.count::text as count,
+  r.sum, r.min, r.max, r.sketch, r.first_time, r.first_event_id::text as first_event_id, r.first_value,
+  r.last_time, r.last_event_id::text as last_event_id, r.last_value`;
+
+/**
+ * Reads and writes metric_rollups. Keys and rows travel as one JSON document per statement
+ * (jsonb_to_recordset), so a cycle's thousands of rows cost one round trip and no SQL text is
+ * ever built from values.
+ */
+export class RollupsRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /** The stored state of each key that has a row, by rollupKeyString. */
+  async load(db: Db, keys: readonly RollupKey[]): Promise<Map<string, RollupState>> {
+    const found = new Map<string, RollupState>();
+    if (keys.length === 0) return found;
+    const wanted = JSON.stringify(keys.map((key) => ({ m: key.metric, i: key.interval, b: iso(key.bucketStartMs), d: key.dimension, v: key.dimensionValue })));
+    const rows = await db.unsafe<RollupRow[]>(
+      `select ${ROLLUP_COLUMNS}
+       from jsonb_to_recordset($1::text::jsonb) as k(m text, i text, b timestamptz, d text, v text)
+       join metric_rollups r on r.metric_name = k.m and r.interval = k.i and r.bucket_start = k.b
+                            and r.dimension = k.d and r.dimension_value = k.v`,
+      [wanted],
+    );
+    for (const row of rows) {
+      const stored = fromRow(row);
+      found.set(rollupKeyString(stored.key), stored.state);
+    }
+    return found;
+  }
+
+  /** Writes each row's full state (insert or overwrite). */
+  async save(db: Db, rows: readonly StoredRollup[]): Promise<void> {
+    if (rows.length === 0) return;
+    const document = JSON.stringify(rows.map(toJson));
+    await db.unsafe(
+      `insert into metric_rollups (metric_name, interval, bucket_start, dimension, dimension_value, count, sum, min, max,
+                                   p50, p95, p99, sketch, first_time, first_event_id, first_value,
+                                   last_time, last_event_id, last_value, updated_at)
+       select m, i, b, d, v, c, s, mn, mx, p50, p95, p99, decode(sk, 'base64'), ft, fid, fv, lt, lid, lv, now()
+       from jsonb_to_recordset($1::text::jsonb) as x(m text, i text, b timestamptz, d text, v text, c bigint, s float8,
+            mn float8, mx float8, p50 float8, p95 float8, p99 float8, sk text, ft timestamptz, fid uuid, fv float8,
+            lt timestamptz, lid uuid, lv float8)
+       on conflict (metric_name, interval, bucket_start, dimension, dimension_value) do update set
+         count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max,
+         p50 = excluded.p50, p95 = excluded.p95, p99 = excluded.p99, sketch = excluded.sketch,
+         first_time = excluded.first_time, first_event_id = excluded.first_event_id, first_value = excluded.first_value,
+         last_time = excluded.last_time, last_event_id = excluded.last_event_id, last_value = excluded.last_value,
+         updated_at = excluded.updated_at`,
+      [document],
+    );
+  }
+
+  /**
+   * Records distinct members per bucket and returns how many were new in each bucket, keyed
+   * by `${metric}|${interval}|${bucketStartMs}`: the amount each distinct count grows by.
+   */
+  async addMembers(db: Db, members: readonly MemberRow[]): Promise<Map<string, number>> {
+    const added = new Map<string, number>();
+    if (members.length === 0) return added;
+    const document = JSON.stringify(members.map((m) => ({ m: m.metric, i: m.interval, b: iso(m.bucketStartMs), u: m.member })));
+    const rows = await db.unsafe<{ metric_name: string; interval: string; bucket_start: Date; n: string }[]>(
+      `with added as (
+         insert into rollup_members (metric_name, interval, bucket_start, member)
+         select m, i, b, u from jsonb_to_recordset($1::text::jsonb) as x(m text, i text, b timestamptz, u text)
+         on conflict do nothing
+         returning metric_name, interval, bucket_start
+       )
+       select metric_name, interval, bucket_start, count(*)::text as n from added group by 1, 2, 3`,
+      [document],
+    );
+    for (const row of rows) added.set(memberBucketId(row.metric_name, row.interval, row.bucket_start.getTime()), Number(row.n));
+    return added;
+  }
+
+  /** Every row of one metric and interval over [from, to), overall or for one dimension. */
+  async series(query: { metric: string; interval: AggregationInterval; from: Date; to: Date; dimension?: string }): Promise<StoredRollup[]> {
+    const { sql } = this;
+    const rows = await sql<RollupRow[]>`
+      select ${sql.unsafe(ROLLUP_COLUMNS)} from metric_rollups r
+      where metric_name = ${query.metric} and interval = ${query.interval}
+        and bucket_start >= ${query.from} and bucket_start < ${query.to}
+        and dimension = ${query.dimension ?? ""}
+      order by bucket_start, dimension_value`;
+    return rows.map(fromRow);
+  }
+}
+
+export function memberBucketId(metric: string, interval: string, bucketStartMs: number): string {
+  return `${metric}|${interval}|${bucketStartMs}`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function toJson({ key, state }: StoredRollup) {
+  const { sketch } = state;
+  return {
+    m: key.metric,
+    i: key.interval,
+    b: iso(key.bucketStartMs),
+    d: key.dimension,
+    v: key.dimensionValue,
+    c: state.count,
+    s: state.sum,
+    mn: state.min,
+    mx: state.max,
+    p50: sketch ? sketchQuantile(sketch, 0.5) : null,
+    p95: sketch ? sketchQuantile(sketch, 0.95) : null,
+    p99: sketch ? sketchQuantile(sketch, 0.99) : null,
+    sk: sketch ? sketchToBytes(sketch).toString("base64") : null,
+    ...pointJson("f", state.first),
+    ...pointJson("l", state.last),
+  };
+}
+
+function pointJson(prefix: "f" | "l", point: RollupPoint | null) {
+  return {
+    [`${prefix}t`]: point ? iso(point.timeMs) : null,
+    [`${prefix}id`]: point?.eventId ?? null,
+    [`${prefix}v`]: point?.value ?? null,
+  };
+}
+
+function fromRow(row: RollupRow): StoredRollup {
+  return {
+    key: {
+      metric: row.metric_name,
+      interval: row.interval,
+      bucketStartMs: row.bucket_start.getTime(),
+      dimension: row.dimension,
+      dimensionValue: row.dimension_value,
+    },
+    state: {
+      count: Number(row.count),
+      sum: row.sum,
+      min: row.min,
+      max: row.max,
+      sketch: row.sketch ? sketchFromBytes(row.sketch) : null,
+      first: toPoint(row.first_time, row.first_event_id, row.first_value),
+      last: toPoint(row.last_time, row.last_event_id, row.last_value),
+    },
+  };
+}
+
+function toPoint(time: Date | null, eventId: string | null, value: number | null): RollupPoint | null {
+  return time && eventId && value !== null ? { timeMs: time.getTime(), eventId, value } : null;
+}
