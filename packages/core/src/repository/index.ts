@@ -6,3 +6,4 @@ export { EventPartitionsRepository, utcDay } from "./partitions.repository";
 export { CustomEventDefinitionsRepository } from "./custom-event-definitions.repository";
 export { copyRow, copyValue, EVENT_COPY_COLUMNS } from "./copy-text";
 export { memberBucketId, type MemberRow, RollupsRepository, type StoredRollup } from "./rollups.repository";
+export { type RollupRange, TradingAnalyticsReader } from "./trading-analytics.reader";

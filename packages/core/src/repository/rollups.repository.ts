@@ -118,13 +118,21 @@ export class RollupsRepository {
   }
 
   /** Every row of one metric and interval over [from, to), overall or for one dimension. */
-  async series(query: { metric: string; interval: AggregationInterval; from: Date; to: Date; dimension?: string }): Promise<StoredRollup[]> {
+  async series(query: {
+    metric: string;
+    interval: AggregationInterval;
+    from: Date;
+    to: Date;
+    dimension?: string;
+    dimensionValue?: string;
+  }): Promise<StoredRollup[]> {
     const { sql } = this;
     const rows = await sql<RollupRow[]>`
       select ${sql.unsafe(ROLLUP_COLUMNS)} from metric_rollups r
       where metric_name = ${query.metric} and interval = ${query.interval}
         and bucket_start >= ${query.from} and bucket_start < ${query.to}
         and dimension = ${query.dimension ?? ""}
+        ${query.dimensionValue === undefined ? sql`` : sql`and dimension_value = ${query.dimensionValue}`}
       order by bucket_start, dimension_value`;
     return rows.map(fromRow);
   }

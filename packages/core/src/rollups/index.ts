@@ -2,3 +2,4 @@ export * from "./metric-names";
 export * from "./rollup-key";
 export * from "./rollup-state";
 export * from "./value-sketch";
+export * from "./trading-analytics";
