@@ -1,8 +1,12 @@
 import {
+  closeRedis,
+  connectRedisInBackground,
   createLogger,
   createMetricsRegistry,
   createOpsApp,
+  createRedis,
   createSql,
+  DashboardMetricsReader,
   databaseHealthCheck,
   GracefulShutdown,
   HealthMonitor,
@@ -12,6 +16,7 @@ import {
 } from "@trading-analytics/core";
 import { AggregationCycle } from "./aggregation-cycle";
 import { AggregatorService } from "./aggregator.service";
+import { DashboardPublisher } from "./dashboard/dashboard-publisher";
 import { RollupPlan } from "./domain/rollup-plan";
 import { createAggregatorMetrics } from "./metrics";
 import { EventTail } from "./storage/event-tail";
@@ -36,9 +41,16 @@ async function main(): Promise<void> {
   const service = new AggregatorService(cycle, metrics, logger, settings.poll_interval);
   service.start();
 
+  const redis = createRedis(config.redis, logger);
+  connectRedisInBackground(redis, logger);
+  const dashboard = new DashboardPublisher(new DashboardMetricsReader(sql, plan.finestInterval), redis, config.redis.key_prefix, logger);
+  dashboard.start(settings.dashboard_refresh_interval);
+
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
   shutdown.register("readiness", () => health.markShuttingDown());
   shutdown.register("aggregation", () => service.stop());
+  shutdown.register("dashboard", () => dashboard.stop());
+  shutdown.register("redis", () => closeRedis(redis));
   shutdown.register("http", () => http.close());
   shutdown.register("database", () => sql.end({ timeout: 5 }));
   shutdown.listen();

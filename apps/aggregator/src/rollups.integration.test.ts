@@ -1,4 +1,5 @@
 import { RollupsRepository } from "@trading-analytics/core";
+import postgres from "postgres";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
 import { drain, TEST_PLAN, testCycle } from "./testing/aggregator-fixture";
 import { storeEvents, tradingEvents } from "./testing/trading-events";
@@ -63,7 +64,7 @@ describe("aggregator rollups on the real database", () => {
 
   it("stays exact with two replicas folding while events keep arriving", async () => {
     // The second replica: its own connection pool on the same database.
-    const peerSql = (await import("postgres")).default(db.url, { max: 3, onnotice: () => undefined });
+    const peerSql = postgres(db.url, { max: 3, onnotice: () => undefined });
     try {
       const replicas = [testCycle(db.sql, { maxEvents: 700 }), testCycle(peerSql, { maxEvents: 700 })];
       let writing = true;

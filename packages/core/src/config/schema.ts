@@ -92,6 +92,7 @@ export const configSchema = z
         poll_interval: duration("10ms", "1m", "250ms"),
         max_events_per_cycle: integer(100, 1_000_000, 20_000),
         allowed_lateness: duration("0s", "30d", "24h"),
+        dashboard_refresh_interval: duration("100ms", "10m", "1s"),
         dimensions: z.array(rollupDimension, { error: "a list of { name, property, event_types }" }).default(DEFAULT_DIMENSIONS),
         measures: z.array(rollupMeasure, { error: "a list of { name, property } or { name, product: [a, b] }" }).default(DEFAULT_MEASURES),
       }),

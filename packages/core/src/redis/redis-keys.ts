@@ -21,3 +21,8 @@ export const realtimeKeys = {
 };
 
 export const REALTIME_TTL_SECONDS = { perSecond: 2 * 60 * 60, perMinute: 25 * 60 * 60 };
+
+/** JSON of the dashboard metrics, rebuilt from rollups by the aggregator (see DashboardMetricsReader). */
+export function dashboardMetricsKey(prefix: string): string {
+  return `${prefix}dashboard:metrics`;
+}

@@ -7,3 +7,4 @@ export { CustomEventDefinitionsRepository } from "./custom-event-definitions.rep
 export { copyRow, copyValue, EVENT_COPY_COLUMNS } from "./copy-text";
 export { memberBucketId, type MemberRow, RollupsRepository, type StoredRollup } from "./rollups.repository";
 export { type RollupRange, TradingAnalyticsReader } from "./trading-analytics.reader";
+export { type DashboardMetrics, DashboardMetricsReader } from "./dashboard-metrics.reader";

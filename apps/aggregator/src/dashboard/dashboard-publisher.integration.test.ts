@@ -1,0 +1,64 @@
+import { randomUUID } from "node:crypto";
+import { type AnalyticsEvent, createLogger, createRedis, dashboardMetricsKey, DashboardMetricsReader, type RedisClient } from "@trading-analytics/core";
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueSuffix } from "@trading-analytics/core/testing";
+import { drain, testCycle } from "../testing/aggregator-fixture";
+import { storeEvents } from "../testing/trading-events";
+import { DashboardPublisher } from "./dashboard-publisher";
+
+describe("dashboard metrics in Redis", () => {
+  let db: TestDatabase;
+  let redis: RedisClient;
+  const prefix = `test:${uniqueSuffix()}:`;
+  const logger = createLogger({ level: "error", format: "json" }, "test");
+
+  beforeAll(async () => {
+    db = await createTestDatabase("dashboard");
+    redis = createRedis({ url: TEST_REDIS_URL, port: 6379, password: "", db: 0, key_prefix: prefix, connect_timeout: 2000 }, logger);
+    await redis.connect();
+  });
+
+  afterAll(async () => {
+    await redis.del(dashboardMetricsKey(prefix));
+    await redis.quit();
+    await db.drop();
+  });
+
+  it("publishes figures computed from rollups, and rebuilds them after the key is flushed", async () => {
+    // At least two minutes into the UTC day, so "30 s ago" is today.
+    const now = Math.max(Date.now(), Math.floor(Date.now() / 86_400_000) * 86_400_000 + 120_000);
+    const event = (eventType: string, userId: string, properties: Record<string, unknown>, agoMs = 30_000): AnalyticsEvent => ({
+      eventId: randomUUID(), eventType, userId, sessionId: null, properties,
+      timestamp: new Date(now - agoMs), receivedAt: new Date(now - agoMs), source: null,
+    });
+    await storeEvents(db.sql, [
+      event("order.placed", "u1", { symbol: "BTC", side: "BUY", strategy_id: "alpha", price: 10, quantity: 2 }),
+      event("order.placed", "u2", { symbol: "BTC", side: "BUY", strategy_id: "beta", price: 10, quantity: 1 }),
+      event("order.placed", "u2", { symbol: "ETH", side: "SELL", strategy_id: "beta", price: 5, quantity: 1 }),
+      event("order.rejected", "u2", { symbol: "ETH", strategy_id: "beta", reason: "risk" }),
+      event("order.filled", "u1", { symbol: "BTC", side: "BUY", strategy_id: "alpha", price: 10, quantity: 2, latency_ms: 4 }),
+      event("order.filled", "u2", { symbol: "BTC", side: "BUY", strategy_id: "beta", price: 11, quantity: 1, latency_ms: 8 }),
+      event("page.view", "u3", { path: "/" }),
+    ]);
+    await drain(testCycle(db.sql));
+
+    const publisher = new DashboardPublisher(new DashboardMetricsReader(db.sql, "1m"), redis, prefix, logger);
+    const read = async () => JSON.parse((await redis.get(dashboardMetricsKey(prefix))) ?? "null");
+    expect(await publisher.publish(new Date(now))).toBe(true);
+    const published = await read();
+    expect(published).toMatchObject({
+      active_users: 3,
+      orders_placed: 3,
+      orders_filled: 2,
+      active_strategies: 2,
+      total_volume: 10 * 2 + 11 * 1,
+      average_latency: 6,
+      error_rate: 1 / 3,
+    });
+    expect(published.events_per_second).toBeGreaterThan(0);
+
+    await redis.del(dashboardMetricsKey(prefix));
+    expect(await read()).toBeNull();
+    await publisher.publish(new Date(now));
+    expect(await read()).toMatchObject({ orders_placed: 3, total_volume: 31 });
+  });
+});
