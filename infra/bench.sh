@@ -9,12 +9,13 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/dev-env.sh"
 cd "$REPO_ROOT"
 
-usage() { die "usage: bash infra/bench.sh ingest [--events N] [--replicas 1,2] [--skip-baseline] [--stall-seconds S]"; }
+usage() { die "usage: bash infra/bench.sh ingest [--events N] [--replicas 1,2] [--skip-baseline] [--stall-seconds S] | aggregate [--events N] [--stream-seconds S] [--query-events N]"; }
 (($# >= 1)) || usage
 bench=$1
 shift
 case $bench in
   ingest) script=apps/ingester/dist/bench/ingest.bench.js ;;
+  aggregate) script=apps/aggregator/dist/bench/aggregate.bench.js ;;
   *) usage ;;
 esac
 

@@ -1,0 +1,25 @@
+// Leg 2: every stored rollup against exact SQL over the raw events (auditRollups).
+import type { Sql } from "@trading-analytics/core";
+import { TEST_PLAN } from "../testing/aggregator-fixture";
+import { type RollupMismatch, auditRollups } from "../verify/rollup-audit";
+import { timed } from "./timing";
+
+export interface AccuracyResult {
+  rowsCompared: number;
+  mismatches: number;
+  firstMismatches: RollupMismatch[];
+  maxPercentileRelError: number;
+  seconds: number;
+}
+
+export async function runAccuracyLeg(sql: Sql, log: (line: string) => void): Promise<AccuracyResult> {
+  log("accuracy: auditing every rollup against exact SQL over the raw events");
+  const { value: audit, seconds } = await timed(() => auditRollups(sql, TEST_PLAN));
+  return {
+    rowsCompared: audit.rowsCompared,
+    mismatches: audit.mismatches.length,
+    firstMismatches: audit.mismatches.slice(0, 3),
+    maxPercentileRelError: audit.maxPercentileRelError,
+    seconds,
+  };
+}
