@@ -26,7 +26,7 @@ const time = new Date(Date.now() - 60_000).toISOString();
 const badId = () => randomUUID();
 
 function malformedCases(): Malformed[] {
-  const ids = { envelope: badId(), large: badId(), signal: badId() };
+  const ids = { envelope: badId(), large: badId(), signal: badId(), nul: badId() };
   return [
     { name: "bad JSON", reason: "invalid_json", value: Buffer.from('{"event_type": "page.view", "user_id": ') },
     { name: "a missing event_type", reason: "invalid_envelope", id: ids.envelope, value: json({ event_id: ids.envelope, user_id: "u1", properties: {}, timestamp: time }) },
@@ -42,6 +42,12 @@ function malformedCases(): Malformed[] {
       name: "invalid UTF-8",
       reason: "invalid_utf8",
       value: Buffer.concat([Buffer.from('{"event_type":"page.view","user_id":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]),
+    },
+    {
+      name: "a NUL character PostgreSQL cannot store",
+      reason: "unstorable_text",
+      id: ids.nul,
+      value: json({ event_id: ids.nul, event_type: "page.view", properties: { path: "/a\u0000b" }, timestamp: time }),
     },
     {
       name: "a custom event violating its schema",

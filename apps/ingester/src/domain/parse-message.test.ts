@@ -64,12 +64,30 @@ describe("parseMessage", () => {
     ["invalid_envelope", JSON.stringify([1, 2])],
     ["timestamp_in_future", JSON.stringify({ event_type: "user.login", timestamp: "2025-10-03T12:05:00Z" })],
     ["schema_violation", JSON.stringify({ event_type: "page.view", properties: {} })],
+    ["unstorable_text", JSON.stringify({ event_type: "page.view", properties: { path: "/a\u0000b" } })],
+    ["unstorable_text", JSON.stringify({ event_type: "page.view", user_id: "u\u0000", properties: { path: "/" } })],
+    ["unstorable_text", '{"event_type":"page.view","properties":{"path":"/","note":"\\ud800x"}}'],
+    ["unstorable_text", '{"event_type":"page.view","properties":{"path":"/","k\\u0000":1}}'],
   ])("rejects as %s: %s", (reason, value) => {
     const result = parse(value as string | Buffer | null);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.reason).toBe(reason);
     expect(result.detail.length).toBeGreaterThan(0);
+  });
+
+  it("accepts escapes PostgreSQL can store: a surrogate pair, an escaped backslash before u0000", () => {
+    expect(parse('{"event_type":"page.view","properties":{"path":"/\\ud83d\\udcc8","note":"\\\\u0000"}}')).toMatchObject({
+      ok: true,
+      event: { properties: { path: "/📈", note: "\\u0000" } },
+    });
+  });
+
+  it("names the field holding text PostgreSQL cannot store", () => {
+    expect(parse(JSON.stringify({ event_type: "page.view", properties: { path: "/", tags: ["ok", "bad\u0000"] } }))).toMatchObject({
+      ok: false,
+      detail: "properties.tags.1 holds \\u0000 or a lone surrogate, which PostgreSQL cannot store",
+    });
   });
 
   it("names the offending field of an invalid envelope", () => {

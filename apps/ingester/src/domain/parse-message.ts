@@ -53,6 +53,15 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
       : `${field || "envelope"} ${first?.message ?? "is invalid"}`;
     return { ok: false, reason: "invalid_envelope", detail };
   }
+  // Only a JSON \u escape can put U+0000 or a lone surrogate into a string (valid UTF-8 and JSON
+  // text cannot hold them raw); PostgreSQL stores neither, so such a message would fail its
+  // whole batch forever. Walked only when an escape is there at all.
+  if (text.includes("\\u")) {
+    const where = unstorableText(body, "");
+    if (where !== undefined) {
+      return { ok: false, reason: "unstorable_text", detail: `${where || "envelope"} holds \\u0000 or a lone surrogate, which PostgreSQL cannot store` };
+    }
+  }
   // Falling back to the Kafka timestamp (never "now") keeps a re-delivered message identical.
   const timestamp = body.timestamp ? new Date(body.timestamp) : new Date(Number(message.timestamp));
   if (timestamp.getTime() - receivedAt.getTime() > options.maxFutureSkewMs) {
@@ -75,4 +84,20 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
       source: message.source,
     },
   };
+}
+
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be found
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path of the first string or key PostgreSQL cannot store (NUL, lone surrogate), if any. */
+function unstorableText(value: unknown, path: string): string | undefined {
+  if (typeof value === "string") return UNSTORABLE.test(value) ? path : undefined;
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (UNSTORABLE.test(key)) return at;
+    const found = unstorableText(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

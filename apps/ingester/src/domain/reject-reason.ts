@@ -3,6 +3,7 @@ export type RejectReason =
   | "too_large"
   | "invalid_utf8"
   | "invalid_json"
+  | "unstorable_text"
   | "invalid_envelope"
   | "timestamp_in_future"
   | "unknown_event_type"
