@@ -1,4 +1,4 @@
-import { copyRow, copyValue } from "./copy-text";
+import { copyBatch, copyRow, copyValue } from "./copy-text";
 
 describe("copyValue", () => {
   it("writes NULL as \\N and escapes the characters COPY text treats specially", () => {
@@ -36,5 +36,48 @@ describe("copyRow", () => {
       "2",
       "41",
     ]);
+  });
+});
+
+describe("copyRow's received time", () => {
+  const event = (receivedAt: Date) => ({
+    eventId: "2b0f1e8e-4c4a-4c53-9d0b-6a8f3d2e7c11",
+    eventType: "page.view",
+    userId: null,
+    sessionId: null,
+    properties: {},
+    timestamp: new Date("2025-10-03T12:00:00Z"),
+    receivedAt,
+    source: null,
+  });
+  const received = (row: string) => row.split("\t")[3];
+
+  it("follows the Date it is given, even one shared by a batch and then changed", () => {
+    const shared = new Date("2025-10-03T12:00:01Z");
+    expect(received(copyRow(event(shared)))).toBe("2025-10-03T12:00:01.000Z");
+    expect(received(copyRow(event(shared)))).toBe("2025-10-03T12:00:01.000Z");
+    shared.setTime(shared.getTime() + 1500);
+    expect(received(copyRow(event(shared)))).toBe("2025-10-03T12:00:02.500Z");
+    expect(received(copyRow(event(new Date("2025-10-04T00:00:00Z"))))).toBe("2025-10-04T00:00:00.000Z");
+  });
+});
+
+describe("copyBatch", () => {
+  it("writes the events rows copyRow writes, and the event_ids rows, in order", () => {
+    const events = [0, 1].map((i) => ({
+      eventId: `2b0f1e8e-4c4a-4c53-9d0b-6a8f3d2e7c1${i}`,
+      eventType: "page.view",
+      userId: i === 0 ? "tab\there" : null,
+      sessionId: null,
+      properties: { i },
+      timestamp: new Date(Date.UTC(2025, 9, 3, 12, 0, i)),
+      receivedAt: new Date("2025-10-03T12:00:05Z"),
+      source: { topic: "user.actions", partition: 0, offset: String(i) },
+    }));
+    const text = copyBatch(events);
+    expect(text.events).toBe(events.map(copyRow).join(""));
+    expect(text.ids).toBe(
+      "2b0f1e8e-4c4a-4c53-9d0b-6a8f3d2e7c10\t2025-10-03T12:00:00.000Z\n2b0f1e8e-4c4a-4c53-9d0b-6a8f3d2e7c11\t2025-10-03T12:00:01.000Z\n",
+    );
   });
 });

@@ -28,16 +28,51 @@ export function copyValue(value: string | number | null | undefined): string {
   return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPES, (char) => REPLACEMENTS[char]!) : text;
 }
 
+// A batch's events share one receivedAt Date: formatted once, not once per row.
+let receivedDate: Date | undefined;
+let receivedMs = NaN;
+let receivedText = "";
+
+function receivedIso(date: Date): string {
+  const ms = date.getTime();
+  if (date !== receivedDate || ms !== receivedMs) {
+    receivedText = date.toISOString();
+    receivedDate = date;
+    receivedMs = ms;
+  }
+  return receivedText;
+}
+
 /** One events row in COPY text format, newline included. */
 export function copyRow(event: AnalyticsEvent): string {
+  return eventsRow(event, event.timestamp.toISOString());
+}
+
+/**
+ * The COPY text of a batch for both tables it goes to: events rows (as copyRow writes them)
+ * and event_ids rows (event_id, event_time), each time formatted once.
+ */
+export function copyBatch(events: readonly AnalyticsEvent[]): { events: string; ids: string } {
+  let rows = "";
+  let ids = "";
+  for (const event of events) {
+    const time = event.timestamp.toISOString();
+    const id = copyValue(event.eventId);
+    rows += eventsRow(event, time, id);
+    ids += id + "\t" + time + "\n";
+  }
+  return { events: rows, ids };
+}
+
+function eventsRow(event: AnalyticsEvent, time: string, id = copyValue(event.eventId)): string {
   return (
-    copyValue(event.eventId) +
+    id +
     "\t" +
     copyValue(event.eventType) +
     "\t" +
-    event.timestamp.toISOString() +
+    time +
     "\t" +
-    event.receivedAt.toISOString() +
+    receivedIso(event.receivedAt) +
     "\t" +
     copyValue(event.userId) +
     "\t" +

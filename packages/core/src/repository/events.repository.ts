@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AnalyticsEvent } from "../models";
-import { copyRow, EVENT_COPY_COLUMNS } from "./copy-text";
+import { copyBatch, EVENT_COPY_COLUMNS } from "./copy-text";
 import type postgres from "postgres";
 import type { Sql } from "./database";
 
@@ -9,6 +9,13 @@ const COLUMNS = EVENT_COPY_COLUMNS.join(", ");
 const STAGED_COLUMNS = EVENT_COPY_COLUMNS.map((column) => `batch.${column}`).join(", ");
 const ID_COLUMNS = "event_id, event_time";
 const UNIQUE_VIOLATION = "23505";
+/**
+ * A writer that stalls mid-transaction (a frozen process, a long pause) holds its new ids'
+ * unique-index entries, and every other writer of the same ids (a replica that took over its
+ * partitions) waits on them. These bounds make PostgreSQL abort such a transaction instead;
+ * the writer's retry then finds the ids stored or free. Far above what a batch takes.
+ */
+const STALL_LIMITS = "select set_config('statement_timeout', '15s', true), set_config('idle_in_transaction_session_timeout', '10s', true)";
 
 export interface EventQuery {
   start: Date;
@@ -53,19 +60,21 @@ export class EventsRepository {
    */
   async copyMany(events: readonly AnalyticsEvent[]): Promise<InsertResult> {
     if (events.length === 0) return { inserted: 0, insertedByType: new Map() };
-    const rows = events.map(copyRow);
+    const text = copyBatch(events);
     try {
       await this.sql.begin(async (tx) => {
-        await copyInto(tx, "event_ids", events.map(idRow), ID_COLUMNS);
-        await copyInto(tx, "events", rows);
+        await tx.unsafe(STALL_LIMITS);
+        await copyInto(tx, "event_ids", text.ids, ID_COLUMNS);
+        await copyInto(tx, "events", text.events);
       });
       return { inserted: events.length, insertedByType: countByType(events.map((event) => event.eventType)) };
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     }
     return this.sql.begin(async (tx) => {
+      await tx.unsafe(STALL_LIMITS);
       await tx`create temp table events_staging (like events including defaults) on commit drop`;
-      await copyInto(tx, "events_staging", rows);
+      await copyInto(tx, "events_staging", text.events);
       const inserted = await tx<{ event_id: string; event_type: string }[]>`
         with batch as (
           select distinct on (event_id) * from events_staging order by event_id
@@ -109,14 +118,10 @@ export class EventsRepository {
   }
 }
 
-function idRow(event: AnalyticsEvent): string {
-  return `${event.eventId}\t${event.timestamp.toISOString()}\n`;
-}
-
-async function copyInto(sql: Sql | postgres.TransactionSql, table: string, rows: string[], columns = COLUMNS): Promise<void> {
+async function copyInto(sql: Sql | postgres.TransactionSql, table: string, rows: string, columns = COLUMNS): Promise<void> {
   const writable = await sql.unsafe(`copy ${table} (${columns}) from stdin`).writable();
   // One chunk per batch: a COPY data message per row would cost more than the rows themselves.
-  await pipeline(Readable.from([rows.join("")]), writable);
+  await pipeline(Readable.from([rows]), writable);
 }
 
 function countByType(types: Iterable<string>): Map<string, number> {
