@@ -47,6 +47,7 @@ function measure(events: number, outcome: BenchOutcome) {
     raw_query_ms: round(query?.rawMedianMs, 2),
     rollup_vs_raw_speedup: round(query?.speedup, 1),
     rollup_sql_query_ms: round(query?.rollupSqlMedianMs, 2),
+    rollup_vs_raw_server_speedup: query ? round(query.rawServerMs / query.rollupServerMs, 1) : null,
     failed_legs: outcome.failures.map((failure) => failure.split(":")[0]!),
   };
 }
@@ -111,6 +112,7 @@ export function renderReport(header: string[], outcome: BenchOutcome, summary: B
       `   and ${number(q.rollupRows)} 1m count rollup rows for every event type computed from them by SQL`,
       `   rollups (RollupsRepository.series): ${number(q.rollupMedianMs, 2)} ms; raw GROUP BY date_trunc('minute'): ${number(q.rawMedianMs, 2)} ms -> ${number(q.speedup, 1)} x faster`,
       `   (the same rollup rows by a bare SELECT bucket_start, count: ${number(q.rollupSqlMedianMs, 2)} ms -> ${number(q.rawMedianMs / q.rollupSqlMedianMs, 1)} x; the rest is RollupsRepository decoding full rows)`,
+      `   inside PostgreSQL (EXPLAIN ANALYZE, no transfer): rollups ${number(q.rollupServerMs, 2)} ms, raw ${number(q.rawServerMs, 2)} ms -> ${number(q.rawServerMs / q.rollupServerMs, 1)} x`,
       `   both return the same counts: ${q.countsAgree ? "yes" : "NO"}`,
       "",
     );

@@ -18,6 +18,9 @@ export interface QueryResult {
   rollupMedianMs: number;
   /** The same rollup rows by a bare SELECT of (bucket_start, count): the storage cost alone. */
   rollupSqlMedianMs: number;
+  /** Execution time inside PostgreSQL (EXPLAIN ANALYZE, median), without the transfer to the client. */
+  rawServerMs: number;
+  rollupServerMs: number;
   speedup: number;
   countsAgree: boolean;
 }
@@ -36,15 +39,8 @@ export async function runQueryLeg(sql: Sql, rawEvents: number, log: (line: strin
   const to = new Date(toMs);
   const rollups = new RollupsRepository(sql);
   const fromRollups = () => rollups.series({ metric: `events.count.${QUERIED_TYPE}`, interval: "1m", from, to });
-  const fromRollupsSql = () => sql<{ bucket_start: Date; count: string }[]>`
-    select bucket_start, count::text as count from metric_rollups
-    where metric_name = ${`events.count.${QUERIED_TYPE}`} and interval = '1m' and dimension = ''
-      and bucket_start >= ${from} and bucket_start < ${to}
-    order by bucket_start`;
-  const fromRaw = () => sql<{ minute: Date; count: string }[]>`
-    select date_trunc('minute', event_time) as minute, count(*)::text as count
-    from events where event_type = ${QUERIED_TYPE} and event_time >= ${from} and event_time < ${to}
-    group by 1 order by 1`;
+  const fromRollupsSql = () => sql.unsafe<{ bucket_start: Date; count: string }[]>(ROLLUP_SQL, [`events.count.${QUERIED_TYPE}`, from, to]);
+  const fromRaw = () => sql.unsafe<{ minute: Date; count: string }[]>(RAW_SQL, [QUERIED_TYPE, from, to]);
 
   log(`query: ${RUNS} warm runs of each (after one warm-up)`);
   const rollupSeries = await fromRollups();
@@ -58,6 +54,8 @@ export async function runQueryLeg(sql: Sql, rawEvents: number, log: (line: strin
     rollupMs.push((await timed(fromRollups)).seconds * 1000);
     rollupSqlMs.push((await timed(fromRollupsSql)).seconds * 1000);
   }
+  const rawServerMs = await medianServerMs(sql, RAW_SQL, [QUERIED_TYPE, from, to]);
+  const rollupServerMs = await medianServerMs(sql, ROLLUP_SQL, [`events.count.${QUERIED_TYPE}`, from, to]);
   const rollupTotal = rollupSeries.reduce((sum, row) => sum + row.state.count, 0);
   const rawTotal = rawSeries.reduce((sum, row) => sum + Number(row.count), 0);
   const rawMedianMs = median(rawMs)!;
@@ -70,7 +68,24 @@ export async function runQueryLeg(sql: Sql, rawEvents: number, log: (line: strin
     rawMedianMs,
     rollupMedianMs,
     rollupSqlMedianMs: median(rollupSqlMs)!,
+    rawServerMs,
+    rollupServerMs,
     speedup: rawMedianMs / rollupMedianMs,
     countsAgree: rollupTotal === rawTotal && rollupSeries.length === rawSeries.length,
   };
+}
+
+const RAW_SQL = `select date_trunc('minute', event_time) as minute, count(*) from events
+  where event_type = $1 and event_time >= $2 and event_time < $3 group by 1 order by 1`;
+const ROLLUP_SQL = `select bucket_start, count from metric_rollups
+  where metric_name = $1 and interval = '1m' and dimension = '' and bucket_start >= $2 and bucket_start < $3
+  order by bucket_start`;
+
+async function medianServerMs(sql: Sql, text: string, params: (string | Date)[]): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const [row] = await sql.unsafe<{ "QUERY PLAN": [{ "Execution Time": number }] }[]>(`explain (analyze, timing off, format json) ${text}`, params);
+    times.push(row!["QUERY PLAN"][0]["Execution Time"]);
+  }
+  return median(times)!;
 }
