@@ -12,6 +12,7 @@ import {
 import type { Kafka } from "kafkajs";
 import type { Registry } from "prom-client";
 import { DeadLetterProducer } from "./kafka/dead-letter.producer";
+import { EventWriter } from "./kafka/event-writer";
 import { createIngestBatchHandler } from "./kafka/ingest-batch.handler";
 import { createIngesterMetrics } from "./metrics";
 import { RealtimeCounters } from "./realtime/realtime-counters";
@@ -28,6 +29,9 @@ export interface IngesterDeps {
 
 const PARTITION_MAINTENANCE_MS = 60 * 60 * 1000;
 const TYPICAL_EVENT_BYTES = 256;
+/** Transactions in flight at once: one being committed while the next is copied keeps PostgreSQL busy. */
+const WRITES_IN_FLIGHT = 2;
+const FETCH_MAX_BYTES = 6 * 1024 * 1024;
 
 /** The Kafka → PostgreSQL pipeline of one ingester replica. */
 export class IngesterService {
@@ -51,12 +55,20 @@ export class IngesterService {
       { refreshMs: ingestion.schema_refresh_interval, unknownTypes: ingestion.unknown_event_types, redisKeyPrefix: config.redis.key_prefix },
       deps.logger,
     );
+    const metrics = createIngesterMetrics(deps.registry);
+    const writer = new EventWriter(
+      { events: new EventsRepository(deps.sql), partitions: this.partitions, metrics, logger: deps.logger },
+      {
+        // Chunks from every partition in hand may share one transaction.
+        maxEventsPerWrite: ingestion.batch_size * ingestion.workers,
+        maxInFlight: WRITES_IN_FLIGHT,
+      },
+    );
     const eachBatch = createIngestBatchHandler(
       {
-        events: new EventsRepository(deps.sql),
-        partitions: this.partitions,
+        writer,
         deadLetters: this.deadLetters,
-        metrics: createIngesterMetrics(deps.registry),
+        metrics,
         logger: deps.logger,
         eventTypes: () => this.eventTypes.current,
         counters: deps.redis ? new RealtimeCounters(deps.redis, config.redis.key_prefix, deps.logger) : undefined,
@@ -75,17 +87,19 @@ export class IngesterService {
       // is there or batch_timeout passes, so quiet periods give small batches, not slow ones.
       minBytes: Math.min(ingestion.batch_size * TYPICAL_EVENT_BYTES, 1024 * 1024),
       maxWaitMs: ingestion.batch_timeout,
+      // kafkajs fetches up to 10 MB by default; decoded and parsed, that alone is most of the heap.
+      maxBytes: FETCH_MAX_BYTES,
       eachBatch,
       logger: deps.logger,
     });
   }
 
   async start(): Promise<void> {
-    await this.ensurePartitionsAhead();
+    // Independent of one another; the consumer needs the definitions and the dead-letter producer.
+    // (A partition missing for a batch is created by the writer anyway.)
+    await Promise.all([this.ensurePartitionsAhead(), this.eventTypes.start(), this.deadLetters.start()]);
     this.maintenance = setInterval(() => void this.ensurePartitionsAhead(), PARTITION_MAINTENANCE_MS);
     this.maintenance.unref();
-    await this.eventTypes.start();
-    await this.deadLetters.start();
     await this.consumer.start();
     this.deps.logger.info("ingester consuming", { topics: this.config.kafka.topics, group: this.config.kafka.consumer_group });
   }

@@ -1,14 +1,14 @@
 import type { EachBatchPayload } from "kafkajs";
-import type { AnalyticsEvent, EventPartitionsRepository, EventsRepository, InsertResult, Logger } from "@trading-analytics/core";
+import type { AnalyticsEvent, InsertResult, Logger } from "@trading-analytics/core";
 import type { EventTypeValidator } from "../domain/event-type-validator";
 import { parseMessage, type ParseOptions } from "../domain/parse-message";
 import type { IngesterMetrics } from "../metrics";
 import type { RealtimeCounters } from "../realtime/realtime-counters";
 import type { DeadLetter, DeadLetterProducer } from "./dead-letter.producer";
+import type { EventWriter } from "./event-writer";
 
 export interface IngestBatchDeps {
-  events: EventsRepository;
-  partitions: EventPartitionsRepository;
+  writer: EventWriter;
   deadLetters: DeadLetterProducer;
   metrics: IngesterMetrics;
   logger: Logger;
@@ -22,25 +22,64 @@ export interface IngestBatchOptions extends ParseOptions {
 }
 
 const MAX_BACKOFF_MS = 10_000;
+/** Chunks of one partition submitted and not yet committed: some being stored while the next is parsed. */
+const CHUNKS_AHEAD = 3;
+
+interface Chunk {
+  events: AnalyticsEvent[];
+  letters: DeadLetter[];
+  lastOffset: string;
+  stored: Promise<InsertResult | undefined>;
+  timer: () => number;
+}
 
 /**
  * The kafkajs eachBatch handler. For each chunk of at most batchSize messages: dead-letter
- * what can never be stored, insert the rest idempotently, and only then commit the offset
- * after the chunk. A crash anywhere re-delivers from the last commit, and the insert skips
- * what was already stored, so nothing is lost and nothing counted twice.
+ * what can never be stored, hand the rest to the shared writer (which stores them
+ * idempotently, together with other partitions' chunks), and only once the chunk and every
+ * chunk before it are durable commit the offset after it. The next chunk is parsed while
+ * one is being stored. A crash anywhere re-delivers from the last commit, and the insert
+ * skips what was already stored, so nothing is lost and nothing counted twice.
  */
 export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestBatchOptions) {
   return async (payload: EachBatchPayload): Promise<void> => {
     const { batch, heartbeat, isRunning, isStale } = payload;
+    const gone = () => !isRunning() || isStale();
+    const submitted: Chunk[] = [];
+
+    /**
+     * Waits for the oldest submitted chunk and commits the offset after it (also when stopping:
+     * what is stored gets committed); false when it was given up, and the rest with it.
+     */
+    const commitOldest = async (): Promise<boolean> => {
+      const chunk = submitted.shift()!;
+      const stored = await chunk.stored;
+      if (stored === undefined) return false; // stopping or rebalanced: re-delivered from the last commit
+      const next = BigInt(chunk.lastOffset) + 1n;
+      // The payload's commit (not consumer.commitOffsets, which kafkajs skips once stopping)
+      // so that the batch in hand is committed on SIGTERM too.
+      await payload.commitOffsetsIfNecessary({
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next.toString() }] }],
+      });
+      payload.resolveOffset(chunk.lastOffset);
+      // Counted before the heartbeat, which throws when a rebalance starts: this chunk is done.
+      deps.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - next));
+      deps.counters?.record(stored.insertedIds ? chunk.events.filter((event) => stored.insertedIds!.has(event.eventId)) : chunk.events);
+      record(deps.metrics, batch.topic, chunk, stored);
+      chunk.timer();
+      await heartbeat();
+      return true;
+    };
+
     for (let start = 0; start < batch.messages.length; start += options.batchSize) {
-      if (!isRunning() || isStale()) return;
-      const chunk = batch.messages.slice(start, start + options.batchSize);
+      if (gone()) break; // no more chunks; those submitted are still committed once stored
+      const messages = batch.messages.slice(start, start + options.batchSize);
       const timer = deps.metrics.batchDuration.startTimer();
       const receivedAt = new Date();
       const types = deps.eventTypes();
       const events: AnalyticsEvent[] = [];
       const letters: DeadLetter[] = [];
-      for (const message of chunk) {
+      for (const message of messages) {
         const raw = {
           key: message.key,
           value: message.value,
@@ -51,49 +90,34 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
         if (parsed.ok) events.push(parsed.event);
         else letters.push({ message: raw, rejection: { reason: parsed.reason, detail: parsed.detail } });
       }
-      // Separate retries, so a database outage never re-sends dead letters already written.
-      const lettered = await retryTransient(deps, payload, () => deps.deadLetters.send(letters).then(() => true));
-      if (lettered === undefined) return; // stopping or rebalanced: this chunk will be re-delivered
-      const stored = await retryTransient(deps, payload, async () => {
-        await deps.partitions.ensureForTimes(events.map((event) => event.timestamp));
-        return deps.events.copyMany(events);
-      });
-      if (stored === undefined) return;
-      const last = chunk[chunk.length - 1]!;
-      const next = BigInt(last.offset) + 1n;
-      // The payload's commit (not consumer.commitOffsets, which kafkajs skips once stopping)
-      // so that the batch in hand is committed on SIGTERM too.
-      await payload.commitOffsetsIfNecessary({
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next.toString() }] }],
-      });
-      payload.resolveOffset(last.offset);
-      // Counted before the heartbeat, which throws when a rebalance starts: this chunk is done.
-      deps.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - next));
-      deps.counters?.record(stored.insertedIds ? events.filter((event) => stored.insertedIds!.has(event.eventId)) : events);
-      record(deps.metrics, batch.topic, events, letters, stored);
-      timer();
-      await heartbeat();
+      // Retried apart from the events, so a database outage never re-sends dead letters already written.
+      if (letters.length > 0 && !(await sendDeadLetters(deps, payload, letters))) break;
+      const stored = deps.writer.write({ events, abandoned: gone, heartbeat });
+      submitted.push({ events, letters, lastOffset: messages[messages.length - 1]!.offset, stored, timer });
+      if (submitted.length >= CHUNKS_AHEAD && !(await commitOldest())) return;
     }
+    while (submitted.length > 0) if (!(await commitOldest())) return;
   };
 }
 
-/** Retries transient failures (database or broker unreachable) with capped back-off; never dead-letters them. */
-async function retryTransient<T>(deps: IngestBatchDeps, payload: EachBatchPayload, work: () => Promise<T>): Promise<T | undefined> {
+/** Retries transient failures (broker unreachable) with capped back-off; false when the partition must be left. */
+async function sendDeadLetters(deps: IngestBatchDeps, payload: EachBatchPayload, letters: DeadLetter[]): Promise<boolean> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await work();
+      await deps.deadLetters.send(letters);
+      return true;
     } catch (error) {
       deps.metrics.eventsFailed.inc({ reason: "transient" });
       const delay = Math.min(100 * 2 ** attempt, MAX_BACKOFF_MS);
-      deps.logger.warn("batch write failed, retrying", { error: (error as Error).message, attempt, delay_ms: delay });
+      deps.logger.warn("dead letters not sent, retrying", { error: (error as Error).message, attempt, delay_ms: delay });
       await new Promise((resolve) => setTimeout(resolve, delay));
-      if (!payload.isRunning() || payload.isStale()) return undefined;
+      if (!payload.isRunning() || payload.isStale()) return false;
       await payload.heartbeat().catch(() => undefined);
     }
   }
 }
 
-function record(metrics: IngesterMetrics, topic: string, events: AnalyticsEvent[], letters: DeadLetter[], stored: InsertResult): void {
+function record(metrics: IngesterMetrics, topic: string, { events, letters }: Chunk, stored: InsertResult): void {
   for (const [eventType, n] of stored.insertedByType) metrics.eventsIngested.inc({ topic, event_type: eventType }, n);
   metrics.duplicatesSkipped.inc(events.length - stored.inserted);
   for (const { rejection } of letters) {

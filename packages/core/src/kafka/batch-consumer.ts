@@ -15,6 +15,9 @@ export interface BatchConsumerOptions {
   /** A fetch returns once it has this many bytes or after maxWaitMs: batches by size and time. */
   minBytes: number;
   maxWaitMs: number;
+  /** Upper bounds on one fetch's size, overall and per partition: they bound the memory a fetch takes. */
+  maxBytes?: number;
+  maxBytesPerPartition?: number;
   eachBatch: EachBatchHandler;
   logger: Logger;
 }
@@ -38,6 +41,8 @@ export class BatchConsumer {
       allowAutoTopicCreation: false,
       minBytes: options.minBytes,
       maxWaitTimeInMs: options.maxWaitMs,
+      ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+      ...(options.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: options.maxBytesPerPartition }),
     });
     const { CRASH, GROUP_JOIN } = this.consumer.events;
     this.consumer.on(CRASH, (event) => {
