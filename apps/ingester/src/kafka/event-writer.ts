@@ -96,6 +96,12 @@ export class EventWriter {
         });
         if (group.length === 0) return;
         await Promise.all(group.map((pending) => pending.request.heartbeat().catch(() => undefined)));
+        // From now on each chunk on its own: a failure that is one chunk's data rather than the
+        // database then keeps only that chunk (and its partition's later ones) from being stored.
+        if (group.length > 1) {
+          await Promise.all(group.map((pending) => this.store([pending])));
+          return;
+        }
       }
     }
   }
