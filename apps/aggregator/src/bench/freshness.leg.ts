@@ -1,15 +1,13 @@
 // Leg 3: event time → visible in the rollups, under a steady stream (default 1,000 events every
-// 50 ms = 20k/s) while an AggregatorService folds with the production defaults (poll every
-// 250 ms, 20,000 events per cycle). Writer, aggregator and cursor watch use separate connections.
-import { createLogger } from "@trading-analytics/core";
-import { Registry } from "prom-client";
-import { AggregatorService } from "../aggregator.service";
-import { createAggregatorMetrics } from "../metrics";
-import { testCycle } from "../testing/aggregator-fixture";
+// 50 ms = 20k/s) while the aggregator folds: the built app (dist/main.js) in its own process,
+// as in production, with its default settings (poll every 250 ms, 20,000 events per cycle).
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type AppProcess, freePort, startAppProcess, TEST_KAFKA_BROKERS, TEST_REDIS_URL } from "@trading-analytics/core/testing";
 import { connect } from "./bench-database";
 import { CursorWatch } from "./cursor-watch";
 import { streamEvents } from "./event-stream";
-import { MAX_EVENTS_PER_CYCLE } from "./throughput.leg";
 import { percentile } from "./timing";
 
 export interface FreshnessOptions {
@@ -33,21 +31,33 @@ export interface FreshnessResult extends FreshnessOptions {
 /** How long after the stream stops a batch may still become folded before it counts as never. */
 const SETTLE_TIMEOUT_MS = 60_000;
 const CURSOR_SAMPLE_MS = 5;
+const AGGREGATOR_MAIN = path.resolve(__dirname, "../main.js");
+
+async function startAggregator(databaseUrl: string, pollIntervalMs: number): Promise<AppProcess> {
+  const port = await freePort();
+  const configFile = path.join(mkdtempSync(path.join(tmpdir(), "bench-aggregator-")), "config.yaml");
+  writeFileSync(configFile, `analytics:\n  aggregation:\n    poll_interval: ${pollIntervalMs}ms\n`);
+  return startAppProcess(
+    AGGREGATOR_MAIN,
+    {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(","),
+      AGGREGATOR_PORT: String(port),
+      LOG_LEVEL: "warn",
+      CONFIG_FILE: configFile,
+    },
+    port,
+  );
+}
 
 export async function runFreshnessLeg(url: string, options: FreshnessOptions, log: (line: string) => void): Promise<FreshnessResult> {
   const targetPerSecond = (options.batchSize * 1000) / options.everyMs;
   const writerSql = connect(url, "bench-stream-writer", options.writers);
-  const aggregatorSql = connect(url, "bench-aggregator", 2);
   const watchSql = connect(url, "bench-cursor-watch", 1);
-  const service = new AggregatorService(
-    testCycle(aggregatorSql, { maxEvents: MAX_EVENTS_PER_CYCLE }),
-    createAggregatorMetrics(new Registry()),
-    createLogger({ level: "warn", format: "console" }, "aggregator"),
-    options.pollIntervalMs,
-  );
+  const aggregator = await startAggregator(url, options.pollIntervalMs);
   const watch = new CursorWatch(watchSql, CURSOR_SAMPLE_MS);
   try {
-    service.start();
     watch.start();
     log(`freshness: streaming ${targetPerSecond.toLocaleString("en-US")} events/s for ${options.streamSeconds} s while the aggregator folds`);
     const stream = await streamEvents(writerSql, { batchSize: options.batchSize, everyMs: options.everyMs, durationMs: options.streamSeconds * 1000, writers: options.writers });
@@ -75,7 +85,7 @@ export async function runFreshnessLeg(url: string, options: FreshnessOptions, lo
       maxSeconds: finite(percentile(all, 1)),
     };
   } finally {
-    await service.stop();
-    await Promise.all([writerSql, aggregatorSql, watchSql].map((sql) => sql.end({ timeout: 5 })));
+    await aggregator.stop("SIGTERM");
+    await Promise.all([writerSql, watchSql].map((sql) => sql.end({ timeout: 5 })));
   }
 }

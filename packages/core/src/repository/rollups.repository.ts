@@ -1,9 +1,12 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type postgres from "postgres";
 import type { AggregationInterval } from "../models/intervals";
 import type { RollupKey } from "../rollups/rollup-key";
 import { rollupKeyString } from "../rollups/rollup-key";
 import type { RollupPoint, RollupState } from "../rollups/rollup-state";
 import { sketchFromBytes, sketchQuantile, sketchToBytes } from "../rollups/value-sketch";
+import { copyValue } from "./copy-text";
 import type { Sql } from "./database";
 
 type Db = Sql | postgres.TransactionSql;
@@ -73,25 +76,28 @@ export class RollupsRepository {
     return found;
   }
 
-  /** Writes each row's full state (insert or overwrite). */
+  /**
+   * Writes each row's full state (insert or overwrite): COPY into a per-session staging table,
+   * then one upsert from it. COPY text is parsed far faster than the same rows as JSON.
+   */
   async save(db: Db, rows: readonly StoredRollup[]): Promise<void> {
     if (rows.length === 0) return;
-    const document = JSON.stringify(rows.map(toJson));
     await db.unsafe(
-      `insert into metric_rollups (metric_name, interval, bucket_start, dimension, dimension_value, count, sum, min, max,
-                                   p50, p95, p99, sketch, first_time, first_event_id, first_value,
-                                   last_time, last_event_id, last_value, updated_at)
-       select m, i, b, d, v, c, s, mn, mx, p50, p95, p99, decode(sk, 'base64'), ft, fid, fv, lt, lid, lv, now()
-       from jsonb_to_recordset($1::text::jsonb) as x(m text, i text, b timestamptz, d text, v text, c bigint, s float8,
-            mn float8, mx float8, p50 float8, p95 float8, p99 float8, sk text, ft timestamptz, fid uuid, fv float8,
-            lt timestamptz, lid uuid, lv float8)
+      `create temp table if not exists rollup_upsert (like metric_rollups including defaults) on commit delete rows`,
+    );
+    const times = new IsoCache();
+    const text = rows.map((row) => rollupCopyRow(row, times)).join("");
+    const writable = await db.unsafe(`copy rollup_upsert (${SAVED_COLUMNS}) from stdin`).writable();
+    await pipeline(Readable.from([text]), writable);
+    await db.unsafe(
+      `insert into metric_rollups (${SAVED_COLUMNS}, updated_at)
+       select ${SAVED_COLUMNS}, now() from rollup_upsert
        on conflict (metric_name, interval, bucket_start, dimension, dimension_value) do update set
          count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max,
          p50 = excluded.p50, p95 = excluded.p95, p99 = excluded.p99, sketch = excluded.sketch,
          first_time = excluded.first_time, first_event_id = excluded.first_event_id, first_value = excluded.first_value,
          last_time = excluded.last_time, last_event_id = excluded.last_event_id, last_value = excluded.last_value,
          updated_at = excluded.updated_at`,
-      [document],
     );
   }
 
@@ -146,33 +152,47 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-function toJson({ key, state }: StoredRollup) {
-  const { sketch } = state;
-  return {
-    m: key.metric,
-    i: key.interval,
-    b: iso(key.bucketStartMs),
-    d: key.dimension,
-    v: key.dimensionValue,
-    c: state.count,
-    s: state.sum,
-    mn: state.min,
-    mx: state.max,
-    p50: sketch ? sketchQuantile(sketch, 0.5) : null,
-    p95: sketch ? sketchQuantile(sketch, 0.95) : null,
-    p99: sketch ? sketchQuantile(sketch, 0.99) : null,
-    sk: sketch ? sketchToBytes(sketch).toString("base64") : null,
-    ...pointJson("f", state.first),
-    ...pointJson("l", state.last),
-  };
+/** The columns rollupCopyRow writes, in order. */
+const SAVED_COLUMNS = `metric_name, interval, bucket_start, dimension, dimension_value, count, sum, min, max,
+  p50, p95, p99, sketch, first_time, first_event_id, first_value, last_time, last_event_id, last_value`;
+
+/** Many rows share a bucket start: format each instant once per save. */
+class IsoCache {
+  private readonly byMs = new Map<number, string>();
+  of(ms: number): string {
+    let text = this.byMs.get(ms);
+    if (text === undefined) {
+      text = iso(ms);
+      this.byMs.set(ms, text);
+    }
+    return text;
+  }
 }
 
-function pointJson(prefix: "f" | "l", point: RollupPoint | null) {
-  return {
-    [`${prefix}t`]: point ? iso(point.timeMs) : null,
-    [`${prefix}id`]: point?.eventId ?? null,
-    [`${prefix}v`]: point?.value ?? null,
-  };
+function rollupCopyRow({ key, state }: StoredRollup, times: IsoCache): string {
+  const { sketch, first, last } = state;
+  const values: Array<string | number | null> = [
+    key.metric,
+    key.interval,
+    times.of(key.bucketStartMs),
+    key.dimension,
+    key.dimensionValue,
+    state.count,
+    state.sum,
+    state.min,
+    state.max,
+    sketch ? sketchQuantile(sketch, 0.5) : null,
+    sketch ? sketchQuantile(sketch, 0.95) : null,
+    sketch ? sketchQuantile(sketch, 0.99) : null,
+    sketch ? `\\x${sketchToBytes(sketch).toString("hex")}` : null,
+    first ? times.of(first.timeMs) : null,
+    first?.eventId ?? null,
+    first?.value ?? null,
+    last ? times.of(last.timeMs) : null,
+    last?.eventId ?? null,
+    last?.value ?? null,
+  ];
+  return values.map(copyValue).join("\t") + "\n";
 }
 
 function fromRow(row: RollupRow): StoredRollup {

@@ -9,8 +9,19 @@ export const SKETCH_RELATIVE_ACCURACY = 0.01;
 
 export type ValueSketch = DDSketch;
 
+const SHARED_MAPPING = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY }).mapping;
+/** Bins a store grows by. The library's 128 suits one long-lived sketch; a rollup cycle makes
+ * tens of thousands of sketches holding a few values each. */
+const STORE_CHUNK = 16;
+
 export function emptySketch(): ValueSketch {
-  return new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
+  const sketch = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
+  // The mapping is immutable (it only converts values to bin keys), so one serves all.
+  sketch.mapping = SHARED_MAPPING;
+  const Store = sketch.store.constructor as new (chunkSize: number) => DDSketch["store"];
+  sketch.store = new Store(STORE_CHUNK);
+  sketch.negativeStore = new Store(STORE_CHUNK);
+  return sketch;
 }
 
 // Stored form. The library's protobuf encoding writes every bin of its dense store, zeros
