@@ -12,7 +12,6 @@ import {
   OVERALL,
   type AggregationInterval,
   type RollupKey,
-  rollupKeyString,
   type RollupState,
 } from "@trading-analytics/core";
 import type { RollupPlan } from "./rollup-plan";
@@ -58,9 +57,10 @@ export interface FoldResult {
  */
 export function foldEvents(events: readonly FoldableEvent[], plan: RollupPlan): FoldResult {
   const finest = new DeltaMap();
-  const members = new Map<string, BucketMember>();
+  const members = new MemberSet();
   const late: FoldableEvent[] = [];
   const interval = plan.finestInterval;
+  const metricNames = new Map<string, MetricNames>();
 
   for (const event of events) {
     if (event.receivedAtMs - event.timeMs > plan.allowedLatenessMs) {
@@ -69,34 +69,36 @@ export function foldEvents(events: readonly FoldableEvent[], plan: RollupPlan): 
     }
     const bucket = bucketStart(event.timeMs, interval);
     const breakdowns = breakdownsOf(event, plan);
+    const names = metricNamesOf(event.eventType, plan, metricNames);
     for (const [dimension, dimensionValue] of breakdowns) {
-      countOne(finest.state({ metric: countMetric(event.eventType), interval, bucketStartMs: bucket, dimension, dimensionValue }, false));
+      countOne(finest.state(names.count, interval, bucket, dimension, dimensionValue, false));
     }
-    for (const measure of plan.measures) {
+    plan.measures.forEach((measure, index) => {
       const value = measure.valueOf(event.properties);
-      if (value === undefined) continue;
+      if (value === undefined) return;
       const point = { timeMs: event.timeMs, eventId: event.eventId, value };
-      const metric = measureMetric(measure.name, event.eventType);
+      const metric = names.measures[index]!;
       for (const [dimension, dimensionValue] of breakdowns) {
-        observe(finest.state({ metric, interval, bucketStartMs: bucket, dimension, dimensionValue }, true), point);
+        observe(finest.state(metric, interval, bucket, dimension, dimensionValue, true), point);
       }
-    }
+    });
     for (const every of plan.intervals) {
       const bucketStartMs = bucketStart(event.timeMs, every);
-      if (event.userId) addMember(members, { metric: DISTINCT_METRICS.activeUsers, interval: every, bucketStartMs, member: event.userId });
-      if (event.sessionId) addMember(members, { metric: DISTINCT_METRICS.activeSessions, interval: every, bucketStartMs, member: event.sessionId });
+      if (event.userId) members.add(DISTINCT_METRICS.activeUsers, every, bucketStartMs, event.userId);
+      if (event.sessionId) members.add(DISTINCT_METRICS.activeSessions, every, bucketStartMs, event.sessionId);
     }
   }
 
-  const all = new DeltaMap();
-  for (const delta of finest.values()) all.put(delta);
+  const deltas = [...finest.values()];
   for (const coarser of plan.intervals.slice(1)) {
+    const merged = new DeltaMap();
     for (const { key, state } of finest.values()) {
-      const coarse = { ...key, interval: coarser, bucketStartMs: bucketStart(key.bucketStartMs, coarser) };
-      mergeInto(all.state(coarse, state.sketch !== null), state);
+      const bucket = bucketStart(key.bucketStartMs, coarser);
+      mergeInto(merged.state(key.metric, coarser, bucket, key.dimension, key.dimensionValue, state.sketch !== null), state);
     }
+    deltas.push(...merged.values());
   }
-  return { deltas: [...all.values()], members: [...members.values()], late, folded: events.length - late.length };
+  return { deltas, members: members.list(), late, folded: events.length - late.length };
 }
 
 /** The overall series plus one (dimension, value) per configured breakdown the event carries. */
@@ -111,29 +113,81 @@ function breakdownsOf(event: FoldableEvent, plan: RollupPlan): Array<[string, st
   return breakdowns;
 }
 
-function addMember(members: Map<string, BucketMember>, member: BucketMember): void {
-  const id = `${member.metric}|${member.interval}|${member.bucketStartMs}|${member.member}`;
-  if (!members.has(id)) members.set(id, member);
+interface MetricNames {
+  count: string;
+  /** Aligned with plan.measures. */
+  measures: string[];
+}
+
+/** Metric names are the same for every event of a type: build them once per fold. */
+function metricNamesOf(eventType: string, plan: RollupPlan, cache: Map<string, MetricNames>): MetricNames {
+  let names = cache.get(eventType);
+  if (!names) {
+    names = { count: countMetric(eventType), measures: plan.measures.map((measure) => measureMetric(measure.name, eventType)) };
+    cache.set(eventType, names);
+  }
+  return names;
+}
+
+/** Nested maps rather than composite string keys: no key string is built per lookup, and no
+ * choice of separator can make two series collide. */
+class NestedMap<K, V> {
+  private readonly root = new Map<K, unknown>();
+
+  getOrCreate(path: readonly K[], create: () => V): V {
+    let level = this.root;
+    for (let i = 0; i < path.length - 1; i += 1) {
+      let next = level.get(path[i]!) as Map<K, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        level.set(path[i]!, next);
+      }
+      level = next;
+    }
+    const last = path[path.length - 1]!;
+    let value = level.get(last) as V | undefined;
+    if (value === undefined) {
+      value = create();
+      level.set(last, value);
+    }
+    return value;
+  }
 }
 
 class DeltaMap {
-  private readonly byKey = new Map<string, RollupDelta>();
+  private readonly nested = new NestedMap<string | number, RollupDelta>();
+  private readonly all: RollupDelta[] = [];
 
-  state(key: RollupKey, withValues: boolean): RollupState {
-    const id = rollupKeyString(key);
-    let delta = this.byKey.get(id);
-    if (!delta) {
-      delta = { key, state: withValues ? emptyValueState() : emptyCountState() };
-      this.byKey.set(id, delta);
-    }
-    return delta.state;
+  state(metric: string, interval: AggregationInterval, bucketStartMs: number, dimension: string, dimensionValue: string, withValues: boolean): RollupState {
+    return this.nested.getOrCreate([metric, dimension, dimensionValue, bucketStartMs], () => {
+      const delta = { key: { metric, interval, bucketStartMs, dimension, dimensionValue }, state: withValues ? emptyValueState() : emptyCountState() };
+      this.all.push(delta);
+      return delta;
+    }).state;
   }
 
-  put(delta: RollupDelta): void {
-    this.byKey.set(rollupKeyString(delta.key), delta);
+  values(): readonly RollupDelta[] {
+    return this.all;
+  }
+}
+
+class MemberSet {
+  private readonly nested = new NestedMap<string | number, Set<string>>();
+  private readonly buckets: Array<{ metric: DistinctMetric; interval: AggregationInterval; bucketStartMs: number; members: Set<string> }> = [];
+
+  add(metric: DistinctMetric, interval: AggregationInterval, bucketStartMs: number, member: string): void {
+    this.nested
+      .getOrCreate([metric, interval, bucketStartMs], () => {
+        const members = new Set<string>();
+        this.buckets.push({ metric, interval, bucketStartMs, members });
+        return members;
+      })
+      .add(member);
   }
 
-  values(): IterableIterator<RollupDelta> {
-    return this.byKey.values();
+  list(): BucketMember[] {
+    return this.buckets.flatMap(({ metric, interval, bucketStartMs, members }) =>
+      [...members].map((member) => ({ metric, interval, bucketStartMs, member })),
+    );
   }
 }
