@@ -26,48 +26,99 @@ export function emptySketch(): ValueSketch {
 
 // Stored form. The library's protobuf encoding writes every bin of its dense store, zeros
 // included (about 1 KB for a single value) and costs ~90 µs a sketch; a rollup cycle writes
-// thousands. This one lists only the non-empty bins:
-//   u8 version, f64 relative accuracy, f64 zero count,
-//   u32 n, n × (i32 key, f64 count) for positive values, then the same for negative values.
-const FORMAT_VERSION = 1;
-const BIN_BYTES = 12;
+// thousands, and a day's sketch has hundreds of bins. This one lists only non-empty bins as
+// varints: key deltas (zigzag, so negative keys cost no more) and integer counts:
+//   u8 version, varint zero count, then for the positive and the negative store:
+//   varint n, n × (zigzag varint key delta, varint count).
+// The relative accuracy is fixed by the version: a different accuracy is a new version.
+const FORMAT_VERSION = 2;
 
 type Store = DDSketch["store"];
 
 export function sketchToBytes(sketch: ValueSketch): Buffer {
-  const positive = nonEmptyBins(sketch.store);
-  const negative = nonEmptyBins(sketch.negativeStore);
-  const buffer = Buffer.allocUnsafe(1 + 8 + 8 + 4 + positive.length * BIN_BYTES + 4 + negative.length * BIN_BYTES);
-  let at = buffer.writeUInt8(FORMAT_VERSION, 0);
-  at = buffer.writeDoubleLE(SKETCH_RELATIVE_ACCURACY, at);
-  at = buffer.writeDoubleLE(sketch.zeroCount, at);
-  for (const bins of [positive, negative]) {
-    at = buffer.writeUInt32LE(bins.length, at);
+  const out = new VarintWriter();
+  out.byte(FORMAT_VERSION);
+  out.unsigned(sketch.zeroCount);
+  for (const store of [sketch.store, sketch.negativeStore]) {
+    const bins = nonEmptyBins(store);
+    out.unsigned(bins.length);
+    let previous = 0;
     for (const [key, count] of bins) {
-      at = buffer.writeInt32LE(key, at);
-      at = buffer.writeDoubleLE(count, at);
+      out.unsigned(zigzag(key - previous));
+      out.unsigned(count);
+      previous = key;
     }
   }
-  return buffer;
+  return out.toBuffer();
 }
 
 export function sketchFromBytes(bytes: Uint8Array): ValueSketch {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = buffer.readUInt8(0);
-  const accuracy = buffer.readDoubleLE(1);
-  if (version !== FORMAT_VERSION || accuracy !== SKETCH_RELATIVE_ACCURACY) {
-    throw new Error(`stored sketch has format ${version} and accuracy ${accuracy}; expected ${FORMAT_VERSION} and ${SKETCH_RELATIVE_ACCURACY}`);
-  }
+  const input = new VarintReader(bytes);
+  const version = input.byte();
+  if (version !== FORMAT_VERSION) throw new Error(`stored sketch has format ${version}; this build reads format ${FORMAT_VERSION}`);
   const sketch = emptySketch();
-  sketch.zeroCount = buffer.readDoubleLE(9);
-  let at = 17;
+  sketch.zeroCount = input.unsigned();
   for (const store of [sketch.store, sketch.negativeStore]) {
-    const n = buffer.readUInt32LE(at);
-    at += 4;
-    for (let i = 0; i < n; i += 1, at += BIN_BYTES) store.add(buffer.readInt32LE(at), buffer.readDoubleLE(at + 4));
+    const n = input.unsigned();
+    let key = 0;
+    for (let i = 0; i < n; i += 1) {
+      key += unzigzag(input.unsigned());
+      store.add(key, input.unsigned());
+    }
   }
   sketch.count = sketch.zeroCount + sketch.store.count + sketch.negativeStore.count;
   return sketch;
+}
+
+const zigzag = (n: number) => (n >= 0 ? n * 2 : -n * 2 - 1);
+const unzigzag = (n: number) => (n % 2 === 0 ? n / 2 : -(n + 1) / 2);
+
+/** LEB128 varints of non-negative integers up to 2^53 (arithmetic, not 32-bit shifts). */
+class VarintWriter {
+  private bytes: number[] = [];
+
+  byte(value: number): void {
+    this.bytes.push(value);
+  }
+
+  unsigned(value: number): void {
+    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`sketch counts are whole numbers, not ${value}`);
+    let rest = value;
+    while (rest >= 0x80) {
+      this.bytes.push((rest % 0x80) + 0x80);
+      rest = Math.floor(rest / 0x80);
+    }
+    this.bytes.push(rest);
+  }
+
+  toBuffer(): Buffer {
+    return Buffer.from(this.bytes);
+  }
+}
+
+class VarintReader {
+  private at = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+
+  byte(): number {
+    return this.next();
+  }
+
+  unsigned(): number {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.next();
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value;
+      scale *= 0x80;
+    }
+  }
+
+  private next(): number {
+    if (this.at >= this.bytes.length) throw new Error("stored sketch is truncated");
+    return this.bytes[this.at++]!;
+  }
 }
 
 function nonEmptyBins(store: Store): Array<[number, number]> {
