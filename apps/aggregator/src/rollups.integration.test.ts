@@ -66,7 +66,8 @@ describe("aggregator rollups on the real database", () => {
     // The second replica: its own connection pool on the same database.
     const peerSql = postgres(db.url, { max: 3, onnotice: () => undefined });
     try {
-      const replicas = [testCycle(db.sql, { maxEvents: 700 }), testCycle(peerSql, { maxEvents: 700 })];
+      // Small pages: many cycles, so both replicas get turns at the cursor.
+      const replicas = [testCycle(db.sql, { maxEvents: 150 }), testCycle(peerSql, { maxEvents: 150 })];
       let writing = true;
       const outcomes = { folded: [0, 0], other_replica: [0, 0] };
       const loops = replicas.map(async (cycle, index) => {

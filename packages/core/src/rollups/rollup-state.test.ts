@@ -81,6 +81,15 @@ describe("rollup state", () => {
     expect(sketchToBytes(stateOf(all.slice(0, 1)).sketch!).length).toBeLessThan(12);
   });
 
+  it("merges a sketch whose largest bin is key 0 (values near 1) into one below it", () => {
+    // The library took a second key of 0 for a missing argument and did not grow its bins.
+    const target = stateOf([{ timeMs: 0, eventId: "a", value: 0.5 }]);
+    const source = stateOf([{ timeMs: 1, eventId: "b", value: 0.3 }, { timeMs: 2, eventId: "c", value: 1 }]);
+    const merged = mergeAll([target, source]);
+    expect(sketchQuantile(merged.sketch!, 1)).toBeCloseTo(1, 1);
+    expect(sketchFromBytes(sketchToBytes(merged.sketch!)).count).toBe(3);
+  });
+
   it("restores zeros, tiny and negative values and large counts exactly", () => {
     const values = [0, 0, 1e-6, -1e-6, -250, 3e9, ...Array<number>(70_000).fill(42.5)];
     const state = stateOf(values.map((value, i) => ({ timeMs: i, eventId: String(i), value })));
