@@ -56,6 +56,8 @@ Everything is running. Look here:
   metrics      http://127.0.0.1:9098/metrics  (every app serves /metrics on its port)
   logs         $logs/{ingester,aggregator,query-api,demo-producer}.log
   database     psql ${DATABASE_URL}
+  rollups      psql ${DATABASE_URL} -c "select bucket_start, count, p99 from metric_rollups where metric_name = 'events.price.order.filled' and interval = '1m' and dimension = '' order by bucket_start desc limit 5"
+  dashboard    redis-cli -u ${REDIS_URL} get analytics:dashboard:metrics
 Ctrl-C stops the apps, the demo producer and any server this script started.
 
 TXT
