@@ -23,7 +23,7 @@ export interface IngestBatchOptions extends ParseOptions {
 
 const MAX_BACKOFF_MS = 10_000;
 /** Chunks of one partition submitted and not yet committed: some being stored while the next is parsed. */
-const CHUNKS_AHEAD = 3;
+const CHUNKS_AHEAD = 2;
 
 interface Chunk {
   events: AnalyticsEvent[];
