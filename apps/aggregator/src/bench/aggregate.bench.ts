@@ -4,7 +4,7 @@
 // rollup vs exact SQL), freshness under a 20k/s stream, and a 30-day 1m query from rollups vs
 // raw events. Databases are bench_* ones made here and dropped at the end (also on Ctrl-C).
 //   aggregate.bench.js [--events 1000000] [--stream-seconds 20] [--stream-batch 1000]
-//                      [--stream-every-ms 50] [--stream-writers 4] [--poll-ms 250]
+//                      [--stream-every-ms 50] [--stream-writers 4] [--poll-ms 100]
 //                      [--query-events 10000000]
 // Progress goes to stderr; the report to stdout, ending with one `RESULT {json}` line.
 import { cpus } from "node:os";
@@ -36,7 +36,7 @@ function parseOptions(argv: string[]): BenchOptions {
       "stream-seconds": { type: "string", default: "20" },
       "stream-batch": { type: "string", default: "1000" },
       "stream-every-ms": { type: "string", default: "50" },
-      "poll-ms": { type: "string", default: "250" },
+      "poll-ms": { type: "string", default: "100" },
       "stream-writers": { type: "string", default: "4" },
       "query-events": { type: "string", default: "10000000" },
     },

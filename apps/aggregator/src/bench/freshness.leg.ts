@@ -1,6 +1,6 @@
 // Leg 3: event time → visible in the rollups, under a steady stream (default 1,000 events every
 // 50 ms = 20k/s) while the aggregator folds: the built app (dist/main.js) in its own process,
-// as in production, with its default settings (poll every 250 ms, 20,000 events per cycle).
+// as in production, with its default settings (poll every 100 ms, 20,000 events per cycle).
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";

@@ -89,7 +89,7 @@ export const configSchema = z
           })
           .min(1, { error: `a non-empty list drawn from ${AGGREGATION_INTERVALS.join(", ")}` })
           .default([...AGGREGATION_INTERVALS]),
-        poll_interval: duration("10ms", "1m", "250ms"),
+        poll_interval: duration("10ms", "1m", "100ms"),
         max_events_per_cycle: integer(100, 1_000_000, 20_000),
         allowed_lateness: duration("0s", "30d", "24h"),
         dashboard_refresh_interval: duration("100ms", "10m", "1s"),
