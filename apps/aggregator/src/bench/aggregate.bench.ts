@@ -9,11 +9,9 @@
 // Progress goes to stderr; the report to stdout, ending with one `RESULT {json}` line.
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
-import { uniqueSuffix } from "@trading-analytics/core/testing";
+import { CleanupStack, createBenchDatabase, describeServer, uniqueSuffix } from "@trading-analytics/core/testing";
 import { runAccuracyLeg } from "./accuracy.leg";
-import { createBenchDatabase, describeServer } from "./bench-database";
 import { type BenchOutcome, renderReport, summarize } from "./bench-report";
-import { CleanupStack } from "./cleanup-stack";
 import { runFreshnessLeg } from "./freshness.leg";
 import { runQueryLeg } from "./query.leg";
 import { runThroughputLeg } from "./throughput.leg";
@@ -80,7 +78,7 @@ async function main(): Promise<void> {
     process.once(signal, () => {
       stopping = true;
       log(`${signal}: dropping the benchmark's databases, then exiting`);
-      void cleanup.releaseAll().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+      void cleanup.releaseTo().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
     });
   }
 
@@ -97,7 +95,7 @@ async function main(): Promise<void> {
         runFreshnessLeg(db.url, { streamSeconds: options.streamSeconds, batchSize: options.streamBatch, everyMs: options.streamEveryMs, pollIntervalMs: options.pollMs, writers: options.streamWriters }, log),
       );
     }
-    await cleanup.releaseAll(); // the query leg gets the server to itself
+    await cleanup.releaseTo(); // the query leg gets the server to itself
 
     if (!stopping) {
       const queryDb = await createBenchDatabase("aggregate_query", suffix);
@@ -106,7 +104,7 @@ async function main(): Promise<void> {
       outcome.query = await runLeg("query", outcome, () => runQueryLeg(queryDb.sql, options.queryEvents, log));
     }
   } finally {
-    await cleanup.releaseAll();
+    await cleanup.releaseTo();
   }
   if (stopping) return;
 

@@ -4,8 +4,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type AppProcess, freePort, startAppProcess, TEST_KAFKA_BROKERS, TEST_REDIS_URL } from "@trading-analytics/core/testing";
-import { connect } from "./bench-database";
+import { type AppProcess, connect, freePort, startAppProcess, TEST_KAFKA_BROKERS, TEST_REDIS_URL } from "@trading-analytics/core/testing";
 import { CursorWatch } from "./cursor-watch";
 import { streamEvents } from "./event-stream";
 import { percentile } from "./timing";

@@ -2,7 +2,7 @@
 // against the reference design's GROUP BY date_trunc over the raw events, both warm, on a
 // separate database filled by SQL (see month-of-raw-events).
 import { RollupsRepository, type Sql } from "@trading-analytics/core";
-import { checkpoint } from "./bench-database";
+import { checkpoint } from "@trading-analytics/core/testing";
 import { fillMinuteCountRollups, insertMonthOfRawEvents } from "./month-of-raw-events";
 import { median, timed } from "./timing";
 

@@ -2,7 +2,7 @@
 // 20,000, against one recomputation of the reference design's counts over the same events.
 import type { Sql } from "@trading-analytics/core";
 import { drain, TEST_PLAN, testCycle } from "../testing/aggregator-fixture";
-import { checkpoint } from "./bench-database";
+import { checkpoint } from "@trading-analytics/core/testing";
 import { storeDayOfEvents, STORE_BATCH } from "./day-of-events";
 import { createBaselineTable, recomputeBaseline } from "./recompute-baseline";
 import { timed } from "./timing";

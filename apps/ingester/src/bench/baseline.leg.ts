@@ -2,9 +2,9 @@
 // topic from the beginning and, for every 1,000 messages, parses them, stores them with one
 // multi-row INSERT ... VALUES and commits the offsets. Timed from consumer start to the last row.
 import { EventPartitionsRepository, type Sql, type WireEvent } from "@trading-analytics/core";
-import { uniqueSuffix } from "@trading-analytics/core/testing";
+import { checkpoint, createBenchDatabase, uniqueSuffix } from "@trading-analytics/core/testing";
 import type { KafkaMessage } from "kafkajs";
-import { checkpoint, checkStored, createBenchDatabase } from "./bench-database";
+import { checkStored } from "./bench-database";
 import { createTopics, deleteGroup, deleteTopics, describeProduce, produceAll } from "./bench-kafka";
 import { type LegContext, type LegResult, seconds, sleep } from "./leg";
 import { classifyStackProcess, cpuSpentBetween, describeCpu, otherCores, snapshotCpu } from "./process-stats";

@@ -4,8 +4,8 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { copyRow, EventPartitionsRepository, topicForEventType, type WireEvent } from "@trading-analytics/core";
-import { uniqueSuffix } from "@trading-analytics/core/testing";
-import { checkpoint, checkStored, createBenchDatabase } from "./bench-database";
+import { checkpoint, createBenchDatabase, uniqueSuffix } from "@trading-analytics/core/testing";
+import { checkStored } from "./bench-database";
 import { BENCH_PARTITIONS } from "./bench-kafka";
 import { type LegContext, type LegResult, seconds } from "./leg";
 import { classifyStackProcess, cpuSpentBetween, describeCpu, otherCores, snapshotCpu } from "./process-stats";

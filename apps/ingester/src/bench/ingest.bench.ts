@@ -7,14 +7,12 @@ import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { TEST_KAFKA_BROKERS } from "@trading-analytics/core/testing";
+import { CleanupStack, describeServer, TEST_KAFKA_BROKERS } from "@trading-analytics/core/testing";
 import { runBaselineLeg } from "./baseline.leg";
 import { buildDataset, describeDataset } from "./bench-dataset";
-import { describeServer } from "./bench-database";
 import { benchKafka } from "./bench-kafka";
 import { renderReport, summarize } from "./bench-report";
 import { runCeilingLeg } from "./ceiling.leg";
-import { CleanupStack } from "./cleanup-stack";
 import { runIngesterLeg } from "./ingester.leg";
 import type { LegContext, LegResult } from "./leg";
 

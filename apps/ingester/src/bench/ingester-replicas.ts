@@ -1,8 +1,7 @@
 // The real ingester, run as operators run it: `node dist/main.js` processes sharing one
 // consumer group, each on its own ops port. Watches their memory and /metrics while they work.
 import path from "node:path";
-import { type AppProcess, freePort, ingesterEnv, startAppProcess } from "@trading-analytics/core/testing";
-import type { CleanupStack } from "./cleanup-stack";
+import { type AppProcess, type CleanupStack, freePort, ingesterEnv, startAppProcess } from "@trading-analytics/core/testing";
 import { sleep } from "./leg";
 import { sumSamples } from "./metrics-scrape";
 import { readProcessMemory } from "./process-stats";

@@ -1,9 +1,9 @@
 // Leg (c), ours: all events produced to fresh topics first, then the real ingester
 // process(es) started; timed from their start until the last event is stored in PostgreSQL.
 import type { Sql } from "@trading-analytics/core";
-import { uniqueSuffix } from "@trading-analytics/core/testing";
+import { checkpoint, createBenchDatabase, uniqueSuffix } from "@trading-analytics/core/testing";
 import { BENCH_TOPICS } from "./bench-dataset";
-import { checkpoint, checkStored, countRows, createBenchDatabase } from "./bench-database";
+import { checkStored, countRows } from "./bench-database";
 import { createTopics, deleteGroup, deleteTopics, describeProduce, messageCount, produceAll } from "./bench-kafka";
 import { IngesterReplica } from "./ingester-replicas";
 import { type LegContext, type LegResult, seconds, sleep } from "./leg";

@@ -2,7 +2,7 @@
 import type { Kafka } from "kafkajs";
 import type { BenchDataset } from "./bench-dataset";
 import type { StoredCheck } from "./bench-database";
-import type { CleanupStack } from "./cleanup-stack";
+import type { CleanupStack } from "@trading-analytics/core/testing";
 
 export interface LegContext {
   dataset: BenchDataset;

@@ -1,9 +1,11 @@
-// A fresh, migrated bench_* database per run on the stack's PostgreSQL server (the aggregator's
-// equivalent of the ingester bench's helpers): created, handed out, dropped with force.
-import { type Config, createSql, runMigrations, type Sql } from "@trading-analytics/core";
-import { TEST_DATABASE_URL } from "@trading-analytics/core/testing";
+// Benchmarks' databases: a fresh, migrated bench_* database per leg on the stack's
+// PostgreSQL server, created, handed out and dropped with force.
+import type { Config } from "../../config";
+import { createSql, type Sql } from "../../repository/database";
+import { runMigrations } from "../../repository/migration-runner";
+import { TEST_DATABASE_URL } from "../stack-env";
 
-/** Bench statements (a COPY of millions of rows, a raw GROUP BY) outlast the app default of 60 s. */
+/** Legs run long statements (a COPY of every row, a raw GROUP BY); the app default of 60 s is too short. */
 const BENCH_STATEMENT_TIMEOUT_MS = 60 * 60 * 1000;
 
 export function databaseUrl(database: string): string {
@@ -12,6 +14,7 @@ export function databaseUrl(database: string): string {
   return url.toString();
 }
 
+/** A pool with the bench's statement timeout; open several for concurrent roles. */
 export function connect(url: string, applicationName: string, max = 4): Sql {
   const database: Config["database"] = {
     url,
@@ -45,17 +48,16 @@ async function onAdminDatabase<T>(work: (admin: Sql) => Promise<T>): Promise<T> 
 export interface BenchDatabase {
   name: string;
   url: string;
-  /** The bench's own connections; open more with connect(url, …) for concurrent roles. */
   sql: Sql;
   drop(): Promise<void>;
 }
 
-export async function createBenchDatabase(purpose: string, suffix: string): Promise<BenchDatabase> {
-  const name = `bench_${purpose}_${suffix}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+export async function createBenchDatabase(leg: string, suffix: string): Promise<BenchDatabase> {
+  const name = `bench_${leg}_${suffix}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
   assertBenchDatabaseName(name);
   await onAdminDatabase((admin) => admin.unsafe(`create database "${name}"`));
   const url = databaseUrl(name);
-  const sql = connect(url, `bench-${purpose}`);
+  const sql = connect(url, `bench-${leg}`);
   const drop = async () => {
     await sql.end({ timeout: 5 });
     await onAdminDatabase((admin) => admin.unsafe(`drop database if exists "${name}" with (force)`));
@@ -74,13 +76,13 @@ export async function checkpoint(): Promise<void> {
   await onAdminDatabase((admin) => admin`checkpoint`);
 }
 
-/** "PostgreSQL 16.4 (shared_buffers 128MB, synchronous_commit on, work_mem 4MB)" */
+/** "PostgreSQL 15.8 (shared_buffers 128MB, synchronous_commit on, work_mem 4MB, max_wal_size 1GB)" */
 export function describeServer(): Promise<string> {
   return onAdminDatabase(async (admin) => {
     const settings = await admin<{ name: string; value: string }[]>`
       select name, current_setting(name) as value from pg_settings
-      where name in ('server_version', 'shared_buffers', 'synchronous_commit', 'work_mem')`;
+      where name in ('server_version', 'shared_buffers', 'synchronous_commit', 'work_mem', 'max_wal_size')`;
     const value = (name: string) => settings.find((setting) => setting.name === name)?.value ?? "?";
-    return `PostgreSQL ${value("server_version")} (shared_buffers ${value("shared_buffers")}, synchronous_commit ${value("synchronous_commit")}, work_mem ${value("work_mem")})`;
+    return `PostgreSQL ${value("server_version")} (shared_buffers ${value("shared_buffers")}, synchronous_commit ${value("synchronous_commit")}, work_mem ${value("work_mem")}, max_wal_size ${value("max_wal_size")})`;
   });
 }
