@@ -11,17 +11,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const requestId = res.locals.requestId as string | undefined;
     if (error instanceof HttpError) {
-      res.status(error.status).json({ error: { code: error.code, message: error.message, field: error.field }, request_id: requestId });
+      res.status(error.status).json({ error: { code: error.code, message: error.message, field: error.field, request_id: requestId } });
       return;
     }
     // body-parser's errors (bad JSON, too large) carry a status and a type.
     const parserError = error as { status?: number; type?: string; message?: string };
     if (typeof parserError.status === "number" && parserError.status >= 400 && parserError.status < 500) {
       const code = parserError.type === "entity.too.large" ? "payload_too_large" : "invalid_body";
-      res.status(parserError.status).json({ error: { code, message: parserError.message ?? code, field: "body" }, request_id: requestId });
+      res.status(parserError.status).json({ error: { code, message: parserError.message ?? code, field: "body", request_id: requestId } });
       return;
     }
     logger.error("request failed", { error: (error as Error).message, stack: (error as Error).stack, path: req.path });
-    res.status(500).json({ error: { code: "internal", message: "internal error" }, request_id: requestId });
+    res.status(500).json({ error: { code: "internal", message: "internal error", request_id: requestId } });
   };
 }

@@ -87,6 +87,6 @@ describe("GET /api/v1/events", () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: "invalid_parameter", field });
     expect(res.body.error.message).toContain(field);
-    expect(res.body.request_id).toEqual(expect.any(String));
+    expect(res.body.error.request_id).toEqual(expect.any(String));
   });
 });
