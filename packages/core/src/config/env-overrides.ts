@@ -34,6 +34,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: "KAFKA_CONSUMER_GROUP", path: ["kafka", "consumer_group"] },
   { env: "KAFKA_TOPICS", path: ["kafka", "topics"], parse: commaList },
   { env: "KAFKA_DLQ_TOPIC", path: ["kafka", "dead_letter_topic"] },
+  { env: "KAFKA_HTTP_TOPIC", path: ["kafka", "http_ingest_topic"] },
   { env: "LOG_LEVEL", path: ["logging", "level"] },
   { env: "LOG_FORMAT", path: ["logging", "format"] },
   { env: "API_KEY_ENABLED", path: ["security", "api_key_enabled"] },

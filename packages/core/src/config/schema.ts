@@ -22,6 +22,8 @@ export const configSchema = z
       write_timeout: duration("1s", "10m", "30s"),
       shutdown_timeout: duration("1s", "5m", "10s"),
       max_body_bytes: integer(1024, 64 * 1024 * 1024, 5 * 1024 * 1024),
+      /** Most events one POST /api/v1/events/batch may carry. */
+      max_batch_events: integer(1, 100_000, 1000),
     }),
     /** The ingester's own /health, /ready and /metrics. */
     ingester: httpListener(9098),
@@ -63,6 +65,8 @@ export const configSchema = z
       consumer_group: nonEmptyText("analytics-ingester"),
       topics: list(["trading.events", "market.data", "order.events", "user.actions"], 1),
       dead_letter_topic: nonEmptyText("analytics.dead-letter"),
+      /** Where the query-api produces events posted over HTTP; must be one of topics. */
+      http_ingest_topic: nonEmptyText("trading.events"),
       session_timeout: duration("6s", "5m", "30s"),
       heartbeat_interval: duration("100ms", "1m", "3s"),
       connection_timeout: duration("100ms", "1m", "3s"),
@@ -168,6 +172,13 @@ export const configSchema = z
         code: "custom",
         path: ["kafka", "heartbeat_interval"],
         message: "at most a third of kafka.session_timeout",
+      });
+    }
+    if (!config.kafka.topics.includes(config.kafka.http_ingest_topic)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["kafka", "http_ingest_topic"],
+        message: "one of kafka.topics (the ingester must consume what the API produces)",
       });
     }
     if (config.kafka.topics.includes(config.kafka.dead_letter_topic)) {
