@@ -15,3 +15,4 @@ export * from "./repository";
 export { GracefulShutdown } from "./shutdown";
 export * from "./demo";
 export * from "./rollups";
+export * from "./validation";

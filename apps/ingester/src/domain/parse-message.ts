@@ -1,9 +1,12 @@
-import Ajv from "ajv";
-import addFormats from "ajv-formats";
-import { type AnalyticsEvent, eventIdFromKafkaPosition, type EventSource, type WireEvent } from "@trading-analytics/core";
-import { envelopeSchema } from "./envelope.schema";
-import type { EventTypeValidator } from "./event-type-validator";
-import type { Rejection } from "./reject-reason";
+import {
+  type AnalyticsEvent,
+  checkEnvelope,
+  eventIdFromKafkaPosition,
+  type EventSource,
+  type EventTypeValidator,
+  type Rejection,
+  unstorableTextPath,
+} from "@trading-analytics/core";
 
 export interface RawMessage {
   value: Buffer | null;
@@ -19,9 +22,6 @@ export interface ParseOptions {
 
 export type ParseResult = { ok: true; event: AnalyticsEvent } | ({ ok: false } & Rejection);
 
-const ajv = new Ajv({ allErrors: false, strict: true });
-addFormats(ajv, ["uuid", "date-time"]);
-const validateEnvelope = ajv.compile<WireEvent>(envelopeSchema);
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -39,25 +39,23 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
   } catch {
     return { ok: false, reason: "invalid_utf8", detail: "message value is not valid UTF-8" };
   }
-  let body: unknown;
+  let parsed: unknown;
   try {
-    body = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     return { ok: false, reason: "invalid_json", detail: (error as Error).message };
   }
-  if (!validateEnvelope(body)) {
-    const first = validateEnvelope.errors?.[0];
-    const field = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, ".") : (first?.params as { missingProperty?: string })?.missingProperty ?? "";
-    const detail = first?.keyword === "additionalProperties"
-      ? `unknown field ${(first.params as { additionalProperty: string }).additionalProperty}`
-      : `${field || "envelope"} ${first?.message ?? "is invalid"}`;
-    return { ok: false, reason: "invalid_envelope", detail };
+  const envelope = checkEnvelope(parsed);
+  if (!envelope.ok) {
+    const first = envelope.violations[0]!;
+    return { ok: false, reason: "invalid_envelope", detail: `${first.field} ${first.message}` };
   }
+  const body = envelope.envelope;
   // Only a JSON \u escape can put U+0000 or a lone surrogate into a string (valid UTF-8 and JSON
   // text cannot hold them raw); PostgreSQL stores neither, so such a message would fail its
   // whole batch forever. Walked only when an escape is there at all.
   if (text.includes("\\u")) {
-    const where = unstorableText(body, "");
+    const where = unstorableTextPath(body);
     if (where !== undefined) {
       return { ok: false, reason: "unstorable_text", detail: `${where || "envelope"} holds \\u0000 or a lone surrogate, which PostgreSQL cannot store` };
     }
@@ -84,20 +82,4 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
       source: message.source,
     },
   };
-}
-
-// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be found
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** The path of the first string or key PostgreSQL cannot store (NUL, lone surrogate), if any. */
-function unstorableText(value: unknown, path: string): string | undefined {
-  if (typeof value === "string") return UNSTORABLE.test(value) ? path : undefined;
-  if (typeof value !== "object" || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (UNSTORABLE.test(key)) return at;
-    const found = unstorableText(item, at);
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }

@@ -1,6 +1,6 @@
 import type { Kafka, Producer } from "kafkajs";
+import type { Rejection } from "@trading-analytics/core";
 import type { RawMessage } from "../domain/parse-message";
-import type { Rejection } from "../domain/reject-reason";
 
 export interface DeadLetter {
   message: RawMessage & { key: Buffer | null };

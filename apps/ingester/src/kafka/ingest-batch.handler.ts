@@ -1,6 +1,5 @@
 import type { EachBatchPayload } from "kafkajs";
-import type { AnalyticsEvent, InsertResult, Logger } from "@trading-analytics/core";
-import type { EventTypeValidator } from "../domain/event-type-validator";
+import type { AnalyticsEvent, EventTypeValidator, InsertResult, Logger } from "@trading-analytics/core";
 import { parseMessage, type ParseOptions } from "../domain/parse-message";
 import type { IngesterMetrics } from "../metrics";
 import type { RealtimeCounters } from "../realtime/realtime-counters";

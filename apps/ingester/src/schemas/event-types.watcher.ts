@@ -1,5 +1,11 @@
-import { type CustomEventDefinitionsRepository, customEventsChangedChannel, type Logger, type RedisClient } from "@trading-analytics/core";
-import { EventTypeValidator, type UnknownTypePolicy } from "../domain/event-type-validator";
+import {
+  type CustomEventDefinitionsRepository,
+  customEventsChangedChannel,
+  EventTypeValidator,
+  type Logger,
+  type RedisClient,
+  type UnknownTypePolicy,
+} from "@trading-analytics/core";
 
 export interface EventTypesWatcherOptions {
   refreshMs: number;

@@ -1,4 +1,4 @@
-import { EVENT_TYPE_MAX_LENGTH } from "@trading-analytics/core";
+import { EVENT_TYPE_MAX_LENGTH } from "../models";
 
 /** JSON Schema of the envelope every producer sends (see WireEvent in core). */
 export const envelopeSchema = {

@@ -1,4 +1,5 @@
-import { type CustomEventDefinition, TradingFlow } from "@trading-analytics/core";
+import { TradingFlow } from "../demo";
+import type { CustomEventDefinition } from "../models";
 import { EventTypeValidator } from "./event-type-validator";
 
 const definition = (name: string, schema: Record<string, unknown>): CustomEventDefinition => ({
@@ -25,16 +26,30 @@ describe("EventTypeValidator", () => {
     expect(rejected).toEqual([]);
   });
 
-  it("rejects a known type missing a required property or with a wrong type, naming it", () => {
+  it("accepts partial known events but rejects a documented property of the wrong type, naming it", () => {
     const validator = new EventTypeValidator([], "accept");
-    expect(validator.check("order.placed", { order_id: "o1", symbol: "BTCUSDT", side: "BUY" })).toEqual({
+    expect(validator.check("order.placed", { test_index: 7 })).toBeUndefined();
+    expect(validator.check("order.placed", { symbol: "BTCUSDT", side: "HOLD" })).toEqual({
       reason: "schema_violation",
-      detail: "order.placed: properties.quantity is required",
+      detail: "order.placed: properties.side must be equal to one of the allowed values",
     });
     expect(validator.check("order.filled", { order_id: "o1", symbol: "X", side: "BUY", price: "10", quantity: 1 })).toEqual({
       reason: "schema_violation",
       detail: "order.filled: properties.price must be number",
     });
+  });
+
+  it("names every bad field when built with allErrors", () => {
+    const validator = new EventTypeValidator([definition("custom.trading.signal", signalSchema)], "accept", { allErrors: true });
+    expect(validator.violations("order.filled", { price: "10", quantity: -1, side: "BUY" })).toEqual([
+      { field: "properties.price", message: "must be number" },
+      { field: "properties.quantity", message: "must be >= 0" },
+    ]);
+    expect(validator.violations("custom.trading.signal", { strategy: 1 })).toEqual([
+      { field: "properties.signal_strength", message: "is required" },
+      { field: "properties.strategy", message: "must be string" },
+    ]);
+    expect(validator.violations("order.filled", { price: 1 })).toEqual([]);
   });
 
   it("validates custom types against their active definition", () => {

@@ -1,0 +1,14 @@
+export { envelopeSchema } from "./envelope.schema";
+export { checkEnvelope, type EnvelopeCheck } from "./envelope-validator";
+export {
+  type DefinitionProblem,
+  EventTypeValidator,
+  type EventTypeValidatorOptions,
+  type FieldViolation,
+  newSchemaCompiler,
+  type UnknownTypePolicy,
+  violationOf,
+} from "./event-type-validator";
+export { KNOWN_EVENT_SCHEMAS } from "./known-event.schemas";
+export type { RejectReason, Rejection } from "./reject-reason";
+export { unstorableTextPath } from "./unstorable-text";
