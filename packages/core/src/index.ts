@@ -11,7 +11,13 @@ export { createMetricsRegistry } from "./metrics";
 export * from "./models";
 export { closeRedis, connectRedisInBackground, createRedis, type RedisClient } from "./redis/redis-client";
 export { customEventsChangedChannel, dashboardMetricsKey, REALTIME_TTL_SECONDS, realtimeKeys } from "./redis/redis-keys";
+export { publishCustomEventsChanged } from "./redis/custom-events-notifier";
 export * from "./repository";
+export {
+  CustomEventDefinitionError,
+  type CustomEventDefinitionErrorReason,
+  type CustomEventDefinitionInput,
+} from "./repository/custom-event-definitions.repository";
 export { GracefulShutdown } from "./shutdown";
 export * from "./demo";
 export * from "./rollups";
