@@ -8,3 +8,22 @@ export { copyRow, copyValue, EVENT_COPY_COLUMNS } from "./copy-text";
 export { memberBucketId, type MemberRow, RollupsRepository, type StoredRollup } from "./rollups.repository";
 export { type RollupRange, TradingAnalyticsReader } from "./trading-analytics.reader";
 export { type DashboardMetrics, DashboardMetricsReader } from "./dashboard-metrics.reader";
+export {
+  type ApiKey,
+  ApiKeysRepository,
+  type ApiKeysRepositoryOptions,
+  InvalidApiKeyInput,
+  MAX_KEY_RATE_LIMIT_PER_MINUTE,
+  type NewApiKey,
+  type RevokeResult,
+} from "./api-keys.repository";
+export {
+  API_KEY_SCOPES,
+  type ApiKeyScope,
+  generateApiKeySecret,
+  hashApiKeySecret,
+  isApiKeyScope,
+  looksLikeApiKeySecret,
+  normalizeApiKeyPrefix,
+  scopeAllows,
+} from "./api-key-secret";
