@@ -3,3 +3,4 @@ export * from "./event";
 export * from "./event-id";
 export * from "./event-types";
 export * from "./intervals";
+export * from "./range-cover";

@@ -27,3 +27,4 @@ export {
   normalizeApiKeyPrefix,
   scopeAllows,
 } from "./api-key-secret";
+export { type MetricSeriesQuery, MetricSeriesReader, type MetricSummary } from "./metric-series.reader";

@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type postgres from "postgres";
 import type { AggregationInterval } from "../models/intervals";
+import type { CoverSegment } from "../models/range-cover";
 import type { RollupKey } from "../rollups/rollup-key";
 import { rollupKeyString } from "../rollups/rollup-key";
 import type { RollupPoint, RollupState } from "../rollups/rollup-state";
@@ -140,6 +141,26 @@ export class RollupsRepository {
         and dimension = ${query.dimension ?? ""}
         ${query.dimensionValue === undefined ? sql`` : sql`and dimension_value = ${query.dimensionValue}`}
       order by bucket_start, dimension_value`;
+    return rows.map(fromRow);
+  }
+
+  /**
+   * The rows of one metric series inside the given runs of whole buckets (see coverRange): what a
+   * range summary merges, a few dozen rows where the finest interval would give thousands.
+   */
+  async covering(
+    query: { metric: string; segments: readonly CoverSegment[]; dimension?: string; dimensionValue?: string },
+  ): Promise<StoredRollup[]> {
+    const { sql } = this;
+    if (query.segments.length === 0) return [];
+    const segments = JSON.stringify(query.segments.map((s) => ({ i: s.interval, f: iso(s.fromMs), t: iso(s.toMs) })));
+    const rows = await sql.unsafe<RollupRow[]>(
+      `select ${ROLLUP_COLUMNS}
+       from jsonb_to_recordset($1::text::jsonb) as s(i text, f timestamptz, t timestamptz)
+       join metric_rollups r on r.metric_name = $2 and r.interval = s.i and r.bucket_start >= s.f and r.bucket_start < s.t
+                            and r.dimension = $3 and r.dimension_value = $4`,
+      [segments, query.metric, query.dimension ?? "", query.dimensionValue ?? ""],
+    );
     return rows.map(fromRow);
   }
 }

@@ -21,3 +21,8 @@ export function countMetric(eventType: string): string {
 export function measureMetric(measure: string, eventType: string): string {
   return `events.${measure}.${eventType}`;
 }
+
+/** Count metrics (events.count.*, distinct members) have only a count; measures have values. */
+export function isCountOnlyMetric(metric: string): boolean {
+  return metric.startsWith("events.count.") || (Object.values(DISTINCT_METRICS) as string[]).includes(metric);
+}
