@@ -1,0 +1,115 @@
+import { Router } from "express";
+import { type CustomEventDefinition, CustomEventDefinitionError, type CustomEventDefinitionsRepository } from "@trading-analytics/core";
+import { parseCustomEventBody } from "../domain/custom-event-body";
+import { HttpError, invalidParameter } from "./http-error";
+
+export interface CustomEventsRoutesDeps {
+  definitions: CustomEventDefinitionsRepository;
+  /** Tells ingesters to reload definitions; must not throw (their poll catches up anyway). */
+  notifyChanged: () => Promise<void>;
+}
+
+/** A definition as the API shows it. */
+export interface CustomEventView {
+  name: string;
+  version: number;
+  display_name: string | null;
+  description: string | null;
+  schema: Record<string, unknown>;
+  is_active: boolean;
+  created_at: string;
+}
+
+export function toCustomEventView(definition: CustomEventDefinition): CustomEventView {
+  return {
+    name: definition.name,
+    version: definition.version,
+    display_name: definition.displayName,
+    description: definition.description,
+    schema: definition.schema,
+    is_active: definition.isActive,
+    created_at: definition.createdAt.toISOString(),
+  };
+}
+
+const BASE = "/api/v1/custom-events";
+
+/** POST/GET/PUT/DELETE /api/v1/custom-events[/:name]: versioned custom event types. */
+export function customEventsRoutes({ definitions, notifyChanged }: CustomEventsRoutesDeps): Router {
+  const router = Router();
+
+  // The change is committed by now: a failed notification must not turn it into an error.
+  const notify = () => notifyChanged().catch(() => undefined);
+
+  router.post(BASE, async (req, res) => {
+    const parsed = parseCustomEventBody(req.body);
+    if (!parsed.ok) throw bodyError(parsed.error);
+    const created = await definitions.create(parsed.body.name, parsed.body.definition).catch(toHttpError);
+    await notify();
+    res.status(201).json(toCustomEventView(created));
+  });
+
+  router.get(BASE, async (req, res) => {
+    const includeInactive = parseIncludeInactive(req.query.include_inactive);
+    const latest = await definitions.list({ activeOnly: !includeInactive });
+    res.json({ definitions: latest.map(toCustomEventView), count: latest.length });
+  });
+
+  router.get(`${BASE}/:name`, async (req, res) => {
+    const versions = await definitions.versions(req.params.name);
+    const latest = versions[versions.length - 1];
+    if (!latest) throw notDefined(req.params.name);
+    res.json({
+      ...toCustomEventView(latest),
+      versions: versions.map((definition) => ({
+        version: definition.version,
+        is_active: definition.isActive,
+        created_at: definition.createdAt.toISOString(),
+      })),
+    });
+  });
+
+  router.put(`${BASE}/:name`, async (req, res) => {
+    const parsed = parseCustomEventBody(req.body, req.params.name);
+    if (!parsed.ok) throw bodyError(parsed.error);
+    const updated = await definitions.update(parsed.body.name, parsed.body.definition).catch(toHttpError);
+    await notify();
+    res.json(toCustomEventView(updated));
+  });
+
+  // 200 with the deactivated definition (not 204): the client sees which version it retired.
+  router.delete(`${BASE}/:name`, async (req, res) => {
+    const deactivated = await definitions.deactivate(req.params.name).catch(toHttpError);
+    await notify();
+    res.json(toCustomEventView(deactivated));
+  });
+
+  return router;
+}
+
+function parseIncludeInactive(value: unknown): boolean {
+  if (value === undefined || value === "false") return false;
+  if (value === "true") return true;
+  throw invalidParameter("include_inactive", "must be true or false");
+}
+
+function bodyError({ field, message }: { field: string; message: string }): HttpError {
+  return new HttpError(400, "invalid_parameter", message, field);
+}
+
+function notDefined(name: string): HttpError {
+  return new HttpError(404, "not_found", `custom event type ${name} is not defined`);
+}
+
+function toHttpError(error: unknown): never {
+  if (!(error instanceof CustomEventDefinitionError)) throw error;
+  switch (error.reason) {
+    case "already_exists":
+      throw new HttpError(409, "already_exists", error.message, "name");
+    case "not_found":
+    case "not_active":
+      throw new HttpError(404, "not_found", error.message);
+    case "built_in":
+      throw new HttpError(400, "invalid_parameter", `name: ${error.message}`, "name");
+  }
+}
