@@ -19,6 +19,8 @@ export class AggregatorService {
     private readonly metrics: AggregatorMetrics,
     private readonly logger: Logger,
     private readonly pollIntervalMs: number,
+    /** Called after each committed cycle that changed rollups (e.g. to bump the cache version). */
+    private readonly onRollupsChanged: () => void = () => undefined,
   ) {}
 
   start(): void {
@@ -60,6 +62,7 @@ export class AggregatorService {
       if (result.outcome === "idle") this.metrics.aggregationLag.set(0);
       return;
     }
+    this.onRollupsChanged();
     this.metrics.cycleDuration.observe(seconds);
     this.metrics.eventsAggregated.inc(result.folded);
     this.metrics.rollupRowsWritten.inc(result.rowsWritten);

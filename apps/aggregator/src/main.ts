@@ -13,6 +13,7 @@ import {
   listen,
   loadConfigOrExit,
   RollupsRepository,
+  rollupsVersionKey,
 } from "@trading-analytics/core";
 import { AggregationCycle } from "./aggregation-cycle";
 import { AggregatorService } from "./aggregator.service";
@@ -38,11 +39,16 @@ async function main(): Promise<void> {
     allowedLatenessMs: settings.allowed_lateness,
   });
   const cycle = new AggregationCycle(sql, new EventTail(sql), new RollupsRepository(sql), plan, settings.max_events_per_cycle);
-  const service = new AggregatorService(cycle, metrics, logger, settings.poll_interval);
-  service.start();
-
   const redis = createRedis(config.redis, logger);
   connectRedisInBackground(redis, logger);
+  // Best effort: while Redis is away the query-api caches nothing that could still change.
+  const bumpCacheVersion = () => {
+    if (redis.isReady) redis.incr(rollupsVersionKey(config.redis.key_prefix)).catch(() => undefined);
+  };
+  redis.on("ready", bumpCacheVersion); // folds made while Redis was away must not hide behind old keys
+  const service = new AggregatorService(cycle, metrics, logger, settings.poll_interval, bumpCacheVersion);
+  service.start();
+
   const dashboard = new DashboardPublisher(new DashboardMetricsReader(sql, plan.finestInterval), redis, config.redis.key_prefix, logger);
   dashboard.start(settings.dashboard_refresh_interval);
 

@@ -85,4 +85,12 @@ describe("trading analytics from rollups", () => {
       closedPositions: 2,
     });
   });
+
+  it("totals filled quantity and notional per strategy and lists the active strategies", async () => {
+    expect(await reader.volumeBy("strategy", range("1m"))).toEqual([
+      { value: "alpha", fills: 2, quantity: 3, notional: 100.5 * 1 + 101 * 2 },
+      { value: "beta", fills: 1, quantity: 1, notional: 99 },
+    ]);
+    expect(await reader.activeStrategies(range("1h"))).toEqual(["alpha", "beta"]);
+  });
 });

@@ -10,7 +10,7 @@ export { createLogger, type Logger, withLogContext } from "./logger";
 export { createMetricsRegistry } from "./metrics";
 export * from "./models";
 export { closeRedis, connectRedisInBackground, createRedis, type RedisClient } from "./redis/redis-client";
-export { customEventsChangedChannel, dashboardMetricsKey, REALTIME_TTL_SECONDS, realtimeKeys } from "./redis/redis-keys";
+export { customEventsChangedChannel, dashboardMetricsKey, REALTIME_TTL_SECONDS, realtimeKeys, rollupsVersionKey } from "./redis/redis-keys";
 export { publishCustomEventsChanged } from "./redis/custom-events-notifier";
 export * from "./repository";
 export {

@@ -26,3 +26,11 @@ export const REALTIME_TTL_SECONDS = { perSecond: 2 * 60 * 60, perMinute: 25 * 60
 export function dashboardMetricsKey(prefix: string): string {
   return `${prefix}dashboard:metrics`;
 }
+
+/**
+ * A counter the aggregator bumps after every committed cycle that changed rollups. The query-api
+ * puts it in cache keys of results over ranges that may still change, so a fold invalidates them.
+ */
+export function rollupsVersionKey(prefix: string): string {
+  return `${prefix}rollups:version`;
+}

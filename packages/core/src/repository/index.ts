@@ -28,3 +28,4 @@ export {
   scopeAllows,
 } from "./api-key-secret";
 export { type MetricSeriesQuery, MetricSeriesReader, type MetricSummary } from "./metric-series.reader";
+export { type EventStats, EventStatsReader } from "./event-stats.reader";

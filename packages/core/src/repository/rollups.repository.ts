@@ -163,6 +163,30 @@ export class RollupsRepository {
     );
     return rows.map(fromRow);
   }
+
+  /** Count and sum per dimension value and metric over runs of whole buckets (see coverRange). */
+  async totalsByValue(query: {
+    metrics: readonly string[];
+    segments: readonly CoverSegment[];
+    dimension: string;
+  }): Promise<Map<string, Map<string, { count: number; sum: number }>>> {
+    const totals = new Map<string, Map<string, { count: number; sum: number }>>();
+    if (query.segments.length === 0 || query.metrics.length === 0) return totals;
+    const segments = JSON.stringify(query.segments.map((s) => ({ i: s.interval, f: iso(s.fromMs), t: iso(s.toMs) })));
+    const rows = await this.sql.unsafe<{ dimension_value: string; metric_name: string; count: string; sum: number }[]>(
+      `select r.dimension_value, r.metric_name, sum(r.count)::text as count, sum(r.sum) as sum
+       from jsonb_to_recordset($1::text::jsonb) as s(i text, f timestamptz, t timestamptz)
+       join metric_rollups r on r.interval = s.i and r.bucket_start >= s.f and r.bucket_start < s.t
+       where r.metric_name = any($2::text[]) and r.dimension = $3
+       group by 1, 2`,
+      [segments, query.metrics as string[], query.dimension],
+    );
+    for (const row of rows) {
+      if (!totals.has(row.dimension_value)) totals.set(row.dimension_value, new Map());
+      totals.get(row.dimension_value)!.set(row.metric_name, { count: Number(row.count), sum: row.sum });
+    }
+    return totals;
+  }
 }
 
 export function memberBucketId(metric: string, interval: string, bucketStartMs: number): string {

@@ -1,4 +1,5 @@
-import type { AggregationInterval } from "../models/intervals";
+import { AGGREGATION_INTERVALS, type AggregationInterval, INTERVAL_MS } from "../models/intervals";
+import { coverRange } from "../models/range-cover";
 import { countMetric, measureMetric } from "../rollups/metric-names";
 import { mergeAll, type RollupState } from "../rollups/rollup-state";
 import { type Candle, candleOf, type OrderRates, orderRates } from "../rollups/trading-analytics";
@@ -10,9 +11,18 @@ export interface RollupRange {
   to: Date;
 }
 
-/** Trading analytics read from rollups: candles per symbol, order rates, strategy performance. */
+/**
+ * Trading analytics read from rollups: candles per symbol, order rates, strategy performance,
+ * volume. Totals over a range merge the fewest whole buckets that tile it (see coverRange), so
+ * a month costs a few dozen rows per metric. Ranges mean the buckets of `interval` that start
+ * in [from, to), like a series does.
+ */
 export class TradingAnalyticsReader {
-  constructor(private readonly rollups: RollupsRepository) {}
+  constructor(
+    private readonly rollups: RollupsRepository,
+    /** The intervals the aggregator keeps; any of them may be used to tile a range. */
+    private readonly intervals: readonly AggregationInterval[] = AGGREGATION_INTERVALS,
+  ) {}
 
   /** One OHLCV candle per bucket for a symbol, from market.data.update. */
   async candles(symbol: string, range: RollupRange): Promise<Array<Candle & { bucketStart: Date }>> {
@@ -62,7 +72,42 @@ export class TradingAnalyticsReader {
   }
 
   private async total(metric: string, range: RollupRange, breakdown?: { dimension: string; value: string }): Promise<RollupState> {
-    const rows: StoredRollup[] = await this.rollups.series({ metric, ...range, dimension: breakdown?.dimension, dimensionValue: breakdown?.value });
+    const rows: StoredRollup[] = await this.rollups.covering({
+      metric,
+      segments: this.segments(range),
+      dimension: breakdown?.dimension,
+      dimensionValue: breakdown?.value,
+    });
     return mergeAll(rows.map((row) => row.state));
+  }
+
+  /** Filled orders, quantity and notional per value of a dimension (symbol, strategy, side), most notional first. */
+  async volumeBy(dimension: string, range: RollupRange): Promise<Array<{ value: string; fills: number; quantity: number; notional: number }>> {
+    const quantity = measureMetric("quantity", "order.filled");
+    const notional = measureMetric("notional", "order.filled");
+    const totals = await this.rollups.totalsByValue({ metrics: [quantity, notional], segments: this.segments(range), dimension });
+    return [...totals]
+      .map(([value, byMetric]) => ({
+        value,
+        fills: byMetric.get(quantity)?.count ?? 0,
+        quantity: byMetric.get(quantity)?.sum ?? 0,
+        notional: byMetric.get(notional)?.sum ?? 0,
+      }))
+      .sort((a, b) => b.notional - a.notional || a.value.localeCompare(b.value));
+  }
+
+  /** Strategies that signalled, ordered or closed a position in the range. */
+  async activeStrategies(range: RollupRange): Promise<string[]> {
+    const metrics = [countMetric("signal.generated"), countMetric("order.placed"), measureMetric("realized_pnl", "position.closed")];
+    const totals = await this.rollups.totalsByValue({ metrics, segments: this.segments(range), dimension: "strategy" });
+    return [...totals.keys()].sort();
+  }
+
+  /** The whole buckets tiling the range's buckets of its interval: [ceil(from), ceil(to)). */
+  private segments(range: RollupRange) {
+    const size = INTERVAL_MS[range.interval];
+    const fromMs = Math.ceil(range.from.getTime() / size) * size;
+    const toMs = Math.ceil(range.to.getTime() / size) * size;
+    return coverRange(fromMs, toMs, this.intervals);
   }
 }
