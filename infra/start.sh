@@ -9,6 +9,9 @@ cd "$REPO_ROOT"
 
 export CONFIG_FILE="${CONFIG_FILE:-$( [[ -f config.yaml ]] && echo config.yaml || echo config.example.yaml )}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
+# The local stack answers without API keys so the curl walk-through works as written; the
+# config default (and production) requires them. API_KEY_ENABLED=true bash infra/start.sh turns them on.
+export API_KEY_ENABLED="${API_KEY_ENABLED:-false}"
 logs="$DATA_DIR/logs"
 mkdir -p "$logs"
 
@@ -47,6 +50,14 @@ for port in 9098 9099 9097; do
 done
 run demo-producer packages/core/dist/cli/demo-producer.cli.js
 
+if [[ "$API_KEY_ENABLED" == "false" || "$API_KEY_ENABLED" == "0" ]]; then
+  api_keys="The local stack runs WITHOUT API keys (API_KEY_ENABLED=false). To require them: API_KEY_ENABLED=true bash infra/start.sh,
+then CONFIG_FILE=$CONFIG_FILE pnpm api-key create --name me --scopes read,write and send the secret as X-API-Key."
+else
+  api_keys="API keys are required (API_KEY_ENABLED=$API_KEY_ENABLED): CONFIG_FILE=$CONFIG_FILE pnpm api-key create --name me --scopes read,write,
+then send the secret as X-API-Key: curl -H 'X-API-Key: <secret>' http://127.0.0.1:9097/api/v1/events"
+fi
+
 cat <<TXT
 
 Everything is running. Look here:
@@ -58,6 +69,7 @@ Everything is running. Look here:
   database     psql ${DATABASE_URL}
   rollups      psql ${DATABASE_URL} -c "select bucket_start, count, p99 from metric_rollups where metric_name = 'events.price.order.filled' and interval = '1m' and dimension = '' order by bucket_start desc limit 5"
   dashboard    redis-cli -u ${REDIS_URL} get analytics:dashboard:metrics
+$api_keys
 Ctrl-C stops the apps, the demo producer and any server this script started.
 
 TXT

@@ -28,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.lines.join("\n")}\n`);
+    process.stderr.write("api-key reads the apps' configuration: set CONFIG_FILE (e.g. CONFIG_FILE=config.example.yaml) or DATABASE_URL, REDIS_URL and KAFKA_BROKERS.\n");
     return EXIT.failed;
   }
   const sql = createSql(config.database, { applicationName: "api-key", max: 1 });

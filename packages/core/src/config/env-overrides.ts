@@ -38,6 +38,9 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: "LOG_LEVEL", path: ["logging", "level"] },
   { env: "LOG_FORMAT", path: ["logging", "format"] },
   { env: "API_KEY_ENABLED", path: ["security", "api_key_enabled"] },
+  { env: "TRUSTED_PROXIES", path: ["security", "trusted_proxies"], parse: commaList },
+  { env: "RATE_LIMIT_ENABLED", path: ["security", "rate_limit", "enabled"] },
+  { env: "CORS_ALLOWED_ORIGINS", path: ["security", "cors", "allowed_origins"], parse: commaList },
 ];
 
 /**

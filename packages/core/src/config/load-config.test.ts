@@ -135,6 +135,30 @@ describe("loadConfig", () => {
     expect(config.database.host).toBe("pg");
   });
 
+  it("requires API keys by default and trusts no proxy's X-Forwarded-For unless told", () => {
+    const example = loadConfig({ file: EXAMPLE, env: {} }).config.security;
+    const defaults = loadConfig({ file: writeConfig(MINIMAL), env: {} }).config.security;
+    expect(example).toEqual(defaults);
+    expect(defaults.api_key_enabled).toBe(true);
+    expect(defaults.api_key_cache_ttl).toBe(5000);
+    expect(defaults.trusted_proxies).toEqual([]);
+    expect(defaults.rate_limit).toEqual({ enabled: true, requests_per_minute: 1000, burst: 100, redis_timeout: 100 });
+
+    const env = { API_KEY_ENABLED: "false", RATE_LIMIT_ENABLED: "0", TRUSTED_PROXIES: "loopback, 10.0.0.0/8,::1", CORS_ALLOWED_ORIGINS: "https://a.example,https://b.example" };
+    const overridden = loadConfig({ file: writeConfig(MINIMAL), env }).config.security;
+    expect(overridden.api_key_enabled).toBe(false);
+    expect(overridden.rate_limit.enabled).toBe(false);
+    expect(overridden.trusted_proxies).toEqual(["loopback", "10.0.0.0/8", "::1"]);
+    expect(overridden.cors.allowed_origins).toEqual(["https://a.example", "https://b.example"]);
+  });
+
+  it("stops on a trusted proxy that is not an address, a CIDR range or a named range", () => {
+    for (const bad of ["proxy.internal", "10.0.0.0/33", "10.0.0.1/8/2", "*"]) {
+      const lines = errorLines(() => loadConfig({ file: writeConfig(MINIMAL), env: { TRUSTED_PROXIES: bad } }));
+      expect(lines).toEqual([expect.stringMatching(/^config error: security\.trusted_proxies\.0 = .*; allowed: a list of IP addresses, CIDR ranges/)]);
+    }
+  });
+
   it("names a CONFIG_FILE that does not exist", () => {
     expect(errorLines(() => loadConfig({ env: { CONFIG_FILE: "/nope/config.yaml" } }))).toEqual([
       'config error: CONFIG_FILE = "/nope/config.yaml": no such file',

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { AGGREGATION_INTERVALS } from "../models/intervals";
 import { DEFAULT_DIMENSIONS, DEFAULT_MEASURES, rollupDimension, rollupMeasure } from "./rollup-schema";
@@ -5,6 +6,18 @@ import { duration, flag, integer, list, nonEmptyText, oneOf, port, section, text
 
 // The one configuration schema. YAML keys are snake_case as in config.example.yaml, which
 // documents every key; durations are parsed to milliseconds.
+
+const PROXY_ADDRESS = "a list of IP addresses, CIDR ranges (10.0.0.0/8) or loopback, linklocal, uniquelocal";
+const proxyAddress = z.string({ error: PROXY_ADDRESS }).refine(
+  (value) => {
+    if (["loopback", "linklocal", "uniquelocal"].includes(value)) return true;
+    const [address = "", bits, ...rest] = value.split("/");
+    const version = isIP(address);
+    if (version === 0 || rest.length > 0) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+  },
+  { error: PROXY_ADDRESS },
+);
 
 const httpListener = (defaultPort: number) =>
   section({
@@ -123,12 +136,26 @@ export const configSchema = z
       level: oneOf(["error", "warn", "info", "http", "debug"], "info"),
       format: oneOf(["json", "console"], "json"),
     }),
+    /** The query-api's API keys, rate limits and CORS. */
     security: section({
-      api_key_enabled: flag(false),
+      /** Every route but health, metrics and the OpenAPI document needs an API key (pnpm api-key create). */
+      api_key_enabled: flag(true),
+      /** How long a verified key is trusted without asking PostgreSQL again: the delay before a revocation bites. */
+      api_key_cache_ttl: duration("0s", "5m", "5s"),
+      /**
+       * Proxies whose X-Forwarded-For is believed when finding the client's address (Express's
+       * "trust proxy"): IPs, CIDRs, or loopback / linklocal / uniquelocal. Empty: the header is ignored,
+       * so a client cannot pick its own rate-limit bucket.
+       */
+      trusted_proxies: z.array(proxyAddress, { error: PROXY_ADDRESS }).default([]),
       rate_limit: section({
         enabled: flag(true),
+        /** Sustained rate of the token bucket; an API key's own rate_limit_per_minute overrides it. */
         requests_per_minute: integer(1, 10_000_000, 1000),
+        /** Bucket size: requests allowed at once (capped at the per-minute rate). */
         burst: integer(1, 1_000_000, 100),
+        /** A Redis answer slower than this is not waited for: the process's own bucket decides instead. */
+        redis_timeout: duration("1ms", "10s", "100ms"),
       }),
       cors: section({
         enabled: flag(true),
