@@ -28,4 +28,6 @@ export {
   scopeAllows,
 } from "./api-key-secret";
 export { type MetricSeriesQuery, MetricSeriesReader, type MetricSummary } from "./metric-series.reader";
+export { type EventBatchHandler, type EventExportFilter, type EventExportOptions, EventsExportReader } from "./events-export.reader";
+export { EventsTailReader, type TailPage, type TailPosition, type TailReadOptions } from "./events-tail.reader";
 export { type EventStats, EventStatsReader } from "./event-stats.reader";

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import type { AnalyticsEvent } from "../models";
+import { createTestDatabase, type TestDatabase } from "../testing";
+import { EventsTailReader, type TailPosition } from "./events-tail.reader";
+import { EventsRepository } from "./events.repository";
+import { EventPartitionsRepository } from "./partitions.repository";
+
+function event(eventType = "order.placed"): AnalyticsEvent {
+  return {
+    eventId: randomUUID(),
+    eventType,
+    userId: "user-1",
+    sessionId: null,
+    properties: { symbol: "BTCUSDT" },
+    timestamp: new Date("2025-10-03T12:00:00Z"),
+    receivedAt: new Date("2025-10-03T12:00:01Z"),
+    source: null,
+  };
+}
+
+const ids = (events: readonly AnalyticsEvent[]) => events.map((e) => e.eventId).sort();
+
+describe("EventsTailReader", () => {
+  let db: TestDatabase;
+  let tail: EventsTailReader;
+  let repository: EventsRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("events_tail_reader");
+    tail = new EventsTailReader(db.sql);
+    repository = new EventsRepository(db.sql);
+    await new EventPartitionsRepository(db.sql).ensureForTimes([new Date("2025-10-03T00:00:00Z")]);
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it("starting at the horizon, reads only events stored afterwards, each once", async () => {
+    await repository.copyMany([event()]);
+    const start: TailPosition = { xid: await tail.horizon() };
+    const later = [event(), event("order.filled")];
+    await repository.copyMany(later);
+
+    const first = await tail.read(start, { limit: 100 });
+    expect(ids(first.events)).toEqual(ids(later));
+    expect(first.more).toBe(false);
+    expect(first.next.xid).toBeGreaterThan(start.xid);
+    expect((await tail.read(first.next, { limit: 100 })).events).toEqual([]);
+  });
+
+  it("pages through one large transaction without losing or repeating an event", async () => {
+    const start: TailPosition = { xid: await tail.horizon() };
+    const batch = Array.from({ length: 7 }, () => event());
+    await repository.copyMany(batch);
+
+    const seen: AnalyticsEvent[] = [];
+    let position = start;
+    for (let page = 0; page < 10; page++) {
+      const read = await tail.read(position, { limit: 3 });
+      seen.push(...read.events);
+      position = read.next;
+      if (!read.more) break;
+    }
+    expect(ids(seen)).toEqual(ids(batch));
+  });
+
+  it("reads only the wanted types when asked", async () => {
+    const start: TailPosition = { xid: await tail.horizon() };
+    const filled = event("order.filled");
+    await repository.copyMany([event("order.placed"), filled]);
+    const read = await tail.read(start, { limit: 100, eventTypes: ["order.filled", "trade.executed"] });
+    expect(ids(read.events)).toEqual([filled.eventId]);
+  });
+
+  it("waits for a transaction still open below the horizon, then reads what it stored", async () => {
+    const start: TailPosition = { xid: await tail.horizon() };
+    const writer = await db.sql.reserve();
+    try {
+      const slow = event();
+      await writer`begin`;
+      await writer`select pg_current_xact_id()`;
+      await repository.copyMany([event()]); // commits while the first transaction is still open
+      expect((await tail.read(start, { limit: 100 })).events).toEqual([]);
+
+      await writer`insert into events (event_id, event_type, event_time, received_at, properties)
+                   values (${slow.eventId}, ${slow.eventType}, ${slow.timestamp}, ${slow.receivedAt}, '{}')`;
+      await writer`commit`;
+      const read = await tail.read(start, { limit: 100 });
+      expect(read.events.map((e) => e.eventId)).toContain(slow.eventId);
+      expect(read.events).toHaveLength(2);
+    } finally {
+      writer.release();
+    }
+  });
+});
