@@ -4,6 +4,7 @@ import {
   CustomEventDefinitionsRepository,
   EventPartitionsRepository,
   EventsRepository,
+  EventTypesWatcher,
   type HealthCheck,
   type Logger,
   type RedisClient,
@@ -16,7 +17,6 @@ import { EventWriter } from "./kafka/event-writer";
 import { createIngestBatchHandler } from "./kafka/ingest-batch.handler";
 import { createIngesterMetrics } from "./metrics";
 import { RealtimeCounters } from "./realtime/realtime-counters";
-import { EventTypesWatcher } from "./schemas/event-types.watcher";
 
 export interface IngesterDeps {
   sql: Sql;

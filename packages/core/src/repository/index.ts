@@ -31,3 +31,4 @@ export { type MetricSeriesQuery, MetricSeriesReader, type MetricSummary } from "
 export { type EventBatchHandler, type EventExportFilter, type EventExportOptions, EventsExportReader } from "./events-export.reader";
 export { EventsTailReader, type TailPage, type TailPosition, type TailReadOptions } from "./events-tail.reader";
 export { type EventStats, EventStatsReader } from "./event-stats.reader";
+export { type IngestionStatus, IngestionStatusReader } from "./ingestion-status.reader";

@@ -12,3 +12,4 @@ export {
 export { KNOWN_EVENT_SCHEMAS } from "./known-event.schemas";
 export type { RejectReason, Rejection } from "./reject-reason";
 export { unstorableTextPath } from "./unstorable-text";
+export { EventTypesWatcher, type EventTypesWatcherOptions } from "./event-types.watcher";

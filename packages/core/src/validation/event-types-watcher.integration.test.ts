@@ -1,12 +1,9 @@
-import {
-  createLogger,
-  createRedis,
-  customEventsChangedChannel,
-  CustomEventDefinitionsRepository,
-  publishCustomEventsChanged,
-  type RedisClient,
-} from "@trading-analytics/core";
-import { createTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueSuffix, waitFor } from "@trading-analytics/core/testing";
+import { createLogger } from "../logger";
+import { publishCustomEventsChanged } from "../redis/custom-events-notifier";
+import { createRedis, type RedisClient } from "../redis/redis-client";
+import { customEventsChangedChannel } from "../redis/redis-keys";
+import { CustomEventDefinitionsRepository } from "../repository/custom-event-definitions.repository";
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueSuffix, waitFor } from "../testing";
 import { EventTypesWatcher } from "./event-types.watcher";
 
 // What the custom-events API does on a change (repository + Redis notification), seen from a

@@ -1,20 +1,19 @@
-import {
-  type CustomEventDefinitionsRepository,
-  customEventsChangedChannel,
-  EventTypeValidator,
-  type Logger,
-  type RedisClient,
-  type UnknownTypePolicy,
-} from "@trading-analytics/core";
+import type { Logger } from "../logger";
+import type { RedisClient } from "../redis/redis-client";
+import { customEventsChangedChannel } from "../redis/redis-keys";
+import type { CustomEventDefinitionsRepository } from "../repository/custom-event-definitions.repository";
+import { EventTypeValidator, type UnknownTypePolicy } from "./event-type-validator";
 
 export interface EventTypesWatcherOptions {
   refreshMs: number;
   unknownTypes: UnknownTypePolicy;
   redisKeyPrefix: string;
+  /** Name every bad field (the HTTP API) rather than the first (the ingester). */
+  allErrors?: boolean;
 }
 
 /**
- * Keeps the current EventTypeValidator in step with the active custom definitions: a cheap
+ * Keeps the current EventTypeValidator (of the ingester or the HTTP API) in step with the active custom definitions: a cheap
  * fingerprint poll catches every change, and a Redis notification (best effort) makes it
  * immediate. Definitions are compiled once per change, never per event.
  */
@@ -31,7 +30,7 @@ export class EventTypesWatcher {
     private readonly options: EventTypesWatcherOptions,
     private readonly logger: Logger,
   ) {
-    this.validator = new EventTypeValidator([], options.unknownTypes);
+    this.validator = new EventTypeValidator([], options.unknownTypes, { allErrors: options.allErrors });
   }
 
   get current(): EventTypeValidator {
@@ -69,7 +68,7 @@ export class EventTypesWatcher {
     const fingerprint = await this.definitions.fingerprint();
     if (fingerprint === this.fingerprint) return;
     const active = await this.definitions.listActive();
-    const next = new EventTypeValidator(active, this.options.unknownTypes);
+    const next = new EventTypeValidator(active, this.options.unknownTypes, { allErrors: this.options.allErrors });
     for (const problem of next.problems) this.logger.warn("custom event definition unusable", { ...problem });
     this.validator = next;
     this.fingerprint = fingerprint;
