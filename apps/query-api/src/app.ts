@@ -1,33 +1,99 @@
 import express, { type Express } from "express";
-import { EventsRepository, type HealthMonitor, type Logger, opsRoutes, type Sql } from "@trading-analytics/core";
+import {
+  type Config,
+  CustomEventDefinitionsRepository,
+  DashboardMetricsReader,
+  EventStatsReader,
+  EventsRepository,
+  type EventTypeValidator,
+  type HealthMonitor,
+  IngestionStatusReader,
+  type Logger,
+  MetricSeriesReader,
+  opsRoutes,
+  publishCustomEventsChanged,
+  type RedisClient,
+  RollupsRepository,
+  sortIntervals,
+  type Sql,
+  TradingAnalyticsReader,
+} from "@trading-analytics/core";
 import type { Registry } from "prom-client";
+import { createCacheMetrics, QueryCache } from "./cache/query-cache";
+import { customEventsRoutes } from "./http/custom-events.routes";
+import { dashboardRoutes } from "./http/dashboard.routes";
 import { errorHandler, notFound } from "./http/error.middleware";
 import { eventsRoutes } from "./http/events.routes";
+import { ingestRoutes } from "./http/ingest.routes";
+import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
+import { metricsRoutes } from "./http/metrics.routes";
 import { requestContext } from "./http/request-context.middleware";
+import { statsRoutes } from "./http/stats.routes";
+import { tradingRoutes } from "./http/trading.routes";
+import type { EventPublisher } from "./kafka/event-publisher";
 import { createHttpMetrics } from "./metrics";
 
 export interface AppDeps {
+  config: Config;
   sql: Sql;
+  /** Optional everywhere: without it nothing is cached and the live figures are computed. */
+  redis: RedisClient | undefined;
   logger: Logger;
   registry: Registry;
   health: HealthMonitor;
-  metricsPath: string;
-  query: { defaultLimit: number; maxResults: number };
-  maxBodyBytes: number;
+  publisher: EventPublisher;
+  /** The validator of the current custom event definitions (kept fresh by an EventTypesWatcher). */
+  types: () => EventTypeValidator;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Most buckets (or candles) one metrics request may return: 30 days of minutes fit. */
+const MAX_POINTS = 50_000;
 
 /** The query-api's express app; supertest drives it directly in tests. */
 export function createApp(deps: AppDeps): Express {
+  const { config, sql, redis, logger } = deps;
+  const prefix = config.redis.key_prefix;
+  const { aggregation, query } = config.analytics;
+  const intervals = sortIntervals(aggregation.intervals);
+  const allowedLatenessMs = aggregation.allowed_lateness;
+  const rollups = new RollupsRepository(sql);
+  const cacheRequests = createCacheMetrics(deps.registry);
+  const cache = new QueryCache(redis, prefix, Math.round(query.cache_ttl / 1000), cacheRequests);
+
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
-  app.use(requestContext(deps.logger, createHttpMetrics(deps.registry)));
-  app.use(express.json({ limit: deps.maxBodyBytes }));
-  app.use(opsRoutes({ health: deps.health, registry: deps.registry, metricsPath: deps.metricsPath }));
-  app.use(eventsRoutes({ events: new EventsRepository(deps.sql), limits: { ...deps.query, defaultRangeMs: DAY_MS } }));
+  app.use(requestContext(logger, createHttpMetrics(deps.registry)));
+  app.use(express.json({ limit: config.server.max_body_bytes }));
+  app.use(opsRoutes({ health: deps.health, registry: deps.registry, metricsPath: config.metrics.path }));
+
+  app.use(
+    ingestRoutes({
+      publisher: deps.publisher,
+      types: deps.types,
+      maxFutureSkewMs: config.analytics.ingestion.max_future_skew,
+      maxBatchEvents: config.server.max_batch_events,
+      logger,
+    }),
+  );
+  app.use(statsRoutes({ stats: new EventStatsReader(sql), cache, allowedLatenessMs }));
+  app.use(eventsRoutes({ events: new EventsRepository(sql), limits: { defaultLimit: query.default_limit, maxResults: query.max_results, defaultRangeMs: DAY_MS } }));
+  app.use(metricsRoutes({ series: new MetricSeriesReader(sql, rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: MAX_POINTS }));
+  app.use(dashboardRoutes({ reader: new DashboardMetricsReader(sql, intervals[0]!), redis, keyPrefix: prefix, cacheRequests }));
+  app.use(tradingRoutes({ trading: new TradingAnalyticsReader(rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: MAX_POINTS }));
+  app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
+  app.use(
+    customEventsRoutes({
+      definitions: new CustomEventDefinitionsRepository(sql),
+      notifyChanged: async () => {
+        if (!redis || !(await publishCustomEventsChanged(redis, prefix))) {
+          logger.warn("custom event change not announced over Redis; ingesters pick it up on their next poll");
+        }
+      },
+    }),
+  );
   app.use(notFound());
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(logger));
   return app;
 }

@@ -1,18 +1,26 @@
 import {
   closeRedis,
   connectRedisInBackground,
+  createKafka,
   createLogger,
   createMetricsRegistry,
   createRedis,
   createSql,
+  CustomEventDefinitionsRepository,
   databaseHealthCheck,
+  EventTypesWatcher,
   GracefulShutdown,
   HealthMonitor,
+  kafkaHealthCheck,
   listen,
   loadConfigOrExit,
   redisHealthCheck,
 } from "@trading-analytics/core";
 import { createApp } from "./app";
+import { KafkaEventPublisher } from "./kafka/event-publisher";
+
+/** How long a POST waits for Kafka's acknowledgement before answering 503. */
+const PUBLISH_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
   const { config, file } = loadConfigOrExit();
@@ -21,16 +29,26 @@ async function main(): Promise<void> {
   const sql = createSql(config.database, { applicationName: "query-api" });
   const redis = createRedis(config.redis, logger);
   connectRedisInBackground(redis, logger);
-  const health = new HealthMonitor("query-api", [databaseHealthCheck(sql), redisHealthCheck(redis)]);
-  const app = createApp({
-    sql,
+  const kafka = createKafka(config.kafka, logger, `${config.kafka.client_id}-query-api`);
+  const publisher = new KafkaEventPublisher(kafka, config.kafka.http_ingest_topic, PUBLISH_TIMEOUT_MS);
+  publisher.connect().catch((error: Error) => logger.warn("Kafka not reachable yet; POSTs answer 503 until it is", { error: error.message }));
+  const kafkaCheck = kafkaHealthCheck(kafka);
+  const health = new HealthMonitor("query-api", [databaseHealthCheck(sql), redisHealthCheck(redis), kafkaCheck]);
+
+  const watcher = new EventTypesWatcher(
+    new CustomEventDefinitionsRepository(sql),
+    redis,
+    {
+      refreshMs: config.analytics.ingestion.schema_refresh_interval,
+      unknownTypes: config.analytics.ingestion.unknown_event_types,
+      redisKeyPrefix: config.redis.key_prefix,
+      allErrors: true,
+    },
     logger,
-    registry,
-    health,
-    metricsPath: config.metrics.path,
-    query: { defaultLimit: config.analytics.query.default_limit, maxResults: config.analytics.query.max_results },
-    maxBodyBytes: config.server.max_body_bytes,
-  });
+  );
+  await watcher.start();
+
+  const app = createApp({ config, sql, redis, logger, registry, health, publisher, types: () => watcher.current });
   const http = await listen(app, config.server.host, config.server.port);
   http.server.requestTimeout = config.server.read_timeout;
   // Node has no whole-response deadline; a socket idle this long while answering is closed.
@@ -39,6 +57,11 @@ async function main(): Promise<void> {
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
   shutdown.register("readiness", () => health.markShuttingDown());
   shutdown.register("http", () => http.close());
+  shutdown.register("kafka", async () => {
+    await publisher.close();
+    await kafkaCheck.close();
+  });
+  shutdown.register("definitions", () => watcher.stop());
   shutdown.register("redis", () => closeRedis(redis));
   shutdown.register("database", () => sql.end({ timeout: 5 }));
   shutdown.listen();

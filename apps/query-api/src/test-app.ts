@@ -1,19 +1,62 @@
-import { createLogger, HealthMonitor, databaseHealthCheck, type Sql } from "@trading-analytics/core";
+import {
+  type Config,
+  configSchema,
+  createLogger,
+  databaseHealthCheck,
+  EventTypeValidator,
+  HealthMonitor,
+  type RedisClient,
+  type Sql,
+} from "@trading-analytics/core";
+import { TEST_KAFKA_BROKERS, TEST_REDIS_URL } from "@trading-analytics/core/testing";
 import { Registry } from "prom-client";
-import { createApp } from "./app";
+import { type AppDeps, createApp } from "./app";
+import type { EventPublisher } from "./kafka/event-publisher";
+
+export interface TestAppOptions {
+  maxResults?: number;
+  redis?: RedisClient;
+  /** Where POSTed events go; by default POSTs answer 503 (no Kafka wired in). */
+  publisher?: EventPublisher;
+  types?: () => EventTypeValidator;
+  /** Raw config sections merged over the test defaults (validated like a config file). */
+  config?: Record<string, unknown>;
+}
+
+/** The config a test app runs with: the real stack's addresses, API keys off unless asked for. */
+export function testConfig(overrides: Record<string, unknown> = {}): Config {
+  return configSchema.parse({
+    database: { url: "postgres://unused" },
+    redis: { url: TEST_REDIS_URL },
+    kafka: { brokers: TEST_KAFKA_BROKERS },
+    security: { api_key_enabled: false },
+    ...overrides,
+  });
+}
+
+const noKafka: EventPublisher = {
+  publish: () => Promise.reject(new Error("no Kafka publisher in this test app")),
+};
 
 /** createApp wired to a real database with quiet logs, as the tests use it. */
-export function createTestApp(sql: Sql, overrides: { maxResults?: number } = {}) {
+export function createTestApp(sql: Sql, options: TestAppOptions = {}) {
   const registry = new Registry();
   const health = new HealthMonitor("query-api", [databaseHealthCheck(sql)]);
-  const app = createApp({
+  const base = testConfig(options.config);
+  const config: Config = {
+    ...base,
+    analytics: { ...base.analytics, query: { ...base.analytics.query, max_results: options.maxResults ?? 1000 } },
+  };
+  const validator = new EventTypeValidator([], config.analytics.ingestion.unknown_event_types, { allErrors: true });
+  const deps: AppDeps = {
+    config,
     sql,
+    redis: options.redis,
     logger: createLogger({ level: "error", format: "json" }, "query-api"),
     registry,
     health,
-    metricsPath: "/metrics",
-    query: { defaultLimit: 100, maxResults: overrides.maxResults ?? 1000 },
-    maxBodyBytes: 1024 * 1024,
-  });
-  return { app, health, registry };
+    publisher: options.publisher ?? noKafka,
+    types: options.types ?? (() => validator),
+  };
+  return { app: createApp(deps), health, registry, config };
 }

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "@trading-analytics/core";
-import { HttpError } from "./http-error";
+import { ParameterError } from "../domain/query-params";
+import { HttpError, invalidParameter } from "./http-error";
 
 export function notFound(): RequestHandler {
   return (req, _res, next) => next(new HttpError(404, "not_found", `no route for ${req.method} ${req.path}`));
@@ -8,10 +9,14 @@ export function notFound(): RequestHandler {
 
 /** Every error becomes JSON with the request id; unexpected ones are logged and not leaked. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
+  return (thrown: unknown, req, res, _next) => {
+    const error = thrown instanceof ParameterError ? invalidParameter(thrown.field, thrown.message) : thrown;
     const requestId = res.locals.requestId as string | undefined;
     if (error instanceof HttpError) {
-      res.status(error.status).json({ error: { code: error.code, message: error.message, field: error.field, request_id: requestId } });
+      if (error.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(error.retryAfterSeconds));
+      res.status(error.status).json({
+        error: { code: error.code, message: error.message, field: error.field, ...error.details, request_id: requestId },
+      });
       return;
     }
     // body-parser's errors (bad JSON, too large) carry a status and a type.

@@ -5,6 +5,10 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** More the client may need (every bad field, ids to retry with), merged into the error object. */
+    readonly details?: Record<string, unknown>,
+    /** Sent as Retry-After on 429 and 503 answers. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "HttpError";

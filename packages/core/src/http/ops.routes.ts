@@ -8,7 +8,10 @@ export interface OpsRoutesDeps {
   metricsPath: string;
 }
 
-/** /health (liveness, with details), /ready (readiness) and the Prometheus endpoint. */
+/**
+ * /health (liveness, with details), /ready (readiness), /healthz (the detailed report with each
+ * dependency's latency; 503 when a critical one is down) and the Prometheus endpoint.
+ */
 export function opsRoutes({ health, registry, metricsPath }: OpsRoutesDeps): Router {
   const router = Router();
   router.get("/health", async (_req, res) => {
@@ -17,6 +20,10 @@ export function opsRoutes({ health, registry, metricsPath }: OpsRoutesDeps): Rou
     res.status(200).json(report);
   });
   router.get("/ready", async (_req, res) => {
+    const report = await health.report();
+    res.status(HealthMonitor.isReady(report) ? 200 : 503).json(report);
+  });
+  router.get("/healthz", async (_req, res) => {
     const report = await health.report();
     res.status(HealthMonitor.isReady(report) ? 200 : 503).json(report);
   });

@@ -1,0 +1,70 @@
+import { type RedisClient, rollupsVersionKey } from "@trading-analytics/core";
+import { Counter, type Registry } from "prom-client";
+import { cacheKey } from "./cache-key";
+import { REDIS_UNAVAILABLE, redisQuietly } from "./redis-quietly";
+
+/**
+ * How a result may be cached:
+ * - settled: its inputs can no longer change (the range ended before late events stop being
+ *   folded), so it is kept for the configured TTL;
+ * - rollups: it reads rollups that may still change, so its key carries the aggregator's
+ *   rollups version and every committed fold makes it unreachable;
+ * - live: it reads raw events still arriving; never cached.
+ */
+export type CacheScope = "settled" | "rollups" | "live";
+
+export type CacheOutcome = "hit" | "miss" | "bypass";
+
+export interface CachedJson {
+  body: string;
+  cache: CacheOutcome;
+}
+
+export function createCacheMetrics(registry: Registry) {
+  return new Counter({
+    name: "analytics_query_cache_requests_total",
+    help: "Cacheable query results served, by result: hit, miss, bypass (not cacheable or Redis unavailable)",
+    labelNames: ["query", "result"] as const,
+    registers: [registry],
+  });
+}
+
+/**
+ * Redis-cached JSON results. Redis is optional: when it is down, slow (past timeoutMs) or
+ * failing, the result is computed and served uncached, never an error.
+ */
+export class QueryCache {
+  constructor(
+    private readonly redis: RedisClient | undefined,
+    private readonly keyPrefix: string,
+    private readonly ttlSeconds: number,
+    private readonly requests: Counter<"query" | "result">,
+    private readonly timeoutMs = 100,
+  ) {}
+
+  async json(name: string, params: Record<string, unknown>, scope: CacheScope, compute: () => Promise<string>): Promise<CachedJson> {
+    const key = await this.keyFor(name, params, scope);
+    if (key === undefined) return this.served(name, "bypass", await compute());
+    const cached = await this.quietly(() => this.redis!.get(key));
+    if (typeof cached === "string") return this.served(name, "hit", cached);
+    const body = await compute();
+    if (cached === null) void this.quietly(() => this.redis!.set(key, body, { EX: this.ttlSeconds }));
+    return this.served(name, cached === null ? "miss" : "bypass", body);
+  }
+
+  private async keyFor(name: string, params: Record<string, unknown>, scope: CacheScope): Promise<string | undefined> {
+    if (scope === "live" || this.ttlSeconds === 0 || !this.redis?.isReady) return undefined;
+    if (scope === "settled") return cacheKey(this.keyPrefix, name, params);
+    const version = await this.quietly(() => this.redis!.get(rollupsVersionKey(this.keyPrefix)));
+    return typeof version === "string" || version === null ? cacheKey(this.keyPrefix, name, params, version ?? "0") : undefined;
+  }
+
+  private quietly<T>(command: () => Promise<T>): Promise<T | typeof REDIS_UNAVAILABLE> {
+    return redisQuietly(command, this.timeoutMs);
+  }
+
+  private served(name: string, outcome: CacheOutcome, body: string): CachedJson {
+    this.requests.inc({ query: name, result: outcome });
+    return { body, cache: outcome };
+  }
+}

@@ -1,0 +1,64 @@
+import { randomUUID } from "node:crypto";
+import { checkEnvelope, type EventTypeValidator, type FieldViolation, unstorableTextPath, type WireEvent } from "@trading-analytics/core";
+
+export interface IncomingEventRules {
+  /** Timestamps further ahead of the receiving clock are refused (the ingester would dead-letter them). */
+  maxFutureSkewMs: number;
+  types: EventTypeValidator;
+}
+
+/** An event ready to produce: its id and time are fixed here, so a retried produce is the same event. */
+export type ReadyEvent = WireEvent & { event_id: string; timestamp: string };
+
+export type IncomingCheck = { ok: true; event: ReadyEvent } | { ok: false; violations: FieldViolation[] };
+
+/**
+ * Validates one posted event as the ingester would (envelope, storable text, clock skew, the
+ * type's schema) and names every bad field. A missing event_id gets a random UUID and a missing
+ * timestamp the receipt time, so what is produced to Kafka is final.
+ */
+export function checkIncomingEvent(body: unknown, receivedAt: Date, rules: IncomingEventRules): IncomingCheck {
+  const envelope = checkEnvelope(body, { allErrors: true });
+  if (!envelope.ok) return envelope;
+  const wire = envelope.envelope;
+  const violations: FieldViolation[] = [];
+  const unstorable = unstorableTextPath(wire);
+  if (unstorable !== undefined) {
+    violations.push({ field: unstorable || "body", message: "holds \\u0000 or a lone surrogate, which cannot be stored" });
+  }
+  const timestamp = wire.timestamp === undefined ? receivedAt : new Date(wire.timestamp);
+  if (timestamp.getTime() - receivedAt.getTime() > rules.maxFutureSkewMs) {
+    violations.push({ field: "timestamp", message: `is more than ${rules.maxFutureSkewMs} ms in the future` });
+  }
+  violations.push(...rules.types.violations(wire.event_type, wire.properties ?? {}));
+  if (violations.length > 0) return { ok: false, violations };
+  return { ok: true, event: { ...wire, event_id: wire.event_id ?? randomUUID(), timestamp: timestamp.toISOString() } };
+}
+
+export type BatchCheck = { ok: true; events: ReadyEvent[] } | { ok: false; violations: FieldViolation[] };
+
+/**
+ * A batch is `{"events": [...]}` (or a bare array) of at most maxEvents events. It is accepted
+ * whole or not at all: one bad event refuses the batch, naming each bad field as events[i].field,
+ * so a client never has to work out which part was produced.
+ */
+export function checkIncomingBatch(body: unknown, receivedAt: Date, rules: IncomingEventRules & { maxEvents: number }): BatchCheck {
+  const list = Array.isArray(body) ? body : (body as { events?: unknown } | null)?.events;
+  if (!Array.isArray(list)) return { ok: false, violations: [{ field: "events", message: "must be an array of events" }] };
+  if (typeof body === "object" && body !== null && !Array.isArray(body)) {
+    const extra = Object.keys(body).find((key) => key !== "events");
+    if (extra !== undefined) return { ok: false, violations: [{ field: extra, message: "is not a known field" }] };
+  }
+  if (list.length === 0) return { ok: false, violations: [{ field: "events", message: "must hold at least one event" }] };
+  if (list.length > rules.maxEvents) {
+    return { ok: false, violations: [{ field: "events", message: `holds ${list.length} events; at most ${rules.maxEvents} per batch` }] };
+  }
+  const events: ReadyEvent[] = [];
+  const violations: FieldViolation[] = [];
+  list.forEach((item, index) => {
+    const checked = checkIncomingEvent(item, receivedAt, rules);
+    if (checked.ok) events.push(checked.event);
+    else for (const violation of checked.violations) violations.push({ ...violation, field: `events[${index}].${violation.field}` });
+  });
+  return violations.length > 0 ? { ok: false, violations } : { ok: true, events };
+}

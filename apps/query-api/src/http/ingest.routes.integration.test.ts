@@ -1,0 +1,158 @@
+import request from "supertest";
+import { type CustomEventDefinition, EventTypeValidator, type Sql } from "@trading-analytics/core";
+import { createTestDatabase, createTestTopics, type TestDatabase, testKafka, uniqueSuffix, waitFor } from "@trading-analytics/core/testing";
+import { Kafka, logLevel } from "kafkajs";
+import { KafkaEventPublisher } from "../kafka/event-publisher";
+import { createTestApp } from "../test-app";
+
+const signal: CustomEventDefinition = {
+  name: "custom.trading.signal",
+  version: 1,
+  displayName: null,
+  description: null,
+  schema: { type: "object", required: ["signal_strength"], properties: { signal_strength: { type: "number" }, strategy: { type: "string" } } },
+  isActive: true,
+  createdAt: new Date(),
+};
+const types = new EventTypeValidator([signal], "accept", { allErrors: true });
+
+interface Produced {
+  key: string;
+  value: Record<string, unknown>;
+}
+
+describe("POST /api/v1/events and /api/v1/events/batch", () => {
+  let db: TestDatabase;
+  let topics: Awaited<ReturnType<typeof createTestTopics>>;
+  let publisher: KafkaEventPublisher;
+  const produced: Produced[] = [];
+  const consumer = testKafka().consumer({ groupId: `ingest-routes-${uniqueSuffix()}` });
+  let app: ReturnType<typeof createTestApp>["app"];
+
+  beforeAll(async () => {
+    db = await createTestDatabase("ingest_routes");
+    topics = await createTestTopics(["http-ingest"], 3);
+    publisher = new KafkaEventPublisher(testKafka("ingest-routes"), topics.topics[0]!, 10_000);
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.topics[0]!, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        produced.push({ key: message.key!.toString(), value: JSON.parse(message.value!.toString()) });
+      },
+    });
+    app = createTestApp(db.sql as Sql, { publisher, types: () => types, config: { server: { max_batch_events: 5 } } }).app;
+  });
+
+  afterAll(async () => {
+    await consumer.disconnect();
+    await publisher?.close();
+    await topics?.remove();
+    await db?.drop();
+  });
+
+  const producedWith = (id: string) => waitFor(async () => produced.filter((entry) => entry.value.event_id === id), (found) => found.length > 0, { what: `event ${id} on the topic` });
+
+  it("accepts the reference walk-through's order and produces it once, keyed by user, with its id and time fixed", async () => {
+    const body = {
+      event_type: "order.placed",
+      user_id: "test-user-001",
+      session_id: "test-session-001",
+      properties: { symbol: "BTCUSDT", side: "BUY", price: 50000, quantity: 0.1 },
+    };
+    const before = Date.now();
+    const res = await request(app).post("/api/v1/events").send(body);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ success: true, event_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const [message, ...more] = await producedWith(res.body.event_id);
+    expect(more).toEqual([]);
+    expect(message!.key).toBe("test-user-001");
+    expect(message!.value).toEqual({ ...body, event_id: res.body.event_id, timestamp: expect.any(String) });
+    expect(Date.parse(message!.value.timestamp as string)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it("keeps a client's own event_id and timestamp, and accepts a partial known event", async () => {
+    const body = { event_id: "0b6c2f9e-8a4f-4f57-9f0a-8d6c3c1d2e11", event_type: "order.placed", properties: { test_index: 7 }, timestamp: "2025-10-03T12:00:00Z" };
+    const res = await request(app).post("/api/v1/events").send(body);
+    expect(res.status).toBe(202);
+    expect(res.body.event_id).toBe(body.event_id);
+    const [message] = await producedWith(body.event_id);
+    expect(message!.value).toEqual({ ...body, timestamp: "2025-10-03T12:00:00.000Z" });
+    expect(message!.key).toBe(body.event_id);
+  });
+
+  it("produces a batch whole and returns every id in order", async () => {
+    const events = [1, 2, 3].map((i) => ({ event_type: "custom.trading.signal", user_id: `u${i}`, properties: { signal_strength: i / 10 } }));
+    const res = await request(app).post("/api/v1/events/batch").send({ events });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ success: true, accepted: 3 });
+    for (const [index, id] of (res.body.event_ids as string[]).entries()) {
+      const [message] = await producedWith(id);
+      expect(message!.value).toMatchObject(events[index]!);
+    }
+  });
+
+  it("names every bad field of an event and produces nothing", async () => {
+    const res = await request(app)
+      .post("/api/v1/events")
+      .send({ event_type: "order.filled", user_id: 42, properties: { price: "10", quantity: -1 }, colour: "red" });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("invalid_event");
+    expect(res.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(["colour", "user_id"]);
+
+    const typed = await request(app).post("/api/v1/events").send({ event_type: "order.filled", properties: { price: "10", quantity: -1 } });
+    expect(typed.status).toBe(400);
+    expect(typed.body.error).toMatchObject({ field: "properties.price", request_id: expect.any(String) });
+    expect(typed.body.error.fields).toEqual([
+      { field: "properties.price", message: "must be number" },
+      { field: "properties.quantity", message: "must be >= 0" },
+    ]);
+    expect(produced.some((entry) => entry.value.event_type === "order.filled")).toBe(false);
+  });
+
+  it.each([
+    [{ properties: {} }, "event_type"],
+    [{ event_type: "Order Placed" }, "event_type"],
+    [{ event_type: "page.view", timestamp: "yesterday" }, "timestamp"],
+    [{ event_type: "page.view", timestamp: "2999-01-01T00:00:00Z" }, "timestamp"],
+    [{ event_type: "page.view", event_id: "not-a-uuid" }, "event_id"],
+    [{ event_type: "page.view", properties: { path: "/a\u0000" } }, "properties.path"],
+    [{ event_type: "custom.trading.signal", properties: { strategy: "x" } }, "properties.signal_strength"],
+  ])("rejects %j naming %s", async (body, field) => {
+    const res = await request(app).post("/api/v1/events").send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe(field);
+  });
+
+  it("refuses a batch with one bad event whole, naming it by index, and oversized or empty batches", async () => {
+    const bad = await request(app)
+      .post("/api/v1/events/batch")
+      .send({ events: [{ event_type: "page.view" }, { event_type: "page.view", properties: { path: 5 } }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe("events[1].properties.path");
+    const many = await request(app)
+      .post("/api/v1/events/batch")
+      .send({ events: Array.from({ length: 6 }, () => ({ event_type: "page.view" })) });
+    expect(many.status).toBe(400);
+    expect(many.body.error.message).toContain("at most 5");
+    expect((await request(app).post("/api/v1/events/batch").send({ events: [] })).body.error.field).toBe("events");
+    expect((await request(app).post("/api/v1/events/batch").send({ items: [] })).body.error.field).toBe("events");
+  });
+
+  it("answers 415 to a body that is not JSON and 400 to broken JSON", async () => {
+    const text = await request(app).post("/api/v1/events").set("Content-Type", "text/plain").send("event_type=page.view");
+    expect(text.status).toBe(415);
+    const broken = await request(app).post("/api/v1/events").set("Content-Type", "application/json").send('{"event_type":');
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.field).toBe("body");
+  });
+
+  it("answers 503 with the ids to retry with when Kafka does not acknowledge", async () => {
+    const unreachable = new Kafka({ clientId: "nowhere", brokers: ["127.0.0.1:1"], logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+    const deadPublisher = new KafkaEventPublisher(unreachable, "trading.events", 1500);
+    const offline = createTestApp(db.sql as Sql, { publisher: deadPublisher, types: () => types }).app;
+    const res = await request(offline).post("/api/v1/events").send({ event_type: "page.view", properties: { path: "/" } });
+    expect(res.status).toBe(503);
+    expect(res.headers["retry-after"]).toBe("5");
+    expect(res.body.error).toMatchObject({ code: "kafka_unavailable", event_ids: [expect.any(String)] });
+  });
+});

@@ -1,0 +1,76 @@
+import { type RequestHandler, Router } from "express";
+import type { EventTypeValidator, FieldViolation, Logger } from "@trading-analytics/core";
+import { checkIncomingBatch, checkIncomingEvent } from "../domain/incoming-events";
+import type { EventPublisher } from "../kafka/event-publisher";
+import { HttpError } from "./http-error";
+
+export interface IngestRoutesDeps {
+  publisher: EventPublisher;
+  /** The validator for the current custom definitions (swapped when they change). */
+  types: () => EventTypeValidator;
+  maxFutureSkewMs: number;
+  maxBatchEvents: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * POST /api/v1/events and /api/v1/events/batch: validated like the ingester validates, then
+ * produced to Kafka; 202 once every in-sync replica has them. The ingester stores them from
+ * there, exactly once per event_id.
+ */
+export function ingestRoutes(deps: IngestRoutesDeps): Router {
+  const now = deps.now ?? (() => new Date());
+  const router = Router();
+  router.post("/api/v1/events", requireJson(), async (req, res) => {
+    const checked = checkIncomingEvent(req.body, now(), { maxFutureSkewMs: deps.maxFutureSkewMs, types: deps.types() });
+    if (!checked.ok) throw invalidEvent(checked.violations);
+    await publishOr503(deps, [checked.event.event_id], () => deps.publisher.publish([checked.event]));
+    res.status(202).json({ success: true, event_id: checked.event.event_id });
+  });
+  router.post("/api/v1/events/batch", requireJson(), async (req, res) => {
+    const checked = checkIncomingBatch(req.body, now(), {
+      maxFutureSkewMs: deps.maxFutureSkewMs,
+      types: deps.types(),
+      maxEvents: deps.maxBatchEvents,
+    });
+    if (!checked.ok) throw invalidEvent(checked.violations);
+    const ids = checked.events.map((event) => event.event_id);
+    await publishOr503(deps, ids, () => deps.publisher.publish(checked.events));
+    res.status(202).json({ success: true, accepted: ids.length, event_ids: ids });
+  });
+  return router;
+}
+
+/** 400 naming every bad field: the first in `field`, all of them in `fields`. */
+function invalidEvent(violations: FieldViolation[]): HttpError {
+  const first = violations[0]!;
+  const message = violations.map((violation) => `${violation.field} ${violation.message}`).join("; ");
+  return new HttpError(400, "invalid_event", message, first.field, { fields: violations });
+}
+
+async function publishOr503(deps: IngestRoutesDeps, ids: string[], publish: () => Promise<void>): Promise<void> {
+  try {
+    await publish();
+  } catch (error) {
+    deps.logger.warn("cannot produce posted events to Kafka", { error: (error as Error).message, events: ids.length });
+    throw new HttpError(
+      503,
+      "kafka_unavailable",
+      "events could not be handed to Kafka; retry with the same event_ids (a retry is never stored twice)",
+      undefined,
+      { event_ids: ids },
+      5,
+    );
+  }
+}
+
+function requireJson(): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.is("application/json")) {
+      next(new HttpError(415, "unsupported_media_type", "send the event as JSON with Content-Type: application/json", "content-type"));
+      return;
+    }
+    next();
+  };
+}
