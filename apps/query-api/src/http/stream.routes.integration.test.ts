@@ -305,6 +305,17 @@ describe("GET /api/v1/events/stream", () => {
     }
   });
 
+  it("refuses a stream past maxClients with a 503", async () => {
+    const limited = express();
+    limited.use(streamRoutes({ live: poller, maxClients: 1 }));
+    limited.use(errorHandler(logger));
+    const first = await connect();
+    await first.ready();
+    const res = await request(limited).get("/api/v1/events/stream");
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe("too_many_streams");
+  });
+
   it("sends heartbeats, and close() ends every stream and refuses new ones", async () => {
     const own = new LiveEventsPoller(new EventsTailReader(db.sql), { intervalMs: 50, logger });
     const ownApp = express();

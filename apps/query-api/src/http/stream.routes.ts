@@ -5,7 +5,9 @@ import { SseConnection } from "../live/sse-connection";
 import { HttpError, invalidParameter } from "./http-error";
 
 export interface StreamRoutesDeps {
-  live: Pick<LiveEventsPoller, "subscribe" | "isClosed">;
+  live: Pick<LiveEventsPoller, "subscribe" | "isClosed" | "subscriberCount">;
+  /** Streams this process serves at once; with maxBufferedBytes it bounds what they can hold. */
+  maxClients?: number;
   heartbeatMs?: number;
   /** Unsent bytes one client may hold before it is dropped with `event: overflow`. */
   maxBufferedBytes?: number;
@@ -13,6 +15,7 @@ export interface StreamRoutesDeps {
 
 const DEFAULT_HEARTBEAT_MS = 15_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+const DEFAULT_MAX_CLIENTS = 1000;
 
 /**
  * GET /api/v1/events/stream: Server-Sent Events of events as they are stored, optionally only
@@ -20,13 +23,14 @@ const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
  * every event whose transaction commits after it is sent.
  */
 export function streamRoutes(deps: StreamRoutesDeps): Router {
-  const { live, heartbeatMs = DEFAULT_HEARTBEAT_MS, maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES } = deps;
+  const { live, heartbeatMs = DEFAULT_HEARTBEAT_MS, maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES, maxClients = DEFAULT_MAX_CLIENTS } = deps;
   const router = Router();
 
   router.get("/api/v1/events/stream", (req, res) => {
     const parsed = parseStreamQuery(req.query as Record<string, unknown>);
     if (!parsed.ok) throw invalidParameter(parsed.field, parsed.message);
     if (live.isClosed) throw new HttpError(503, "shutting_down", "the server is shutting down");
+    if (live.subscriberCount >= maxClients) throw new HttpError(503, "too_many_streams", `this server already serves ${maxClients} streams`);
 
     res.status(200);
     res.setHeader("Content-Type", "text/event-stream; charset=utf-8");
