@@ -11,11 +11,25 @@ export interface EventsQueryLimits {
 export type ParsedEventsQuery = { ok: true; query: EventQuery } | { ok: false; field: string; message: string };
 
 const KNOWN_PARAMETERS = new Set(["start_time", "end_time", "event_type", "user_id", "session_id", "limit", "cursor"]);
+/** `properties.<key>=<value>` filters on top-level properties; keys like the ones producers use. */
+const PROPERTY_FILTER = /^properties\.([A-Za-z_][A-Za-z0-9_]{0,63})$/;
+const MAX_PROPERTY_FILTERS = 5;
 
 /** Validates GET /api/v1/events query parameters; an error names the first bad field. */
 export function parseEventsQuery(params: Record<string, unknown>, now: Date, limits: EventsQueryLimits): ParsedEventsQuery {
+  const properties: Record<string, string> = {};
   for (const name of Object.keys(params)) {
-    if (!KNOWN_PARAMETERS.has(name)) return { ok: false, field: name, message: "unknown parameter" };
+    const property = PROPERTY_FILTER.exec(name)?.[1];
+    if (property !== undefined) {
+      const value = params[name];
+      if (typeof value === "string" && (value.length === 0 || value.length > 256)) return { ok: false, field: name, message: "must be 1 to 256 characters" };
+      if (typeof value === "string") properties[property] = value;
+      continue;
+    }
+    if (!KNOWN_PARAMETERS.has(name)) return { ok: false, field: name, message: "unknown parameter (filter on a property with properties.<name>=<value>)" };
+  }
+  if (Object.keys(properties).length > MAX_PROPERTY_FILTERS) {
+    return { ok: false, field: "properties", message: `at most ${MAX_PROPERTY_FILTERS} property filters` };
   }
   for (const [name, value] of Object.entries(params)) {
     if (typeof value !== "string") return { ok: false, field: name, message: "must be given once" };
@@ -49,7 +63,7 @@ export function parseEventsQuery(params: Record<string, unknown>, now: Date, lim
 
   return {
     ok: true,
-    query: { start, end, limit, eventType: text.event_type, userId: text.user_id, sessionId: text.session_id, before },
+    query: { start, end, limit, eventType: text.event_type, userId: text.user_id, sessionId: text.session_id, properties, before },
   };
 }
 

@@ -57,6 +57,14 @@ describe("GET /api/v1/events", () => {
     expect(res.body.events.map((event: { event_id: string }) => event.event_id).sort()).toEqual(expected.map((event) => event.eventId).sort());
   });
 
+  it("filters by top-level properties, numbers by their JSON text", async () => {
+    const res = await request(app).get("/api/v1/events").query({ ...range, "properties.symbol": "ETHUSDT", "properties.price": "2510" });
+    expect(res.status).toBe(200);
+    expect(res.body.events.map((event: { event_id: string }) => event.event_id)).toEqual([events[10]!.eventId]);
+    const none = await request(app).get("/api/v1/events").query({ ...range, "properties.symbol": "BTCUSDT" });
+    expect(none.body.events).toEqual([]);
+  });
+
   it("pages through every event exactly once with next_cursor", async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -82,6 +90,8 @@ describe("GET /api/v1/events", () => {
     [{ event_type: "Order Placed" }, "event_type"],
     [{ cursor: "bm90LWEtY3Vyc29y" }, "cursor"],
     [{ colour: "blue" }, "colour"],
+    [{ "properties.bad-key": "x" }, "properties.bad-key"],
+    [{ "properties.symbol": "" }, "properties.symbol"],
   ])("rejects %j with a 400 naming %s", async (params, field) => {
     const res = await request(app).get("/api/v1/events").query(params);
     expect(res.status).toBe(400);

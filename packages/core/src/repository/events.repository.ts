@@ -23,6 +23,8 @@ export interface EventQuery {
   eventType?: string;
   userId?: string;
   sessionId?: string;
+  /** Top-level properties that must equal these texts (numbers compare by their JSON text). */
+  properties?: Readonly<Record<string, string>>;
   limit: number;
   /** Keyset cursor: return events strictly older than this (time, id) pair. */
   before?: { timestamp: Date; eventId: string };
@@ -105,6 +107,7 @@ export class EventsRepository {
         ${query.eventType ? sql`and event_type = ${query.eventType}` : sql``}
         ${query.userId ? sql`and user_id = ${query.userId}` : sql``}
         ${query.sessionId ? sql`and session_id = ${query.sessionId}` : sql``}
+        ${propertyFilters(sql, query.properties)}
         ${query.before ? sql`and (event_time, event_id) < (${query.before.timestamp}, ${query.before.eventId}::uuid)` : sql``}
       order by event_time desc, event_id desc
       limit ${query.limit}`;
@@ -122,6 +125,12 @@ async function copyInto(sql: Sql | postgres.TransactionSql, table: string, rows:
   const writable = await sql.unsafe(`copy ${table} (${columns}) from stdin`).writable();
   // One chunk per batch: a COPY data message per row would cost more than the rows themselves.
   await pipeline(Readable.from([rows]), writable);
+}
+
+/** `and properties ->> key = value` per filter (postgres.js joins an array of fragments), or nothing. */
+function propertyFilters(sql: Sql, properties: Readonly<Record<string, string>> = {}) {
+  const entries = Object.entries(properties);
+  return entries.length === 0 ? sql`` : entries.map(([key, value]) => sql`and properties ->> ${key} = ${value}`);
 }
 
 function countByType(types: Iterable<string>): Map<string, number> {
