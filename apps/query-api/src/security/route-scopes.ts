@@ -1,0 +1,39 @@
+import type { ApiKeyScope } from "@trading-analytics/core";
+
+// Which requests need which API key scope. Deny by default: every path needs a key unless it is
+// one of the public ones, so a route added later is protected without anyone remembering to.
+
+/** Liveness, readiness, detailed health, Prometheus and the OpenAPI document: no key needed. */
+export const DEFAULT_PUBLIC_PATHS: readonly string[] = ["/health", "/ready", "/healthz", "/metrics", "/api/v1/openapi.json"];
+
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const WRITE_PATHS = new Set(["/api/v1/events", "/api/v1/events/batch"]);
+
+/**
+ * Express matches routes case-insensitively and with an optional trailing slash, so the
+ * comparisons here do too: "/API/V1/Events/" must not slip past a check that "/api/v1/events" meets.
+ */
+export function normalizePath(path: string): string {
+  const lower = path.toLowerCase();
+  const trimmed = lower.replace(/\/+$/, "");
+  return trimmed === "" ? "/" : trimmed;
+}
+
+export function isPublicPath(path: string, publicPaths: ReadonlySet<string>): boolean {
+  return publicPaths.has(normalizePath(path));
+}
+
+export function publicPathSet(paths: readonly string[]): ReadonlySet<string> {
+  return new Set(paths.map(normalizePath));
+}
+
+/**
+ * Reads need read; posting events needs write; everything else that changes something
+ * (custom event types, any other write) needs admin.
+ */
+export function requiredScope(method: string, path: string): ApiKeyScope {
+  const verb = method.toUpperCase();
+  if (READ_METHODS.has(verb)) return "read";
+  if (verb === "POST" && WRITE_PATHS.has(normalizePath(path))) return "write";
+  return "admin";
+}
