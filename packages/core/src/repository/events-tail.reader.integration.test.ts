@@ -36,9 +36,21 @@ describe("EventsTailReader", () => {
     await db?.drop();
   });
 
+  /** A horizon past the transaction that stored `earlier` (a transaction still open elsewhere on the server holds it back). */
+  async function horizonAfter(earlier: AnalyticsEvent): Promise<bigint> {
+    const [row] = await db.sql<{ xid: string }[]>`select write_xid::text as xid from events where event_id = ${earlier.eventId}`;
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const horizon = await tail.horizon();
+      if (horizon > BigInt(row!.xid)) return horizon;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error("the horizon never passed the earlier event");
+  }
+
   it("starting at the horizon, reads only events stored afterwards, each once", async () => {
-    await repository.copyMany([event()]);
-    const start: TailPosition = { xid: await tail.horizon() };
+    const earlier = event();
+    await repository.copyMany([earlier]);
+    const start: TailPosition = { xid: await horizonAfter(earlier) };
     const later = [event(), event("order.filled")];
     await repository.copyMany(later);
 
