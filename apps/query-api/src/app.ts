@@ -1,9 +1,11 @@
 import express, { type Express } from "express";
 import {
+  ApiKeysRepository,
   type Config,
   CustomEventDefinitionsRepository,
   DashboardMetricsReader,
   EventStatsReader,
+  EventsExportReader,
   EventsRepository,
   type EventTypeValidator,
   type HealthMonitor,
@@ -24,29 +26,38 @@ import { customEventsRoutes } from "./http/custom-events.routes";
 import { dashboardRoutes } from "./http/dashboard.routes";
 import { errorHandler, notFound } from "./http/error.middleware";
 import { eventsRoutes } from "./http/events.routes";
+import { exportRoutes } from "./http/export.routes";
 import { ingestRoutes } from "./http/ingest.routes";
 import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
 import { metricsRoutes } from "./http/metrics.routes";
 import { requestContext } from "./http/request-context.middleware";
 import { statsRoutes } from "./http/stats.routes";
+import { streamRoutes } from "./http/stream.routes";
 import { tradingRoutes } from "./http/trading.routes";
 import type { EventPublisher } from "./kafka/event-publisher";
+import type { LiveEventsPoller } from "./live/live-events.poller";
 import { createHttpMetrics } from "./metrics";
+import { createSecurity } from "./security";
+import { openApiRoutes } from "./openapi/openapi.routes";
 
 export interface AppDeps {
   config: Config;
   sql: Sql;
-  /** Optional everywhere: without it nothing is cached and the live figures are computed. */
-  redis: RedisClient | undefined;
+  /** Caches, live counters, shared rate-limit buckets; while it is not ready nothing is cached and limits are per process. */
+  redis: RedisClient;
   logger: Logger;
   registry: Registry;
   health: HealthMonitor;
   publisher: EventPublisher;
   /** The validator of the current custom event definitions (kept fresh by an EventTypesWatcher). */
   types: () => EventTypeValidator;
+  /** Tails newly stored events for GET /api/v1/events/stream (one poller shared by every client). */
+  live: LiveEventsPoller;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** An export streams for as long as it takes; each fetch of its cursor has this long. */
+const EXPORT_STATEMENT_TIMEOUT_MS = 30 * 60 * 1000;
 /** Most buckets (or candles) one metrics request may return: 30 days of minutes fit. */
 const MAX_POINTS = 50_000;
 
@@ -61,12 +72,26 @@ export function createApp(deps: AppDeps): Express {
   const cacheRequests = createCacheMetrics(deps.registry);
   const cache = new QueryCache(redis, prefix, Math.round(query.cache_ttl / 1000), cacheRequests);
 
+  const security = createSecurity({
+    config: config.security,
+    keys: new ApiKeysRepository(sql),
+    redis,
+    redisKeyPrefix: prefix,
+    registry: deps.registry,
+    logger,
+    metricsPath: config.metrics.path,
+  });
+
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  app.set("trust proxy", security.trustProxy); // before anything reads req.ip
   app.use(requestContext(logger, createHttpMetrics(deps.registry)));
+  // Before body parsing: a caller without a valid key cannot make the server parse a large body.
+  app.use(security.chain);
   app.use(express.json({ limit: config.server.max_body_bytes }));
   app.use(opsRoutes({ health: deps.health, registry: deps.registry, metricsPath: config.metrics.path }));
+  app.use(openApiRoutes());
 
   app.use(
     ingestRoutes({
@@ -77,6 +102,8 @@ export function createApp(deps: AppDeps): Express {
       logger,
     }),
   );
+  app.use(exportRoutes({ exporter: new EventsExportReader(sql), logger, defaultRangeMs: DAY_MS, statementTimeoutMs: EXPORT_STATEMENT_TIMEOUT_MS }));
+  app.use(streamRoutes({ live: deps.live }));
   app.use(statsRoutes({ stats: new EventStatsReader(sql), cache, allowedLatenessMs }));
   app.use(eventsRoutes({ events: new EventsRepository(sql), limits: { defaultLimit: query.default_limit, maxResults: query.max_results, defaultRangeMs: DAY_MS } }));
   app.use(metricsRoutes({ series: new MetricSeriesReader(sql, rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: MAX_POINTS }));

@@ -8,6 +8,7 @@ import {
   createSql,
   CustomEventDefinitionsRepository,
   databaseHealthCheck,
+  EventsTailReader,
   EventTypesWatcher,
   GracefulShutdown,
   HealthMonitor,
@@ -18,6 +19,7 @@ import {
 } from "@trading-analytics/core";
 import { createApp } from "./app";
 import { KafkaEventPublisher } from "./kafka/event-publisher";
+import { LiveEventsPoller } from "./live/live-events.poller";
 
 /** How long a POST waits for Kafka's acknowledgement before answering 503. */
 const PUBLISH_TIMEOUT_MS = 10_000;
@@ -48,7 +50,8 @@ async function main(): Promise<void> {
   );
   await watcher.start();
 
-  const app = createApp({ config, sql, redis, logger, registry, health, publisher, types: () => watcher.current });
+  const live = new LiveEventsPoller(new EventsTailReader(sql), { logger });
+  const app = createApp({ config, sql, redis, logger, registry, health, publisher, types: () => watcher.current, live });
   const http = await listen(app, config.server.host, config.server.port);
   http.server.requestTimeout = config.server.read_timeout;
   // Node has no whole-response deadline; a socket idle this long while answering is closed.
@@ -56,6 +59,8 @@ async function main(): Promise<void> {
 
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
   shutdown.register("readiness", () => health.markShuttingDown());
+  // Open event streams end first, or closing the server would wait for them.
+  shutdown.register("live-events", () => live.close());
   shutdown.register("http", () => http.close());
   shutdown.register("kafka", async () => {
     await publisher.close();

@@ -2,7 +2,9 @@ import {
   type Config,
   configSchema,
   createLogger,
+  createRedis,
   databaseHealthCheck,
+  EventsTailReader,
   EventTypeValidator,
   HealthMonitor,
   type RedisClient,
@@ -12,9 +14,11 @@ import { TEST_KAFKA_BROKERS, TEST_REDIS_URL } from "@trading-analytics/core/test
 import { Registry } from "prom-client";
 import { type AppDeps, createApp } from "./app";
 import type { EventPublisher } from "./kafka/event-publisher";
+import { LiveEventsPoller } from "./live/live-events.poller";
 
 export interface TestAppOptions {
   maxResults?: number;
+  /** A connected client; by default one that is never connected (nothing cached, limits per process). */
   redis?: RedisClient;
   /** Where POSTed events go; by default POSTs answer 503 (no Kafka wired in). */
   publisher?: EventPublisher;
@@ -48,15 +52,19 @@ export function createTestApp(sql: Sql, options: TestAppOptions = {}) {
     analytics: { ...base.analytics, query: { ...base.analytics.query, max_results: options.maxResults ?? 1000 } },
   };
   const validator = new EventTypeValidator([], config.analytics.ingestion.unknown_event_types, { allErrors: true });
+  const logger = createLogger({ level: "error", format: "json" }, "query-api");
+  // Polls only while a stream client is connected, so an unused one costs nothing.
+  const live = new LiveEventsPoller(new EventsTailReader(sql), { logger, intervalMs: 50 });
   const deps: AppDeps = {
     config,
     sql,
-    redis: options.redis,
-    logger: createLogger({ level: "error", format: "json" }, "query-api"),
+    redis: options.redis ?? createRedis(config.redis, logger),
+    logger,
     registry,
     health,
     publisher: options.publisher ?? noKafka,
     types: options.types ?? (() => validator),
+    live,
   };
-  return { app: createApp(deps), health, registry, config };
+  return { app: createApp(deps), health, registry, config, live };
 }

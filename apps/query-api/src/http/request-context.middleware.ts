@@ -16,17 +16,31 @@ export function requestContext(logger: Logger, metrics: HttpMetrics): RequestHan
     res.locals.requestId = requestId;
     res.setHeader("X-Request-ID", requestId);
     const started = performance.now();
-    res.on("finish", () => {
+    let recorded = false;
+    // "finish" for answers sent in full; "close" for streams and clients that left early.
+    const record = () => {
+      if (recorded) return;
+      recorded = true;
       const seconds = (performance.now() - started) / 1000;
-      // The matched route pattern, not the raw path, keeps label cardinality bounded.
-      const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? "unmatched" : req.path);
+      // The matched route pattern, never the raw path, keeps label cardinality bounded (requests
+      // refused before routing, by auth or rate limits, count as "unmatched").
+      const route = (req.route?.path as string | undefined) ?? "unmatched";
       const labels = { method: req.method, route, status: String(res.statusCode) };
       metrics.requests.inc(labels);
       metrics.duration.observe(labels, seconds);
       withLogContext({ request_id: requestId }, () =>
-        logger.http("request", { method: req.method, path: req.originalUrl, status: res.statusCode, duration_ms: Math.round(seconds * 1000) }),
+        logger.http("request", {
+          method: req.method,
+          path: req.originalUrl,
+          status: res.statusCode,
+          duration_ms: Math.round(seconds * 1000),
+          // Which key (its public prefix, never the secret) made the request.
+          api_key_prefix: (res.locals.apiKey as { prefix?: string } | undefined)?.prefix,
+        }),
       );
-    });
+    };
+    res.on("finish", record);
+    res.on("close", record);
     withLogContext({ request_id: requestId }, next);
   };
 }

@@ -78,7 +78,7 @@ export const configSchema = z
       consumer_group: nonEmptyText("analytics-ingester"),
       topics: list(["trading.events", "market.data", "order.events", "user.actions"], 1),
       dead_letter_topic: nonEmptyText("analytics.dead-letter"),
-      /** Where the query-api produces events posted over HTTP; must be one of topics. */
+      /** Where the query-api produces events posted over HTTP; the ingesters must consume it (kafka.topics). */
       http_ingest_topic: nonEmptyText("trading.events"),
       session_timeout: duration("6s", "5m", "30s"),
       heartbeat_interval: duration("100ms", "1m", "3s"),
@@ -199,13 +199,6 @@ export const configSchema = z
         code: "custom",
         path: ["kafka", "heartbeat_interval"],
         message: "at most a third of kafka.session_timeout",
-      });
-    }
-    if (!config.kafka.topics.includes(config.kafka.http_ingest_topic)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["kafka", "http_ingest_topic"],
-        message: "one of kafka.topics (the ingester must consume what the API produces)",
       });
     }
     if (config.kafka.topics.includes(config.kafka.dead_letter_topic)) {

@@ -53,14 +53,13 @@ export async function startAppProcess(script: string, env: Record<string, string
     },
   };
   try {
-    await waitFor(
-      async () => {
-        if (ended) throw new Error(`process exited early:\n${output}`);
-        return (await fetch(`http://127.0.0.1:${port}/ready`)).status;
-      },
-      (status) => status === 200,
+    // A process that exits ends the wait at once (-1) instead of after the whole timeout.
+    const status = await waitFor(
+      async () => (ended ? -1 : (await fetch(`http://127.0.0.1:${port}/ready`)).status),
+      (status) => status === 200 || status === -1,
       { timeoutMs: readyTimeoutMs, what: `${script} to become ready` },
     );
+    if (status === -1) throw new Error(`${script} exited before becoming ready`);
   } catch (error) {
     await app.stop("SIGKILL");
     throw new Error(`${(error as Error).message}\n--- output ---\n${output.slice(-4000)}`);

@@ -1,0 +1,543 @@
+// The OpenAPI 3.1 description of the query-api, served at /api/v1/openapi.json. Schemas are
+// JSON Schema 2020-12 (OpenAPI 3.1's dialect), so the tests validate real responses with them;
+// a test also checks that every route the app serves is described here and nothing else is.
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object, description: string) => ({ description, content: { "application/json": { schema } } });
+const errorResponse = (description: string) => json(ref("Error"), description);
+const nullableNumber = { type: ["number", "null"] };
+const time = { type: "string", format: "date-time" };
+const query = (name: string, description: string, schema: object = { type: "string" }, required = false) => ({
+  name,
+  in: "query",
+  required,
+  description,
+  schema,
+});
+const path = (name: string, description: string) => ({ name, in: "path", required: true, description, schema: { type: "string" } });
+
+const RANGE = [
+  query("start_time", "RFC 3339; default end_time minus one day", { type: "string", format: "date-time" }),
+  query("end_time", "RFC 3339; default now", { type: "string", format: "date-time" }),
+];
+const INTERVAL = query("interval", "rollup interval", { type: "string", enum: ["1m", "5m", "15m", "1h", "1d"] });
+const EVENT_FILTERS = [
+  ...RANGE,
+  query("event_type", "only this event type", { type: "string" }),
+  query("user_id", "only this user", { type: "string" }),
+  query("session_id", "only this session", { type: "string" }),
+];
+const RANGE_VIEW = { interval: { type: "string" }, start_time: time, end_time: time };
+
+const READ = [{ ApiKey: [] }, { Bearer: [] }];
+const COMMON_ERRORS = {
+  "400": errorResponse("a parameter or the body is invalid; error.field names it"),
+  "401": errorResponse("API key missing, unknown or revoked (when API keys are enabled)"),
+  "403": errorResponse("the API key lacks the scope this route needs"),
+  "429": errorResponse("rate limited; see Retry-After and X-RateLimit-*"),
+};
+
+const health = {
+  get: {
+    tags: ["operations"],
+    summary: "Health report: each dependency with its latency",
+    security: [],
+    responses: { "200": json(ref("HealthReport"), "the report"), "503": json(ref("HealthReport"), "a critical dependency is down") },
+  },
+};
+
+export const openApiDocument = {
+  openapi: "3.1.0",
+  jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+  info: {
+    title: "Trading analytics query API",
+    version: "1.0.0",
+    description:
+      "Ingest events over HTTP, query stored events, rollup metrics, trading analytics and dashboard figures. " +
+      "Every error has the shape {\"error\":{\"code\",\"message\",\"field?\",\"request_id\"}}; every response carries X-Request-ID.",
+  },
+  servers: [{ url: "http://localhost:9097" }],
+  security: READ,
+  paths: {
+    "/health": { get: { ...health.get, summary: "Liveness: the process answers (dependency trouble shows in the body)", responses: { "200": json(ref("HealthReport"), "alive") } } },
+    "/ready": { get: { ...health.get, summary: "Readiness: 200 while every critical dependency is up and the process is not shutting down" } },
+    "/healthz": health,
+    "/metrics": {
+      get: {
+        tags: ["operations"],
+        summary: "Prometheus metrics",
+        security: [],
+        responses: { "200": { description: "text exposition format", content: { "text/plain": { schema: { type: "string" } } } } },
+      },
+    },
+    "/api/v1/openapi.json": {
+      get: { tags: ["operations"], summary: "This document", security: [], responses: { "200": json({ type: "object" }, "OpenAPI 3.1") } },
+    },
+    "/api/v1/events": {
+      get: {
+        tags: ["events"],
+        summary: "Stored events, newest first, keyset-paginated (stable under concurrent inserts)",
+        parameters: [
+          ...EVENT_FILTERS,
+          query("limit", "1..analytics.query.max_results; default analytics.query.default_limit", { type: "integer", minimum: 1 }),
+          query("cursor", "next_cursor of the previous page"),
+          query("properties.{name}", "filter: a top-level property equals this text (up to 5 such filters, e.g. properties.symbol=BTCUSDT)"),
+        ],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["events", "count", "start_time", "end_time", "next_cursor"],
+              properties: { events: { type: "array", items: ref("Event") }, count: { type: "integer" }, start_time: time, end_time: time, next_cursor: { type: ["string", "null"] } },
+            },
+            "a page of events",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+      post: {
+        tags: ["events"],
+        summary: "Track one event: validated like the ingester validates, then produced to Kafka",
+        security: [{ ApiKey: [] }, { Bearer: [] }],
+        requestBody: { required: true, content: { "application/json": { schema: ref("IncomingEvent") } } },
+        responses: {
+          "202": json({ type: "object", required: ["success", "event_id"], properties: { success: { const: true }, event_id: { type: "string", format: "uuid" } } }, "accepted; stored by the ingester exactly once"),
+          ...COMMON_ERRORS,
+          "413": errorResponse("body larger than server.max_body_bytes"),
+          "415": errorResponse("the body is not JSON"),
+          "503": errorResponse("Kafka did not acknowledge; retry with the same event_ids"),
+        },
+      },
+    },
+    "/api/v1/events/batch": {
+      post: {
+        tags: ["events"],
+        summary: "Track up to server.max_batch_events events; the batch is accepted whole or refused whole",
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { oneOf: [{ type: "object", required: ["events"], additionalProperties: false, properties: { events: { type: "array", items: ref("IncomingEvent") } } }, { type: "array", items: ref("IncomingEvent") }] } } },
+        },
+        responses: {
+          "202": json(
+            { type: "object", required: ["success", "accepted", "event_ids"], properties: { success: { const: true }, accepted: { type: "integer" }, event_ids: { type: "array", items: { type: "string", format: "uuid" } } } },
+            "accepted",
+          ),
+          ...COMMON_ERRORS,
+          "413": errorResponse("body too large"),
+          "415": errorResponse("the body is not JSON"),
+          "503": errorResponse("Kafka did not acknowledge; retry with the same event_ids"),
+        },
+      },
+    },
+    "/api/v1/events/stats": {
+      get: {
+        tags: ["events"],
+        summary: "Stored events over a range (at most 31 days), in total and by type, most frequent first",
+        parameters: [...RANGE, query("limit", "list at most this many types", { type: "integer", minimum: 1 })],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["start_time", "end_time", "total_events", "by_type"],
+              properties: { start_time: time, end_time: time, total_events: { type: "integer" }, by_type: { type: "object", additionalProperties: { type: "integer" } } },
+            },
+            "counts",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/events/export": {
+      get: {
+        tags: ["events"],
+        summary: "Every event matching the filters, oldest first, streamed as CSV or NDJSON in constant memory",
+        parameters: [query("format", "csv or ndjson", { type: "string", enum: ["csv", "ndjson"] }), ...EVENT_FILTERS],
+        responses: {
+          "200": {
+            description: "the events",
+            content: { "text/csv": { schema: { type: "string" } }, "application/x-ndjson": { schema: { type: "string" } } },
+          },
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/events/stream": {
+      get: {
+        tags: ["events"],
+        summary: "Server-Sent Events: each newly stored event (event: event, id: event_id, data: the event's JSON)",
+        parameters: [query("event_type", "comma-separated event types to receive"), query("user_id", "only this user's events")],
+        responses: { "200": { description: "an event stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...COMMON_ERRORS },
+      },
+    },
+    "/api/v1/metrics": {
+      get: {
+        tags: ["metrics"],
+        summary: "One rollup metric's buckets over a range, and the range merged into a summary (percentiles from merged sketches)",
+        parameters: [
+          query("metric_name", "e.g. events.count.order.placed, events.price.order.filled, users.active", { type: "string" }, true),
+          { ...INTERVAL, description: "bucket size; default 1h" },
+          ...RANGE,
+          query("dimension", "symbol, strategy, side (as configured); without dimension_value: one series per value"),
+          query("dimension_value", "one value of the dimension"),
+        ],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["metric_name", "interval", "start_time", "end_time", "dimension", "dimension_value", "summary", "points"],
+              properties: {
+                metric_name: { type: "string" },
+                ...RANGE_VIEW,
+                dimension: { type: ["string", "null"] },
+                dimension_value: { type: ["string", "null"] },
+                summary: { oneOf: [ref("MetricFigures"), { type: "null" }] },
+                points: { type: "array", items: ref("MetricPoint") },
+              },
+            },
+            "the series (X-Cache says whether Redis served it)",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/dashboard/metrics": {
+      get: {
+        tags: ["metrics"],
+        summary: "Headline figures, kept fresh in Redis by the aggregator (computed from rollups when Redis lost them)",
+        responses: { "200": json(ref("DashboardMetrics"), "the figures"), ...COMMON_ERRORS },
+      },
+    },
+    "/api/v1/trading/fill-rate": {
+      get: {
+        tags: ["trading"],
+        summary: "Order fill, cancel and reject rates, overall or for one symbol, strategy or side",
+        parameters: [...RANGE, INTERVAL, query("symbol", "one symbol"), query("strategy", "one strategy id"), query("side", "BUY or SELL")],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["orders_placed", "orders_filled", "orders_canceled", "orders_rejected", "fill_rate", "cancel_rate", "reject_rate"],
+              properties: {
+                ...RANGE_VIEW,
+                symbol: { type: "string" },
+                strategy: { type: "string" },
+                side: { type: "string" },
+                orders_placed: { type: "integer" },
+                orders_filled: { type: "integer" },
+                orders_canceled: { type: "integer" },
+                orders_rejected: { type: "integer" },
+                fill_rate: nullableNumber,
+                cancel_rate: nullableNumber,
+                reject_rate: nullableNumber,
+              },
+            },
+            "rates (null when nothing was placed)",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/trading/volume": {
+      get: {
+        tags: ["trading"],
+        summary: "Filled orders, quantity and notional per symbol, strategy or side",
+        parameters: [...RANGE, INTERVAL, query("by", "symbol (default), strategy or side", { type: "string", enum: ["symbol", "strategy", "side"] })],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["by", "total_fills", "total_quantity", "total_notional", "breakdown"],
+              properties: {
+                ...RANGE_VIEW,
+                by: { type: "string" },
+                total_fills: { type: "integer" },
+                total_quantity: { type: "number" },
+                total_notional: { type: "number" },
+                breakdown: { type: "array", items: { type: "object", required: ["fills", "quantity", "notional"], properties: { fills: { type: "integer" }, quantity: { type: "number" }, notional: { type: "number" } } } },
+              },
+            },
+            "volume",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/trading/ohlcv": {
+      get: {
+        tags: ["trading"],
+        summary: "OHLCV candles with VWAP for one symbol, from market.data.update",
+        parameters: [query("symbol", "the symbol", { type: "string" }, true), ...RANGE, { ...INTERVAL, description: "candle size; default the finest interval" }],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["symbol", "candles"],
+              properties: {
+                ...RANGE_VIEW,
+                symbol: { type: "string" },
+                candles: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["bucket_start", "open", "high", "low", "close", "volume", "vwap", "updates"],
+                    properties: { bucket_start: time, open: { type: "number" }, high: { type: "number" }, low: { type: "number" }, close: { type: "number" }, volume: { type: "number" }, vwap: nullableNumber, updates: { type: "integer" } },
+                  },
+                },
+              },
+            },
+            "candles",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/trading/strategies": {
+      get: {
+        tags: ["trading"],
+        summary: "Performance of every strategy active in the range",
+        parameters: [...RANGE, INTERVAL],
+        responses: {
+          "200": json({ type: "object", required: ["strategies"], properties: { ...RANGE_VIEW, strategies: { type: "array", items: ref("StrategyPerformance") } } }, "strategies"),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/trading/strategies/{strategy}/performance": {
+      get: {
+        tags: ["trading"],
+        summary: "One strategy's signals, orders, fills, filled notional and realized PnL",
+        parameters: [path("strategy", "strategy id"), ...RANGE, INTERVAL],
+        responses: { "200": json({ allOf: [ref("StrategyPerformance"), { type: "object", properties: RANGE_VIEW }] }, "performance"), ...COMMON_ERRORS },
+      },
+    },
+    "/api/v1/internal/ingestion-metrics": {
+      get: {
+        tags: ["operations"],
+        summary: "What is arriving now (ingesters' counters in Redis) and how far aggregation has got",
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["timestamp", "live", "aggregation"],
+              properties: {
+                timestamp: time,
+                live: {
+                  oneOf: [
+                    { type: "null" },
+                    {
+                      type: "object",
+                      required: ["events_per_second", "events_last_minute", "events_last_minute_by_type"],
+                      properties: { events_per_second: { type: "number" }, events_last_minute: { type: "integer" }, events_last_minute_by_type: { type: "object", additionalProperties: { type: "integer" } } },
+                    },
+                  ],
+                },
+                aggregation: {
+                  type: "object",
+                  required: ["events_aggregated", "cursor_updated_at", "late_events"],
+                  properties: { events_aggregated: { type: "integer" }, cursor_updated_at: { type: ["string", "null"] }, late_events: { type: "integer" } },
+                },
+              },
+            },
+            "ingestion progress",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/custom-events": {
+      get: {
+        tags: ["custom events"],
+        summary: "The latest version of every custom event type (active only unless include_inactive=true)",
+        parameters: [query("include_inactive", "true to list deactivated types too", { type: "string", enum: ["true", "false"] })],
+        responses: {
+          "200": json({ type: "object", required: ["definitions", "count"], properties: { definitions: { type: "array", items: ref("CustomEventDefinition") }, count: { type: "integer" } } }, "definitions"),
+          ...COMMON_ERRORS,
+        },
+      },
+      post: {
+        tags: ["custom events"],
+        summary: "Define a custom event type with a JSON Schema (enforced on ingest; ingesters reload without restart)",
+        requestBody: { required: true, content: { "application/json": { schema: ref("CustomEventBody") } } },
+        responses: { "201": json(ref("CustomEventDefinition"), "defined (version 1)"), ...COMMON_ERRORS, "409": errorResponse("the name is already defined") },
+      },
+    },
+    "/api/v1/custom-events/{name}": {
+      get: {
+        tags: ["custom events"],
+        summary: "The latest version of one custom event type and its version history",
+        parameters: [path("name", "the event type")],
+        responses: {
+          "200": json(
+            {
+              allOf: [
+                ref("CustomEventDefinition"),
+                { type: "object", required: ["versions"], properties: { versions: { type: "array", items: { type: "object", required: ["version", "is_active", "created_at"], properties: { version: { type: "integer" }, is_active: { type: "boolean" }, created_at: time } } } } },
+              ],
+            },
+            "the definition",
+          ),
+          ...COMMON_ERRORS,
+          "404": errorResponse("never defined"),
+        },
+      },
+      put: {
+        tags: ["custom events"],
+        summary: "Change a custom event type: a new version becomes the active one (old versions are kept)",
+        parameters: [path("name", "the event type")],
+        requestBody: { required: true, content: { "application/json": { schema: ref("CustomEventBody") } } },
+        responses: { "200": json(ref("CustomEventDefinition"), "the new version"), ...COMMON_ERRORS, "404": errorResponse("never defined") },
+      },
+      delete: {
+        tags: ["custom events"],
+        summary: "Deactivate a custom event type (its versions are kept)",
+        parameters: [path("name", "the event type")],
+        responses: { "200": json(ref("CustomEventDefinition"), "the deactivated version"), ...COMMON_ERRORS, "404": errorResponse("unknown or already inactive") },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      ApiKey: { type: "apiKey", in: "header", name: "X-API-Key", description: "scopes: read (GET), write (POST events), admin (custom events changes)" },
+      Bearer: { type: "http", scheme: "bearer", description: "the same API key as a bearer token" },
+    },
+    schemas: {
+      Error: {
+        type: "object",
+        required: ["error"],
+        properties: {
+          error: {
+            type: "object",
+            required: ["code", "message"],
+            properties: {
+              code: { type: "string" },
+              message: { type: "string" },
+              field: { type: "string" },
+              request_id: { type: "string" },
+              fields: { type: "array", items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } } },
+              event_ids: { type: "array", items: { type: "string" } },
+            },
+          },
+        },
+      },
+      Event: {
+        type: "object",
+        required: ["event_id", "event_type", "user_id", "session_id", "properties", "timestamp", "received_at", "source"],
+        properties: {
+          event_id: { type: "string", format: "uuid" },
+          event_type: { type: "string" },
+          user_id: { type: ["string", "null"] },
+          session_id: { type: ["string", "null"] },
+          properties: { type: "object" },
+          timestamp: time,
+          received_at: time,
+          source: {
+            oneOf: [
+              { type: "null" },
+              { type: "object", required: ["topic", "partition", "offset"], properties: { topic: { type: "string" }, partition: { type: "integer" }, offset: { type: "string" } } },
+            ],
+          },
+        },
+      },
+      IncomingEvent: {
+        type: "object",
+        required: ["event_type"],
+        additionalProperties: false,
+        properties: {
+          event_id: { type: "string", format: "uuid", description: "your id for idempotent retries; generated when absent" },
+          event_type: { type: "string", pattern: "^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$" },
+          user_id: { type: ["string", "null"], maxLength: 256 },
+          session_id: { type: ["string", "null"], maxLength: 256 },
+          properties: { type: "object", description: "checked against the type's schema (built-in or custom)" },
+          timestamp: { type: "string", format: "date-time", description: "when it happened; receipt time when absent" },
+        },
+      },
+      MetricFigures: {
+        type: "object",
+        required: ["count"],
+        properties: {
+          count: { type: "integer" },
+          sum: nullableNumber,
+          avg: nullableNumber,
+          min: nullableNumber,
+          max: nullableNumber,
+          p50: nullableNumber,
+          p95: nullableNumber,
+          p99: nullableNumber,
+          open: nullableNumber,
+          close: nullableNumber,
+        },
+      },
+      MetricPoint: {
+        allOf: [ref("MetricFigures"), { type: "object", required: ["bucket_start"], properties: { bucket_start: time, dimension_value: { type: "string" } } }],
+      },
+      DashboardMetrics: {
+        type: "object",
+        required: ["active_users", "events_per_second", "orders_placed", "orders_filled", "active_strategies", "total_volume", "average_latency", "error_rate", "last_updated"],
+        properties: {
+          active_users: { type: "integer" },
+          events_per_second: { type: "number" },
+          orders_placed: { type: "integer" },
+          orders_filled: { type: "integer" },
+          active_strategies: { type: "integer" },
+          total_volume: { type: "number" },
+          average_latency: nullableNumber,
+          error_rate: nullableNumber,
+          window_minutes: { type: "integer" },
+          last_updated: time,
+        },
+      },
+      StrategyPerformance: {
+        type: "object",
+        required: ["strategy", "signals", "orders", "fills", "fill_rate", "filled_notional", "realized_pnl", "closed_positions"],
+        properties: {
+          strategy: { type: "string" },
+          signals: { type: "integer" },
+          orders: { type: "integer" },
+          fills: { type: "integer" },
+          fill_rate: nullableNumber,
+          filled_notional: { type: "number" },
+          realized_pnl: { type: "number" },
+          closed_positions: { type: "integer" },
+        },
+      },
+      CustomEventBody: {
+        type: "object",
+        required: ["schema"],
+        additionalProperties: false,
+        properties: {
+          name: { type: "string", description: "required on POST; on PUT it must match the path if given" },
+          display_name: { type: ["string", "null"] },
+          description: { type: ["string", "null"] },
+          schema: { type: "object", description: "a JSON Schema ajv compiles" },
+          is_active: { type: "boolean" },
+        },
+      },
+      CustomEventDefinition: {
+        type: "object",
+        required: ["name", "version", "display_name", "description", "schema", "is_active", "created_at"],
+        properties: {
+          name: { type: "string" },
+          version: { type: "integer" },
+          display_name: { type: ["string", "null"] },
+          description: { type: ["string", "null"] },
+          schema: { type: "object" },
+          is_active: { type: "boolean" },
+          created_at: time,
+        },
+      },
+      HealthReport: {
+        type: "object",
+        required: ["status", "service", "timestamp", "checks"],
+        properties: {
+          status: { enum: ["healthy", "degraded", "unhealthy", "shutting_down"] },
+          service: { type: "string" },
+          timestamp: time,
+          checks: {
+            type: "object",
+            additionalProperties: { type: "object", required: ["status", "latency_ms"], properties: { status: { enum: ["up", "down"] }, latency_ms: { type: "number" }, error: { type: "string" } } },
+          },
+        },
+      },
+    },
+  },
+} as const;
