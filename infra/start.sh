@@ -63,12 +63,17 @@ cat <<TXT
 Everything is running. Look here:
   events       http://127.0.0.1:9097/api/v1/events?limit=10
   by type      http://127.0.0.1:9097/api/v1/events?event_type=order.filled&limit=5
-  health       http://127.0.0.1:9097/health   (ingester :9098, aggregator :9099)
+  stats        http://127.0.0.1:9097/api/v1/events/stats
+  dashboard    http://127.0.0.1:9097/api/v1/dashboard/metrics
+  a metric     http://127.0.0.1:9097/api/v1/metrics?metric_name=events.price.order.filled&interval=1m
+  trading      http://127.0.0.1:9097/api/v1/trading/fill-rate  (also /volume, /ohlcv?symbol=BTCUSDT, /strategies)
+  live feed    curl -N http://127.0.0.1:9097/api/v1/events/stream?event_type=order.filled
+  API docs     http://127.0.0.1:9097/api/v1/openapi.json
+  health       http://127.0.0.1:9097/healthz  (ingester :9098, aggregator :9099: /health, /ready)
   metrics      http://127.0.0.1:9098/metrics  (every app serves /metrics on its port)
   logs         $logs/{ingester,aggregator,query-api,demo-producer}.log
   database     psql ${DATABASE_URL}
   rollups      psql ${DATABASE_URL} -c "select bucket_start, count, p99 from metric_rollups where metric_name = 'events.price.order.filled' and interval = '1m' and dimension = '' order by bucket_start desc limit 5"
-  dashboard    redis-cli -u ${REDIS_URL} get analytics:dashboard:metrics
 $api_keys
 Ctrl-C stops the apps, the demo producer and any server this script started.
 
