@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import request from "supertest";
 import { TradingFlow } from "@trading-analytics/core";
@@ -12,6 +13,7 @@ import {
   type TestDatabase,
   waitFor,
 } from "@trading-analytics/core/testing";
+import { KafkaEventPublisher } from "./kafka/event-publisher";
 import { createTestApp } from "./test-app";
 
 const INGESTER = path.resolve(__dirname, "../../ingester/dist/main.js");
@@ -84,5 +86,30 @@ describe("Kafka → ingester → PostgreSQL → API", () => {
       timestamp: new Date(first.timestamp!).toISOString(),
       source: { topic: topicFor("order.events") },
     });
+  });
+
+  it("stores what is POSTed to the API once, even when the client retries with the same id", async () => {
+    const publisher = new KafkaEventPublisher(testKafka("end-to-end-api"), topics.topics[TOPICS.indexOf("trading.events")]!, 10_000);
+    try {
+      const { app } = createTestApp(db.sql, { publisher });
+      // The reference walk-through's order, then a retried post of one event with its own id.
+      const order = await request(app)
+        .post("/api/v1/events")
+        .send({ event_type: "order.placed", user_id: "test-user-001", session_id: "test-session-001", properties: { symbol: "BTCUSDT", side: "BUY", price: 50000, quantity: 0.1 } });
+      expect(order.status).toBe(202);
+      const retried = { event_id: randomUUID(), event_type: "page.view", user_id: "u-retry", properties: { path: "/orders" } };
+      for (let attempt = 0; attempt < 2; attempt++) expect((await request(app).post("/api/v1/events/batch").send({ events: [retried] })).status).toBe(202);
+
+      const stored = await waitFor(
+        () => db.sql<{ event_id: string; user_id: string }[]>`select event_id::text, user_id from events where event_id in (${order.body.event_id}, ${retried.event_id})`,
+        (rows) => rows.length >= 2,
+        { what: "the posted events to be stored" },
+      );
+      expect(stored.map((row) => row.event_id).sort()).toEqual([order.body.event_id, retried.event_id].sort());
+      const served = await request(app).get("/api/v1/events").query({ user_id: "test-user-001" });
+      expect(served.body.events).toEqual([expect.objectContaining({ event_id: order.body.event_id, properties: { symbol: "BTCUSDT", side: "BUY", price: 50000, quantity: 0.1 } })]);
+    } finally {
+      await publisher.close();
+    }
   });
 });
