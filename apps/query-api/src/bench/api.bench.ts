@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+// `pnpm bench:api`: the query-api on the real stack. A bench database with N events over 30
+// days and their rollups; the API started from dist/main.js against it; load from a separate
+// process (autocannon) for each read scenario beside its floor (the same statements run
+// straight in PostgreSQL, or a Redis GET); batch ingest over HTTP beside producing straight
+// to Kafka. Everything made here (database, topics, Redis keys, processes) is removed at the
+// end, also on Ctrl-C.
+//   api.bench.js [--events 10000000] [--connections 10] [--duration 10] [--warmup 2]
+//                [--ingest-connections 10] [--floor-runs 50]
+// Progress goes to stderr; the report to stdout, ending with one `RESULT {json}` line.
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { closeRedis, createLogger, createRedis, DashboardMetricsReader, type RedisClient, sortIntervals } from "@trading-analytics/core";
+import { CleanupStack, connect, createBenchDatabase, createTestTopics, describeServer, testKafka, uniqueSuffix } from "@trading-analytics/core/testing";
+import { startQueryApi } from "./api-process";
+import { renderReport, summarize } from "./bench-report";
+import { DashboardKeyRefresher } from "./dashboard-key";
+import { buildDataset, type Dataset } from "./dataset.leg";
+import { type IngestResult, runIngestLeg } from "./ingest.leg";
+import { type ReadResult, runReadScenario } from "./read.leg";
+import { readScenarios } from "./read-scenarios";
+
+interface BenchOptions {
+  events: number;
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  ingestConnections: number;
+  floorRuns: number;
+}
+
+function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      events: { type: "string", default: "10000000" },
+      connections: { type: "string", default: "10" },
+      duration: { type: "string", default: "10" },
+      warmup: { type: "string", default: "2" },
+      "ingest-connections": { type: "string", default: "10" },
+      "floor-runs": { type: "string", default: "50" },
+    },
+  });
+  const positive = (name: keyof typeof values, min = 1) => {
+    const value = Number(String(values[name]).replace(/_/g, ""));
+    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer >= ${min}, not ${values[name]}`);
+    return value;
+  };
+  return {
+    events: positive("events"),
+    connections: positive("connections"),
+    durationSeconds: positive("duration"),
+    warmupSeconds: positive("warmup", 0),
+    ingestConnections: positive("ingest-connections"),
+    floorRuns: positive("floor-runs", 5),
+  };
+}
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+/** Removes every Redis key the run wrote under its own prefix (dashboard figures, anything the API stored). */
+async function deleteKeysWithPrefix(redis: RedisClient, prefix: string): Promise<void> {
+  for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+    const batch = ([] as string[]).concat(keys);
+    if (batch.length > 0) await redis.del(batch);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const cleanup = new CleanupStack(log);
+  let stopping = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      stopping = true;
+      log(`${signal}: removing what the benchmark created, then exiting`);
+      void cleanup.releaseTo().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    });
+  }
+
+  const suffix = uniqueSuffix();
+  const reads: ReadResult[] = [];
+  let ingest: IngestResult | undefined;
+  let dataset: Dataset | undefined;
+  let apiNotes: string[] = [];
+  let configFile = "";
+  const started = performance.now();
+  try {
+    const db = await createBenchDatabase("api", suffix);
+    cleanup.defer(`database ${db.name}`, () => db.drop());
+    log(`database ${db.name}`);
+    const nowMs = Date.now();
+    dataset = await buildDataset(db.sql, options.events, nowMs, log);
+    if (stopping) return;
+
+    const topics = await createTestTopics(["api-ingest", "kafka-direct"], 6);
+    cleanup.defer(`topics ${topics.topics.join(", ")}`, () => topics.remove());
+    const [apiTopic, baselineTopic] = topics.topics as [string, string];
+    const keyPrefix = `bench:api:${suffix}:`;
+    const api = await startQueryApi({ databaseUrl: db.url, keyPrefix, ingestTopic: apiTopic, cacheTtl: "0s" }, cleanup);
+    configFile = api.configFile;
+    log(`query-api pid ${api.pid} at ${api.baseUrl}, Redis prefix ${keyPrefix}`);
+
+    const redis = createRedis(api.config.redis, createLogger({ level: "error", format: "json" }, "bench-api"));
+    await redis.connect();
+    cleanup.defer("redis client", () => closeRedis(redis));
+    cleanup.defer(`redis keys ${keyPrefix}*`, () => deleteKeysWithPrefix(redis, keyPrefix));
+    // The dashboard refresher gets a pool of its own: the floor's pool records statements.
+    const refresherSql = connect(db.url, "bench-dashboard", 1);
+    cleanup.defer("dashboard pool", () => refresherSql.end({ timeout: 5 }));
+    const intervals = sortIntervals(api.config.analytics.aggregation.intervals);
+    const dashboard = new DashboardKeyRefresher(new DashboardMetricsReader(refresherSql, intervals[0]!), redis, keyPrefix);
+    cleanup.defer("dashboard refresher", () => dashboard.stop());
+
+    const pids = { api: api.pid, bench: process.pid };
+    const legOptions = { baseUrl: api.baseUrl, connections: options.connections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, floorRuns: options.floorRuns, pids };
+    for (const scenario of readScenarios({ sql: db.sql, redis, config: api.config, dashboard, nowMs })) {
+      if (stopping) return;
+      const result = await runReadScenario(scenario, db.sql, redis, legOptions, log);
+      if (result.error) log(`${scenario.name}: FAILED: ${result.error}`);
+      reads.push(result);
+    }
+    if (stopping) return;
+    ingest = await runIngestLeg(
+      { baseUrl: api.baseUrl, kafka: testKafka("bench-api"), apiTopic, baselineTopic, connections: options.ingestConnections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, pids },
+      log,
+    );
+    if (ingest.error) log(`ingest: FAILED: ${ingest.error}`);
+    apiNotes = api.problems();
+  } finally {
+    await cleanup.releaseTo();
+  }
+  if (stopping || !dataset) return;
+
+  const d = dataset;
+  const header = [
+    `api benchmark: ${d.count.toLocaleString("en-US")} events over 30 days (to an hour past the start), in ${((performance.now() - started) / 60_000).toFixed(1)} min`,
+    `dataset: one INSERT ... SELECT generate_series (${d.insertSeconds.toFixed(0)} s incl. vacuum); rollups the routes read, made without the aggregator (${d.rollupSeconds.toFixed(0)} s):`,
+    `  ${d.countRows.toLocaleString("en-US")} events.count.<type> rows at 1m..1d by SQL; ${d.strategyRows.toLocaleString("en-US")} strategy rows and ${d.memberRows.toLocaleString("en-US")} users.active members at 1m for the last day by SQL;`,
+    `  ${d.measureRows.toLocaleString("en-US")} measure rows (events.price.order.filled over the month, notional and latency_ms over the last day, 1m..1d) with DDSketches, folded by core's observe/mergeAll and written by RollupsRepository.save`,
+    `machine: ${cpus().length} CPUs shared by the load process, the API, PostgreSQL, Redis and Kafka; Node ${process.version}; ${await describeServer()}`,
+    `query-api: dist/main.js (config ${configFile}), API keys off, rate limits off, query cache off (cache_ttl 0s); the dashboard figures are written to Redis every 1 s as the aggregator does`,
+    `load: autocannon in a separate process, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s at 1 connection and at ${options.connections}; batch ingest at ${options.ingestConnections}`,
+    ...(apiNotes.length > 0 ? [`query-api logged ${apiNotes.length} warning/error lines; first: ${apiNotes.slice(0, 3).join(" | ").slice(0, 600)}`] : []),
+  ];
+  const summary = summarize(d.count, reads, ingest, { connections: options.connections, duration_s: options.durationSeconds, ingest_connections: options.ingestConnections });
+  process.stdout.write(renderReport(header, reads, ingest, summary));
+  if ((summary.failed as string[]).length > 0) process.exitCode = 1;
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,154 @@
+// The printed outcome: one table of the read scenarios (API at one connection and under load,
+// beside the floor), batch ingest against producing straight to Kafka, the issue's targets
+// with pass/miss, and as the very last line `RESULT {json}`.
+import type { IngestResult } from "./ingest.leg";
+import { type CpuUse, describeCpuUse } from "./machine-load";
+import type { ReadResult } from "./read.leg";
+
+export const TARGETS = {
+  dashboardCachedP99Ms: 5,
+  metricsUncachedP99Ms: 50,
+  eventsQueryP99Ms: 20,
+  dashboardCachedPerSecond: 5_000,
+  batchEventsPerSecond: 20_000,
+} as const;
+
+const METRICS_SCENARIOS = ["metrics_30d_1m", "metrics_30d_1m_measure", "metrics_1d_1h"] as const;
+
+type Verdict = boolean | null;
+
+const round = (value: number | undefined | null, digits = 0) => (value == null || !Number.isFinite(value) ? null : Number(value.toFixed(digits)));
+const number = (value: number | undefined | null, digits = 0) =>
+  value == null ? "-" : value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const verdictText = (verdict: Verdict) => (verdict === null ? "n/a " : verdict ? "pass" : "MISS");
+const upTo = (value: number | null, ceiling: number): Verdict => (value === null ? null : value <= ceiling);
+const atLeast = (value: number | null, floor: number): Verdict => (value === null ? null : value >= floor);
+
+export type BenchSummary = Record<string, number | string | null | string[] | Record<string, Verdict>>;
+
+function scenarioFigures(read: ReadResult): Record<string, number | null> {
+  const n = read.name;
+  const apiP50 = read.single?.latency?.p50Ms;
+  const floorP50 = read.floor?.client.p50Ms;
+  return {
+    [`${n}_p50_ms`]: round(apiP50, 2),
+    [`${n}_p99_ms`]: round(read.single?.latency?.p99Ms, 2),
+    [`${n}_loaded_p50_ms`]: round(read.loaded?.latency?.p50Ms, 2),
+    [`${n}_loaded_p99_ms`]: round(read.loaded?.latency?.p99Ms, 2),
+    [`${n}_rps`]: round(read.loaded?.perSecond),
+    [`${n}_floor_p50_ms`]: round(floorP50, 2),
+    [`${n}_floor_p99_ms`]: round(read.floor?.client.p99Ms, 2),
+    [`${n}_floor_server_ms`]: round(read.floor?.serverMs, 2),
+    [`${n}_vs_floor`]: apiP50 !== undefined && floorP50 ? round(apiP50 / floorP50, 2) : null,
+    [`${n}_response_bytes`]: read.responseBytes || null,
+  };
+}
+
+interface TargetRow {
+  key: string;
+  name: string;
+  verdict: Verdict;
+  actual: string;
+}
+
+function evaluateTargets(reads: readonly ReadResult[], ingest: IngestResult | undefined): TargetRow[] {
+  const read = (name: string) => reads.find((each) => each.name === name && each.error === undefined);
+  const p99 = (name: string, under: "single" | "loaded") => round(read(name)?.[under]?.latency?.p99Ms, 2);
+  const latencyRows = (key: string, name: string, scenario: string, ceiling: number): TargetRow[] =>
+    (["single", "loaded"] as const).map((under) => ({
+      key: under === "single" ? key : `${key}_loaded`,
+      name: `${name} ${under === "single" ? "(1 connection)" : "(under load)"}`,
+      verdict: upTo(p99(scenario, under), ceiling),
+      actual: `${number(p99(scenario, under), 2)} ms`,
+    }));
+  const cachedRps = round(read("dashboard_cached")?.loaded?.perSecond);
+  const batch = ingest?.error === undefined ? round(ingest?.http?.eventsPerSecond) : null;
+  return [
+    ...latencyRows("dashboard_cached_p99", "cached dashboard p99 <= 5 ms", "dashboard_cached", TARGETS.dashboardCachedP99Ms),
+    ...METRICS_SCENARIOS.flatMap((scenario) => latencyRows(`${scenario}_p99`, `uncached ${scenario} p99 <= 50 ms`, scenario, TARGETS.metricsUncachedP99Ms)),
+    ...latencyRows("events_query_p99", "events query p99 <= 20 ms", "events_query", TARGETS.eventsQueryP99Ms),
+    { key: "dashboard_cached_rps", name: "cached dashboard >= 5,000 req/s", verdict: atLeast(cachedRps, TARGETS.dashboardCachedPerSecond), actual: `${number(cachedRps)} req/s` },
+    { key: "batch_events_per_s", name: "batch ingest >= 20,000 events/s", verdict: atLeast(batch, TARGETS.batchEventsPerSecond), actual: `${number(batch)} events/s` },
+  ];
+}
+
+export function summarize(events: number, reads: readonly ReadResult[], ingest: IngestResult | undefined, settings: Record<string, number>): BenchSummary {
+  const measured: BenchSummary = { events, ...settings };
+  for (const read of reads) Object.assign(measured, scenarioFigures(read));
+  const http = ingest?.error === undefined ? ingest?.http : undefined;
+  const kafka = ingest?.error === undefined ? ingest?.kafka : undefined;
+  Object.assign(measured, {
+    batch_events_per_s: round(http?.eventsPerSecond),
+    batch_requests_per_s: round(http?.perSecond, 1),
+    batch_p50_ms: round(http?.latency?.p50Ms, 1),
+    batch_p99_ms: round(http?.latency?.p99Ms, 1),
+    kafka_direct_events_per_s: round(kafka?.eventsPerSecond),
+    batch_vs_kafka: http && kafka ? round(http.eventsPerSecond / kafka.eventsPerSecond, 2) : null,
+  });
+  const cpus: CpuUse[] = [...reads.flatMap((read) => [read.single?.cpu, read.loaded?.cpu]), http?.cpu, kafka?.cpu].filter((cpu): cpu is CpuUse => cpu !== undefined);
+  // Processes outside the bench and its stack (other builds and tests) and the hypervisor take cores from the figures.
+  measured.max_other_cores = cpus.length > 0 ? round(Math.max(...cpus.map((cpu) => cpu.cores.other ?? 0)), 2) : null;
+  measured.max_steal_percent = cpus.length > 0 ? round(Math.max(...cpus.map((cpu) => cpu.stealPercent)), 1) : null;
+  measured.failed = [...reads.filter((read) => read.error).map((read) => read.name), ...(ingest?.error ? ["ingest"] : [])];
+  measured.targets = Object.fromEntries(evaluateTargets(reads, ingest).map((row) => [row.key, row.verdict]));
+  return measured;
+}
+
+export function renderReport(header: string[], reads: readonly ReadResult[], ingest: IngestResult | undefined, summary: BenchSummary): string {
+  const lines = [...header, ""];
+  const ms = (value: number | undefined) => (value === undefined ? "-" : value < 10 ? value.toFixed(2) : value.toFixed(1));
+  const cells = ["scenario".padEnd(44), "KiB".padStart(7), "1 conn p50/p99 ms".padStart(18), "N conn p50/p99 ms".padStart(18), "req/s".padStart(8), "floor p50/p99 ms".padStart(17), "server ms".padStart(10), "API/floor".padStart(10)];
+  lines.push(cells.join(" "));
+  for (const read of reads) {
+    const floorP50 = read.floor?.client.p50Ms;
+    const apiP50 = read.single?.latency?.p50Ms;
+    lines.push(
+      [
+        read.title.padEnd(44),
+        number(read.responseBytes / 1024, 1).padStart(7),
+        `${ms(apiP50)} / ${ms(read.single?.latency?.p99Ms)}`.padStart(18),
+        `${ms(read.loaded?.latency?.p50Ms)} / ${ms(read.loaded?.latency?.p99Ms)}`.padStart(18),
+        number(read.loaded?.perSecond).padStart(8),
+        `${ms(floorP50)} / ${ms(read.floor?.client.p99Ms)}`.padStart(17),
+        (read.floor?.kind === "redis" ? "(Redis)" : ms(read.floor?.serverMs)).padStart(10),
+        (apiP50 !== undefined && floorP50 ? `${number(apiP50 / floorP50, 1)} x` : "-").padStart(10),
+      ].join(" "),
+    );
+  }
+  lines.push(
+    "",
+    "1 conn: one client, one request at a time (what a caller waits, on the floor's footing); N conn: the load's connections, closed loop (req/s, and latency under it).",
+    "floor: the route's own statements (recorded from the core reader it calls) replayed on the bench's pool, sent at once, client-timed; server ms: their EXPLAIN ANALYZE",
+    "execution times summed (no transfer). The cached dashboard's floor is a Redis GET of the key. API/floor compares 1-connection p50s.",
+    "",
+  );
+  lines.push("where the CPU went (cores, from /proc; 'other' is anything outside the bench and its stack):");
+  for (const read of reads) {
+    if (read.single) lines.push(`   ${read.name.padEnd(24)} 1 conn: ${describeCpuUse(read.single.cpu)}`);
+    if (read.loaded) lines.push(`   ${"".padEnd(24)} N conn: ${describeCpuUse(read.loaded.cpu)}`);
+  }
+  if (ingest?.http) lines.push(`   ${"batch over HTTP".padEnd(24)} ${describeCpuUse(ingest.http.cpu)}`);
+  if (ingest?.kafka) lines.push(`   ${"straight to Kafka".padEnd(24)} ${describeCpuUse(ingest.kafka.cpu)}`);
+  lines.push("");
+  for (const read of reads) {
+    if (read.error) lines.push(`FAILED ${read.name}: ${read.error}`);
+  }
+  if (ingest) {
+    const { http, kafka } = ingest;
+    lines.push(`batch ingest: POST /api/v1/events/batch, ${number(ingest.batchEvents)} events (${number(ingest.bodyBytes / 1024)} KiB) per request`);
+    if (http) {
+      lines.push(
+        `   over HTTP: ${number(http.perSecond, 1)} batches/s = ${number(http.eventsPerSecond)} events/s at ${http.connections} connections, p50 ${ms(http.latency?.p50Ms)} ms, p99 ${ms(http.latency?.p99Ms)} ms; topic holds ${number(http.messagesInTopic)} messages (incl. warm-up)`,
+      );
+    }
+    if (kafka) {
+      lines.push(`   straight to Kafka from the bench (same producer settings, ${kafka.inFlight} sends in flight): ${number(kafka.eventsPerSecond)} events/s -> HTTP / Kafka = ${number(http ? http.eventsPerSecond / kafka.eventsPerSecond : null, 2)}`);
+    }
+    if (ingest.error) lines.push(`FAILED ingest: ${ingest.error}`);
+    lines.push("");
+  }
+  lines.push("targets (latency judged at 1 connection and, separately, under load):");
+  for (const row of evaluateTargets(reads, ingest)) lines.push(`  [${verdictText(row.verdict)}] ${row.name.padEnd(56)} ${row.actual}`);
+  lines.push("", `RESULT ${JSON.stringify(summary)}`);
+  return lines.join("\n") + "\n";
+}
