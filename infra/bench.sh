@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks on the real stack: `bash infra/bench.sh ingest [--events N] [--replicas 1,2]
-# [--skip-baseline] [--stall-seconds 60]` (pnpm bench:ingest). Installs what is needed, brings
+# [--skip-baseline] [--stall-seconds 60]` (pnpm bench:ingest), `aggregate` (pnpm bench:aggregate),
+# `api [--events N] [--connections 10] [--duration 10]` (pnpm bench:api). Installs what is needed, brings
 # up whatever part of the stack is not running, builds, runs, and stops again only the
 # services it started. Progress goes to stderr; the report to stdout, its last line
 # `RESULT {json}`.
@@ -9,13 +10,14 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/dev-env.sh"
 cd "$REPO_ROOT"
 
-usage() { die "usage: bash infra/bench.sh ingest [--events N] [--replicas 1,2] [--skip-baseline] [--stall-seconds S] | aggregate [--events N] [--stream-seconds S] [--query-events N]"; }
+usage() { die "usage: bash infra/bench.sh ingest [--events N] [--replicas 1,2] [--skip-baseline] [--stall-seconds S] | aggregate [--events N] [--stream-seconds S] [--query-events N] | api [--events N] [--connections C] [--duration S] [--warmup S] [--ingest-connections C] [--floor-runs N]"; }
 (($# >= 1)) || usage
 bench=$1
 shift
 case $bench in
   ingest) script=apps/ingester/dist/bench/ingest.bench.js ;;
   aggregate) script=apps/aggregator/dist/bench/aggregate.bench.js ;;
+  api) script=apps/query-api/dist/bench/api.bench.js ;;
   *) usage ;;
 esac
 
