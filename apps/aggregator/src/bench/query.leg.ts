@@ -1,7 +1,8 @@
-// Leg 4: "30 days of 1m buckets for one metric", read from the rollups (RollupsRepository.series)
+// Leg 4: "30 days of 1m buckets for one metric", read from the rollups the way GET /api/v1/metrics
+// reads them (MetricSeriesReader.pointsJson: the points as one JSON text built by PostgreSQL)
 // against the reference design's GROUP BY date_trunc over the raw events, both warm, on a
 // separate database filled by SQL (see month-of-raw-events).
-import { RollupsRepository, type Sql } from "@trading-analytics/core";
+import { AGGREGATION_INTERVALS, MetricSeriesReader, RollupsRepository, type Sql } from "@trading-analytics/core";
 import { checkpoint } from "@trading-analytics/core/testing";
 import { fillMinuteCountRollups, insertMonthOfRawEvents } from "./month-of-raw-events";
 import { median, timed } from "./timing";
@@ -37,13 +38,13 @@ export async function runQueryLeg(sql: Sql, rawEvents: number, log: (line: strin
 
   const from = new Date(inserted.value.fromMs);
   const to = new Date(toMs);
-  const rollups = new RollupsRepository(sql);
-  const fromRollups = () => rollups.series({ metric: `events.count.${QUERIED_TYPE}`, interval: "1m", from, to });
+  const series = new MetricSeriesReader(sql, new RollupsRepository(sql), AGGREGATION_INTERVALS);
+  const fromRollups = () => series.pointsJson({ metric: `events.count.${QUERIED_TYPE}`, interval: "1m", from, to });
   const fromRollupsSql = () => sql.unsafe<{ bucket_start: Date; count: string }[]>(ROLLUP_SQL, [`events.count.${QUERIED_TYPE}`, from, to]);
   const fromRaw = () => sql.unsafe<{ minute: Date; count: string }[]>(RAW_SQL, [QUERIED_TYPE, from, to]);
 
   log(`query: ${RUNS} warm runs of each (after one warm-up)`);
-  const rollupSeries = await fromRollups();
+  const rollupSeries = JSON.parse(await fromRollups()) as Array<{ count: number }>;
   const rawSeries = await fromRaw();
   await fromRollupsSql();
   const rollupMs: number[] = [];
@@ -56,7 +57,7 @@ export async function runQueryLeg(sql: Sql, rawEvents: number, log: (line: strin
   }
   const rawServerMs = await medianServerMs(sql, RAW_SQL, [QUERIED_TYPE, from, to]);
   const rollupServerMs = await medianServerMs(sql, ROLLUP_SQL, [`events.count.${QUERIED_TYPE}`, from, to]);
-  const rollupTotal = rollupSeries.reduce((sum, row) => sum + row.state.count, 0);
+  const rollupTotal = rollupSeries.reduce((sum, point) => sum + point.count, 0);
   const rawTotal = rawSeries.reduce((sum, row) => sum + Number(row.count), 0);
   const rawMedianMs = median(rawMs)!;
   const rollupMedianMs = median(rollupMs)!;
