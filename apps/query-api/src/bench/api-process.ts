@@ -54,6 +54,8 @@ export async function startQueryApi(settings: QueryApiSettings, cleanup: Cleanup
     API_KEY_ENABLED: "false",
     RATE_LIMIT_ENABLED: "false",
     LOG_LEVEL: "warn",
+    // kafkajs's notice about its v2 default partitioner, which would otherwise lead the API's warnings.
+    KAFKAJS_NO_PARTITIONER_WARNING: "1",
   };
   const { config } = loadConfig({ file: configFile, env });
   const app: AppProcess = await startAppProcess(MAIN, env, port);

@@ -65,6 +65,7 @@ export async function runReadScenario(scenario: ReadScenario, sql: Sql, redis: R
 }
 
 function describe(load: LoadResult): string {
+  if (load.ok === 0) return `no response completed within ${load.durationSeconds} s`;
   return `${Math.round(load.perSecond).toLocaleString("en-US")} req/s, p50 ${load.latency?.p50Ms.toFixed(2)} ms, p99 ${load.latency?.p99Ms.toFixed(2)} ms`;
 }
 
