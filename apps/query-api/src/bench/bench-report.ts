@@ -2,6 +2,7 @@
 // beside the floor), batch ingest against producing straight to Kafka, the issue's targets
 // with pass/miss, and as the very last line `RESULT {json}`.
 import type { IngestResult } from "./ingest.leg";
+import type { LoadResult } from "./load-spec";
 import { type CpuUse, describeCpuUse } from "./machine-load";
 import type { ReadResult } from "./read.leg";
 
@@ -128,11 +129,13 @@ export function renderReport(header: string[], reads: readonly ReadResult[], ing
     "",
   );
   lines.push("where the CPU went (cores, from /proc; 'other' is anything outside the bench and its stack):");
+  // The API's CPU per request does not depend on what else the machine was doing, unlike req/s.
+  const perRequest = (load: LoadResult) => (load.ok > 0 ? `; API ${number((1e6 * (load.cpu.cores.api ?? 0)) / load.perSecond)} µs CPU/request` : "");
   for (const read of reads) {
-    if (read.single) lines.push(`   ${read.name.padEnd(24)} 1 conn: ${describeCpuUse(read.single.cpu)}`);
-    if (read.loaded) lines.push(`   ${"".padEnd(24)} N conn: ${describeCpuUse(read.loaded.cpu)}`);
+    if (read.single) lines.push(`   ${read.name.padEnd(24)} 1 conn: ${describeCpuUse(read.single.cpu)}${perRequest(read.single)}`);
+    if (read.loaded) lines.push(`   ${"".padEnd(24)} N conn: ${describeCpuUse(read.loaded.cpu)}${perRequest(read.loaded)}`);
   }
-  if (ingest?.http) lines.push(`   ${"batch over HTTP".padEnd(24)} ${describeCpuUse(ingest.http.cpu)}`);
+  if (ingest?.http) lines.push(`   ${"batch over HTTP".padEnd(24)} ${describeCpuUse(ingest.http.cpu)}${perRequest(ingest.http)}`);
   if (ingest?.kafka) lines.push(`   ${"straight to Kafka".padEnd(24)} ${describeCpuUse(ingest.kafka.cpu)}`);
   lines.push("");
   for (const read of reads) {

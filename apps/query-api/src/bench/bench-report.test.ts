@@ -1,0 +1,37 @@
+import { summarize } from "./bench-report";
+import type { LoadResult } from "./load-spec";
+import type { ReadResult } from "./read.leg";
+
+const cpu = { cores: { api: 0.5 }, stealPercent: 5, idlePercent: 10 };
+
+function load(perSecond: number, p99Ms: number | undefined, connections = 1): LoadResult {
+  const latency = p99Ms === undefined ? undefined : { samples: 100, p50Ms: p99Ms / 2, p90Ms: p99Ms, p99Ms, maxMs: p99Ms };
+  const ok = Math.round(perSecond * 10);
+  return { connections, durationSeconds: 10, ok, perSecond, latency, non2xx: 0, errors: 0, timeouts: 0, statusCodes: { 200: ok }, bytesPerSecond: 0, cpu };
+}
+
+function read(name: string, single: LoadResult, loaded: LoadResult, floorP50Ms = 1): ReadResult {
+  const client = { samples: 50, p50Ms: floorP50Ms, p90Ms: floorP50Ms, p99Ms: floorP50Ms, maxMs: floorP50Ms };
+  return { name, title: name, path: "/", responseBytes: 100, floor: { kind: "postgres", client, serverMs: floorP50Ms / 2, statements: 1 }, single, loaded };
+}
+
+describe("summarize", () => {
+  it("judges latency targets at one connection and under load, and throughput on the loaded run", () => {
+    const reads = [read("dashboard_cached", load(2_000, 1.5), load(6_000, 7, 10), 0.2), read("events_query", load(300, 12), load(800, 40, 10), 2)];
+    const summary = summarize(1000, reads, undefined, { connections: 10 });
+    expect(summary).toMatchObject({ dashboard_cached_p99_ms: 1.5, dashboard_cached_loaded_p99_ms: 7, dashboard_cached_rps: 6000, events_query_vs_floor: 3 });
+    expect(summary.targets).toMatchObject({
+      dashboard_cached_p99: true,
+      dashboard_cached_p99_loaded: false,
+      dashboard_cached_rps: true,
+      events_query_p99: true,
+      events_query_p99_loaded: false,
+      batch_events_per_s: null,
+    });
+  });
+
+  it("counts a run in which no response completed as a miss, not as unknown", () => {
+    const reads = [read("metrics_30d_1m", load(0.5, 1800), { ...load(0, undefined, 10), ok: 0 })];
+    expect(summarize(1000, reads, undefined, {}).targets).toMatchObject({ metrics_30d_1m_p99: false, metrics_30d_1m_p99_loaded: false });
+  });
+});
