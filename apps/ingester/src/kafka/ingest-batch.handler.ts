@@ -64,6 +64,7 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
       // Counted before the heartbeat, which throws when a rebalance starts: this chunk is done.
       deps.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - next));
       deps.counters?.record(stored.insertedIds ? chunk.events.filter((event) => stored.insertedIds!.has(event.eventId)) : chunk.events);
+      deps.counters?.recordDeadLetters(chunk.letters.map((letter) => letter.rejection.reason));
       record(deps.metrics, batch.topic, chunk, stored);
       chunk.timer();
       await heartbeat();

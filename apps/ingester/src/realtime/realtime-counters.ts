@@ -18,12 +18,26 @@ export class RealtimeCounters {
 
   record(events: readonly AnalyticsEvent[]): void {
     if (events.length === 0 || !this.redis.isReady) return;
-    void this.write(events).catch((error: Error) => {
-      if (Date.now() - this.lastWarning > 30_000) {
-        this.lastWarning = Date.now();
-        this.logger.warn("real-time counters not updated", { error: error.message });
-      }
-    });
+    void this.write(events).catch((error: Error) => this.warn(error));
+  }
+
+  /** Counts dead-lettered messages by rejection reason in the current minute (the dashboard's dead-letter panel). */
+  recordDeadLetters(reasons: readonly string[], at = new Date()): void {
+    if (reasons.length === 0 || !this.redis.isReady) return;
+    const byReason = new Map<string, number>();
+    for (const reason of reasons) byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+    const key = realtimeKeys.deadLetters(this.prefix, Math.floor(at.getTime() / 60_000));
+    const multi = this.redis.multi();
+    for (const [reason, n] of byReason) multi.hIncrBy(key, reason, n);
+    multi.expire(key, REALTIME_TTL_SECONDS.perMinute);
+    void withTimeout(multi.exec()).catch((error: Error) => this.warn(error));
+  }
+
+  private warn(error: Error): void {
+    if (Date.now() - this.lastWarning > 30_000) {
+      this.lastWarning = Date.now();
+      this.logger.warn("real-time counters not updated", { error: error.message });
+    }
   }
 
   private async write(events: readonly AnalyticsEvent[]): Promise<void> {
@@ -50,14 +64,15 @@ export class RealtimeCounters {
     const strategies = realtimeKeys.activeStrategies(this.prefix);
     if (increments.strategiesStarted.size > 0) multi.sAdd(strategies, [...increments.strategiesStarted]);
     if (increments.strategiesStopped.size > 0) multi.sRem(strategies, [...increments.strategiesStopped]);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        multi.exec(),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("redis write timed out")), WRITE_TIMEOUT_MS))),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(multi.exec());
+  }
+}
+
+async function withTimeout(write: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([write, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("redis write timed out")), WRITE_TIMEOUT_MS)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -16,6 +16,8 @@ export const realtimeKeys = {
   activeUsers: (prefix: string, epochMinute: number) => `${prefix}rt:users:${epochMinute}`,
   /** Hash orders_placed, orders_filled, filled_quantity, filled_notional for that minute. */
   trading: (prefix: string, epochMinute: number) => `${prefix}rt:trading:${epochMinute}`,
+  /** Hash rejection reason → messages dead-lettered in that minute. */
+  deadLetters: (prefix: string, epochMinute: number) => `${prefix}rt:dead-letters:${epochMinute}`,
   /** Set of strategy ids started and not stopped since. */
   activeStrategies: (prefix: string) => `${prefix}rt:strategies:active`,
 };
