@@ -23,6 +23,7 @@ import {
 import type { Registry } from "prom-client";
 import { createCacheMetrics, QueryCache } from "./cache/query-cache";
 import { customEventsRoutes } from "./http/custom-events.routes";
+import { deadLettersRoutes } from "./http/dead-letters.routes";
 import { dashboardRoutes } from "./http/dashboard.routes";
 import { errorHandler, notFound } from "./http/error.middleware";
 import { eventsRoutes } from "./http/events.routes";
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(dashboardRoutes({ reader: new DashboardMetricsReader(sql, intervals[0]!), redis, keyPrefix: prefix, cacheRequests }));
   app.use(tradingRoutes({ trading: new TradingAnalyticsReader(rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: MAX_POINTS }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
+  app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(
     customEventsRoutes({
       definitions: new CustomEventDefinitionsRepository(sql),

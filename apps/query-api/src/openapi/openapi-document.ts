@@ -344,6 +344,49 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/v1/internal/dead-letters": {
+      get: {
+        tags: ["operations"],
+        summary: "Messages the ingesters dead-lettered per minute of receipt and by rejection reason (their counters in Redis; the current minute is still filling)",
+        parameters: [query("minutes", "the last this many minutes, 1..1440; default 60", { type: "integer", minimum: 1, maximum: 1440 })],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["timestamp", "minutes", "dead_letters"],
+              properties: {
+                timestamp: time,
+                minutes: { type: "integer" },
+                dead_letters: {
+                  description: "null while Redis is unavailable",
+                  oneOf: [
+                    { type: "null" },
+                    {
+                      type: "object",
+                      required: ["total", "by_reason", "per_minute"],
+                      properties: {
+                        total: { type: "integer" },
+                        by_reason: { type: "object", additionalProperties: { type: "integer" } },
+                        per_minute: {
+                          type: "array",
+                          items: {
+                            type: "object",
+                            required: ["minute_start", "count", "by_reason"],
+                            properties: { minute_start: time, count: { type: "integer" }, by_reason: { type: "object", additionalProperties: { type: "integer" } } },
+                          },
+                        },
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+            "dead letters",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
     "/api/v1/custom-events": {
       get: {
         tags: ["custom events"],
