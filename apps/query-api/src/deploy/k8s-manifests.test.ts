@@ -66,7 +66,7 @@ interface Kustomization {
   namespace: string;
   resources: string[];
   /** files: "key=path" or "path" */
-  configMapGenerator: { name: string; files: string[] }[];
+  configMapGenerator: { name: string; files: string[]; options?: { labels?: Labels } }[];
   images: { name: string }[];
 }
 
@@ -249,6 +249,14 @@ describe("infra/k8s", () => {
       expect(config.database.url).toBe(secret.stringData.DATABASE_URL);
       expect(config.redis.url).toBe(secret.stringData.REDIS_URL);
     }
+  });
+
+  it("lets an upgrade apply the migration Job and the ConfigMap it reads on their own, first", () => {
+    const PHASE = "trading-analytics/rollout-phase";
+    const [generator] = kustomization.configMapGenerator;
+    expect(generator!.options?.labels?.[PHASE]).toBe("migrate");
+    const inPhase = manifests.filter((manifest) => manifest.metadata.labels?.[PHASE] === "migrate");
+    expect(inPhase.map((manifest) => `${manifest.kind}/${manifest.metadata.name}`)).toEqual(["Job/migrate"]);
   });
 
   it("pins every container image in kustomization.yaml", () => {
