@@ -20,5 +20,6 @@ export {
 } from "./repository/custom-event-definitions.repository";
 export { GracefulShutdown } from "./shutdown";
 export * from "./demo";
+export * from "./retention";
 export * from "./rollups";
 export * from "./validation";

@@ -3,6 +3,7 @@ export { type EventQuery, EventsRepository, type InsertResult } from "./events.r
 export { checksumOf, type MigrationFile, parseMigrationFileName, planMigrations } from "./migration-plan";
 export { defaultMigrationsDir, readMigrationFiles, runMigrations } from "./migration-runner";
 export { EventPartitionsRepository, utcDay } from "./partitions.repository";
+export { type LockedResult, RETENTION_TABLES, RetentionRepository, type RetentionSession } from "./retention.repository";
 export { CustomEventDefinitionsRepository } from "./custom-event-definitions.repository";
 export { copyRow, copyValue, EVENT_COPY_COLUMNS } from "./copy-text";
 export { memberBucketId, type MemberRow, RollupsRepository, type StoredRollup } from "./rollups.repository";

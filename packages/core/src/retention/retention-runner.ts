@@ -1,0 +1,105 @@
+import type { Config } from "../config";
+import type { Logger } from "../logger";
+import type { RetentionRepository, RetentionSession } from "../repository/retention.repository";
+import { type ExpiredPartition, planRetention, type RetentionPlan } from "./retention-plan";
+import { type RetentionPolicy, retentionPolicy } from "./retention-policy";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface RetentionSettings {
+  policy: RetentionPolicy;
+  /** Events (and event_ids) partitions kept ready this many days ahead (analytics.ingestion.partitions_ahead_days). */
+  eventDaysAhead: number;
+  /** Rollup partitions kept ready this far ahead. */
+  rollupsAheadMs: number;
+  /** How far back the aggregator still folds (analytics.aggregation.allowed_lateness): rollup partitions exist from there. */
+  allowedLatenessMs: number;
+  lateEventsBatchSize: number;
+}
+
+/** Three months of rollup partitions ahead: a retention job stopped for weeks still leaves the aggregator a partition to write to. */
+const ROLLUPS_AHEAD_MS = 92 * DAY_MS;
+
+export function retentionSettings(config: Config): RetentionSettings {
+  return {
+    policy: retentionPolicy(config.analytics.retention),
+    eventDaysAhead: config.analytics.ingestion.partitions_ahead_days,
+    rollupsAheadMs: ROLLUPS_AHEAD_MS,
+    allowedLatenessMs: config.analytics.aggregation.allowed_lateness,
+    lateEventsBatchSize: 10_000,
+  };
+}
+
+export interface DroppedPartition {
+  partition: ExpiredPartition;
+  /** Set when dropping it failed; it stays for the next run. */
+  error?: string;
+}
+
+export type RetentionRunResult =
+  | { status: "locked" }
+  | {
+      status: "done";
+      dryRun: boolean;
+      plan: RetentionPlan;
+      /** Every expired partition with what became of it (nothing, on a dry run). */
+      partitions: DroppedPartition[];
+      /** late_events rows recorded before the raw_events cutoff: deleted, or on a dry run that would be. */
+      lateEvents: number;
+      /** Partitions created ahead (0 on a dry run). */
+      created: number;
+    };
+
+/**
+ * One retention pass: under the advisory lock, create partitions ahead, list the partitions,
+ * plan against the database's clock, drop the expired ones (each on its own, so one failure
+ * leaves the others done) and trim late_events. A dry run only lists and plans, changing nothing.
+ */
+export class RetentionRunner {
+  constructor(
+    private readonly repository: RetentionRepository,
+    private readonly settings: RetentionSettings,
+    private readonly logger?: Logger,
+  ) {}
+
+  async run(options: { dryRun: boolean }): Promise<RetentionRunResult> {
+    if (options.dryRun) return this.plan();
+    const locked = await this.repository.withLock((db) => this.apply(db));
+    return locked.acquired ? locked.result : { status: "locked" };
+  }
+
+  private async plan(): Promise<RetentionRunResult> {
+    const plan = planRetention(await this.repository.listPartitions(), this.settings.policy, await this.repository.now());
+    const lateEvents = await this.repository.countLateEventsBefore(plan.cutoffs.raw_events);
+    return { status: "done", dryRun: true, plan, partitions: plan.expired.map((partition) => ({ partition })), lateEvents, created: 0 };
+  }
+
+  private async apply(db: RetentionSession): Promise<RetentionRunResult> {
+    const { settings } = this;
+    const nowMs = (await this.repository.now(db)).getTime();
+    const created = await this.repository.ensurePartitions(db, {
+      eventsFrom: new Date(nowMs - DAY_MS),
+      eventsTo: new Date(nowMs + settings.eventDaysAhead * DAY_MS),
+      rollupsFrom: new Date(nowMs - settings.allowedLatenessMs - DAY_MS),
+      rollupsTo: new Date(nowMs + settings.rollupsAheadMs),
+    });
+    const plan = planRetention(await this.repository.listPartitions(db), settings.policy, await this.repository.now(db));
+    const partitions: DroppedPartition[] = [];
+    for (const partition of plan.expired) {
+      const fields = { kind: partition.kind, table: partition.table, partition: partition.name, from: partition.from, to: partition.to };
+      try {
+        await this.repository.dropPartition(db, partition);
+        partitions.push({ partition });
+        this.logger?.info("retention dropped a partition", { ...fields, bytes: partition.bytes });
+      } catch (error) {
+        const message = (error as Error).message;
+        partitions.push({ partition, error: message });
+        this.logger?.error("retention could not drop a partition; next run retries", { ...fields, error: message });
+      }
+    }
+    const lateEvents = await this.repository.deleteLateEventsBefore(db, plan.cutoffs.raw_events, settings.lateEventsBatchSize);
+    if (created.events + created.rollups > 0) this.logger?.info("retention created partitions ahead", created);
+    if (lateEvents > 0) this.logger?.info("retention deleted late_events rows", { rows: lateEvents, recorded_before: plan.cutoffs.raw_events });
+    return { status: "done", dryRun: false, plan, partitions, lateEvents, created: created.events + created.rollups };
+  }
+}
