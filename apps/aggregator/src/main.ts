@@ -12,6 +12,10 @@ import {
   HealthMonitor,
   listen,
   loadConfigOrExit,
+  RetentionJob,
+  RetentionRepository,
+  RetentionRunner,
+  retentionSettings,
   RollupsRepository,
   rollupsVersionKey,
 } from "@trading-analytics/core";
@@ -52,10 +56,16 @@ async function main(): Promise<void> {
   const dashboard = new DashboardPublisher(new DashboardMetricsReader(sql, plan.finestInterval), redis, config.redis.key_prefix, logger);
   dashboard.start(settings.dashboard_refresh_interval);
 
+  // Every replica schedules retention; an advisory lock lets one of them work at a time.
+  const retentionRunner = new RetentionRunner(new RetentionRepository(sql), retentionSettings(config), logger);
+  const retention = new RetentionJob(retentionRunner, registry, logger, config.analytics.retention.cleanup_interval);
+  retention.start();
+
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
   shutdown.register("readiness", () => health.markShuttingDown());
   shutdown.register("aggregation", () => service.stop());
   shutdown.register("dashboard", () => dashboard.stop());
+  shutdown.register("retention", () => retention.stop());
   shutdown.register("redis", () => closeRedis(redis));
   shutdown.register("http", () => http.close());
   shutdown.register("database", () => sql.end({ timeout: 5 }));
