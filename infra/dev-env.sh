@@ -19,6 +19,12 @@ ensure_pnpm() {
   fi
 }
 
+# Debian's Chromium for the web dashboard's browser test (playwright-core drives it; no
+# browser download). A fresh machine lacks it.
+ensure_chromium() {
+  [[ -x /usr/bin/chromium ]] || apt_install chromium
+}
+
 install_dependencies() {
   ensure_pnpm
   (cd "$REPO_ROOT" && pnpm install --frozen-lockfile --reporter=silent) >&2

@@ -40,6 +40,7 @@ import type { LiveEventsPoller } from "./live/live-events.poller";
 import { createHttpMetrics } from "./metrics";
 import { createSecurity } from "./security";
 import { openApiRoutes } from "./openapi/openapi.routes";
+import { dashboardPageRoutes } from "./web/dashboard-page.routes";
 
 export interface AppDeps {
   config: Config;
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: config.server.max_body_bytes }));
   app.use(opsRoutes({ health: deps.health, registry: deps.registry, metricsPath: config.metrics.path }));
   app.use(openApiRoutes());
+  app.use(dashboardPageRoutes());
 
   app.use(
     ingestRoutes({

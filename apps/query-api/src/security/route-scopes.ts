@@ -1,10 +1,14 @@
 import type { ApiKeyScope } from "@trading-analytics/core";
+import { DASHBOARD_PUBLIC_PATHS } from "../web/dashboard-files";
 
 // Which requests need which API key scope. Deny by default: every path needs a key unless it is
 // one of the public ones, so a route added later is protected without anyone remembering to.
 
-/** Liveness, readiness, detailed health, Prometheus and the OpenAPI document: no key needed. */
-export const DEFAULT_PUBLIC_PATHS: readonly string[] = ["/health", "/ready", "/healthz", "/metrics", "/api/v1/openapi.json"];
+/**
+ * Liveness, readiness, detailed health, Prometheus, the OpenAPI document and the web dashboard's
+ * files (each by name, exact match like the rest; the page asks the API with the user's key): no key needed.
+ */
+export const DEFAULT_PUBLIC_PATHS: readonly string[] = ["/health", "/ready", "/healthz", "/metrics", "/api/v1/openapi.json", ...DASHBOARD_PUBLIC_PATHS];
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const WRITE_PATHS = new Set(["/api/v1/events", "/api/v1/events/batch"]);

@@ -1,0 +1,55 @@
+// How figures read on the dashboard: short, tabular, with a dash for "nothing to say".
+
+const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+const price = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 6 });
+
+export const DASH = "–";
+
+export function formatCount(n) {
+  return typeof n === "number" && Number.isFinite(n) ? integer.format(n) : DASH;
+}
+
+export function formatRate(n) {
+  if (typeof n !== "number" || !Number.isFinite(n)) return DASH;
+  return n >= 100 ? integer.format(n) : decimal.format(n);
+}
+
+export function formatCompact(n) {
+  return typeof n === "number" && Number.isFinite(n) ? compact.format(n) : DASH;
+}
+
+export function formatPrice(n) {
+  return typeof n === "number" && Number.isFinite(n) ? price.format(n) : DASH;
+}
+
+export function formatPercent(ratio) {
+  return typeof ratio === "number" && Number.isFinite(ratio) ? `${decimal.format(ratio * 100)}%` : DASH;
+}
+
+export function formatMs(n) {
+  return typeof n === "number" && Number.isFinite(n) ? `${n >= 100 ? integer.format(n) : decimal.format(n)} ms` : DASH;
+}
+
+/** HH:MM:SS in the viewer's time zone. */
+export function formatClock(time) {
+  const date = time instanceof Date ? time : new Date(time);
+  return date.toLocaleTimeString("en-GB", { hour12: false });
+}
+
+/** One line about an event for the live feed: what a trader looks for first. */
+export function describeEvent(event) {
+  const p = event.properties ?? {};
+  const parts = [];
+  if (p.symbol) parts.push(p.symbol);
+  if (p.side) parts.push(p.side);
+  if (p.quantity !== undefined && p.price !== undefined) parts.push(`${formatCompact(p.quantity)} @ ${formatPrice(p.price)}`);
+  else if (p.price !== undefined) parts.push(formatPrice(p.price));
+  if (p.latency_ms !== undefined) parts.push(formatMs(p.latency_ms));
+  if (p.strategy_id) parts.push(p.strategy_id);
+  if (p.path) parts.push(p.path);
+  if (p.reason) parts.push(p.reason);
+  if (parts.length === 0 && event.user_id) parts.push(event.user_id);
+  return parts.join(" · ");
+}
