@@ -73,8 +73,8 @@ export function drawRate(chart, { stored, streamed }) {
       xAxis: TIME_AXIS,
       yAxis: { ...VALUE_AXIS, minInterval: 1 },
       series: [
-        { name: "stored", type: "line", showSymbol: false, smooth: true, data: stored, areaStyle: { opacity: 0.12 }, lineStyle: { width: 2 } },
-        { name: "streamed here", type: "line", showSymbol: false, smooth: true, data: streamed, lineStyle: { width: 1.5, type: "dashed" } },
+        { name: "stored", type: "line", showSymbol: false, data: stored, areaStyle: { opacity: 0.12 }, lineStyle: { width: 2 } },
+        { name: "streamed here", type: "line", showSymbol: false, data: streamed, lineStyle: { width: 1.5, type: "dashed" } },
       ],
     },
     { replaceMerge: ["series"] },
@@ -202,7 +202,7 @@ export function drawCandles(chart, ohlcv) {
       ],
       yAxis: [
         { ...AXIS, type: "value", scale: true, axisLabel: { ...AXIS.axisLabel, formatter: formatPrice } },
-        { ...VALUE_AXIS, gridIndex: 1, splitNumber: 2 },
+        { ...VALUE_AXIS, gridIndex: 1, splitNumber: 1, axisLabel: { ...VALUE_AXIS.axisLabel, showMinLabel: false } },
       ],
       series: [
         {

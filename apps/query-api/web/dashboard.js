@@ -159,7 +159,7 @@ async function refreshFill() {
     const rates = await getJson("/api/v1/trading/fill-rate", { ...windowRange(), interval: state.window.interval });
     drawFill(charts.fill, rates);
     setKpi("kpi-fill-rate", formatPercent(rates.fill_rate), `${formatPercent(rates.cancel_rate)} canceled · ${formatPercent(rates.reject_rate)} rejected`);
-    setKpi("kpi-orders", `${formatCount(rates.orders_placed)} / ${formatCount(rates.orders_filled)}`);
+    setKpi("kpi-orders", formatCount(rates.orders_placed), `${formatCount(rates.orders_filled)} fills`);
     setHint("fill-hint", `${formatCount(rates.orders_placed)} placed`);
   });
 }

@@ -4,6 +4,7 @@ const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 const price = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 6 });
+const seconds = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
 
 export const DASH = "–";
 
@@ -29,7 +30,9 @@ export function formatPercent(ratio) {
 }
 
 export function formatMs(n) {
-  return typeof n === "number" && Number.isFinite(n) ? `${n >= 100 ? integer.format(n) : decimal.format(n)} ms` : DASH;
+  if (typeof n !== "number" || !Number.isFinite(n)) return DASH;
+  if (n >= 1000) return `${seconds.format(n / 1000)} s`;
+  return `${n >= 100 ? integer.format(n) : decimal.format(n)} ms`;
 }
 
 /** HH:MM:SS in the viewer's time zone. */

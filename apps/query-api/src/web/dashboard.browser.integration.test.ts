@@ -203,7 +203,8 @@ describe("the web dashboard in headless Chromium", () => {
     expect(candles.series[0]!.data).toEqual([[2000, 1990, 1990, 2010]]);
 
     await waitFor(() => kpi(page, "kpi-fill-rate"), (text) => text === "75%", { what: "the fill rate" });
-    expect(await kpi(page, "kpi-orders")).toBe("4 / 3");
+    expect(await kpi(page, "kpi-orders")).toBe("4");
+    expect(await page.locator("#kpi-orders .sub").innerText()).toBe("3 fills");
     const fill = await chartOf(page, "chart-fill");
     expect(fill.series[0]!.data).toEqual([
       expect.objectContaining({ name: "filled", value: 3 }),
