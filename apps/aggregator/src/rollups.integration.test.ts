@@ -1,6 +1,9 @@
 import { RollupsRepository } from "@trading-analytics/core";
 import postgres from "postgres";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
+import { AggregationCycle } from "./aggregation-cycle";
+import { RollupPlan } from "./domain/rollup-plan";
+import { EventTail } from "./storage/event-tail";
 import { drain, TEST_PLAN, testCycle } from "./testing/aggregator-fixture";
 import { storeEvents, tradingEvents } from "./testing/trading-events";
 import { auditRollups } from "./verify/rollup-audit";
@@ -60,6 +63,45 @@ describe("aggregator rollups on the real database", () => {
     const recorded = await db.sql<{ event_id: string }[]>`select event_id::text from late_events order by 1`;
     expect(recorded.map((r) => r.event_id)).toEqual(tooLate.map((e) => e.eventId).sort());
     expect((await auditRollups(db.sql, plan)).mismatches).toEqual([]);
+  });
+
+  it("never merges into rows it remembers once another replica or a failed cycle changed them", async () => {
+    const peerSql = postgres(db.url, { max: 3, onnotice: () => undefined });
+    try {
+      // Same buckets every time (one hour), so each cycle merges into rows the last one wrote.
+      const batch = (seed: number) => tradingEvents(400, { endMs: NOW, spanMs: HOUR, seed });
+      const [a, b] = [testCycle(db.sql), testCycle(peerSql)];
+      await storeEvents(db.sql, batch(1));
+      expect(await drain(a)).toBe(400); // a remembers every row it wrote
+      await storeEvents(db.sql, batch(2));
+      expect(await drain(b)).toBe(400); // b moves the same rows on
+      await storeEvents(db.sql, batch(3));
+      expect(await drain(a)).toBe(400); // a must re-read them, not reuse what it wrote
+      expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
+
+      // A cycle that merges into remembered rows and then fails must not leave them merged.
+      class FailingWhenArmed extends RollupsRepository {
+        armed = false;
+        override async save(...args: Parameters<RollupsRepository["save"]>): Promise<void> {
+          if (this.armed) {
+            this.armed = false;
+            throw new Error("injected failure before the rollups are saved");
+          }
+          return super.save(...args);
+        }
+      }
+      const failing = new FailingWhenArmed(db.sql);
+      const c = new AggregationCycle(db.sql, new EventTail(db.sql), failing, new RollupPlan(TEST_PLAN), 20_000);
+      await storeEvents(db.sql, batch(4));
+      expect(await drain(c)).toBe(400);
+      await storeEvents(db.sql, batch(5));
+      failing.armed = true;
+      await expect(c.run()).rejects.toThrow("injected failure");
+      expect(await drain(c)).toBe(400);
+      expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
+    } finally {
+      await peerSql.end();
+    }
   });
 
   it("stays exact with two replicas folding while events keep arriving", async () => {

@@ -11,6 +11,21 @@ export interface TailPage {
   more: boolean;
 }
 
+/** Where a rebuild's read of folded events stopped. */
+export interface FoldedPosition {
+  time: string;
+  eventId: string;
+}
+
+export interface LockedCursor {
+  nextXid: bigint;
+  /**
+   * Changes whenever anyone moves the cursor (events folded and the instant it moved): a
+   * replica that finds the version it left knows nobody has written rollups since.
+   */
+  version: string;
+}
+
 interface TailRow {
   event_id: string;
   event_type: string;
@@ -33,10 +48,47 @@ export class EventTail {
   constructor(private readonly sql: Sql) {}
 
   /** Locks the cursor for this transaction; undefined when another replica holds it. */
-  async lockCursor(tx: Tx): Promise<bigint | undefined> {
-    const [row] = await tx<{ next_xid: string }[]>`
-      select next_xid::text as next_xid from aggregation_cursors where name = ${CURSOR} for update skip locked`;
-    return row ? BigInt(row.next_xid) : undefined;
+  async lockCursor(tx: Tx): Promise<LockedCursor | undefined> {
+    const [row] = await tx<{ next_xid: string; version: string }[]>`
+      select next_xid::text as next_xid, events_folded || '@' || updated_at::text as version
+      from aggregation_cursors where name = ${CURSOR} for update skip locked`;
+    return row ? { nextXid: BigInt(row.next_xid), version: row.version } : undefined;
+  }
+
+  /** Locks the cursor, waiting for a replica's cycle to finish (a rebuild must not interleave with folds). */
+  async lockCursorWaiting(tx: Tx): Promise<LockedCursor> {
+    const [row] = await tx<{ next_xid: string; version: string }[]>`
+      select next_xid::text as next_xid, events_folded || '@' || updated_at::text as version
+      from aggregation_cursors where name = ${CURSOR} for update`;
+    return { nextXid: BigInt(row!.next_xid), version: row!.version };
+  }
+
+  /** Gives the cursor a new version without moving it: every replica's cached rollups become invalid. */
+  async touchCursor(tx: Tx): Promise<void> {
+    await tx`update aggregation_cursors set updated_at = clock_timestamp() where name = ${CURSOR}`;
+  }
+
+  /**
+   * Folded events (write_xid below the cursor) with event_time in [from, to), in (event_time,
+   * event_id) order after `after`, at most `limit`: what a rebuild of those buckets refolds. The
+   * position is PostgreSQL's own text of the time, so microseconds survive the round trip.
+   */
+  async readFolded(
+    tx: Tx,
+    range: { from: Date; to: Date; belowXid: bigint },
+    after: FoldedPosition | undefined,
+    limit: number,
+  ): Promise<{ events: FoldableEvent[]; last: FoldedPosition | undefined }> {
+    const rows = await tx<(TailRow & { time_text: string })[]>`
+      select event_id::text as event_id, event_type, event_time, received_at, user_id, session_id, properties,
+             write_xid::text as write_xid, event_time::text as time_text
+      from events
+      where event_time >= ${range.from} and event_time < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
+        ${after ? tx`and (event_time, event_id) > (${after.time}::timestamptz, ${after.eventId}::uuid)` : tx``}
+      order by event_time, event_id
+      limit ${limit}`;
+    const last = rows[rows.length - 1];
+    return { events: rows.map(toFoldable), last: last && { time: last.time_text, eventId: last.event_id } };
   }
 
   async readPage(tx: Tx, from: bigint, limit: number): Promise<TailPage> {
@@ -66,11 +118,22 @@ export class EventTail {
     return { events: single.map(toFoldable), nextXid: BigInt(cutXid) + 1n, more: true };
   }
 
-  async advanceCursor(tx: Tx, nextXid: bigint, folded: number): Promise<void> {
-    await tx`
+  /** Events stored but not folded yet (at or above the cursor), whatever the horizon says. */
+  async countUnfolded(): Promise<number> {
+    const [row] = await this.sql<{ n: string }[]>`
+      select count(*)::text as n from events
+      where write_xid >= (select next_xid from aggregation_cursors where name = ${CURSOR})`;
+    return Number(row!.n);
+  }
+
+  /** Moves the cursor; returns its new version (see LockedCursor). */
+  async advanceCursor(tx: Tx, nextXid: bigint, folded: number): Promise<string> {
+    const [row] = await tx<{ version: string }[]>`
       update aggregation_cursors
-      set next_xid = ${nextXid.toString()}::xid8, events_folded = events_folded + ${folded}, updated_at = now()
-      where name = ${CURSOR}`;
+      set next_xid = ${nextXid.toString()}::xid8, events_folded = events_folded + ${folded}, updated_at = clock_timestamp()
+      where name = ${CURSOR}
+      returning events_folded || '@' || updated_at::text as version`;
+    return row!.version;
   }
 
   /** Records events too late to fold (idempotent: a re-read records nothing twice). */

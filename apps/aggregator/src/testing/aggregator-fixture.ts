@@ -14,12 +14,20 @@ export function testCycle(sql: Sql, options: { maxEvents?: number; plan?: Rollup
   return new AggregationCycle(sql, new EventTail(sql), new RollupsRepository(sql), new RollupPlan(options.plan ?? TEST_PLAN), options.maxEvents ?? 20_000);
 }
 
-/** Runs cycles until one finds nothing new; returns how many events were folded. */
-export async function drain(cycle: AggregationCycle): Promise<number> {
+/**
+ * Runs cycles until every stored event is folded; returns how many this cycle folded. An idle
+ * cycle with events still unfolded means a transaction elsewhere on the server holds the
+ * horizon back (another test, another database): wait for it rather than stop early.
+ */
+export async function drain(cycle: AggregationCycle, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
   let folded = 0;
   for (;;) {
     const result = await cycle.run();
-    if (result.outcome === "idle") return folded;
     if (result.outcome === "folded") folded += result.folded;
+    if (result.outcome !== "idle") continue;
+    if ((await cycle.unfoldedEvents()) === 0) return folded;
+    if (Date.now() > deadline) throw new Error(`events stay unfolded after ${timeoutMs} ms: a transaction holds the horizon back`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -86,6 +86,8 @@ export class RollupsRepository {
     await db.unsafe(
       `create temp table if not exists rollup_upsert (like metric_rollups including defaults) on commit delete rows`,
     );
+    // A transaction may save more than once (a rebuild does, page by page): start empty each time.
+    await db.unsafe(`truncate rollup_upsert`);
     const times = new IsoCache();
     const text = rows.map((row) => rollupCopyRow(row, times)).join("");
     const writable = await db.unsafe(`copy rollup_upsert (${SAVED_COLUMNS}) from stdin`).writable();

@@ -1,0 +1,66 @@
+import { rollupKeyString, type RollupsRepository, type Sql } from "@trading-analytics/core";
+import type { RollupPlan } from "../domain/rollup-plan";
+import type { EventTail, FoldedPosition } from "../storage/event-tail";
+import { RollupMerger } from "../storage/rollup-merger";
+
+const DAY_MS = 86_400_000;
+
+export interface RebuiltDay {
+  day: Date;
+  /** Events folded into the day's rollups again (too-late ones are recorded, not folded). */
+  events: number;
+  rows: number;
+}
+
+/**
+ * Recomputes the rollups of whole UTC days from the stored events: after a configuration
+ * change (new dimensions or measures), a bug fix, or a manual correction of events. Each day is
+ * one transaction that holds the aggregation cursor (so no fold interleaves), deletes the day's
+ * rollup rows and distinct members at every interval, refolds the day's events that the
+ * aggregator had already folded, and gives the cursor a new version so every replica drops
+ * its cached rollups. Events not folded yet are left to the aggregator, so nothing counts twice.
+ */
+export class RollupsRebuild {
+  private readonly merger: RollupMerger;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly tail: EventTail,
+    rollups: RollupsRepository,
+    plan: RollupPlan,
+    private readonly pageSize = 20_000,
+  ) {
+    this.merger = new RollupMerger(tail, rollups, plan);
+  }
+
+  /** The UTC days overlapping [from, to), oldest first. */
+  static daysOf(from: Date, to: Date): Date[] {
+    const days: Date[] = [];
+    for (let day = Math.floor(from.getTime() / DAY_MS) * DAY_MS; day < to.getTime(); day += DAY_MS) days.push(new Date(day));
+    return days;
+  }
+
+  async rebuildDay(day: Date): Promise<RebuiltDay> {
+    const from = new Date(Math.floor(day.getTime() / DAY_MS) * DAY_MS);
+    const to = new Date(from.getTime() + DAY_MS);
+    return this.sql.begin(async (tx) => {
+      const cursor = await this.tail.lockCursorWaiting(tx);
+      // Every bucket of every interval up to a day that starts in the day lies wholly inside it.
+      await tx`delete from metric_rollups where bucket_start >= ${from} and bucket_start < ${to}`;
+      await tx`delete from rollup_members where bucket_start >= ${from} and bucket_start < ${to}`;
+      let events = 0;
+      const written = new Set<string>();
+      for (let after: FoldedPosition | undefined; ; ) {
+        const page = await this.tail.readFolded(tx, { from, to, belowXid: cursor.nextXid }, after, this.pageSize);
+        if (page.events.length === 0) break;
+        const { rows, folded } = await this.merger.apply(tx, page.events);
+        events += folded;
+        for (const row of rows) written.add(rollupKeyString(row.key));
+        after = page.last;
+        if (page.events.length < this.pageSize) break;
+      }
+      await this.tail.touchCursor(tx);
+      return { day: from, events, rows: written.size };
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import {
+  emptyCountState,
+  memberBucketId,
+  mergeInto,
+  OVERALL,
+  rollupKeyString,
+  type RollupsRepository,
+  type SqlTransaction,
+  type StoredRollup,
+} from "@trading-analytics/core";
+import { type BucketMember, type FoldableEvent, foldEvents, type RollupDelta } from "../domain/fold-events";
+import type { RollupPlan } from "../domain/rollup-plan";
+import type { EventTail } from "./event-tail";
+import type { RollupStateCache } from "./rollup-state-cache";
+
+export interface MergeResult {
+  /** Every rollup row written, with its full new state. */
+  rows: StoredRollup[];
+  late: FoldableEvent[];
+  folded: number;
+}
+
+/**
+ * Folds events into the stored rollups inside the caller's transaction: too-late events are
+ * recorded, new distinct members counted, each delta merged into its row's stored state (from
+ * the cache when it holds the row, else read) and the rows written back.
+ */
+export class RollupMerger {
+  constructor(
+    private readonly tail: EventTail,
+    private readonly rollups: RollupsRepository,
+    private readonly plan: RollupPlan,
+  ) {}
+
+  async apply(tx: SqlTransaction, events: readonly FoldableEvent[], cache?: RollupStateCache): Promise<MergeResult> {
+    const { deltas, members, late, folded } = foldEvents(events, this.plan);
+    await this.tail.recordLate(tx, late);
+    const added = await this.rollups.addMembers(tx, members);
+    const rows = await this.mergeWithStored(tx, [...deltas, ...distinctDeltas(members, added)], cache);
+    await this.rollups.save(tx, rows);
+    return { rows, late, folded };
+  }
+
+  private async mergeWithStored(tx: SqlTransaction, deltas: readonly RollupDelta[], cache?: RollupStateCache): Promise<StoredRollup[]> {
+    const ids = deltas.map((delta) => rollupKeyString(delta.key));
+    const cached = (index: number) => cache?.get(ids[index]!);
+    const missing = deltas.filter((_, index) => cached(index) === undefined).map((delta) => delta.key);
+    const stored = await this.rollups.load(tx, missing);
+    return deltas.map(({ key, state }, index) => {
+      const current = cached(index) ?? stored.get(ids[index]!);
+      if (!current) return { key, state };
+      mergeInto(current, state);
+      return { key, state: current };
+    });
+  }
+}
+
+/** Count-only deltas for active users/sessions: how many members were new in each bucket. */
+function distinctDeltas(members: readonly BucketMember[], added: ReadonlyMap<string, number>): RollupDelta[] {
+  const deltas = new Map<string, RollupDelta>();
+  for (const member of members) {
+    const id = memberBucketId(member.metric, member.interval, member.bucketStartMs);
+    const count = added.get(id);
+    if (!count || deltas.has(id)) continue;
+    const state = emptyCountState();
+    state.count = count;
+    deltas.set(id, {
+      key: { metric: member.metric, interval: member.interval, bucketStartMs: member.bucketStartMs, dimension: OVERALL, dimensionValue: "" },
+      state,
+    });
+  }
+  return [...deltas.values()];
+}
