@@ -61,6 +61,7 @@ fi
 cat <<TXT
 
 Everything is running. Look here:
+  web dashboard http://127.0.0.1:9097/dashboard/
   events       http://127.0.0.1:9097/api/v1/events?limit=10
   by type      http://127.0.0.1:9097/api/v1/events?event_type=order.filled&limit=5
   stats        http://127.0.0.1:9097/api/v1/events/stats
