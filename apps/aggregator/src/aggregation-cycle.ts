@@ -15,7 +15,8 @@ interface Committed {
 
 export type CycleResult =
   | { outcome: "other_replica" }
-  | { outcome: "idle" }
+  /** Nothing foldable; oldestUnfoldedReceivedAtMs is set when stored events wait behind a transaction held open elsewhere. */
+  | { outcome: "idle"; oldestUnfoldedReceivedAtMs: number | null }
   | { outcome: "folded"; folded: number; late: FoldableEvent[]; rowsWritten: number; oldestReceivedAtMs: number; more: boolean };
 
 /**
@@ -61,7 +62,7 @@ export class AggregationCycle {
     this.cache.validAt(cursor.version);
     const page = await this.tail.readPage(tx, cursor.nextXid, this.maxEvents);
     // Nothing new: leave the cursor where it is (the next read covers the same empty range).
-    if (page.events.length === 0) return { outcome: "idle" };
+    if (page.events.length === 0) return { outcome: "idle", oldestUnfoldedReceivedAtMs: await this.tail.oldestUnfoldedReceivedAt(tx, cursor.nextXid) };
 
     const { rows: merged, late, folded } = await this.merger.apply(tx, page.events, this.cache);
     onCommit({ cursorVersion: await this.tail.advanceCursor(tx, page.nextXid, folded), rows: merged });

@@ -59,7 +59,11 @@ export class AggregatorService {
   private record(result: CycleResult, seconds: number): void {
     this.metrics.cycles.inc({ outcome: result.outcome });
     if (result.outcome !== "folded") {
-      if (result.outcome === "idle") this.metrics.aggregationLag.set(0);
+      if (result.outcome === "idle") {
+        // Idle is not caught up when stored events wait behind a transaction held open elsewhere.
+        const oldest = result.oldestUnfoldedReceivedAtMs;
+        this.metrics.aggregationLag.set(oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
+      }
       return;
     }
     this.onRollupsChanged();

@@ -104,6 +104,33 @@ describe("aggregator rollups on the real database", () => {
     }
   });
 
+  it("reports stored events waiting behind a transaction held open elsewhere instead of calling itself caught up", async () => {
+    const holder = postgres(db.url, { max: 1, onnotice: () => undefined });
+    try {
+      const cycle = testCycle(db.sql);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let started!: () => void;
+      const holding = new Promise<void>((resolve) => (started = resolve));
+      // An open transaction with an xid: the horizon cannot pass anything stored after it began.
+      const transaction = holder.begin(async (tx) => {
+        await tx`select pg_current_xact_id()`;
+        started();
+        await held;
+      });
+      await holding;
+      await storeEvents(db.sql, tradingEvents(10, { endMs: NOW, spanMs: 60_000, seed: 9 }));
+      const waiting = await cycle.run();
+      expect(waiting).toMatchObject({ outcome: "idle", oldestUnfoldedReceivedAtMs: expect.any(Number) });
+      release();
+      await transaction;
+      expect(await drain(cycle)).toBe(10);
+      expect(await cycle.run()).toEqual({ outcome: "idle", oldestUnfoldedReceivedAtMs: null });
+    } finally {
+      await holder.end();
+    }
+  });
+
   it("stays exact with two replicas folding while events keep arriving", async () => {
     // The second replica: its own connection pool on the same database.
     const peerSql = postgres(db.url, { max: 3, onnotice: () => undefined });

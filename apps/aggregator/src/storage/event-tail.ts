@@ -118,6 +118,16 @@ export class EventTail {
     return { events: single.map(toFoldable), nextXid: BigInt(cutXid) + 1n, more: true };
   }
 
+  /**
+   * When the oldest event at or above the cursor was received (epoch ms), or null when there is
+   * none: rows a transaction elsewhere keeps below the horizon still count as waiting.
+   */
+  async oldestUnfoldedReceivedAt(tx: Tx, cursor: bigint): Promise<number | null> {
+    const [row] = await tx<{ oldest: Date | null }[]>`
+      select min(received_at) as oldest from events where write_xid >= ${cursor.toString()}::xid8`;
+    return row?.oldest ? row.oldest.getTime() : null;
+  }
+
   /** Events stored but not folded yet (at or above the cursor), whatever the horizon says. */
   async countUnfolded(): Promise<number> {
     const [row] = await this.sql<{ n: string }[]>`
