@@ -1,5 +1,5 @@
 import { createAggregatorMetrics } from "@trading-analytics/aggregator/src/metrics";
-import { createMetricsRegistry } from "@trading-analytics/core";
+import { createMetricsRegistry, createRetentionMetrics } from "@trading-analytics/core";
 import { createIngesterMetrics } from "@trading-analytics/ingester/src/metrics";
 import { createCacheMetrics } from "@trading-analytics/query-api/src/cache/query-cache";
 import { createHttpMetrics } from "@trading-analytics/query-api/src/metrics";
@@ -27,7 +27,10 @@ export interface ExportedMetric {
  */
 const REGISTRIES: Record<AppName, (registry: Registry) => void> = {
   ingester: (registry) => void createIngesterMetrics(registry),
-  aggregator: (registry) => void createAggregatorMetrics(registry),
+  aggregator: (registry) => {
+    createAggregatorMetrics(registry);
+    createRetentionMetrics(registry); // the RetentionJob main.ts starts
+  },
   "query-api": (registry) => {
     createHttpMetrics(registry);
     createCacheMetrics(registry);
