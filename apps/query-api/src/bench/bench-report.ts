@@ -128,7 +128,10 @@ export function renderReport(header: string[], reads: readonly ReadResult[], ing
     "execution times summed (no transfer). The cached dashboard's floor is a Redis GET of the key. API/floor compares 1-connection p50s.",
     "",
   );
-  lines.push("where the CPU went (cores, from /proc; 'other' is anything outside the bench and its stack):");
+  lines.push(
+    "where the CPU went (cores, from /proc; 'other' is anything outside the bench and its stack; the API's CPU per request",
+    "includes its background work (event stream and definitions pollers), which weighs most at one connection):",
+  );
   // The API's CPU per request does not depend on what else the machine was doing, unlike req/s.
   const perRequest = (load: LoadResult) => (load.ok > 0 ? `; API ${number((1e6 * (load.cpu.cores.api ?? 0)) / load.perSecond)} µs CPU/request` : "");
   for (const read of reads) {
