@@ -1,0 +1,61 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { DEFAULT_DIMENSIONS, DEFAULT_MEASURES } from "@trading-analytics/core";
+import type { Sql } from "postgres";
+import { Kafka, logLevel } from "kafkajs";
+import { REPO_ROOT } from "./private-stack";
+
+/** Rows per event id in the private database. */
+export async function storedCounts(sql: Sql): Promise<Map<string, number>> {
+  const rows = await sql<Array<{ event_id: string; n: number }>>`select event_id::text, count(*)::int as n from events group by event_id`;
+  return new Map(rows.map((row) => [row.event_id, row.n]));
+}
+
+export async function storedTotal(sql: Sql): Promise<number> {
+  const [row] = await sql<Array<{ n: number }>>`select count(*)::int as n from events`;
+  return row!.n;
+}
+
+/** Every key in the dead-letter topic, read from the beginning up to its current end. */
+export async function deadLetterKeys(brokers: string, topic: string): Promise<string[]> {
+  const kafka = new Kafka({ clientId: "faults-checker", brokers: [brokers], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
+  const keys: string[] = [];
+  if (remaining.size === 0) return keys;
+  const consumer = kafka.consumer({ groupId: `faults-checker-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    consumer
+      .run({
+        eachMessage: async ({ partition, message }) => {
+          keys.push(message.key?.toString("utf8") ?? "");
+          if (Number(message.offset) + 1 >= (remaining.get(partition) ?? 0)) remaining.delete(partition);
+          if (remaining.size === 0) resolve();
+        },
+      })
+      .catch(reject);
+  });
+  await consumer.disconnect();
+  return keys;
+}
+
+interface AuditModule {
+  auditRollups(sql: Sql, plan: unknown): Promise<{ rowsCompared: number; mismatches: unknown[] }>;
+}
+
+/** The aggregator's own audit (exact SQL over the stored events) with the plan it runs by default. */
+export async function auditRollups(sql: Sql): Promise<{ rowsCompared: number; mismatches: unknown[] }> {
+  // The audit lives in the aggregator app; its build is what the suite runs anyway.
+  const audit = createRequire(__filename)(join(REPO_ROOT, "apps/aggregator/dist/verify/rollup-audit.js")) as AuditModule;
+  return audit.auditRollups(sql, {
+    intervals: ["1m", "5m", "15m", "1h", "1d"],
+    dimensions: DEFAULT_DIMENSIONS,
+    measures: DEFAULT_MEASURES,
+    allowedLatenessMs: 24 * 3_600_000,
+  });
+}

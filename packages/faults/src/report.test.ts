@@ -1,0 +1,29 @@
+import { faultRows, faultTable } from "./report";
+
+describe("faultRows", () => {
+  it("counts what was acknowledged inside each fault window and how it ended up", () => {
+    const outcomes = [{ name: "kill", startedAt: 100, endedAt: 200, ackedAtEnd: 3 }];
+    const produced = [
+      { id: "a", ackedAt: 50 },
+      { id: "b", ackedAt: 150 },
+      { id: "c", ackedAt: 180 },
+    ];
+    const invalid = [{ id: "bad-1", ackedAt: 120 }];
+    const samples = [
+      { at: 150, acked: 2, stored: 1 },
+      { at: 1200, acked: 3, stored: 3 },
+    ];
+    const [row] = faultRows(outcomes, produced, invalid, new Map([["a", 1], ["b", 2]]), new Set(["bad-1"]), samples);
+    expect(row).toEqual({ fault: "kill", produced: 2, stored: 1, duplicated: 1, lost: 1, invalid: 1, deadLettered: 1, worstLag: 1, recoveryMs: 1000 });
+  });
+});
+
+describe("faultTable", () => {
+  it("prints one aligned row per fault", () => {
+    const table = faultTable([{ fault: "x", produced: 10, stored: 10, duplicated: 0, lost: 0, invalid: 1, deadLettered: 1, worstLag: 4, recoveryMs: undefined }]);
+    const lines = table.split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toContain("not recovered");
+    expect(new Set(lines.map((line) => line.length)).size).toBe(1);
+  });
+});
