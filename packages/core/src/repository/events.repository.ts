@@ -4,6 +4,7 @@ import type { AnalyticsEvent } from "../models";
 import { copyBatch, EVENT_COPY_COLUMNS } from "./copy-text";
 import type postgres from "postgres";
 import type { Sql } from "./database";
+import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from "./event-row";
 
 const COLUMNS = EVENT_COPY_COLUMNS.join(", ");
 const STAGED_COLUMNS = EVENT_COPY_COLUMNS.map((column) => `batch.${column}`).join(", ");
@@ -37,18 +38,6 @@ export interface InsertResult {
   insertedIds?: Set<string>;
 }
 
-interface EventRow {
-  event_id: string;
-  event_type: string;
-  event_time: Date;
-  received_at: Date;
-  user_id: string | null;
-  session_id: string | null;
-  properties: Record<string, unknown>;
-  source_topic: string | null;
-  source_partition: number | null;
-  source_offset: string | null;
-}
 
 /** Reads and writes the events table. */
 export class EventsRepository {
@@ -100,8 +89,7 @@ export class EventsRepository {
   async find(query: EventQuery): Promise<AnalyticsEvent[]> {
     const { sql } = this;
     const rows = await sql<EventRow[]>`
-      select event_id, event_type, event_time, received_at, user_id, session_id, properties,
-             source_topic, source_partition, source_offset::text as source_offset
+      select ${sql.unsafe(EVENT_ROW_COLUMNS)}
       from events
       where event_time >= ${query.start} and event_time < ${query.end}
         ${query.eventType ? sql`and event_type = ${query.eventType}` : sql``}
@@ -111,7 +99,7 @@ export class EventsRepository {
         ${query.before ? sql`and (event_time, event_id) < (${query.before.timestamp}, ${query.before.eventId}::uuid)` : sql``}
       order by event_time desc, event_id desc
       limit ${query.limit}`;
-    return rows.map(toEvent);
+    return rows.map(eventFromRow);
   }
 
   async countByIds(eventIds: readonly string[]): Promise<number> {
@@ -139,18 +127,3 @@ function countByType(types: Iterable<string>): Map<string, number> {
   return counts;
 }
 
-function toEvent(row: EventRow): AnalyticsEvent {
-  return {
-    eventId: row.event_id,
-    eventType: row.event_type,
-    userId: row.user_id,
-    sessionId: row.session_id,
-    properties: row.properties,
-    timestamp: row.event_time,
-    receivedAt: row.received_at,
-    source:
-      row.source_topic === null
-        ? null
-        : { topic: row.source_topic, partition: row.source_partition ?? 0, offset: row.source_offset ?? "0" },
-  };
-}
