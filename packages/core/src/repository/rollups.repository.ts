@@ -156,11 +156,17 @@ export class RollupsRepository {
     const { sql } = this;
     if (query.segments.length === 0) return [];
     const segments = JSON.stringify(query.segments.map((s) => ({ i: s.interval, f: iso(s.fromMs), t: iso(s.toMs) })));
+    // One index range scan per segment: LATERAL with OFFSET 0, which keeps the planner from
+    // flattening it into a join that scans whole partitions (seen: 200 ms instead of 0.3 ms).
     const rows = await sql.unsafe<RollupRow[]>(
       `select ${ROLLUP_COLUMNS}
        from jsonb_to_recordset($1::text::jsonb) as s(i text, f timestamptz, t timestamptz)
-       join metric_rollups r on r.metric_name = $2 and r.interval = s.i and r.bucket_start >= s.f and r.bucket_start < s.t
-                            and r.dimension = $3 and r.dimension_value = $4`,
+       cross join lateral (
+         select * from metric_rollups m
+         where m.metric_name = $2 and m.interval = s.i and m.bucket_start >= s.f and m.bucket_start < s.t
+           and m.dimension = $3 and m.dimension_value = $4
+         offset 0
+       ) r`,
       [segments, query.metric, query.dimension ?? "", query.dimensionValue ?? ""],
     );
     return rows.map(fromRow);
@@ -178,8 +184,13 @@ export class RollupsRepository {
     const rows = await this.sql.unsafe<{ dimension_value: string; metric_name: string; count: string; sum: number }[]>(
       `select r.dimension_value, r.metric_name, sum(r.count)::text as count, sum(r.sum) as sum
        from jsonb_to_recordset($1::text::jsonb) as s(i text, f timestamptz, t timestamptz)
-       join metric_rollups r on r.interval = s.i and r.bucket_start >= s.f and r.bucket_start < s.t
-       where r.metric_name = any($2::text[]) and r.dimension = $3
+       cross join unnest($2::text[]) as wanted(metric_name)
+       cross join lateral (
+         select m.dimension_value, m.metric_name, m.count, m.sum from metric_rollups m
+         where m.metric_name = wanted.metric_name and m.interval = s.i and m.bucket_start >= s.f and m.bucket_start < s.t
+           and m.dimension = $3
+         offset 0
+       ) r
        group by 1, 2`,
       [segments, query.metrics as string[], query.dimension],
     );
