@@ -1,6 +1,5 @@
 import type { Kafka, Producer } from "kafkajs";
-import type { Rejection } from "@trading-analytics/core";
-import type { RawMessage } from "../domain/parse-message";
+import type { RawMessage, Rejection } from "@trading-analytics/core";
 
 export interface DeadLetter {
   message: RawMessage & { key: Buffer | null };

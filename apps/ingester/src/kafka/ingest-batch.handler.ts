@@ -1,6 +1,5 @@
 import type { EachBatchPayload } from "kafkajs";
-import type { AnalyticsEvent, EventTypeValidator, InsertResult, Logger } from "@trading-analytics/core";
-import { parseMessage, type ParseOptions } from "../domain/parse-message";
+import { type AnalyticsEvent, type EventTypeValidator, type InsertResult, type Logger, parseMessage, type ParseOptions } from "@trading-analytics/core";
 import type { IngesterMetrics } from "../metrics";
 import type { RealtimeCounters } from "../realtime/realtime-counters";
 import type { DeadLetter, DeadLetterProducer } from "./dead-letter.producer";

@@ -11,5 +11,6 @@ export {
 } from "./event-type-validator";
 export { KNOWN_EVENT_SCHEMAS } from "./known-event.schemas";
 export type { RejectReason, Rejection } from "./reject-reason";
+export { type ParseOptions, type ParseResult, parseMessage, type RawMessage } from "./parse-message";
 export { unstorableTextPath } from "./unstorable-text";
 export { EventTypesWatcher, type EventTypesWatcherOptions } from "./event-types.watcher";

@@ -1,4 +1,5 @@
-import { eventIdFromKafkaPosition, EventTypeValidator } from "@trading-analytics/core";
+import { eventIdFromKafkaPosition } from "../models";
+import { EventTypeValidator } from "./event-type-validator";
 import { parseMessage, type RawMessage } from "./parse-message";
 
 const receivedAt = new Date("2025-10-03T12:00:00Z");

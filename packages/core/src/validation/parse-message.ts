@@ -1,12 +1,8 @@
-import {
-  type AnalyticsEvent,
-  checkEnvelope,
-  eventIdFromKafkaPosition,
-  type EventSource,
-  type EventTypeValidator,
-  type Rejection,
-  unstorableTextPath,
-} from "@trading-analytics/core";
+import { type AnalyticsEvent, eventIdFromKafkaPosition, type EventSource } from "../models";
+import { checkEnvelope } from "./envelope-validator";
+import type { EventTypeValidator } from "./event-type-validator";
+import type { Rejection } from "./reject-reason";
+import { unstorableTextPath } from "./unstorable-text";
 
 export interface RawMessage {
   value: Buffer | null;
@@ -25,7 +21,8 @@ export type ParseResult = { ok: true; event: AnalyticsEvent } | ({ ok: false } &
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
- * Turns one Kafka message into an event, or says why it can never become one. Pure:
+ * The ingester's whole rule set, in core so that replaying dead letters (the CLI) judges them
+ * exactly as the ingester does. Turns one Kafka message into an event, or says why it can never become one. Pure:
  * the same message always gives the same result (ids and times derive from the message).
  */
 export function parseMessage(message: RawMessage, receivedAt: Date, options: ParseOptions, types: EventTypeValidator): ParseResult {
