@@ -25,6 +25,10 @@ export class AppFleet {
   private readonly configFile: string;
   /** Every process ever started, so that a crash report can show its output. */
   readonly history: Array<{ name: string; app: AppProcess }> = [];
+  /** Exits nobody asked for: the fleet restarts the process (as a supervisor would) and records it. */
+  readonly crashes: Array<{ name: string; pid: number | undefined; at: number; status: number | string; output: string }> = [];
+  private readonly expected = new WeakSet<AppProcess>();
+  private stopping = false;
 
   constructor(private readonly stack: PrivateStack) {
     this.configFile = writeConfig(stack.dataDir);
@@ -50,6 +54,10 @@ export class AppFleet {
     const app = await startAppProcess(INGESTER, await this.env(port), port, 120_000);
     this.ingesters.push(app);
     this.history.push({ name: "ingester", app });
+    this.supervise("ingester", app, async () => {
+      this.forget(app);
+      await this.addIngester();
+    });
     return app;
   }
 
@@ -61,12 +69,31 @@ export class AppFleet {
 
   async startAggregator(): Promise<AppProcess> {
     const port = await freePort();
-    this.aggregator = await startAppProcess(AGGREGATOR, await this.env(port), port, 120_000);
-    this.history.push({ name: "aggregator", app: this.aggregator });
-    return this.aggregator;
+    const app = await startAppProcess(AGGREGATOR, await this.env(port), port, 120_000);
+    this.aggregator = app;
+    this.history.push({ name: "aggregator", app });
+    this.supervise("aggregator", app, async () => {
+      await this.startAggregator();
+    });
+    return app;
+  }
+
+  /** Sends a signal the fleet expects to end the process (a fault, or a replica retired). */
+  async kill(app: AppProcess, signal: NodeJS.Signals): Promise<void> {
+    this.expected.add(app);
+    await app.stop(signal);
+  }
+
+  private supervise(name: string, app: AppProcess, restart: () => Promise<void>): void {
+    void app.exited.then(async (status) => {
+      if (this.stopping || this.expected.has(app)) return;
+      this.crashes.push({ name, pid: app.child.pid, at: Date.now(), status, output: app.output().slice(-3000) });
+      await restart().catch((error: Error) => this.crashes.push({ name, pid: undefined, at: Date.now(), status: "restart failed", output: error.message }));
+    });
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.allSettled([...this.ingesters, ...(this.aggregator ? [this.aggregator] : [])].map((app) => app.stop("SIGTERM")));
   }
 }

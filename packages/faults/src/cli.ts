@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     const counts = await storedCounts(sql);
     const letters = await deadLetterKeys(stack.kafkaBrokers, "analytics.dead-letter");
     const result = reconcile(produced, counts, producer.invalid.map((event) => event.id), letters);
-    const rows = faultRows(outcomes, produced, producer.invalid, counts, new Set(letters), samples);
+    const rows = faultRows(outcomes, produced, producer.invalid, counts, new Set(letters), samples, fleet.crashes.map((crash) => crash.at));
     const table = faultTable(rows);
     const lostByFault = lostPerFault(produced, result.lost, outcomes);
     const durationS = Math.round((Date.now() - began) / 1000);
@@ -107,6 +107,7 @@ async function main(): Promise<void> {
       valid_dead_lettered: result.wronglyDeadLettered.length,
       dead_letter_repeats: result.deadLetterRepeats.length,
       unexpected_stored: result.unexpected.length,
+      crashes: fleet.crashes.length,
       worst_recovery_s: Math.max(...rows.map((row) => (row.recoveryMs ?? Infinity) / 1000)),
       duration_s: durationS,
       faults: rows.map((row) => ({ ...row, recovery_s: row.recoveryMs === undefined ? null : row.recoveryMs / 1000 })),
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
       `- invalid messages: ${producer.invalid.length} produced, ${result.deadLettered} dead-lettered, missing ${JSON.stringify(result.invalidMissing.slice(0, 10))}, valid keys dead-lettered ${JSON.stringify(result.wronglyDeadLettered.slice(0, 10))}, dead-lettered more than once ${result.deadLetterRepeats.length}`,
       `- rollups: ${audit.rowsCompared} rows compared with exact SQL, ${audit.mismatches.length} mismatches${audit.mismatches.length > 0 ? ` (first: ${JSON.stringify(audit.mismatches[0])})` : ""}`,
       `- producer send errors retried: ${producer.sendErrors.length}`,
+      `- processes that exited on their own (restarted by the suite as a supervisor would): ${fleet.crashes.length}`,
+      ...fleet.crashes.map((crash) => `  - ${crash.name} pid ${crash.pid} at ${new Date(crash.at).toISOString()}, exit ${crash.status}; last output:\n\n    ${crash.output.split("\n").slice(-8).join("\n    ")}\n`),
     ].join("\n");
     const markdown = [
       "# Reliability: fault suite",
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
     writeFileSync(join(REPO_ROOT, "reports/reliability.md"), markdown);
     process.stdout.write(`${table}\n\n${details}\n`);
     process.stdout.write(`RESULT ${JSON.stringify(totals)}\n`);
-    const failed = totals.lost > 0 || totals.duplicated > 0 || totals.rollup_mismatches > 0 || result.invalidMissing.length > 0 || result.wronglyDeadLettered.length > 0;
+    const failed = totals.lost > 0 || totals.duplicated > 0 || totals.rollup_mismatches > 0 || result.invalidMissing.length > 0 || result.wronglyDeadLettered.length > 0 || fleet.crashes.length > 0;
     process.exitCode = failed ? 1 : 0;
   } finally {
     sampling = false;

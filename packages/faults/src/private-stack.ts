@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -27,7 +27,9 @@ export class PrivateStack {
   readonly dataDir = mkdtempSync(join(tmpdir(), "faults-"));
   private redis: ChildProcess | undefined;
 
-  constructor(readonly ports: StackPorts = DEFAULT_PORTS) {}
+  constructor(readonly ports: StackPorts = DEFAULT_PORTS) {
+    chmodSync(this.dataDir, 0o755); // the "postgres" OS user runs the cluster inside it
+  }
 
   get databaseUrl(): string {
     return `postgres://postgres@127.0.0.1:${this.ports.postgres}/analytics`;
@@ -60,9 +62,12 @@ export class PrivateStack {
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.startPostgres(), this.startRedis(), this.startKafka()]);
+    // allSettled: a failure must not leave another server still starting while the caller stops the stack.
+    const started = await Promise.allSettled([this.startPostgres(), this.startRedis(), this.startKafka()]);
+    const failure = started.find((result) => result.status === "rejected");
+    if (failure) throw failure.reason;
     await run(process.execPath, [join(REPO_ROOT, "packages/core/dist/cli/migrate.cli.js")], {
-      env: { ...process.env, DATABASE_URL: this.databaseUrl, LOG_LEVEL: "warn" },
+      env: { ...this.infraEnv(), REDIS_URL: this.redisUrl, LOG_LEVEL: "warn" },
     });
   }
 

@@ -13,14 +13,14 @@ describe("faultRows", () => {
       { at: 150, acked: 2, stored: 1 },
       { at: 1200, acked: 3, stored: 3 },
     ];
-    const [row] = faultRows(outcomes, produced, invalid, new Map([["a", 1], ["b", 2]]), new Set(["bad-1"]), samples);
-    expect(row).toEqual({ fault: "kill", produced: 2, stored: 1, duplicated: 1, lost: 1, invalid: 1, deadLettered: 1, worstLag: 1, recoveryMs: 1000 });
+    const [row] = faultRows(outcomes, produced, invalid, new Map([["a", 1], ["b", 2]]), new Set(["bad-1"]), samples, [150, 5000]);
+    expect(row).toEqual({ fault: "kill", produced: 2, stored: 1, duplicated: 1, lost: 1, invalid: 1, deadLettered: 1, worstLag: 1, recoveryMs: 1000, crashes: 2 });
   });
 });
 
 describe("faultTable", () => {
   it("prints one aligned row per fault", () => {
-    const table = faultTable([{ fault: "x", produced: 10, stored: 10, duplicated: 0, lost: 0, invalid: 1, deadLettered: 1, worstLag: 4, recoveryMs: undefined }]);
+    const table = faultTable([{ fault: "x", produced: 10, stored: 10, duplicated: 0, lost: 0, invalid: 1, deadLettered: 1, worstLag: 4, recoveryMs: undefined, crashes: 0 }]);
     const lines = table.split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[2]).toContain("not recovered");

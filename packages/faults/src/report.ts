@@ -10,6 +10,8 @@ export interface FaultRow {
   deadLettered: number;
   worstLag: number;
   recoveryMs: number | undefined;
+  /** Processes that exited on their own (not by the fault) during the fault or its recovery. */
+  crashes: number;
 }
 
 export interface FaultOutcome extends FaultWindow {
@@ -25,11 +27,16 @@ export function faultRows(
   storedCounts: ReadonlyMap<string, number>,
   deadLetterKeys: ReadonlySet<string>,
   samples: readonly ProgressSample[],
+  crashTimes: readonly number[] = [],
 ): FaultRow[] {
   return outcomes.map((outcome) => {
     const mine = produced.filter((event) => attributeToFault(event.ackedAt, outcomes) === outcome.name);
     const myInvalid = invalid.filter((event) => attributeToFault(event.ackedAt, outcomes) === outcome.name);
     const stored = mine.filter((event) => storedCounts.has(event.id));
+    const recovery = recoveryMs(samples, outcome.endedAt, outcome.ackedAtEnd);
+    // The fault's reach: from injection until it recovered (or the next fault began).
+    const next = outcomes[outcomes.indexOf(outcome) + 1]?.startedAt ?? Infinity;
+    const reachEnd = Math.min(outcome.endedAt + (recovery ?? Infinity), next);
     return {
       fault: outcome.name,
       produced: mine.length,
@@ -38,17 +45,18 @@ export function faultRows(
       lost: mine.length - stored.length,
       invalid: myInvalid.length,
       deadLettered: myInvalid.filter((event) => deadLetterKeys.has(event.id)).length,
-      worstLag: worstLag(samples, outcome.startedAt, outcome.endedAt + 120_000),
-      recoveryMs: recoveryMs(samples, outcome.endedAt, outcome.ackedAtEnd),
+      worstLag: worstLag(samples, outcome.startedAt, reachEnd),
+      recoveryMs: recovery,
+      crashes: crashTimes.filter((at) => at >= outcome.startedAt && at < next).length,
     };
   });
 }
 
-const HEADER = ["fault", "produced", "stored", "duplicated", "lost", "invalid", "dead-lettered", "worst lag (events)", "recovery"];
+const HEADER = ["fault", "produced", "stored", "duplicated", "lost", "invalid", "dead-lettered", "worst lag (events)", "recovery", "crashes"];
 
 function cells(row: FaultRow): string[] {
   const recovery = row.recoveryMs === undefined ? "not recovered" : `${(row.recoveryMs / 1000).toFixed(1)} s`;
-  return [row.fault, ...[row.produced, row.stored, row.duplicated, row.lost, row.invalid, row.deadLettered, row.worstLag].map(String), recovery];
+  return [row.fault, ...[row.produced, row.stored, row.duplicated, row.lost, row.invalid, row.deadLettered, row.worstLag].map(String), recovery, String(row.crashes)];
 }
 
 /** A Markdown table, readable as it is on a terminal too. */

@@ -8,8 +8,7 @@ export const aggregatorSigkill: Scenario = {
     for (let i = 0; i < times; i++) {
       await randomDelay(500, 4_000);
       const victim = fleet.aggregator!;
-      victim.child.kill("SIGKILL");
-      await victim.exited;
+      await fleet.kill(victim, "SIGKILL");
       log(`aggregator pid ${victim.child.pid} killed (${i + 1}/${times}); restarting it`);
       await fleet.startAggregator();
     }

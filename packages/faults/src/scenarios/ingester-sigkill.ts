@@ -8,8 +8,7 @@ export const ingesterSigkill: Scenario = {
     for (let i = 0; i < times; i++) {
       await randomDelay(500, 4_000);
       const victim = fleet.ingesters[Math.floor(Math.random() * fleet.ingesters.length)]!;
-      victim.child.kill("SIGKILL");
-      await victim.exited;
+      await fleet.kill(victim, "SIGKILL");
       fleet.forget(victim);
       log(`ingester pid ${victim.child.pid} killed (${i + 1}/${times}); starting a replacement`);
       await fleet.addIngester();

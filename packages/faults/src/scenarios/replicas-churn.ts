@@ -8,14 +8,14 @@ export const replicasChurn: Scenario = {
     log(`ingester added: ${fleet.ingesters.length} replicas`);
     await sleep(5_000);
     const oldest = fleet.ingesters[0]!;
-    await oldest.stop("SIGTERM");
+    await fleet.kill(oldest, "SIGTERM");
     fleet.forget(oldest);
     log(`ingester pid ${oldest.child.pid} removed: ${fleet.ingesters.length} replicas`);
     await sleep(5_000);
     await fleet.addIngester();
     log(`ingester added: ${fleet.ingesters.length} replicas`);
     const extra = fleet.ingesters[0]!;
-    await extra.stop("SIGTERM");
+    await fleet.kill(extra, "SIGTERM");
     fleet.forget(extra);
     log(`back to ${fleet.ingesters.length} replicas`);
   },
