@@ -8,7 +8,8 @@ import { type ApiKeyCommand, parseApiKeyCommand, USAGE, UsageError } from "./api
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-async function main(argv: string[]): Promise<number> {
+/** The whole command: its exit code (0 done, 1 failed, 2 usage error); `analytics api-key` runs it too. */
+export async function apiKeyCli(argv: string[]): Promise<number> {
   let command: ApiKeyCommand;
   try {
     command = parseApiKeyCommand(argv);
@@ -141,11 +142,13 @@ function table(keys: ApiKey[], defaultRate: number): string {
   return [...lines, "", "* the configured default (security.rate_limit.requests_per_minute)"].join("\n");
 }
 
-// exitCode, not exit(): lets stdout drain when it is a pipe.
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: Error) => {
-    process.stderr.write(`api-key failed: ${error.message}\n`);
-    process.exitCode = EXIT.failed;
-  },
-);
+// Run as a program, not when imported. exitCode, not exit(): lets stdout drain when it is a pipe.
+if (require.main === module) {
+  apiKeyCli(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: Error) => {
+      process.stderr.write(`api-key failed: ${error.message}\n`);
+      process.exitCode = EXIT.failed;
+    },
+  );
+}

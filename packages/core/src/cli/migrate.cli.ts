@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // `pnpm migrate`: applies pending migrations from migrations/ and creates the events
 // partitions ahead. Safe to run twice and from several replicas at once.
-import { loadConfigOrExit } from "../config";
+import { type Config, loadConfigOrExit } from "../config";
 import { createLogger } from "../logger";
 import { createSql } from "../repository/database";
 import { defaultMigrationsDir, runMigrations } from "../repository/migration-runner";
 import { EventPartitionsRepository } from "../repository/partitions.repository";
 
-async function main(): Promise<void> {
-  const { config } = loadConfigOrExit();
+/** The whole command, given its config; `analytics migrate` (packages/cli) runs it too. */
+export async function migrate(config: Config): Promise<void> {
   const logger = createLogger(config.logging, "migrate");
   const sql = createSql(config.database, { applicationName: "migrate", max: 1 });
   try {
@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`migrate failed: ${error.message}\n`);
-  process.exit(1);
-});
+// Run as a program, not when imported.
+if (require.main === module) {
+  migrate(loadConfigOrExit().config).catch((error: Error) => {
+    process.stderr.write(`migrate failed: ${error.message}\n`);
+    process.exit(1);
+  });
+}
