@@ -2,7 +2,7 @@
 // `pnpm test:faults [--long]`: the whole stack on private servers under a continuous producer
 // while faults are injected one after another; afterwards a by-id reconciliation. Prints a
 // table per fault, writes reports/reliability.md and ends with `RESULT {json}`.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { AppFleet } from "./app-fleet";
@@ -158,7 +158,8 @@ async function main(): Promise<void> {
     await fleet.stop();
     await sql.end({ timeout: 2 }).catch(() => undefined);
     await stack.stop();
-    log(`private stack stopped (data left in ${stack.dataDir})`);
+    if (process.exitCode === 0) rmSync(stack.dataDir, { recursive: true, force: true });
+    log(`private stack stopped${process.exitCode === 0 ? "" : ` (data left in ${stack.dataDir} for inspection)`}`);
   }
 }
 
