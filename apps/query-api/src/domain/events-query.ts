@@ -1,5 +1,6 @@
 import { EVENT_TYPE_PATTERN, type EventQuery } from "@trading-analytics/core";
 import { decodeCursor } from "./event-cursor";
+import { parseRfc3339 } from "./query-params";
 
 export interface EventsQueryLimits {
   defaultLimit: number;
@@ -23,6 +24,7 @@ export function parseEventsQuery(params: Record<string, unknown>, now: Date, lim
     if (property !== undefined) {
       const value = params[name];
       if (typeof value === "string" && (value.length === 0 || value.length > 256)) return { ok: false, field: name, message: "must be 1 to 256 characters" };
+      if (typeof value === "string" && value.includes("\u0000")) return { ok: false, field: name, message: "must not hold U+0000 (%00)" };
       if (typeof value === "string") properties[property] = value;
       continue;
     }
@@ -36,9 +38,9 @@ export function parseEventsQuery(params: Record<string, unknown>, now: Date, lim
   }
   const text = params as Record<string, string | undefined>;
 
-  const end = text.end_time === undefined ? now : parseTime(text.end_time);
+  const end = text.end_time === undefined ? now : parseRfc3339(text.end_time);
   if (!end) return { ok: false, field: "end_time", message: "must be an RFC 3339 time like 2025-10-03T12:00:00Z" };
-  const start = text.start_time === undefined ? new Date(end.getTime() - limits.defaultRangeMs) : parseTime(text.start_time);
+  const start = text.start_time === undefined ? new Date(end.getTime() - limits.defaultRangeMs) : parseRfc3339(text.start_time);
   if (!start) return { ok: false, field: "start_time", message: "must be an RFC 3339 time like 2025-10-03T00:00:00Z" };
   if (start.getTime() >= end.getTime()) return { ok: false, field: "start_time", message: "must be before end_time" };
 
@@ -57,6 +59,7 @@ export function parseEventsQuery(params: Record<string, unknown>, now: Date, lim
     if (value !== undefined && (value.length === 0 || value.length > 256)) {
       return { ok: false, field, message: "must be 1 to 256 characters" };
     }
+    if (value !== undefined && value.includes("\u0000")) return { ok: false, field, message: "must not hold U+0000 (%00)" };
   }
   const before = text.cursor === undefined ? undefined : decodeCursor(text.cursor);
   if (text.cursor !== undefined && !before) return { ok: false, field: "cursor", message: "is not a cursor this API returned" };
@@ -65,11 +68,4 @@ export function parseEventsQuery(params: Record<string, unknown>, now: Date, lim
     ok: true,
     query: { start, end, limit, eventType: text.event_type, userId: text.user_id, sessionId: text.session_id, properties, before },
   };
-}
-
-function parseTime(value: string): Date | undefined {
-  // Date.parse accepts too much ("1"), so require the RFC 3339 shape first.
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return undefined;
-  const time = new Date(value);
-  return Number.isNaN(time.getTime()) ? undefined : time;
 }

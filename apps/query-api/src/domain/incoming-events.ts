@@ -1,10 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { checkEnvelope, type EventTypeValidator, type FieldViolation, unstorableTextPath, type WireEvent } from "@trading-analytics/core";
+import {
+  checkEnvelope,
+  type EventTypeValidator,
+  type FieldViolation,
+  isStorableTime,
+  MAX_EVENT_NESTING,
+  nestsDeeperThan,
+  unstorableTextPath,
+  type WireEvent,
+} from "@trading-analytics/core";
 
 export interface IncomingEventRules {
   /** Timestamps further ahead of the receiving clock are refused (the ingester would dead-letter them). */
   maxFutureSkewMs: number;
   types: EventTypeValidator;
+  /** Largest event as produced to Kafka (its JSON, in bytes): the ingester dead-letters larger ones, and Kafka may refuse them. */
+  maxEventBytes?: number;
 }
 
 /** An event ready to produce: its id and time are fixed here, so a retried produce is the same event. */
@@ -21,18 +32,27 @@ export function checkIncomingEvent(body: unknown, receivedAt: Date, rules: Incom
   const envelope = checkEnvelope(body, { allErrors: true });
   if (!envelope.ok) return envelope;
   const wire = envelope.envelope;
+  // Before anything that walks the value recursively (which a deep enough one would overflow).
+  if (nestsDeeperThan(wire, MAX_EVENT_NESTING)) return { ok: false, violations: [{ field: "properties", message: `nests deeper than ${MAX_EVENT_NESTING} levels` }] };
   const violations: FieldViolation[] = [];
   const unstorable = unstorableTextPath(wire);
   if (unstorable !== undefined) {
     violations.push({ field: unstorable || "body", message: "holds \\u0000 or a lone surrogate, which cannot be stored" });
   }
   const timestamp = wire.timestamp === undefined ? receivedAt : new Date(wire.timestamp);
-  if (timestamp.getTime() - receivedAt.getTime() > rules.maxFutureSkewMs) {
+  if (!isStorableTime(timestamp)) {
+    violations.push({ field: "timestamp", message: "is not a time that can be stored (years 0001 to 9999 UTC, no leap second)" });
+  } else if (timestamp.getTime() - receivedAt.getTime() > rules.maxFutureSkewMs) {
     violations.push({ field: "timestamp", message: `is more than ${rules.maxFutureSkewMs} ms in the future` });
   }
   violations.push(...rules.types.violations(wire.event_type, wire.properties ?? {}));
   if (violations.length > 0) return { ok: false, violations };
-  return { ok: true, event: { ...wire, event_id: wire.event_id ?? randomUUID(), timestamp: timestamp.toISOString() } };
+  const event = { ...wire, event_id: wire.event_id ?? randomUUID(), timestamp: timestamp.toISOString() };
+  if (rules.maxEventBytes !== undefined) {
+    const bytes = Buffer.byteLength(JSON.stringify(event));
+    if (bytes > rules.maxEventBytes) return { ok: false, violations: [{ field: "properties", message: `make the event ${bytes} bytes; at most ${rules.maxEventBytes}` }] };
+  }
+  return { ok: true, event };
 }
 
 export type BatchCheck = { ok: true; events: ReadyEvent[] } | { ok: false; violations: FieldViolation[] };

@@ -1,4 +1,4 @@
-import { AGGREGATION_INTERVALS, type AggregationInterval } from "@trading-analytics/core";
+import { AGGREGATION_INTERVALS, type AggregationInterval, isStorableTime } from "@trading-analytics/core";
 
 /** A query parameter problem; routes turn it into a 400 naming the field. */
 export class ParameterError extends Error {
@@ -13,11 +13,11 @@ export class ParameterError extends Error {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Parses an RFC 3339 time; undefined when it is not one (Date.parse alone accepts "1"). */
+/** Parses an RFC 3339 time PostgreSQL can compare with; undefined when it is not one (Date.parse alone accepts "1"). */
 export function parseRfc3339(value: string): Date | undefined {
   if (!RFC3339.test(value)) return undefined;
   const time = new Date(value);
-  return Number.isNaN(time.getTime()) ? undefined : time;
+  return isStorableTime(time) ? time : undefined;
 }
 
 /**
@@ -41,6 +41,7 @@ export class QueryParams {
     if (value === undefined) return undefined;
     const maxLength = options.maxLength ?? 256;
     if (value.length === 0 || value.length > maxLength) throw new ParameterError(name, `must be 1 to ${maxLength} characters`);
+    if (value.includes("\u0000")) throw new ParameterError(name, "must not hold U+0000 (%00)");
     if (options.pattern && !options.pattern.test(value)) throw new ParameterError(name, options.patternHint ?? "has an invalid format");
     return value;
   }

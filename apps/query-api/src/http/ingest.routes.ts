@@ -10,9 +10,13 @@ export interface IngestRoutesDeps {
   types: () => EventTypeValidator;
   maxFutureSkewMs: number;
   maxBatchEvents: number;
+  /** analytics.ingestion.max_event_bytes; by default its default, 1 MiB (Kafka's default message limit is about that too). */
+  maxEventBytes?: number;
   logger: Logger;
   now?: () => Date;
 }
+
+const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
 /**
  * POST /api/v1/events and /api/v1/events/batch: validated like the ingester validates, then
@@ -21,9 +25,10 @@ export interface IngestRoutesDeps {
  */
 export function ingestRoutes(deps: IngestRoutesDeps): Router {
   const now = deps.now ?? (() => new Date());
+  const maxEventBytes = deps.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const router = Router();
   router.post("/api/v1/events", requireJson(), async (req, res) => {
-    const checked = checkIncomingEvent(req.body, now(), { maxFutureSkewMs: deps.maxFutureSkewMs, types: deps.types() });
+    const checked = checkIncomingEvent(req.body, now(), { maxFutureSkewMs: deps.maxFutureSkewMs, types: deps.types(), maxEventBytes });
     if (!checked.ok) throw invalidEvent(checked.violations);
     await publishOr503(deps, [checked.event.event_id], () => deps.publisher.publish([checked.event]));
     res.status(202).json({ success: true, event_id: checked.event.event_id });
@@ -32,6 +37,7 @@ export function ingestRoutes(deps: IngestRoutesDeps): Router {
     const checked = checkIncomingBatch(req.body, now(), {
       maxFutureSkewMs: deps.maxFutureSkewMs,
       types: deps.types(),
+      maxEventBytes,
       maxEvents: deps.maxBatchEvents,
     });
     if (!checked.ok) throw invalidEvent(checked.violations);

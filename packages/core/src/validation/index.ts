@@ -12,5 +12,6 @@ export {
 export { KNOWN_EVENT_SCHEMAS } from "./known-event.schemas";
 export type { RejectReason, Rejection } from "./reject-reason";
 export { type ParseOptions, type ParseResult, parseMessage, type RawMessage } from "./parse-message";
+export { isStorableTime, MAX_EVENT_NESTING, nestsDeeperThan } from "./storable-limits";
 export { unstorableTextPath } from "./unstorable-text";
 export { EventTypesWatcher, type EventTypesWatcherOptions } from "./event-types.watcher";

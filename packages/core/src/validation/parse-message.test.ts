@@ -95,4 +95,24 @@ describe("parseMessage", () => {
     expect(result).toMatchObject({ ok: false, detail: "user_id must be string,null" });
     expect(parse(JSON.stringify({ properties: {} }))).toMatchObject({ ok: false, detail: "event_type is required" });
   });
+
+  // Found by the fuzz suite (packages/fuzz): each was stored with an error on every retry, which
+  // stopped its partition (and, one partition at a time, the replica) for good.
+  it("dead-letters properties nested too deep to write", () => {
+    const nested = `${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`;
+    const deep = `{"event_type":"page.view","properties":{"path":"/","n":${nested}}}`;
+    expect(parseMessage(message(deep), receivedAt, { ...options, maxEventBytes: 1024 * 1024 }, types)).toEqual({
+      ok: false,
+      reason: "invalid_envelope",
+      detail: "properties nests deeper than 64 levels",
+    });
+  });
+
+  it.each(["0000-01-01T00:00:00Z", "0001-01-01T00:30:00+01:00", "2016-12-31T23:59:60Z"])("dead-letters timestamp %s, which PostgreSQL cannot store", (timestamp) => {
+    expect(parse(JSON.stringify({ event_type: "page.view", properties: { path: "/" }, timestamp }))).toEqual({
+      ok: false,
+      reason: "invalid_envelope",
+      detail: `timestamp ${timestamp} cannot be stored (years 0001 to 9999 UTC, no leap second)`,
+    });
+  });
 });

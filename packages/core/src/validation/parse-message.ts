@@ -2,6 +2,7 @@ import { type AnalyticsEvent, eventIdFromKafkaPosition, type EventSource } from 
 import { checkEnvelope } from "./envelope-validator";
 import type { EventTypeValidator } from "./event-type-validator";
 import type { Rejection } from "./reject-reason";
+import { isStorableTime, MAX_EVENT_NESTING, nestsDeeperThan } from "./storable-limits";
 import { unstorableTextPath } from "./unstorable-text";
 
 export interface RawMessage {
@@ -48,6 +49,10 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
     return { ok: false, reason: "invalid_envelope", detail: `${first.field} ${first.message}` };
   }
   const body = envelope.envelope;
+  // Before anything walks it recursively: writing it would overflow the stack on every retry.
+  if (nestsDeeperThan(body, MAX_EVENT_NESTING)) {
+    return { ok: false, reason: "invalid_envelope", detail: `properties nests deeper than ${MAX_EVENT_NESTING} levels` };
+  }
   // Only a JSON \u escape can put U+0000 or a lone surrogate into a string (valid UTF-8 and JSON
   // text cannot hold them raw); PostgreSQL stores neither, so such a message would fail its
   // whole batch forever. Walked only when an escape is there at all.
@@ -59,6 +64,9 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
   }
   // Falling back to the Kafka timestamp (never "now") keeps a re-delivered message identical.
   const timestamp = body.timestamp ? new Date(body.timestamp) : new Date(Number(message.timestamp));
+  if (!isStorableTime(timestamp)) {
+    return { ok: false, reason: "invalid_envelope", detail: `timestamp ${body.timestamp ?? `(Kafka's) ${message.timestamp}`} cannot be stored (years 0001 to 9999 UTC, no leap second)` };
+  }
   if (timestamp.getTime() - receivedAt.getTime() > options.maxFutureSkewMs) {
     return { ok: false, reason: "timestamp_in_future", detail: `timestamp ${timestamp.toISOString()} is more than ${options.maxFutureSkewMs} ms ahead` };
   }

@@ -1,0 +1,35 @@
+import { EventTypeValidator } from "@trading-analytics/core";
+import { checkIncomingBatch, checkIncomingEvent } from "./incoming-events";
+
+const receivedAt = new Date("2025-10-03T12:00:00Z");
+const rules = { maxFutureSkewMs: 60_000, types: new EventTypeValidator([], "accept", { allErrors: true }), maxEventBytes: 1024 };
+
+// Each was a 500 or a 503 before (found by the fuzz suite in packages/fuzz), or a 202 for an
+// event the ingester could never store.
+describe("checkIncomingEvent", () => {
+  it.each(["0000-01-01T00:00:00Z", "2016-12-31T23:59:60Z"])("names the timestamp %s, which cannot be stored", (timestamp) => {
+    expect(checkIncomingEvent({ event_type: "page.view", properties: { path: "/" }, timestamp }, receivedAt, rules)).toEqual({
+      ok: false,
+      violations: [{ field: "timestamp", message: "is not a time that can be stored (years 0001 to 9999 UTC, no leap second)" }],
+    });
+  });
+
+  it("names properties nested deeper than an event may be, at any depth", () => {
+    const properties = JSON.parse(`{"n":${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}}`);
+    expect(checkIncomingEvent({ event_type: "fuzz.deep", properties }, receivedAt, rules)).toEqual({
+      ok: false,
+      violations: [{ field: "properties", message: "nests deeper than 64 levels" }],
+    });
+  });
+
+  it("names properties that make the event larger than one Kafka message may be", () => {
+    const checked = checkIncomingEvent({ event_type: "fuzz.huge", properties: { blob: "x".repeat(2_000) } }, receivedAt, rules);
+    expect(checked).toMatchObject({ ok: false, violations: [{ field: "properties", message: expect.stringMatching(/^make the event \d+ bytes; at most 1024$/) }] });
+    expect(checkIncomingEvent({ event_type: "fuzz.small", properties: { blob: "x" } }, receivedAt, rules).ok).toBe(true);
+  });
+
+  it("names each too large event of a batch", () => {
+    const checked = checkIncomingBatch({ events: [{ event_type: "a" }, { event_type: "b", properties: { blob: "x".repeat(2_000) } }] }, receivedAt, { ...rules, maxEvents: 10 });
+    expect(checked).toMatchObject({ ok: false, violations: [{ field: "events[1].properties" }] });
+  });
+});
