@@ -2,7 +2,7 @@
 // `pnpm test:faults [--long]`: the whole stack on private servers under a continuous producer
 // while faults are injected one after another; afterwards a by-id reconciliation. Prints a
 // table per fault, writes reports/reliability.md and ends with `RESULT {json}`.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { AppFleet } from "./app-fleet";
@@ -141,7 +141,11 @@ async function main(): Promise<void> {
       "",
     ].join("\n");
     mkdirSync(join(REPO_ROOT, "reports"), { recursive: true });
-    writeFileSync(join(REPO_ROOT, "reports/reliability.md"), markdown);
+    const reportFile = join(REPO_ROOT, "reports/reliability.md");
+    // Hand-written sections ("## Finding ...", evidence of earlier runs) survive a new run.
+    const previous = existsSync(reportFile) ? readFileSync(reportFile, "utf8") : "";
+    const findings = previous.indexOf("\n## Finding");
+    writeFileSync(reportFile, findings >= 0 ? `${markdown}${previous.slice(findings)}` : markdown);
     process.stdout.write(`${table}\n\n${details}\n`);
     process.stdout.write(`RESULT ${JSON.stringify(totals)}\n`);
     const failed = totals.lost > 0 || totals.duplicated > 0 || totals.rollup_mismatches > 0 || result.invalidMissing.length > 0 || result.wronglyDeadLettered.length > 0 || fleet.crashes.length > 0;
