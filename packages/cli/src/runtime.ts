@@ -1,0 +1,80 @@
+// The adapters every command shares: configuration, logger, PostgreSQL, Redis and Kafka clients.
+import type { Kafka } from "kafkajs";
+import winston from "winston";
+import {
+  closeRedis,
+  type Config,
+  ConfigError,
+  createKafka,
+  createRedis,
+  createSql,
+  loadConfig,
+  type Logger,
+  type RedisClient,
+  type Sql,
+} from "@trading-analytics/core";
+import { CommandFailed } from "./cli-errors";
+
+const CONFIG_HINT =
+  "analytics reads the apps' configuration: set CONFIG_FILE (e.g. CONFIG_FILE=config.example.yaml) or DATABASE_URL, REDIS_URL and KAFKA_BROKERS.";
+
+/** The validated configuration, or exit 1 naming each bad key. */
+export function loadCliConfig(): Config {
+  try {
+    return loadConfig().config;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new CommandFailed(`${error.lines.join("\n")}\n${CONFIG_HINT}`);
+  }
+}
+
+/**
+ * Warnings and errors only, on stderr: stdout carries the command's output, which scripts read.
+ * (The apps' logger writes every level to stdout.)
+ */
+export function createCliLogger(): Logger {
+  return winston.createLogger({
+    level: "warn",
+    format: winston.format.printf(({ level, message, ...rest }) => {
+      const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : "";
+      return `analytics: ${level}: ${String(message)}${extra}`;
+    }),
+    transports: [new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "debug"] })],
+  });
+}
+
+export async function withSql<T>(config: Config, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  const sql = createSql(config.database, { applicationName: "analytics-cli", max: 2 });
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+export function createCliKafka(config: Config, logger: Logger, purpose: string): Kafka {
+  return createKafka(config.kafka, logger, `${config.kafka.client_id}-cli-${purpose}`);
+}
+
+/**
+ * Runs `fn` with a connected Redis client, or with undefined when Redis cannot be reached within
+ * its connect_timeout: the commands that use Redis only announce changes, best effort.
+ */
+export async function withOptionalRedis<T>(config: Config, logger: Logger, fn: (redis: RedisClient | undefined) => Promise<T>): Promise<T> {
+  const redis = createRedis(config.redis, logger);
+  let timer: NodeJS.Timeout | undefined;
+  const connected = await Promise.race([
+    redis.connect().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), config.redis.connect_timeout))),
+  ]);
+  clearTimeout(timer);
+  try {
+    return await fn(connected ? redis : undefined);
+  } finally {
+    if (connected) await closeRedis(redis);
+    else if (redis.isOpen) redis.destroy(); // stops the reconnect loop
+  }
+}
