@@ -75,11 +75,18 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2
 
 /** An RFC 3339 time ("2025-01-31T00:00:00Z", or a date "2025-01-31" meaning its UTC midnight). */
 export function parseRfc3339(raw: string, name: string, usage: string): Date {
-  const date = RFC3339.test(raw) ? new Date(raw.length === 10 ? `${raw}T00:00:00Z` : raw) : new Date(NaN);
+  const date = RFC3339.test(raw) && realDay(raw.slice(0, 10)) ? new Date(raw.length === 10 ? `${raw}T00:00:00Z` : raw) : new Date(NaN);
   if (Number.isNaN(date.getTime())) {
     throw new UsageError(`--${name}: an RFC 3339 time such as 2025-01-31T00:00:00Z or a date 2025-01-31 (got ${JSON.stringify(raw)})`, usage);
   }
   return date;
+}
+
+/** Date would roll 2025-02-30 over to March 2; a calendar day must exist. */
+function realDay(day: string): boolean {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+  const utc = new Date(Date.UTC(year, month - 1, date));
+  return utc.getUTCFullYear() === year && utc.getUTCMonth() === month - 1 && utc.getUTCDate() === date;
 }
 
 /** An RFC 3339 time, or a duration back from `now` ("2h": two hours ago). */

@@ -39,15 +39,16 @@ Use after fixing what made events fail, typically a custom event definition
 (analytics event-type define …). Reads the dead-letter topic up to its current end and judges
 each letter's original bytes again exactly as the ingester does: size, UTF-8, JSON, envelope,
 timestamp skew, and the event type's schema with the custom definitions active now. The ones
-that pass are re-published to their source topic with their original key; the rest are counted
-by reason. The dead-letter topic itself is not changed.
+that pass are re-published to their source topic and partition with their original key; the
+rest are counted by reason. The dead-letter topic itself is not changed.
 
 Never stored twice: the ingester de-duplicates by event_id, and an event sent without one gets
 its id from where it was in Kafka (a UUID v5 of source topic/partition/offset). A re-published
 copy sits at a new offset, so replay writes the id its original position gives it into the
 JSON ("event_id") when it has none. Replaying the same letters again, or a letter whose event
 was stored after all, stores nothing new. Letters for one source position seen twice are
-re-published once.
+re-published once. An event without a "timestamp" takes its time from the Kafka timestamp: the
+copy carries the dead letter's (the original's is not kept), written when it first arrived.
 
 ${SINCE_HELP}
   --dry-run      judge and report, re-publish nothing

@@ -58,7 +58,13 @@ async function replay(command: Extract<DeadLettersCommand, { kind: "replay" }>):
     try {
       await republish(
         kafka,
-        passing.map((decision) => ({ topic: decision.topic, key: decision.key, value: decision.value, timestamp: decision.letter.timestamp })),
+        passing.map((decision) => ({
+          topic: decision.topic,
+          partition: decision.partition,
+          key: decision.key,
+          value: decision.value,
+          timestamp: decision.letter.timestamp,
+        })),
         (sent) => bar.update(sent),
       );
     } finally {

@@ -1,3 +1,4 @@
+import { Partitioners } from "kafkajs";
 import { TradingFlow } from "@trading-analytics/core";
 import { CommandFailed, EXIT } from "../cli-errors";
 import { write } from "../command";
@@ -14,7 +15,7 @@ export async function executeDemo(command: DemoCommand): Promise<number> {
   const topics = command.topic ? [command.topic] : TYPE_TOPICS;
   await assertTopicsExist(kafka, topics);
 
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   let stopping = false;
   const stop = () => (stopping = true);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { CompressionTypes, type Kafka } from "kafkajs";
+import { CompressionTypes, type Kafka, Partitioners } from "kafkajs";
 import { CommandFailed } from "../cli-errors";
 import { type DeadLetter, deadLetterOf } from "./dead-letter";
 
@@ -116,15 +116,22 @@ async function consume(kafka: Kafka, topic: string, groupId: string, pending: Pa
 
 export interface Republished {
   topic: string;
+  /** The original's partition: with its key, the re-published copy lands beside the events it belongs with. */
+  partition: number;
   key: Buffer | null;
   value: Buffer;
   /** Kafka timestamp to give the message (ms since the epoch, as a string). */
   timestamp: string;
 }
 
-/** Produces the messages, acknowledged by every in-sync replica, in chunks; calls onSent after each. */
+/**
+ * Produces the messages, acknowledged by every in-sync replica, in chunks and in order; calls
+ * onSent after each. (A retried send may write a message twice: the ingester's dedup by
+ * event_id makes that harmless, so no idempotent producer is needed.)
+ */
 export async function republish(kafka: Kafka, messages: readonly Republished[], onSent?: (sent: number) => void): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  // Every message names its partition; the partitioner is set only to keep kafkajs quiet about its default.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     const CHUNK = 500;
@@ -141,7 +148,7 @@ export async function republish(kafka: Kafka, messages: readonly Republished[], 
         compression: CompressionTypes.None,
         topicMessages: [...byTopic].map(([topic, list]) => ({
           topic,
-          messages: list.map(({ key, value, timestamp }) => ({ key, value, timestamp })),
+          messages: list.map(({ partition, key, value, timestamp }) => ({ partition, key, value, timestamp })),
         })),
       });
       onSent?.(start + chunk.length);

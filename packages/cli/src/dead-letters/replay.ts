@@ -3,7 +3,7 @@ import type { DeadLetter } from "./dead-letter";
 
 /** What replay does with one dead letter: re-publish it, skip a repeat, or report it still failing. */
 export type ReplayDecision =
-  | { kind: "republish"; letter: DeadLetter; topic: string; key: Buffer | null; value: Buffer; eventId: string; eventIdAdded: boolean }
+  | { kind: "republish"; letter: DeadLetter; topic: string; partition: number; key: Buffer | null; value: Buffer; eventId: string; eventIdAdded: boolean }
   | { kind: "repeat"; letter: DeadLetter }
   | { kind: "still_fails"; letter: DeadLetter; reason: string; detail: string };
 
@@ -11,7 +11,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Judges each dead letter again with the ingester's own rules (parseMessage) and the custom
- * definitions active now. One that passes is re-published to its source topic with its key,
+ * definitions active now. One that passes is re-published to its source topic and partition with its key,
  * carrying the event_id its original position gave it (added to the JSON when the producer sent
  * none), so the ingester's dedup by event_id stores it at most once however often it is
  * replayed. Letters for a position already seen in this run are repeats (the ingester may
@@ -34,12 +34,13 @@ export function planReplay(letters: readonly DeadLetter[], receivedAt: Date, opt
     if (!judged.ok) return { kind: "still_fails", letter, reason: judged.reason, detail: judged.detail };
     const eventId = judged.event.eventId;
     const value = withEventId(letter.value!, eventId);
-    if (value === letter.value) return { kind: "republish", letter, topic: source.topic, key: letter.key, value, eventId, eventIdAdded: false };
+    const target = { topic: source.topic, partition: source.partition, key: letter.key };
+    if (value === letter.value) return { kind: "republish", letter, ...target, value, eventId, eventIdAdded: false };
 
     // With its event_id written in, the message must still pass (it is a little larger).
     const again = parseMessage({ value, timestamp: letter.timestamp, source }, receivedAt, options, types);
     if (!again.ok) return { kind: "still_fails", letter, reason: again.reason, detail: `with its event_id added: ${again.detail}` };
-    return { kind: "republish", letter, topic: source.topic, key: letter.key, value, eventId, eventIdAdded: true };
+    return { kind: "republish", letter, ...target, value, eventId, eventIdAdded: true };
   });
 }
 

@@ -1,0 +1,60 @@
+import { deadLetterOf } from "../dead-letters/dead-letter";
+import { countLine, letterJson, replayJson, replayText } from "./dead-letters.format";
+import { checkSchemaText } from "./event-schema";
+
+describe("checkSchemaText", () => {
+  it("accepts a schema ajv compiles with the ingester's settings, unknown keywords included", () => {
+    expect(checkSchemaText('{"type":"object","x-owner":"quant","properties":{"price":{"type":"number"}}}', "s.json")).toEqual({
+      ok: true,
+      schema: { type: "object", "x-owner": "quant", properties: { price: { type: "number" } } },
+    });
+  });
+
+  it("says why a file is not a schema: not JSON, not an object, or ajv's own message", () => {
+    expect(checkSchemaText("{type: object}", "s.json")).toMatchObject({ ok: false, error: expect.stringMatching(/^s\.json is not JSON: /) });
+    expect(checkSchemaText("[1]", "s.json")).toEqual({ ok: false, error: "s.json must hold a JSON Schema object" });
+    expect(checkSchemaText('{"type":"decimal"}', "s.json")).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^s\.json is not a schema ajv can compile: schema is invalid: data\/type must be equal to one of the allowed values/),
+    });
+  });
+});
+
+describe("dead-letter output", () => {
+  const letters = [
+    deadLetterOf(0, { offset: "1", timestamp: "0", key: null, value: Buffer.from("{"), headers: { error_class: "invalid_json" } }),
+    deadLetterOf(0, { offset: "2", timestamp: "0", key: null, value: Buffer.from([0xff]), headers: { error_class: "invalid_utf8" } }),
+    deadLetterOf(1, { offset: "0", timestamp: "0", key: null, value: Buffer.from("}"), headers: { error_class: "invalid_json" } }),
+  ];
+
+  it("counts letters by reason, most first", () => {
+    expect(countLine(letters)).toBe("3 dead letters (invalid_json 2, invalid_utf8 1)");
+    expect(countLine([])).toBe("0 dead letters");
+  });
+
+  it("gives a value as text in JSON, or base64 when it is not UTF-8", () => {
+    expect(letterJson(letters[0]!)).toMatchObject({ offset: "1", reason: "invalid_json", source: null, value: "{" });
+    expect(letterJson(letters[1]!)).toMatchObject({ value_base64: "/w==" });
+  });
+
+  it("reports a replay: re-published by topic, still failing by reason with an example", () => {
+    const summary = {
+      read: 4,
+      republish: 2,
+      repeats: 1,
+      byTopic: { "order.events": 2 },
+      stillFailing: { schema_violation: { count: 1, example: "custom.x: properties.a is required" } },
+    };
+    expect(replayText(summary, false, "analytics.dead-letter")).toBe(
+      [
+        "Read 4 dead letters from analytics.dead-letter.",
+        "Re-published 2 that pass now (order.events 2).",
+        "Skipped 1 repeat of a source position already replayed.",
+        "Still failing: 1.",
+        "  schema_violation 1  e.g. custom.x: properties.a is required",
+      ].join("\n"),
+    );
+    expect(replayText(summary, true, "dlq")).toMatch(/^Would re-publish 2 that pass now[\s\S]*Dry run: nothing was re-published\.$/m);
+    expect(replayJson(summary, true)).toMatchObject({ dry_run: true, republished: 0, would_republish: 2, still_failing: { schema_violation: { count: 1 } } });
+  });
+});

@@ -1,0 +1,112 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Kafka } from "kafkajs";
+import { eventIdFromKafkaPosition } from "@trading-analytics/core";
+import { createTestDatabase, createTestTopics, type TestDatabase, testKafka } from "@trading-analytics/core/testing";
+import { readDeadLetters } from "./dead-letters/dead-letter-topic";
+import { runCli } from "./testing/run-cli";
+
+/** Every message of a topic, read through the CLI's own reader (a throwaway consumer group). */
+function messagesOf(kafka: Kafka, topic: string) {
+  return readDeadLetters(kafka, topic, { idleTimeoutMs: 15_000 });
+}
+
+async function messageCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe("analytics CLI on Kafka", () => {
+  let db: TestDatabase;
+  let topics: { topics: string[]; remove(): Promise<void> };
+  let kafka: Kafka;
+  let source: string;
+  let deadLetterTopic: string;
+  let demoTopic: string;
+  const run = (...args: string[]) => runCli(args, { DATABASE_URL: db.url, KAFKA_DLQ_TOPIC: deadLetterTopic });
+
+  beforeAll(async () => {
+    [db, topics] = await Promise.all([createTestDatabase("analytics_cli_kafka"), createTestTopics(["source", "dead-letter", "demo"], 2)]);
+    [source, deadLetterTopic, demoTopic] = topics.topics as [string, string, string];
+    kafka = testKafka("analytics-cli-tests");
+  });
+  afterAll(async () => {
+    await Promise.all([db?.drop(), topics?.remove()]);
+  });
+
+  it("dead-letters list and replay: a letter that passes under the redefined type is re-published with its position's event_id; the other is reported", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "analytics-cli-"));
+    const schema = path.join(dir, "signal.schema.json");
+    // Version 1 wrongly required "confidence"; the ingester dead-lettered a signal without it.
+    writeFileSync(schema, JSON.stringify({ type: "object", required: ["price", "confidence"], properties: { price: { type: "number" } } }));
+    expect(await run("event-type", "define", "custom.trading.signal", "--schema", schema)).toMatchObject({ code: 0 });
+
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const fixable = { event_type: "custom.trading.signal", user_id: "u1", properties: { price: 101.5, symbol: "BTC-USD" }, timestamp: at };
+    const broken = { event_type: "custom.trading.signal", properties: { price: "cheap" }, timestamp: at };
+    // As apps/ingester/src/kafka/dead-letter.producer.ts writes them: the original bytes and key, headers saying why and whence.
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: deadLetterTopic,
+      messages: [
+        {
+          key: "sig-1",
+          value: JSON.stringify(fixable),
+          headers: { source_topic: source, source_partition: "1", source_offset: "41", error_class: "schema_violation", error_message: "custom.trading.signal: properties.confidence is required" },
+        },
+        {
+          key: "sig-2",
+          value: JSON.stringify(broken),
+          headers: { source_topic: source, source_partition: "0", source_offset: "7", error_class: "schema_violation", error_message: "custom.trading.signal: properties.price must be number" },
+        },
+      ],
+    });
+    await producer.disconnect();
+
+    const listed = await run("dead-letters", "list");
+    expect(listed).toMatchObject({ code: 0, stderr: "" });
+    expect(listed.stdout).toContain("schema_violation");
+    expect(listed.stdout).toContain("message: custom.trading.signal: properties.confidence is required");
+    expect(listed.stdout).toContain(`source:  ${source} partition 1 offset 41  key sig-1`);
+    expect(listed.stdout).toContain('value:   {"event_type":"custom.trading.signal","user_id":"u1"');
+    expect(listed.stdout).toContain(`2 dead letters (schema_violation 2) in ${deadLetterTopic}.`);
+
+    // The fix: version 2 no longer requires confidence (price must still be a number).
+    writeFileSync(schema, JSON.stringify({ type: "object", required: ["price"], properties: { price: { type: "number" } } }));
+    expect(await run("event-type", "define", "custom.trading.signal", "--schema", schema)).toMatchObject({ code: 0 });
+
+    const dryRun = await run("dead-letters", "replay", "--dry-run", "--json");
+    expect(dryRun.code).toBe(0);
+    expect(JSON.parse(dryRun.stdout)).toMatchObject({ dry_run: true, read: 2, republished: 0, would_republish: 1 });
+    expect(await messageCount(kafka, source)).toBe(0);
+
+    const replayed = await run("dead-letters", "replay");
+    expect(replayed).toMatchObject({ code: 0, stderr: "" });
+    expect(replayed.stdout).toContain(`Re-published 1 that pass now (${source} 1).`);
+    expect(replayed.stdout).toContain("Still failing: 1.");
+    expect(replayed.stdout).toMatch(/schema_violation 1 {2}e\.g\. custom\.trading\.signal: properties\.price must be number/);
+
+    const republished = await messagesOf(kafka, source);
+    expect(republished).toHaveLength(1);
+    // Same key, same partition as the original.
+    expect(republished[0]).toMatchObject({ partition: 1, key: Buffer.from("sig-1") });
+    // The id the ingester gave (or would have given) the original at its position: stored at most once.
+    expect(JSON.parse(republished[0]!.value!.toString())).toEqual({ ...fixable, event_id: eventIdFromKafkaPosition(source, 1, "41") });
+  });
+
+  it("demo --events 50 produces exactly 50 trading events to the topic", async () => {
+    const result = await run("demo", "--events", "50", "--rate", "500", "--topic", demoTopic, "--seed", "7");
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^Sent 50 events in .* to ${demoTopic.replaceAll(".", "\\.")}\\.`)) });
+    const messages = await messagesOf(kafka, demoTopic);
+    expect(messages).toHaveLength(50);
+    const types = new Set(messages.map((message) => (JSON.parse(message.value!.toString()) as { event_type: string }).event_type));
+    expect([...types].some((type) => type.startsWith("strategy.") || type.startsWith("market.") || type.startsWith("order."))).toBe(true);
+  });
+});
