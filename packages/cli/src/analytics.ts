@@ -121,7 +121,9 @@ export async function runAnalytics(argv: readonly string[]): Promise<number> {
       warn(`analytics ${command.name}: ${error.message}`);
       return EXIT.failed;
     }
-    warn(`analytics ${command.name} failed: ${(error as Error).message ?? String(error)}`);
+    const { name: kind, message } = error instanceof Error ? error : { name: "", message: String(error) };
+    // kafkajs' messages ("Connection error: connect ECONNREFUSED …") do not say which service failed.
+    warn(`analytics ${command.name} failed: ${kind.startsWith("KafkaJS") ? `Kafka (kafka.brokers, KAFKA_BROKERS): ${message}` : message}`);
     return EXIT.failed;
   }
 }

@@ -1,11 +1,10 @@
 // The adapters every command shares: configuration, logger, PostgreSQL, Redis and Kafka clients.
-import type { Kafka } from "kafkajs";
+import { Kafka, logLevel } from "kafkajs";
 import winston from "winston";
 import {
   closeRedis,
   type Config,
   ConfigError,
-  createKafka,
   createRedis,
   createSql,
   loadConfig,
@@ -43,17 +42,37 @@ export function createCliLogger(): Logger {
   });
 }
 
+// Connection failures and the server refusing us, as opposed to a statement failing.
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "CONNECT_TIMEOUT", "3D000", "28P01", "28000"]);
+
 export async function withSql<T>(config: Config, fn: (sql: Sql) => Promise<T>): Promise<T> {
   const sql = createSql(config.database, { applicationName: "analytics-cli", max: 2 });
   try {
     return await fn(sql);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && CONNECTION_CODES.has(code)) {
+      throw new CommandFailed(`cannot use the database (database.* in the configuration, DATABASE_URL): ${(error as Error).message}`);
+    }
+    throw error;
   } finally {
     await sql.end({ timeout: 5 });
   }
 }
 
-export function createCliKafka(config: Config, logger: Logger, purpose: string): Kafka {
-  return createKafka(config.kafka, logger, `${config.kafka.client_id}-cli-${purpose}`);
+/**
+ * A kafkajs client that gives up after a few seconds: the apps' client (core's createKafka)
+ * retries for minutes, right for a service and wrong for a command someone is waiting on. Its
+ * own logs stay off; the error it finally throws is what the command reports.
+ */
+export function createCliKafka(config: Config, purpose: string): Kafka {
+  return new Kafka({
+    clientId: `${config.kafka.client_id}-cli-${purpose}`,
+    brokers: config.kafka.brokers,
+    connectionTimeout: config.kafka.connection_timeout,
+    retry: { initialRetryTime: 300, retries: 3 },
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import { type DeadLetter } from "../dead-letters/dead-letter";
 import { readDeadLetters, republish } from "../dead-letters/dead-letter-topic";
 import { planReplay, type ReplayDecision, summarizeReplay } from "../dead-letters/replay";
 import { type Progress, progressBar } from "../progress";
-import { createCliKafka, createCliLogger, loadCliConfig, withSql } from "../runtime";
+import { createCliKafka, loadCliConfig, withSql } from "../runtime";
 import type { DeadLettersCommand } from "./dead-letters.args";
 import { countLine, letterJson, letterText, replayJson, replayText } from "./dead-letters.format";
 
@@ -14,7 +14,7 @@ export function executeDeadLetters(command: DeadLettersCommand): Promise<number>
 }
 
 async function read(config: Config, since: Date | undefined): Promise<DeadLetter[]> {
-  const kafka = createCliKafka(config, createCliLogger(), "dead-letters");
+  const kafka = createCliKafka(config, "dead-letters");
   let bar: Progress | undefined;
   try {
     return await readDeadLetters(kafka, config.kafka.dead_letter_topic, {
@@ -53,7 +53,7 @@ async function replay(command: Extract<DeadLettersCommand, { kind: "replay" }>):
   const passing = decisions.filter((decision): decision is Extract<ReplayDecision, { kind: "republish" }> => decision.kind === "republish");
 
   if (!command.dryRun && passing.length > 0) {
-    const kafka = createCliKafka(config, createCliLogger(), "replay");
+    const kafka = createCliKafka(config, "replay");
     const bar = progressBar(passing.length, "re-publishing |{bar}| {value}/{total}");
     try {
       await republish(

@@ -4,14 +4,14 @@ import { CommandFailed, EXIT } from "../cli-errors";
 import { write } from "../command";
 import { coreCli } from "../core-cli";
 import { progressBar } from "../progress";
-import { createCliKafka, createCliLogger, loadCliConfig } from "../runtime";
+import { createCliKafka, loadCliConfig } from "../runtime";
 import { type DemoCommand, expectedEvents } from "./demo.args";
 
 const TYPE_TOPICS = ["order.events", "market.data", "user.actions", "trading.events"];
 
 export async function executeDemo(command: DemoCommand): Promise<number> {
   const config = loadCliConfig();
-  const kafka = createCliKafka(config, createCliLogger(), "demo");
+  const kafka = createCliKafka(config, "demo");
   const topics = command.topic ? [command.topic] : TYPE_TOPICS;
   await assertTopicsExist(kafka, topics);
 

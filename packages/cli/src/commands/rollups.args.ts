@@ -23,8 +23,8 @@ refolds the day's events the aggregator had already folded and gives the aggrega
 new version, so every aggregator drops its cached rollups; events not folded yet are left to
 the aggregator, so nothing counts twice. The query-api's cache is told over Redis.
 
-It rewrites rollups, so it asks for confirmation first; --yes skips the question (and is
-required when stdin is not a terminal).
+It rewrites rollups, so it asks for confirmation first (any answer but "y" exits 1, nothing
+changed); --yes skips the question, and is required when stdin is not a terminal.
 
   --from WHEN   RFC 3339 time or date (2025-01-30T00:00:00Z, 2025-01-30)
   --to WHEN     RFC 3339 time or date, later than --from (exclusive)
