@@ -59,6 +59,7 @@ describe("analytics CLI on Kafka", () => {
         {
           key: "sig-1",
           value: JSON.stringify(fixable),
+          timestamp: String(Date.now() - 2 * 3_600_000), // dead-lettered two hours ago
           headers: { source_topic: source, source_partition: "1", source_offset: "41", error_class: "schema_violation", error_message: "custom.trading.signal: properties.confidence is required" },
         },
         {
@@ -70,7 +71,10 @@ describe("analytics CLI on Kafka", () => {
     });
     await producer.disconnect();
 
-    const listed = await run("dead-letters", "list");
+    const [listed, recent] = await Promise.all([run("dead-letters", "list"), run("dead-letters", "list", "--since", "1h", "--json")]);
+    expect(JSON.parse(recent.stdout)).toEqual([
+      expect.objectContaining({ reason: "schema_violation", source: { topic: source, partition: 0, offset: "7" }, key: "sig-2", value: JSON.stringify(broken) }),
+    ]);
     expect(listed).toMatchObject({ code: 0, stderr: "" });
     expect(listed.stdout).toContain("schema_violation");
     expect(listed.stdout).toContain("message: custom.trading.signal: properties.confidence is required");
