@@ -64,7 +64,7 @@ export function batchBody(huge: fc.Arbitrary<number>): fc.Arbitrary<BodySpec> {
     { weight: 10, arbitrary: fc.integer({ min: 999, max: 1_200 }).map((n) => Array.from({ length: n }, () => ({ event_id: FRESH_ID, event_type: "fuzz.bulk", properties: { n } }))) },
     { weight: 10, arbitrary: fc.array(hostileJson, { maxLength: 4 }) },
     // Events each under the 1 MiB limit, together over it, all for one user (one partition).
-    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 2, max: 5 }), fc.integer({ min: 300_000, max: 700_000 })).map(([n, size]) => Array.from({ length: n }, () => ({ event_id: FRESH_ID, event_type: "fuzz.bulk", user_id: "fuzz-one-user", properties: { blob: "x".repeat(size) } }))) },
+    { weight: 4, arbitrary: fc.tuple(fc.integer({ min: 3, max: 5 }), fc.integer({ min: 400_000, max: 700_000 })).map(([n, size]) => Array.from({ length: n }, () => ({ event_id: FRESH_ID, event_type: "fuzz.bulk", user_id: "fuzz-one-user", properties: { blob: "x".repeat(size) } }))) },
   );
   const wrapped = fc.oneof(
     { weight: 6, arbitrary: events.map((list) => ({ events: list }) as unknown) },
