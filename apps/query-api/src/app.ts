@@ -101,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
       publisher: deps.publisher,
       types: deps.types,
       maxFutureSkewMs: config.analytics.ingestion.max_future_skew,
+      maxEventBytes: config.analytics.ingestion.max_event_bytes,
       maxBatchEvents: config.server.max_batch_events,
       logger,
     }),

@@ -91,6 +91,13 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
     }
   });
 
+  it("produces a batch larger than one Kafka record batch may be (same user, ~1.8 MB)", async () => {
+    const events = [1, 2, 3].map((i) => ({ event_type: "page.view", user_id: "bulky", properties: { path: `/${i}`, note: "n".repeat(600_000) } }));
+    const res = await request(app).post("/api/v1/events/batch").send({ events });
+    expect(res.status).toBe(202);
+    for (const id of res.body.event_ids as string[]) expect((await producedWith(id))[0]!.key).toBe("bulky");
+  });
+
   it("names every bad field of an event and produces nothing", async () => {
     const res = await request(app)
       .post("/api/v1/events")

@@ -33,17 +33,13 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 
   async publish(events: readonly ReadyEvent[]): Promise<void> {
+    const messages = events.map((event) => ({ key: event.user_id ?? event.session_id ?? event.event_id, value: JSON.stringify(event) }));
     await withTimeout(
       (async () => {
         await this.connect();
-        await this.producer.send({
-          topic: this.topic,
-          acks: -1,
-          messages: events.map((event) => ({
-            key: event.user_id ?? event.session_id ?? event.event_id,
-            value: JSON.stringify(event),
-          })),
-        });
+        // One send becomes one record batch per partition, which the broker refuses above the
+        // topic's max.message.bytes (1 MB by default): send in slices under that, in order.
+        for (const slice of slicesUnder(messages, MAX_SEND_BYTES)) await this.producer.send({ topic: this.topic, acks: -1, messages: slice });
       })(),
       this.timeoutMs,
     );
@@ -52,6 +48,28 @@ export class KafkaEventPublisher implements EventPublisher {
   async close(): Promise<void> {
     await this.producer.disconnect();
   }
+}
+
+/** Kafka's default max.message.bytes is 1,048,588; leave room for record and batch headers. */
+const MAX_SEND_BYTES = 900 * 1024;
+
+/** Consecutive slices whose keys and values add up to at most maxBytes each (a larger message goes alone). */
+export function slicesUnder<T extends { key: string; value: string }>(messages: readonly T[], maxBytes: number): T[][] {
+  const slices: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      slices.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
