@@ -10,7 +10,8 @@ import { RetentionRunner, retentionSettings } from "../retention/retention-runne
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-async function main(argv: string[]): Promise<number> {
+/** The whole command (also `pnpm analytics retention`); exit code 0 done, 1 failed, 2 usage error. */
+export async function retentionCli(argv: string[]): Promise<number> {
   let command: RetentionCommand;
   try {
     command = parseRetentionCommand(argv);
@@ -47,11 +48,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// exitCode, not exit(): lets stdout drain when it is a pipe.
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: Error) => {
-    process.stderr.write(`retention failed: ${error.message}\n`);
-    process.exitCode = EXIT.failed;
-  },
-);
+if (require.main === module) {
+  // exitCode, not exit(): lets stdout drain when it is a pipe.
+  retentionCli(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: Error) => {
+      process.stderr.write(`retention failed: ${error.message}\n`);
+      process.exitCode = EXIT.failed;
+    },
+  );
+}
