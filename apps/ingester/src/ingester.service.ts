@@ -12,6 +12,7 @@ import {
 } from "@trading-analytics/core";
 import type { Kafka } from "kafkajs";
 import type { Registry } from "prom-client";
+import type { AfterDbCommitHook } from "./faults/kill-after-db-commit";
 import { DeadLetterProducer } from "./kafka/dead-letter.producer";
 import { EventWriter } from "./kafka/event-writer";
 import { createIngestBatchHandler } from "./kafka/ingest-batch.handler";
@@ -25,6 +26,8 @@ export interface IngesterDeps {
   registry: Registry;
   /** Optional: real-time counters and instant definition reloads; ingestion never needs it. */
   redis?: RedisClient;
+  /** Fault injection for the fault suite; unset in production (see faults/kill-after-db-commit.ts). */
+  afterDbCommit?: AfterDbCommitHook;
 }
 
 const PARTITION_MAINTENANCE_MS = 60 * 60 * 1000;
@@ -72,6 +75,7 @@ export class IngesterService {
         logger: deps.logger,
         eventTypes: () => this.eventTypes.current,
         counters: deps.redis ? new RealtimeCounters(deps.redis, config.redis.key_prefix, deps.logger) : undefined,
+        afterDbCommit: deps.afterDbCommit,
       },
       { batchSize: ingestion.batch_size, maxEventBytes: ingestion.max_event_bytes, maxFutureSkewMs: ingestion.max_future_skew },
     );

@@ -14,6 +14,7 @@ import {
   loadConfigOrExit,
   redisHealthCheck,
 } from "@trading-analytics/core";
+import { killAfterDbCommitFromEnv } from "./faults/kill-after-db-commit";
 import { IngesterService } from "./ingester.service";
 
 async function main(): Promise<void> {
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   const kafka = createKafka(config.kafka, logger, `${config.kafka.client_id}-ingester`);
   const redis = createRedis(config.redis, logger);
   connectRedisInBackground(redis, logger);
-  const service = new IngesterService(config, { sql, kafka, logger, registry, redis });
+  const afterDbCommit = killAfterDbCommitFromEnv(process.env, logger); // fault injection; undefined unless asked for
+  const service = new IngesterService(config, { sql, kafka, logger, registry, redis, afterDbCommit });
   const health = new HealthMonitor("ingester", [databaseHealthCheck(sql), service.healthcheck(), redisHealthCheck(redis)]);
   const http = await listen(createOpsApp({ health, registry, metricsPath: config.metrics.path }), config.ingester.host, config.ingester.port);
 

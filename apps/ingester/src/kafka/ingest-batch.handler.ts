@@ -1,5 +1,6 @@
 import type { EachBatchPayload } from "kafkajs";
 import { type AnalyticsEvent, type EventTypeValidator, type InsertResult, type Logger, parseMessage, type ParseOptions } from "@trading-analytics/core";
+import type { AfterDbCommitHook } from "../faults/kill-after-db-commit";
 import type { IngesterMetrics } from "../metrics";
 import type { RealtimeCounters } from "../realtime/realtime-counters";
 import type { DeadLetter, DeadLetterProducer } from "./dead-letter.producer";
@@ -13,6 +14,8 @@ export interface IngestBatchDeps {
   /** The validator for the definitions active right now (swapped when they change). */
   eventTypes: () => EventTypeValidator;
   counters?: RealtimeCounters;
+  /** Fault injection only (INGESTER_FAULT_KILL_AFTER_DB_COMMIT): called once a chunk's rows are committed, before its offsets are. */
+  afterDbCommit?: AfterDbCommitHook;
 }
 
 export interface IngestBatchOptions extends ParseOptions {
@@ -53,6 +56,9 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
       const chunk = submitted.shift()!;
       const stored = await chunk.stored;
       if (stored === undefined) return false; // stopping or rebalanced: re-delivered from the last commit
+      if (deps.afterDbCommit && stored.inserted > 0) {
+        deps.afterDbCommit({ topic: batch.topic, partition: batch.partition, lastOffset: chunk.lastOffset, inserted: stored.inserted });
+      }
       const next = BigInt(chunk.lastOffset) + 1n;
       // The payload's commit (not consumer.commitOffsets, which kafkajs skips once stopping)
       // so that the batch in hand is committed on SIGTERM too.
