@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { type AppProcess, freePort, startAppProcess } from "@trading-analytics/core/testing";
 import { type PrivateStack, REPO_ROOT } from "./private-stack";
@@ -7,6 +8,25 @@ export const SESSION_TIMEOUT_MS = 6_000;
 
 const INGESTER = join(REPO_ROOT, "apps/ingester/dist/main.js");
 const AGGREGATOR = join(REPO_ROOT, "apps/aggregator/dist/main.js");
+const QUERY_API = join(REPO_ROOT, "apps/query-api/dist/main.js");
+
+interface KillHookModule {
+  KILL_AFTER_DB_COMMIT_ENV: string;
+  KILL_AFTER_DB_COMMIT_MARKER: string;
+}
+
+/** The ingester's fault hook (its env variable and the line it writes before dying), from the build the suite runs. */
+function killHook(): KillHookModule {
+  return createRequire(__filename)(join(REPO_ROOT, "apps/ingester/dist/faults/kill-after-db-commit.js")) as KillHookModule;
+}
+
+/** An ingester replica armed to SIGKILL itself between a chunk's database commit and its Kafka commit. */
+export interface ArmedIngester {
+  /** Undefined when it killed itself before its /ready answered. */
+  app: AppProcess | undefined;
+  /** True once it killed itself at that instant; false if it ended any other way. */
+  fired: Promise<boolean>;
+}
 
 /** A short session timeout so the group notices a frozen or killed replica within seconds. */
 function writeConfig(dir: string): string {
@@ -27,6 +47,9 @@ export class AppFleet {
   readonly history: Array<{ name: string; app: AppProcess }> = [];
   /** Exits nobody asked for: the fleet restarts the process (as a supervisor would) and records it. */
   readonly crashes: Array<{ name: string; pid: number | undefined; at: number; status: number | string; output: string }> = [];
+  /** Armed replicas that killed themselves between the two commits, as asked. */
+  readonly hookKills: Array<{ pid: number | undefined; at: number; announcement: string }> = [];
+  queryApi: AppProcess | undefined;
   private readonly expected = new WeakSet<AppProcess>();
   private stopping = false;
 
@@ -45,6 +68,7 @@ export class AppFleet {
       KAFKA_CONSUMER_GROUP: "faults-ingester",
       INGESTER_PORT: String(port),
       AGGREGATOR_PORT: String(port),
+      QUERY_API_PORT: String(port),
       LOG_LEVEL: "warn",
     };
   }
@@ -59,6 +83,44 @@ export class AppFleet {
       await this.addIngester();
     });
     return app;
+  }
+
+  /**
+   * A replica started with INGESTER_FAULT_KILL_AFTER_DB_COMMIT=`plan` (e.g. every:3): it kills
+   * itself right after a chunk's transaction commits, before the chunk's offsets reach Kafka.
+   * That death is the fault, not a crash: it is neither recorded as one nor restarted.
+   */
+  async addArmedIngester(plan: string): Promise<ArmedIngester> {
+    const { KILL_AFTER_DB_COMMIT_ENV, KILL_AFTER_DB_COMMIT_MARKER } = killHook();
+    const port = await freePort();
+    let app: AppProcess;
+    try {
+      app = await startAppProcess(INGESTER, { ...(await this.env(port)), [KILL_AFTER_DB_COMMIT_ENV]: plan }, port, 120_000);
+    } catch (error) {
+      // It can get partitions and store a chunk before its /ready is first polled.
+      const message = (error as Error).message;
+      if (!message.includes(KILL_AFTER_DB_COMMIT_MARKER)) throw error;
+      this.hookKills.push({ pid: undefined, at: Date.now(), announcement: announcementIn(message, KILL_AFTER_DB_COMMIT_MARKER) });
+      return { app: undefined, fired: Promise.resolve(true) };
+    }
+    this.ingesters.push(app);
+    this.history.push({ name: "ingester (armed)", app });
+    const fired = app.exited.then((status) => status === "SIGKILL" && app.output().includes(KILL_AFTER_DB_COMMIT_MARKER));
+    this.supervise(
+      "ingester",
+      app,
+      async () => {
+        this.forget(app);
+        await this.addIngester();
+      },
+      async () => {
+        if (!(await fired)) return false;
+        this.forget(app);
+        this.hookKills.push({ pid: app.child.pid, at: Date.now(), announcement: announcementIn(app.output(), KILL_AFTER_DB_COMMIT_MARKER) });
+        return true;
+      },
+    );
+    return { app, fired };
   }
 
   /** Takes a replica out of the list (after it was killed or stopped). */
@@ -78,15 +140,27 @@ export class AppFleet {
     return app;
   }
 
+  async startQueryApi(extra: Record<string, string> = {}): Promise<AppProcess> {
+    const port = await freePort();
+    const app = await startAppProcess(QUERY_API, { ...(await this.env(port)), ...extra }, port, 120_000);
+    this.queryApi = app;
+    this.history.push({ name: "query-api", app });
+    this.supervise("query-api", app, async () => {
+      await this.startQueryApi(extra);
+    });
+    return app;
+  }
+
   /** Sends a signal the fleet expects to end the process (a fault, or a replica retired). */
   async kill(app: AppProcess, signal: NodeJS.Signals): Promise<void> {
     this.expected.add(app);
     await app.stop(signal);
   }
 
-  private supervise(name: string, app: AppProcess, restart: () => Promise<void>): void {
+  /** `injected`: true when the exit was a fault the process injected itself (not a crash, not restarted). */
+  private supervise(name: string, app: AppProcess, restart: () => Promise<void>, injected: () => Promise<boolean> = async () => false): void {
     void app.exited.then(async (status) => {
-      if (this.stopping || this.expected.has(app)) return;
+      if (this.stopping || this.expected.has(app) || (await injected())) return;
       this.crashes.push({ name, pid: app.child.pid, at: Date.now(), status, output: app.output().slice(-3000) });
       await restart().catch((error: Error) => this.crashes.push({ name, pid: undefined, at: Date.now(), status: "restart failed", output: error.message }));
     });
@@ -94,6 +168,12 @@ export class AppFleet {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.allSettled([...this.ingesters, ...(this.aggregator ? [this.aggregator] : [])].map((app) => app.stop("SIGTERM")));
+    const apps = [...this.ingesters, ...(this.aggregator ? [this.aggregator] : []), ...(this.queryApi ? [this.queryApi] : [])];
+    await Promise.allSettled(apps.map((app) => app.stop("SIGTERM")));
   }
+}
+
+/** The line holding the marker in a process's output (the chunk it died on), or "" when cut off. */
+function announcementIn(output: string, marker: string): string {
+  return output.split("\n").find((line) => line.includes(marker))?.trim() ?? "";
 }

@@ -2,15 +2,15 @@
 // `pnpm test:faults [--long]`: the whole stack on private servers under a continuous producer
 // while faults are injected one after another; afterwards a by-id reconciliation. Prints a
 // table per fault, writes reports/reliability.md and ends with `RESULT {json}`.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import postgres from "postgres";
 import { AppFleet } from "./app-fleet";
 import { auditRollups, deadLetterKeys, storedCounts, storedTotal } from "./checker";
 import { EventProducer } from "./event-producer";
-import { PrivateStack, REPO_ROOT } from "./private-stack";
+import { PrivateStack } from "./private-stack";
 import { lostPerFault, type ProgressSample, reconcile } from "./reconcile";
-import { type FaultOutcome, faultRows, faultTable } from "./report";
+import { latestFuzzResult, updateReliabilityReport } from "./reliability-report";
+import { type FaultOutcome, faultRows, faultTable, figuresLine } from "./report";
 import { type FaultContext, type Profile, SCENARIOS } from "./scenarios";
 import { sleep } from "./scenarios/scenario";
 
@@ -62,10 +62,10 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       log(`fault: ${scenario.name}`);
       const startedAt = Date.now();
-      await scenario.inject(context);
+      const figures = await scenario.inject(context);
       const endedAt = Date.now();
       const ackedAtEnd = producer.produced.length;
-      outcomes.push({ name: scenario.name, startedAt, endedAt, ackedAtEnd });
+      outcomes.push({ name: scenario.name, startedAt, endedAt, ackedAtEnd, ...(figures ? { figures } : {}) });
       const caughtUp = await waitUntil(async () => (await storedTotal(sql)) >= ackedAtEnd, RECOVERY_WAIT_MS);
       log(`${scenario.name}: ${caughtUp ? `caught up after ${((Date.now() - endedAt) / 1000).toFixed(1)} s` : "NOT caught up"}`);
       await sleep(2_000);
@@ -92,8 +92,10 @@ async function main(): Promise<void> {
     const table = faultTable(rows);
     const lostByFault = lostPerFault(produced, result.lost, outcomes);
     const durationS = Math.round((Date.now() - began) / 1000);
+    const fuzz = latestFuzzResult();
 
     const totals = {
+      at: new Date().toISOString(),
       profile,
       produced: result.produced,
       stored: result.stored,
@@ -108,6 +110,10 @@ async function main(): Promise<void> {
       dead_letter_repeats: result.deadLetterRepeats.length,
       unexpected_stored: result.unexpected.length,
       crashes: fleet.crashes.length,
+      kills_between_db_and_kafka_commit: fleet.hookKills.length,
+      // From the latest `pnpm test:fuzz` (reports/fuzz.md), so this line carries every total the issue names.
+      fuzz_cases: fuzz?.fuzz_cases ?? null,
+      fuzz_5xx: fuzz?.fuzz_5xx ?? null,
       worst_recovery_s: Math.max(...rows.map((row) => (row.recoveryMs ?? Infinity) / 1000)),
       duration_s: durationS,
       faults: rows.map((row) => ({ ...row, recovery_s: row.recoveryMs === undefined ? null : row.recoveryMs / 1000 })),
@@ -118,12 +124,14 @@ async function main(): Promise<void> {
       `- stored ids never produced: ${result.unexpected.length}`,
       `- invalid messages: ${producer.invalid.length} produced, ${result.deadLettered} dead-lettered, missing ${JSON.stringify(result.invalidMissing.slice(0, 10))}, valid keys dead-lettered ${JSON.stringify(result.wronglyDeadLettered.slice(0, 10))}, dead-lettered more than once ${result.deadLetterRepeats.length}`,
       `- rollups: ${audit.rowsCompared} rows compared with exact SQL, ${audit.mismatches.length} mismatches${audit.mismatches.length > 0 ? ` (first: ${JSON.stringify(audit.mismatches[0])})` : ""}`,
+      ...outcomes.filter((outcome) => outcome.figures).map((outcome) => `- ${figuresLine(outcome.name, outcome.figures!)}`),
+      ...fleet.hookKills.map((kill) => `  - hook kill pid ${kill.pid ?? "(before ready)"}: \`${kill.announcement}\``),
       `- producer send errors retried: ${producer.sendErrors.length}`,
       `- processes that exited on their own (restarted by the suite as a supervisor would): ${fleet.crashes.length}`,
       ...fleet.crashes.map((crash) => `  - ${crash.name} pid ${crash.pid} at ${new Date(crash.at).toISOString()}, exit ${crash.status}; last output:\n\n    ${crash.output.split("\n").slice(-8).join("\n    ")}\n`),
     ].join("\n");
     const markdown = [
-      "# Reliability: fault suite",
+      "## Fault suite",
       "",
       `\`pnpm test:faults\` (${profile} profile), ${new Date().toISOString()}, ${durationS} s. Private Kafka/PostgreSQL/Redis; 2 ingester replicas in one group, 1 aggregator;`,
       `a producer of ${RATE_PER_SECOND} msg/s (unique event ids, per-key sequence numbers, 1 in 97 invalid). A row counts the events Kafka acknowledged`,
@@ -140,12 +148,7 @@ async function main(): Promise<void> {
       "```",
       "",
     ].join("\n");
-    mkdirSync(join(REPO_ROOT, "reports"), { recursive: true });
-    const reportFile = join(REPO_ROOT, "reports/reliability.md");
-    // Hand-written sections ("## Finding ...", evidence of earlier runs) survive a new run.
-    const previous = existsSync(reportFile) ? readFileSync(reportFile, "utf8") : "";
-    const findings = previous.indexOf("\n## Finding");
-    writeFileSync(reportFile, findings >= 0 ? `${markdown}${previous.slice(findings)}` : markdown);
+    updateReliabilityReport({ faults: markdown });
     process.stdout.write(`${table}\n\n${details}\n`);
     process.stdout.write(`RESULT ${JSON.stringify(totals)}\n`);
     const failed = totals.lost > 0 || totals.duplicated > 0 || totals.rollup_mismatches > 0 || result.invalidMissing.length > 0 || result.wronglyDeadLettered.length > 0 || fleet.crashes.length > 0;

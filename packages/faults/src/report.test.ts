@@ -1,4 +1,4 @@
-import { faultRows, faultTable } from "./report";
+import { faultRows, faultTable, figuresLine } from "./report";
 
 describe("faultRows", () => {
   it("counts what was acknowledged inside each fault window and how it ended up", () => {
@@ -25,5 +25,11 @@ describe("faultTable", () => {
     expect(lines).toHaveLength(3);
     expect(lines[2]).toContain("not recovered");
     expect(new Set(lines.map((line) => line.length)).size).toBe(1);
+  });
+});
+
+describe("figuresLine", () => {
+  it("names each figure a scenario counted", () => {
+    expect(figuresLine("ingester SIGKILL", { kills: 10, kills_between_db_and_kafka_commit: 5 })).toBe("ingester SIGKILL: kills 10, kills between db and kafka commit 5");
   });
 });

@@ -12,11 +12,14 @@ export interface FaultRow {
   recoveryMs: number | undefined;
   /** Processes that exited on their own (not by the fault) during the fault or its recovery. */
   crashes: number;
+  figures?: Record<string, number>;
 }
 
 export interface FaultOutcome extends FaultWindow {
   /** Valid events acknowledged when the fault was lifted. */
   ackedAtEnd: number;
+  /** What the scenario counted about itself (e.g. kills that hit a given instant). */
+  figures?: Record<string, number>;
 }
 
 /** Per-fault figures: events acknowledged inside each fault's window, and how they ended up. */
@@ -48,6 +51,7 @@ export function faultRows(
       worstLag: worstLag(samples, outcome.startedAt, reachEnd),
       recoveryMs: recovery,
       crashes: crashTimes.filter((at) => at >= outcome.startedAt && at < next).length,
+      ...(outcome.figures ? { figures: outcome.figures } : {}),
     };
   });
 }
@@ -65,4 +69,11 @@ export function faultTable(rows: readonly FaultRow[]): string {
   const widths = HEADER.map((_, column) => Math.max(...body.map((line) => line[column]!.length)));
   const line = (values: string[]) => `| ${values.map((value, column) => value.padEnd(widths[column]!)).join(" | ")} |`;
   return [line(body[0]!), `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`, ...body.slice(1).map(line)].join("\n");
+}
+
+/** "ingester SIGKILL: kills 10, kills between db and kafka commit 5" */
+export function figuresLine(fault: string, figures: Record<string, number>): string {
+  return `${fault}: ${Object.entries(figures)
+    .map(([name, value]) => `${name.replaceAll("_", " ")} ${value}`)
+    .join(", ")}`;
 }

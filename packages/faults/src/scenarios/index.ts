@@ -7,7 +7,7 @@ import { redisDown } from "./redis-down";
 import { replicasChurn } from "./replicas-churn";
 import type { Scenario } from "./scenario";
 
-export type { FaultContext, Profile, Scenario } from "./scenario";
+export type { FaultContext, Profile, Scenario, ScenarioFigures } from "./scenario";
 
 /** The faults in order of value. */
 export const SCENARIOS: Scenario[] = [

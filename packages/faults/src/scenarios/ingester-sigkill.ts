@@ -1,17 +1,55 @@
-import { randomDelay, type Scenario } from "./scenario";
+import type { ArmedIngester } from "../app-fleet";
+import { randomDelay, type Scenario, sleep } from "./scenario";
 
-/** SIGKILL of an ingester replica at random instants (2 replicas in one group); a replacement starts at once. */
+const KILLS = 10;
+/** How long an armed replica gets to join the group (after the dead member's session expires) and store its chunks. */
+const HOOK_WAIT_MS = 45_000;
+
+/**
+ * SIGKILL of an ingester replica 10 times (2 replicas in one group), a replacement started at
+ * once after each. Every other kill is placed exactly between a chunk's database commit and
+ * its Kafka commit: the replacement is armed with the ingester's own fault hook
+ * (INGESTER_FAULT_KILL_AFTER_DB_COMMIT=every:N, N drawn from 2..5) and kills itself there;
+ * the others hit a random replica at a random instant.
+ */
 export const ingesterSigkill: Scenario = {
   name: "ingester SIGKILL",
-  async inject({ fleet, profile, log }) {
-    const times = profile === "long" ? 10 : 3;
-    for (let i = 0; i < times; i++) {
-      await randomDelay(500, 4_000);
-      const victim = fleet.ingesters[Math.floor(Math.random() * fleet.ingesters.length)]!;
-      await fleet.kill(victim, "SIGKILL");
-      fleet.forget(victim);
-      log(`ingester pid ${victim.child.pid} killed (${i + 1}/${times}); starting a replacement`);
-      await fleet.addIngester();
+  async inject({ fleet, log }) {
+    let betweenCommits = 0;
+    let atRandom = 0;
+    let armed: ArmedIngester | undefined;
+    for (let i = 0; i < KILLS; i++) {
+      if (armed) {
+        const fired = await Promise.race([armed.fired, sleep(HOOK_WAIT_MS).then(() => false)]);
+        if (fired) {
+          betweenCommits++;
+          log(`armed ingester killed itself between the database and the Kafka commit (${i + 1}/${KILLS}): ${fleet.hookKills.at(-1)?.announcement ?? ""}`);
+        } else {
+          // It never got to store its chunks in time: killed from outside like the others.
+          if (armed.app) {
+            await fleet.kill(armed.app, "SIGKILL");
+            fleet.forget(armed.app);
+          }
+          atRandom++;
+          log(`armed ingester did not fire within ${HOOK_WAIT_MS} ms; killed at a random instant instead (${i + 1}/${KILLS})`);
+        }
+        armed = undefined;
+      } else {
+        await randomDelay(500, 4_000);
+        const victim = fleet.ingesters[Math.floor(Math.random() * fleet.ingesters.length)]!;
+        await fleet.kill(victim, "SIGKILL");
+        fleet.forget(victim);
+        atRandom++;
+        log(`ingester pid ${victim.child.pid} killed at a random instant (${i + 1}/${KILLS})`);
+      }
+      if (i % 2 === 0 && i + 1 < KILLS) {
+        const plan = `every:${2 + Math.floor(Math.random() * 4)}`;
+        armed = await fleet.addArmedIngester(plan);
+        log(`replacement armed with ${plan}`);
+      } else {
+        await fleet.addIngester();
+      }
     }
+    return { kills: KILLS, kills_between_db_and_kafka_commit: betweenCommits, kills_at_random_instants: atRandom };
   },
 };

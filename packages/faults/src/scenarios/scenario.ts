@@ -10,10 +10,13 @@ export interface FaultContext {
   log(message: string): void;
 }
 
+/** Counts a scenario reports about itself (e.g. how many kills hit a given instant). */
+export type ScenarioFigures = Record<string, number>;
+
 /** One fault: `inject` injects it and lifts it again; the runner measures the window and the recovery after it. */
 export interface Scenario {
   name: string;
-  inject(context: FaultContext): Promise<void>;
+  inject(context: FaultContext): Promise<ScenarioFigures | void>;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
