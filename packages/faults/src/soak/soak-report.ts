@@ -1,0 +1,140 @@
+// Pure: the soak's Markdown section and its RESULT line.
+import { max, percentile } from "./soak-stats";
+import { DEFAULT_LIMITS, type FreshnessProbe, type QueryStats, type SoakLimits, type SoakSample, type SoakVerdict } from "./soak-verdicts";
+
+export interface SoakRun {
+  at: string;
+  minutes: number;
+  /** How the maximum was found: measured by draining a backlog, or given with --max-rate. */
+  maxRate: { eventsPerSecond: number; source: "measured" | "flag"; backlog?: number; seconds?: number };
+  rate: number;
+  from: number;
+  to: number;
+  /** Events produced and stored during the soak phase itself (not the backlog). */
+  produced: number;
+  stored: number;
+  /** Stored rows counted in PostgreSQL at the end against everything acknowledged. */
+  finalCheck: { acknowledged: number; rows: number };
+  queryRatePerSecond: number;
+  crashes: number;
+  limits?: SoakLimits;
+}
+
+const TIMELINE_STEP_MS = 60_000;
+const fixed = (value: number | undefined, digits = 1) => (value === undefined ? "–" : value.toFixed(digits));
+
+function checksTable(verdict: SoakVerdict): string[] {
+  return [
+    "| check | measured | limit | verdict |",
+    "| --- | --- | --- | --- |",
+    ...verdict.checks.map((check) => `| ${check.name} | ${check.measured} | ${check.limit} | ${check.passed ? "ok" : "**FAILED**"} |`),
+  ];
+}
+
+function rssTable(samples: readonly SoakSample[]): string[] {
+  const apps = [...new Set(samples.flatMap((s) => Object.keys(s.rssMb)))].sort();
+  const rows = apps.map((app) => {
+    const values = samples.flatMap((s) => (s.rssMb[app] === undefined ? [] : [s.rssMb[app]!]));
+    return `| ${app} | ${fixed(values[0])} | ${fixed(max(values))} | ${fixed(values.at(-1))} |`;
+  });
+  return ["| process | RSS at start (MB) | peak | at end |", "| --- | ---: | ---: | ---: |", ...rows];
+}
+
+function queryTable(queries: readonly QueryStats[], seconds: number): string[] {
+  const rows = queries.map((q) => {
+    const statuses = Object.entries(q.statuses)
+      .sort()
+      .map(([status, n]) => `${status}: ${n}`)
+      .join(", ");
+    return `| ${q.endpoint} | ${q.requests} | ${(q.requests / seconds).toFixed(1)} | ${fixed(percentile(q.latenciesMs, 50))} | ${fixed(percentile(q.latenciesMs, 99))} | ${statuses} |`;
+  });
+  return ["| query | requests | per s | p50 ms | p99 ms | answers |", "| --- | ---: | ---: | ---: | ---: | --- |", ...rows];
+}
+
+/** One row per minute: the last sample of the minute and the freshness of its probes. */
+function timeline(samples: readonly SoakSample[], probes: readonly FreshnessProbe[], from: number, rate: number): string[] {
+  const apps = [...new Set(samples.flatMap((s) => Object.keys(s.rssMb)))].sort();
+  const rows: string[] = [];
+  const minutes = Math.ceil(((samples.at(-1)?.at ?? from) - from) / TIMELINE_STEP_MS);
+  for (let m = 0; m < minutes; m++) {
+    const start = from + m * TIMELINE_STEP_MS;
+    const inMinute = samples.filter((s) => s.at >= start && s.at < start + TIMELINE_STEP_MS);
+    const last = inMinute.at(-1);
+    if (!last) continue;
+    const fresh = probes.filter((p) => p.sentAt >= start && p.sentAt < start + TIMELINE_STEP_MS && p.visibleAt !== undefined).map((p) => (p.visibleAt! - p.sentAt) / 1000);
+    const lag = max(inMinute.map((s) => s.produced - s.stored)) ?? 0;
+    const aggregation = max(inMinute.flatMap((s) => (s.aggregationLagS === undefined ? [] : [s.aggregationLagS])));
+    rows.push(
+      `| ${m + 1} | ${apps.map((app) => fixed(last.rssMb[app])).join(" | ")} | ${lag} (${(lag / rate).toFixed(2)} s) | ${fixed(aggregation, 2)} | ${fixed(percentile(fresh, 50), 2)} / ${fixed(max(fresh), 2)} |`,
+    );
+  }
+  return [
+    `| minute | ${apps.map((app) => `RSS ${app} (MB)`).join(" | ")} | worst lag (events) | worst aggregation lag (s) | freshness p50 / max (s) |`,
+    `| ---: | ${apps.map(() => "---:").join(" | ")} | ---: | ---: | --- |`,
+    ...rows,
+  ];
+}
+
+/** The RESULT figures of a soak run. */
+export function soakResult(run: SoakRun, verdict: SoakVerdict): Record<string, unknown> {
+  return {
+    at: run.at,
+    passed: verdict.passed,
+    minutes: run.minutes,
+    max_rate: run.maxRate.eventsPerSecond,
+    max_rate_source: run.maxRate.source,
+    rate: run.rate,
+    produced: run.produced,
+    stored: run.stored,
+    final_rows: run.finalCheck.rows,
+    final_acknowledged: run.finalCheck.acknowledged,
+    rss_slope_mb_per_min: verdict.rssSlopes,
+    worst_lag_events: verdict.worstLag,
+    lag_growth_events_per_min: verdict.lagGrowthPerMin,
+    worst_aggregation_lag_s: verdict.worstAggregationLagS,
+    freshness_p50_s: verdict.freshness.p50S,
+    freshness_p95_s: verdict.freshness.p95S,
+    freshness_max_s: verdict.freshness.maxS,
+    freshness_probes: verdict.freshness.probes,
+    queries: verdict.queries.requests,
+    query_failures: verdict.queries.failures,
+    crashes: run.crashes,
+    failed_checks: verdict.checks.filter((check) => !check.passed).map((check) => check.name),
+  };
+}
+
+export function soakSection(run: SoakRun, verdict: SoakVerdict, samples: readonly SoakSample[], probes: readonly FreshnessProbe[], queries: readonly QueryStats[]): string {
+  const seconds = (run.to - run.from) / 1000;
+  const limits = run.limits ?? DEFAULT_LIMITS;
+  const max = run.maxRate;
+  const maxText =
+    max.source === "measured"
+      ? `measured first by draining a backlog of ${max.backlog} events through the same processes (no queries), stored rows per second between 10 % and 90 % of it (${fixed(max.seconds)} s)`
+      : "given with --max-rate";
+  return [
+    "## Soak",
+    "",
+    `\`pnpm test:soak\`, ${run.at}: ${run.minutes} min on a private Kafka/PostgreSQL/Redis (the fault suite's ports), 1 ingester, 1 aggregator, 1 query-api as processes; ` +
+      `demo trading traffic (core's TradingFlow) on \`trading.events\`. **${verdict.passed ? "Passed" : "FAILED"}.**`,
+    "",
+    `- maximum ingest rate ${max.eventsPerSecond} events/s, ${maxText}; soak rate half of it: **${run.rate} events/s**`,
+    `- during the soak: ${run.produced} events acknowledged by Kafka (${(run.produced / seconds).toFixed(0)}/s), ${run.stored} stored (${(run.stored / seconds).toFixed(0)}/s); at the end PostgreSQL held ${run.finalCheck.rows} rows for ${run.finalCheck.acknowledged} acknowledged events`,
+    `- queries at a steady ${run.queryRatePerSecond} requests/s in all; processes that exited on their own: ${run.crashes}`,
+    `- sampled every few seconds: RSS from /proc of each app process, produced − stored (the ingester's analytics_events_ingested_total), the aggregator's analytics_aggregation_lag_seconds; freshness: one \`soak.probe\` event at a time, from its send until \`events.count.soak.probe\` in the 1m rollup counts it (polled every 100 ms)`,
+    `- limits: RSS slope by least squares over the second half; lag bounded at ${limits.lagSeconds} s of input and growing at most ${limits.lagGrowthSecondsPerMin} s of input per minute; freshness p95 ≤ ${limits.freshnessP95S} s and held`,
+    "",
+    ...checksTable(verdict),
+    "",
+    ...rssTable(samples),
+    "",
+    ...queryTable(queries, seconds),
+    "",
+    "Minute by minute:",
+    "",
+    ...timeline(samples, probes, run.from, run.rate),
+    "",
+    "```",
+    `RESULT ${JSON.stringify(soakResult(run, verdict))}`,
+    "```",
+  ].join("\n");
+}

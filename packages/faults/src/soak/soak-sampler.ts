@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import type { AppProcess } from "@trading-analytics/core/testing";
+import { sumSamples } from "./prometheus-text";
+import type { SoakSample } from "./soak-verdicts";
+
+/** VmRSS of a process in MB, from /proc; undefined when it is gone. */
+export function rssMb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+async function scrape(app: AppProcess | undefined): Promise<string> {
+  if (!app) return "";
+  const response = await fetch(`http://127.0.0.1:${app.port}/metrics`, { signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+  return response?.ok ? response.text() : "";
+}
+
+export interface SampledApps {
+  ingester: AppProcess | undefined;
+  aggregator: AppProcess | undefined;
+  queryApi: AppProcess | undefined;
+}
+
+/** One sample: each app's RSS, the ingester's stored count and consumer lag, the aggregator's lag. */
+export async function takeSample(apps: SampledApps, produced: number): Promise<SoakSample | undefined> {
+  const [ingesterMetrics, aggregatorMetrics] = await Promise.all([scrape(apps.ingester), scrape(apps.aggregator)]);
+  const stored = sumSamples(ingesterMetrics, "analytics_events_ingested_total");
+  if (stored === undefined) return undefined;
+  const rss: Record<string, number> = {};
+  for (const [name, app] of [
+    ["ingester", apps.ingester],
+    ["aggregator", apps.aggregator],
+    ["query-api", apps.queryApi],
+  ] as const) {
+    const value = rssMb(app?.child.pid);
+    if (value !== undefined) rss[name] = Number(value.toFixed(1));
+  }
+  return {
+    at: Date.now(),
+    rssMb: rss,
+    produced,
+    stored,
+    consumerLag: sumSamples(ingesterMetrics, "analytics_consumer_lag"),
+    aggregationLagS: sumSamples(aggregatorMetrics, "analytics_aggregation_lag_seconds"),
+  };
+}
