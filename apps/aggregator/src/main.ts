@@ -24,7 +24,11 @@ import { AggregatorService } from "./aggregator.service";
 import { DashboardPublisher } from "./dashboard/dashboard-publisher";
 import { RollupPlan } from "./domain/rollup-plan";
 import { createAggregatorMetrics } from "./metrics";
+import { SeriesCompaction } from "./series/series-compaction";
+import { SeriesCompactionJob } from "./series/series-compaction.job";
 import { EventTail } from "./storage/event-tail";
+
+const SERIES_COMPACTION_INTERVAL_MS = 30_000;
 
 async function main(): Promise<void> {
   const { config, file } = loadConfigOrExit();
@@ -61,11 +65,25 @@ async function main(): Promise<void> {
   const retention = new RetentionJob(retentionRunner, registry, logger, config.analytics.retention.cleanup_interval);
   retention.start();
 
+  // Settled days of 1m/5m series, stored as the text the metrics API serves (see migration 0010).
+  const compaction = new SeriesCompactionJob(
+    new SeriesCompaction(sql, {
+      intervals: settings.intervals,
+      retentionMs: config.analytics.retention.minute_aggregates,
+      allowedLatenessMs: settings.allowed_lateness,
+    }),
+    registry,
+    logger,
+    SERIES_COMPACTION_INTERVAL_MS,
+  );
+  compaction.start();
+
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
   shutdown.register("readiness", () => health.markShuttingDown());
   shutdown.register("aggregation", () => service.stop());
   shutdown.register("dashboard", () => dashboard.stop());
   shutdown.register("retention", () => retention.stop());
+  shutdown.register("series compaction", () => compaction.stop());
   shutdown.register("redis", () => closeRedis(redis));
   shutdown.register("http", () => http.close());
   shutdown.register("database", () => sql.end({ timeout: 5 }));

@@ -1,5 +1,6 @@
 import { createAggregatorMetrics } from "@trading-analytics/aggregator/src/metrics";
 import { createMetricsRegistry, createRetentionMetrics } from "@trading-analytics/core";
+import { createSeriesCompactionMetrics } from "@trading-analytics/aggregator/src/series/series-compaction.job";
 import { createIngesterMetrics } from "@trading-analytics/ingester/src/metrics";
 import { createCacheMetrics } from "@trading-analytics/query-api/src/cache/query-cache";
 import { createHttpMetrics } from "@trading-analytics/query-api/src/metrics";
@@ -30,6 +31,7 @@ const REGISTRIES: Record<AppName, (registry: Registry) => void> = {
   aggregator: (registry) => {
     createAggregatorMetrics(registry);
     createRetentionMetrics(registry); // the RetentionJob main.ts starts
+    createSeriesCompactionMetrics(registry); // the SeriesCompactionJob main.ts starts
   },
   "query-api": (registry) => {
     createHttpMetrics(registry);

@@ -1,8 +1,11 @@
 // Leg 4: "30 days of 1m buckets for one metric", read from the rollups the way GET /api/v1/metrics
-// reads them (MetricSeriesReader.pointsJson: the points as one JSON text built by PostgreSQL)
-// against the reference design's GROUP BY date_trunc over the raw events, both warm, on a
-// separate database filled by SQL (see month-of-raw-events).
+// reads them (MetricSeriesReader.pointsJson: settled days from metric_series_days, the rest as
+// JSON built by PostgreSQL from metric_rollups) against the reference design's GROUP BY
+// date_trunc over the raw events, both warm, on a separate database filled by SQL (see
+// month-of-raw-events). The same read from metric_rollups alone (before the aggregator's series
+// compaction has run) is measured beside it.
 import { AGGREGATION_INTERVALS, MetricSeriesReader, RollupsRepository, type Sql } from "@trading-analytics/core";
+import { SeriesCompaction } from "../series/series-compaction";
 import { checkpoint } from "@trading-analytics/core/testing";
 import { fillMinuteCountRollups, insertMonthOfRawEvents } from "./month-of-raw-events";
 import { median, timed } from "./timing";
@@ -17,6 +20,11 @@ export interface QueryResult {
   buckets: number;
   rawMedianMs: number;
   rollupMedianMs: number;
+  /** pointsJson before series compaction: every point built from metric_rollups. */
+  rollupRowsMedianMs: number;
+  compactionSeconds: number;
+  /** Days served from metric_series_days after compaction. */
+  seriesDays: number;
   /** The same rollup rows by a bare SELECT of (bucket_start, count): the storage cost alone. */
   rollupSqlMedianMs: number;
   /** Execution time inside PostgreSQL (EXPLAIN ANALYZE, median), without the transfer to the client. */
@@ -43,8 +51,21 @@ export async function runQueryLeg(sql: Sql, rawEvents: number, log: (line: strin
   const fromRollupsSql = () => sql.unsafe<{ bucket_start: Date; count: string }[]>(ROLLUP_SQL, [`events.count.${QUERIED_TYPE}`, from, to]);
   const fromRaw = () => sql.unsafe<{ minute: Date; count: string }[]>(RAW_SQL, [QUERIED_TYPE, from, to]);
 
-  log(`query: ${RUNS} warm runs of each (after one warm-up)`);
-  const rollupSeries = JSON.parse(await fromRollups()) as Array<{ count: number }>;
+  log(`query: ${RUNS} warm runs from metric_rollups alone (after one warm-up)`);
+  const rowsSeries = await fromRollups();
+  const rollupRowsMs: number[] = [];
+  for (let run = 0; run < RUNS; run++) rollupRowsMs.push((await timed(fromRollups)).seconds * 1000);
+  // The rows were made by SQL at 1m only, so 1m is also the interval every series has.
+  log("query: series compaction (what the aggregator does for settled days)");
+  const compaction = new SeriesCompaction(sql, { intervals: ["1m"], retentionMs: 40 * 86_400_000, allowedLatenessMs: 86_400_000 });
+  const compacted = await timed(() => compaction.pass(true));
+  await sql`vacuum analyze metric_series_days`;
+  const [{ days }] = await sql<[{ days: string }]>`select count(*)::text as days from metric_series_days
+    where metric_name = ${`events.count.${QUERIED_TYPE}`} and interval = '1m' and day >= ${from}::date and day < ${to}::date`;
+  log(`query: ${days} days compacted in ${compacted.seconds.toFixed(1)} s; ${RUNS} warm runs of each (after one warm-up)`);
+  const rollupText = await fromRollups();
+  if (rollupText !== rowsSeries) throw new Error("the series read through metric_series_days differs from the one read from metric_rollups");
+  const rollupSeries = JSON.parse(rollupText) as Array<{ count: number }>;
   const rawSeries = await fromRaw();
   await fromRollupsSql();
   const rollupMs: number[] = [];
@@ -68,6 +89,9 @@ export async function runQueryLeg(sql: Sql, rawEvents: number, log: (line: strin
     buckets: rollupSeries.length,
     rawMedianMs,
     rollupMedianMs,
+    rollupRowsMedianMs: median(rollupRowsMs)!,
+    compactionSeconds: compacted.seconds,
+    seriesDays: Number(days),
     rollupSqlMedianMs: median(rollupSqlMs)!,
     rawServerMs,
     rollupServerMs,

@@ -1,5 +1,10 @@
 import {
   emptyCountState,
+  isSeriesDayInterval,
+  mayHaveDayRows,
+  type SeriesDayKey,
+  SeriesDaysRepository,
+  utcDayStart,
   memberBucketId,
   mergeInto,
   OVERALL,
@@ -26,10 +31,13 @@ export interface MergeResult {
  * the cache when it holds the row, else read) and the rows written back.
  */
 export class RollupMerger {
+  private readonly seriesDays = new SeriesDaysRepository();
+
   constructor(
     private readonly tail: EventTail,
     private readonly rollups: RollupsRepository,
     private readonly plan: RollupPlan,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   async apply(tx: SqlTransaction, events: readonly FoldableEvent[], cache?: RollupStateCache): Promise<MergeResult> {
@@ -37,6 +45,8 @@ export class RollupMerger {
     await this.tail.recordLate(tx, late);
     const added = await this.rollups.addMembers(tx, members);
     const rows = await this.mergeWithStored(tx, [...deltas, ...distinctDeltas(members, added)], cache);
+    // Late events change days that may already be kept as day series: those rows go with this change.
+    await this.seriesDays.invalidate(tx, pastSeriesDays(rows, this.clock()));
     await this.rollups.save(tx, rows);
     return { rows, late, folded };
   }
@@ -53,6 +63,19 @@ export class RollupMerger {
       return { key, state: current };
     });
   }
+}
+
+/** The series days the rows fall in that may have day series rows (each once). */
+function pastSeriesDays(rows: readonly StoredRollup[], nowMs: number): SeriesDayKey[] {
+  const days = new Map<string, SeriesDayKey>();
+  for (const { key } of rows) {
+    if (!isSeriesDayInterval(key.interval)) continue;
+    const dayMs = utcDayStart(key.bucketStartMs);
+    if (!mayHaveDayRows(dayMs, nowMs)) continue;
+    const id = `${key.metric}\u0000${key.interval}\u0000${key.dimension}\u0000${key.dimensionValue}\u0000${dayMs}`;
+    if (!days.has(id)) days.set(id, { metric: key.metric, interval: key.interval, dimension: key.dimension, dimensionValue: key.dimensionValue, dayMs });
+  }
+  return [...days.values()];
 }
 
 /** Count-only deltas for active users/sessions: how many members were new in each bucket. */

@@ -33,3 +33,16 @@ export { type EventBatchHandler, type EventExportFilter, type EventExportOptions
 export { EventsTailReader, type TailPage, type TailPosition, type TailReadOptions } from "./events-tail.reader";
 export { type EventStats, EventStatsReader } from "./event-stats.reader";
 export { type IngestionStatus, IngestionStatusReader } from "./ingestion-status.reader";
+export { ANY_METRIC_POINT_TEXT_SQL, POINT_SEPARATOR, pointObjectSql } from "./metric-point-json";
+export {
+  isSeriesDayInterval,
+  isSettledDay,
+  mayHaveDayRows,
+  type SeriesDay,
+  type SeriesDayKey,
+  SeriesDaysRepository,
+  SERIES_DAY_INTERVALS,
+  SERIES_DAY_SETTLE_MS,
+  type SeriesKey,
+  utcDayStart,
+} from "./series-days.repository";

@@ -1,31 +1,13 @@
-import { randomUUID } from "node:crypto";
-import { AGGREGATION_INTERVALS, type AggregationInterval, bucketStart } from "../models/intervals";
-import { rollupKeyString } from "../rollups/rollup-key";
-import { emptyValueState, mergeAll, observe, type RollupState } from "../rollups/rollup-state";
+import { AGGREGATION_INTERVALS, type AggregationInterval } from "../models/intervals";
+import { mergeAll, type RollupState } from "../rollups/rollup-state";
 import { sketchQuantile } from "../rollups/value-sketch";
+import { foldEverywhere } from "../testing/rollup-fixture";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
 import { MetricSeriesReader } from "./metric-series.reader";
 import { RollupsRepository, type StoredRollup } from "./rollups.repository";
 
 const METRIC = "events.price.order.filled";
 const START = Date.parse("2025-10-01T00:00:00Z");
-
-/** Folds the same observations into every interval, as the aggregator would. */
-function foldEverywhere(observations: Array<{ timeMs: number; value: number; symbol: string }>): StoredRollup[] {
-  const states = new Map<string, StoredRollup>();
-  for (const { timeMs, value, symbol } of observations) {
-    const point = { timeMs, eventId: randomUUID(), value };
-    for (const interval of AGGREGATION_INTERVALS) {
-      for (const [dimension, dimensionValue] of [["", ""], ["symbol", symbol]] as const) {
-        const key = { metric: METRIC, interval, bucketStartMs: bucketStart(timeMs, interval), dimension, dimensionValue };
-        const id = rollupKeyString(key);
-        if (!states.has(id)) states.set(id, { key, state: emptyValueState() });
-        observe(states.get(id)!.state, point);
-      }
-    }
-  }
-  return [...states.values()];
-}
 
 describe("MetricSeriesReader", () => {
   let db: TestDatabase;
@@ -40,7 +22,7 @@ describe("MetricSeriesReader", () => {
       value: 100 + ((i * 37) % 250) / 10,
       symbol: i % 3 === 0 ? "ETHUSDT" : "BTCUSDT",
     }));
-    stored = foldEverywhere(observations);
+    stored = foldEverywhere(METRIC, observations);
     const rollups = new RollupsRepository(db.sql);
     await db.sql.begin((tx) => rollups.save(tx, stored));
     reader = new MetricSeriesReader(db.sql, rollups, AGGREGATION_INTERVALS);

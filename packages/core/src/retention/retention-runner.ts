@@ -1,8 +1,9 @@
 import type { Config } from "../config";
 import type { Logger } from "../logger";
 import type { RetentionRepository, RetentionSession } from "../repository/retention.repository";
+import { SERIES_DAY_INTERVALS, SeriesDaysRepository } from "../repository/series-days.repository";
 import { type ExpiredPartition, planRetention, type RetentionPlan } from "./retention-plan";
-import { type RetentionPolicy, retentionPolicy } from "./retention-policy";
+import { KIND_OF_INTERVAL, type RetentionPolicy, retentionPolicy } from "./retention-policy";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -56,6 +57,8 @@ export type RetentionRunResult =
  * leaves the others done) and trim late_events. A dry run only lists and plans, changing nothing.
  */
 export class RetentionRunner {
+  private readonly seriesDays = new SeriesDaysRepository();
+
   constructor(
     private readonly repository: RetentionRepository,
     private readonly settings: RetentionSettings,
@@ -84,6 +87,12 @@ export class RetentionRunner {
       rollupsTo: new Date(nowMs + settings.rollupsAheadMs),
     });
     const plan = planRetention(await this.repository.listPartitions(db), settings.policy, await this.repository.now(db));
+    // Day series first: none may outlive the rollup rows it copies.
+    let seriesDays = 0;
+    for (const interval of SERIES_DAY_INTERVALS) {
+      seriesDays += await this.seriesDays.deleteBefore(db, [interval], plan.cutoffs[KIND_OF_INTERVAL[interval]].getTime());
+    }
+    if (seriesDays > 0) this.logger?.info("retention deleted day series rows", { rows: seriesDays });
     const partitions: DroppedPartition[] = [];
     for (const partition of plan.expired) {
       const fields = { kind: partition.kind, table: partition.table, partition: partition.name, from: partition.from, to: partition.to };

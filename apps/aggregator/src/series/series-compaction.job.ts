@@ -1,0 +1,80 @@
+import type { Logger } from "@trading-analytics/core";
+import { Counter, type Registry } from "prom-client";
+import type { SeriesCompaction } from "./series-compaction";
+
+/** Every this many passes looks at every day retention keeps, not only the recent ones. */
+const FULL_PASS_EVERY = 20;
+
+export function createSeriesCompactionMetrics(registry: Registry) {
+  const metrics = {
+    seriesDaysWritten: new Counter({
+      name: "analytics_series_days_written_total",
+      help: "Days of 1m/5m series written to metric_series_days (the stored shape of long series reads)",
+      registers: [registry],
+    }),
+    passes: new Counter({
+      name: "analytics_series_compaction_passes_total",
+      help: "Series compaction passes by outcome (done, failed)",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+  };
+  for (const outcome of ["done", "failed"]) metrics.passes.inc({ outcome }, 0);
+  return metrics;
+}
+
+/**
+ * Runs series compaction every `intervalMs`, a full pass first and every FULL_PASS_EVERY-th
+ * time. Replicas may all run it: a day's rows are written under the day's lock, and a series
+ * another replica wrote first is skipped. stop() waits for the pass in hand.
+ */
+export class SeriesCompactionJob {
+  private readonly metrics: ReturnType<typeof createSeriesCompactionMetrics>;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = true;
+  private passes = 0;
+
+  constructor(
+    private readonly compaction: SeriesCompaction,
+    registry: Registry,
+    private readonly logger: Logger,
+    private readonly intervalMs: number,
+  ) {
+    this.metrics = createSeriesCompactionMetrics(registry);
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass, recorded; never throws (a failure waits for the next pass). */
+  async runOnce(): Promise<void> {
+    const full = this.passes % FULL_PASS_EVERY === 0;
+    this.passes += 1;
+    try {
+      const pass = await this.compaction.pass(full);
+      this.metrics.passes.inc({ outcome: "done" });
+      this.metrics.seriesDaysWritten.inc(pass.series);
+      if (pass.series > 0) this.logger.info("series days compacted", { days: pass.days, series: pass.series, full });
+    } catch (error) {
+      this.metrics.passes.inc({ outcome: "failed" });
+      this.logger.error("series compaction failed; next pass retries", { error: (error as Error).message });
+    }
+  }
+
+  private tick(): void {
+    this.running = this.runOnce().finally(() => {
+      this.running = undefined;
+      if (!this.stopped) this.timer = setTimeout(() => this.tick(), this.intervalMs);
+    });
+  }
+}

@@ -1,0 +1,140 @@
+import { AGGREGATION_INTERVALS } from "../models/intervals";
+import { foldEverywhere } from "../testing/rollup-fixture";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import { MetricSeriesReader, type MetricSeriesQuery } from "./metric-series.reader";
+import { RollupsRepository } from "./rollups.repository";
+import { isSettledDay, mayHaveDayRows, SERIES_DAY_INTERVALS, SeriesDaysRepository } from "./series-days.repository";
+
+const PRICE = "events.price.order.filled";
+const COUNT = "events.count.order.filled";
+const DAY = 86_400_000;
+const START = Date.parse("2025-10-01T00:00:00Z");
+// Three days of fills every 7 minutes (each in a minute of its own), two symbols.
+const observations = Array.from({ length: (3 * 24 * 60) / 7 }, (_, i) => ({
+  timeMs: START + i * 7 * 60_000 + 1234,
+  value: 100 + ((i * 37) % 250) / 10,
+  symbol: i % 3 === 0 ? "ETHUSDT" : "BTCUSDT",
+}));
+const onDay = (dayMs: number) => observations.filter((o) => o.timeMs >= dayMs && o.timeMs < dayMs + DAY).length;
+
+describe("SeriesDaysRepository with MetricSeriesReader", () => {
+  let db: TestDatabase;
+  let reader: MetricSeriesReader;
+  const days = new SeriesDaysRepository();
+  const rowsOf = async () => (await db.sql<{ day: string; interval: string; point_count: number }[]>`
+    select to_char(day, 'YYYY-MM-DD') as day, interval, point_count from metric_series_days
+    where metric_name = ${PRICE} and dimension = '' order by day, interval`).map((row) => ({ ...row }));
+  const compactAll = async (dayMs: number) => {
+    let written = 0;
+    for (let batch; (batch = await db.sql.begin((tx) => days.compactDay(tx, dayMs, SERIES_DAY_INTERVALS, "1d", 2))) > 0; ) written += batch;
+    return written;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase("series_days");
+    // A price and a count metric.
+    const rollups = new RollupsRepository(db.sql);
+    await db.sql.begin((tx) => rollups.save(tx, [...foldEverywhere(PRICE, observations), ...foldEverywhere(COUNT, observations)]));
+    reader = new MetricSeriesReader(db.sql, rollups, AGGREGATION_INTERVALS);
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  // Ragged on both sides: 13:07 on day one to 05:42 on day three, so day two is the only whole day.
+  const ragged = (metric: string, extra: Partial<MetricSeriesQuery> = {}): MetricSeriesQuery => ({
+    metric,
+    interval: "1m",
+    from: new Date(START + 13 * 3_600_000 + 7 * 60_000),
+    to: new Date(START + 2 * DAY + 5 * 3_600_000 + 42 * 60_000),
+    ...extra,
+  });
+  const wholeRange = (metric: string, interval: "1m" | "5m"): MetricSeriesQuery => ({ metric, interval, from: new Date(START), to: new Date(START + 3 * DAY) });
+
+  it("lists days with series to write, newest first, until they are written", async () => {
+    expect(await days.daysToCompact(db.sql, "1m", "1d", START, START + 3 * DAY)).toEqual([START + 2 * DAY, START + DAY, START]);
+    // 2 metrics x (overall + 2 symbols) = 6 series a day, 2 per transaction.
+    expect(await compactAll(START + DAY)).toBe(6);
+    expect(await days.daysToCompact(db.sql, "1m", "1d", START, START + 3 * DAY)).toEqual([START + 2 * DAY, START]);
+    expect(await rowsOf()).toEqual([
+      { day: "2025-10-02", interval: "1m", point_count: onDay(START + DAY) },
+      { day: "2025-10-02", interval: "5m", point_count: expect.any(Number) },
+    ]);
+  });
+
+  it("serves the same bytes from day rows as from the rollups, for any range and metric kind", async () => {
+    const queries = [ragged(PRICE), ragged(COUNT), ragged(PRICE, { dimension: "symbol", dimensionValue: "ETHUSDT" }), wholeRange(PRICE, "1m"), wholeRange(COUNT, "5m")];
+    // From the rollups alone (day rows deleted), then with every day written.
+    await db.sql`delete from metric_series_days`;
+    const before = await Promise.all(queries.map((query) => reader.pointsJson(query)));
+    for (const day of [START, START + DAY, START + 2 * DAY]) await compactAll(day);
+    expect((await rowsOf()).length).toBe(6);
+    const after = await Promise.all(queries.map((query) => reader.pointsJson(query)));
+    expect(after).toEqual(before);
+    expect(JSON.parse(after[3]!)).toHaveLength(before[3]!.split('"bucket_start"').length - 1);
+    // The per-value series of a dimension still comes from the rollups (one list over all values).
+    const perValue = { ...wholeRange(PRICE, "1m"), dimension: "symbol" };
+    expect(JSON.parse(await reader.pointsJson(perValue))).toHaveLength(observations.length);
+  });
+
+  it("deletes a series day's rows when its rollups change, and only those", async () => {
+    await db.sql.begin((tx) => days.invalidate(tx, [{ metric: PRICE, interval: "1m", dimension: "", dimensionValue: "", dayMs: START + DAY }]));
+    expect(await rowsOf()).toEqual([
+      { day: "2025-10-01", interval: "1m", point_count: expect.any(Number) },
+      { day: "2025-10-01", interval: "5m", point_count: expect.any(Number) },
+      { day: "2025-10-02", interval: "5m", point_count: expect.any(Number) },
+      { day: "2025-10-03", interval: "1m", point_count: expect.any(Number) },
+      { day: "2025-10-03", interval: "5m", point_count: expect.any(Number) },
+    ]);
+    // The day is pending again; writing it restores the row (and leaves the 5m row as it was).
+    expect(await days.daysToCompact(db.sql, "1m", "1d", START, START + 3 * DAY)).toEqual([START + DAY]);
+    expect(await compactAll(START + DAY)).toBe(1);
+    await db.sql.begin((tx) => days.invalidateDays(tx, START + 2 * DAY, START + 3 * DAY));
+    expect((await rowsOf()).map((row) => row.day)).toEqual(["2025-10-01", "2025-10-01", "2025-10-02", "2025-10-02"]);
+  });
+
+  it("makes compaction wait for a writer of the day, so it never copies rows about to change", async () => {
+    await db.sql`delete from metric_series_days`;
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    // A writer (as the aggregator folding a late event): takes the day's lock, changes a rollup row, commits later.
+    const writer = db.sql.begin(async (tx) => {
+      await days.invalidate(tx, [{ metric: PRICE, interval: "1m", dimension: "", dimensionValue: "", dayMs: START }]);
+      await tx`update metric_rollups set count = count + 1000 where metric_name = ${PRICE} and interval = '1m' and bucket_start = ${new Date(START)} and dimension = ''`;
+      locked();
+      await held;
+      order.push("writer committed");
+    });
+    await lockTaken;
+    const compaction = compactAll(START).then((n) => order.push(`compacted ${n}`));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(order).toEqual([]);
+    release();
+    await Promise.all([writer, compaction]);
+    expect(order).toEqual(["writer committed", "compacted 6"]);
+    const [first] = JSON.parse(await reader.pointsJson({ metric: PRICE, interval: "1m", from: new Date(START), to: new Date(START + DAY) }));
+    expect(first.count).toBe(1001);
+  });
+
+  it("deletes the rows retention no longer keeps", async () => {
+    expect(await days.deleteBefore(db.sql, ["1m"], START + DAY + 5)).toBe(6);
+    expect(await db.sql`select 1 from metric_series_days where interval = '1m'`).toHaveLength(0);
+    expect((await db.sql`select 1 from metric_series_days where interval = '5m'`).length).toBe(6);
+  });
+});
+
+describe("series day timing", () => {
+  const day = Date.parse("2026-03-10T00:00:00Z");
+  it("settles a day two hours after it ends", () => {
+    expect(isSettledDay(day, day + DAY + 2 * 3_600_000 - 1)).toBe(false);
+    expect(isSettledDay(day, day + DAY + 2 * 3_600_000)).toBe(true);
+  });
+  it("makes writers delete day rows an hour before this clock would settle the day", () => {
+    expect(mayHaveDayRows(day, day + DAY + 3_600_000 - 1)).toBe(false);
+    expect(mayHaveDayRows(day, day + DAY + 3_600_000)).toBe(true);
+  });
+});
