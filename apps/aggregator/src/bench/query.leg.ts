@@ -20,6 +20,8 @@ export interface QueryResult {
   buckets: number;
   rawMedianMs: number;
   rollupMedianMs: number;
+  /** After compaction, by a new reader each run: every day text read from PostgreSQL. */
+  rollupColdMedianMs: number;
   /** pointsJson before series compaction: every point built from metric_rollups. */
   rollupRowsMedianMs: number;
   compactionSeconds: number;
@@ -66,14 +68,17 @@ export async function runQueryLeg(sql: Sql, rawEvents: number, log: (line: strin
   const rollupText = await fromRollups();
   if (rollupText !== rowsSeries) throw new Error("the series read through metric_series_days differs from the one read from metric_rollups");
   const rollupSeries = JSON.parse(rollupText) as Array<{ count: number }>;
+  const fromStorage = () => new MetricSeriesReader(sql, new RollupsRepository(sql), AGGREGATION_INTERVALS).pointsJson({ metric: `events.count.${QUERIED_TYPE}`, interval: "1m", from, to });
   const rawSeries = await fromRaw();
   await fromRollupsSql();
   const rollupMs: number[] = [];
+  const rollupColdMs: number[] = [];
   const rollupSqlMs: number[] = [];
   const rawMs: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     rawMs.push((await timed(fromRaw)).seconds * 1000);
     rollupMs.push((await timed(fromRollups)).seconds * 1000);
+    rollupColdMs.push((await timed(fromStorage)).seconds * 1000);
     rollupSqlMs.push((await timed(fromRollupsSql)).seconds * 1000);
   }
   const rawServerMs = await medianServerMs(sql, RAW_SQL, [QUERIED_TYPE, from, to]);
@@ -90,6 +95,7 @@ export async function runQueryLeg(sql: Sql, rawEvents: number, log: (line: strin
     rawMedianMs,
     rollupMedianMs,
     rollupRowsMedianMs: median(rollupRowsMs)!,
+    rollupColdMedianMs: median(rollupColdMs)!,
     compactionSeconds: compacted.seconds,
     seriesDays: Number(days),
     rollupSqlMedianMs: median(rollupSqlMs)!,

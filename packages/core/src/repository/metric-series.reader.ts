@@ -5,7 +5,9 @@ import { mergeAll } from "../rollups/rollup-state";
 import { sketchQuantile } from "../rollups/value-sketch";
 import type { Sql } from "./database";
 import { pointObjectSql, POINT_SEPARATOR } from "./metric-point-json";
-import { DAY_MS, isSeriesDayInterval, type SeriesDay, SeriesDaysRepository, type SeriesKey, utcDayStart } from "./series-days.repository";
+import { pointsBetween } from "./day-points-text";
+import { DayTextCache } from "./day-text-cache";
+import { DAY_MS, isSeriesDayInterval, SERIES_DAY_SETTLE_MS, SeriesDaysRepository, type SeriesKey, utcDayStart } from "./series-days.repository";
 import type { RollupsRepository } from "./rollups.repository";
 
 export interface MetricSeriesQuery {
@@ -34,52 +36,93 @@ export interface MetricSummary {
   close: number | null;
 }
 
+/** Day texts a reader keeps (characters; about twice that in bytes): a month of 1m points of one series is ~2.5M. */
+const DAY_TEXT_CACHE_CHARS = 32_000_000;
+
+type Range = { fromMs: number; toMs: number };
+
 /**
  * What GET /api/v1/metrics serves. The points come out of PostgreSQL as JSON text, which the API
  * sends on without parsing: 43,200 one-minute points would otherwise be decoded into rows and
- * encoded again. Days the aggregator has compacted (metric_series_days) are read as one text
- * each; only the days around them come from metric_rollups. The summary merges the fewest whole
- * buckets that tile the range (days, then hours, then minutes at the edges).
+ * encoded again. Settled days the aggregator has written to metric_series_days are read as one
+ * text each (cut at the range's edges), kept by version so that a text is read once per
+ * process; the unsettled end of the range and any day without a row come from metric_rollups,
+ * in the same form. The summary merges the fewest whole buckets that tile the range (days,
+ * then hours, then minutes at the edges).
  */
 export class MetricSeriesReader {
   private readonly seriesDays = new SeriesDaysRepository();
+  private readonly dayTexts: DayTextCache;
+  private readonly clock: () => number;
 
   constructor(
     private readonly sql: Sql,
     private readonly rollups: RollupsRepository,
     private readonly intervals: readonly AggregationInterval[],
-  ) {}
+    options: { dayTextCacheChars?: number; clock?: () => number } = {},
+  ) {
+    this.dayTexts = new DayTextCache(options.dayTextCacheChars ?? DAY_TEXT_CACHE_CHARS);
+    this.clock = options.clock ?? Date.now;
+  }
 
   /** The points as a JSON array text, oldest bucket first. */
   async pointsJson(query: MetricSeriesQuery): Promise<string> {
     const perValue = query.dimension !== undefined && query.dimensionValue === undefined;
     const fromMs = query.from.getTime();
     const toMs = query.to.getTime();
-    // The UTC days wholly inside [from, to): only those can be served from day rows.
-    const firstDay = Math.ceil(fromMs / DAY_MS) * DAY_MS;
-    const endDay = utcDayStart(toMs);
-    const days =
-      perValue || !isSeriesDayInterval(query.interval) || endDay <= firstDay
-        ? []
-        : await this.seriesDays.read(this.sql, this.seriesOf(query), firstDay, endDay);
-    // The rest of the range, between and around those days, from the rollups.
-    const segments: Array<{ fromMs: number; toMs: number } | SeriesDay> = [];
-    let at = fromMs;
-    for (const day of days) {
-      if (day.dayMs > at) segments.push({ fromMs: at, toMs: day.dayMs });
-      segments.push(day);
-      at = day.dayMs + DAY_MS;
+    // Days before this one may have rows (by this clock; see isSettledDay); later ones never do.
+    const settledEnd = utcDayStart(this.clock() - SERIES_DAY_SETTLE_MS);
+    if (perValue || !isSeriesDayInterval(query.interval) || settledEnd <= fromMs || toMs <= fromMs) {
+      return wrap(await this.rollupPoints(query, perValue, [{ fromMs, toMs }]));
     }
-    if (toMs > at) segments.push({ fromMs: at, toMs });
-    const ranges = segments.filter((segment): segment is { fromMs: number; toMs: number } => !("points" in segment));
-    const fromRollups = await this.rollupPoints(query, perValue, ranges);
-    let range = 0;
-    const texts = segments.map((segment) => ("points" in segment ? segment.points : fromRollups[range++]!));
-    return `[${texts.filter((text) => text.length > 0).join(POINT_SEPARATOR)}]`;
+    const firstDay = utcDayStart(fromMs);
+    const endDay = Math.min(settledEnd, Math.ceil(toMs / DAY_MS) * DAY_MS);
+    const recent: Range[] = toMs > endDay ? [{ fromMs: Math.max(fromMs, endDay), toMs }] : [];
+    // The unsettled end of the range is read from the rollups while the day rows are read.
+    const [days, recentText] = await Promise.all([this.readDays(this.seriesOf(query), firstDay, endDay), this.rollupPoints(query, false, recent)]);
+
+    const texts: string[] = [];
+    const missing: Range[] = [];
+    const missingAt: number[] = [];
+    for (let day = firstDay; day < endDay; day += DAY_MS) {
+      const range = { fromMs: Math.max(fromMs, day), toMs: Math.min(toMs, day + DAY_MS) };
+      const text = days.get(day);
+      if (text === undefined) {
+        const last = missing.at(-1);
+        if (last && last.toMs === range.fromMs) last.toMs = range.toMs;
+        else {
+          missing.push(range);
+          missingAt.push(texts.length);
+          texts.push("");
+        }
+      } else texts.push(range.fromMs === day && range.toMs === day + DAY_MS ? text : pointsBetween(text, range.fromMs, range.toMs));
+    }
+    const filled = await this.rollupPoints(query, false, missing);
+    missingAt.forEach((at, index) => (texts[at] = filled[index]!));
+    return wrap([...texts, ...recentText]);
+  }
+
+  /** The texts of the days in [fromDayMs, toDayMs) that have rows, by day, each read once per version. */
+  private async readDays(series: SeriesKey, fromDayMs: number, toDayMs: number): Promise<Map<number, string>> {
+    const id = `${series.metric}\u0000${series.interval}\u0000${series.dimension}\u0000${series.dimensionValue}`;
+    const wanted: number[] = [];
+    for (let day = fromDayMs; day < toDayMs; day += DAY_MS) wanted.push(day);
+    const rows = await this.seriesDays.read(this.sql, series, fromDayMs, toDayMs, this.dayTexts.versions(id, wanted));
+    const texts = new Map<number, string>();
+    for (const row of rows) {
+      let text = row.points ?? this.dayTexts.get(id, row.dayMs, row.version);
+      if (text === undefined) {
+        // Dropped from the cache between the two calls: read this one day again, in full.
+        text = (await this.seriesDays.read(this.sql, series, row.dayMs, row.dayMs + DAY_MS))[0]?.points ?? undefined;
+        if (text === undefined) continue; // deleted meanwhile: the rollups have it
+      } else if (row.points !== null) this.dayTexts.set(id, row.dayMs, row.version, text);
+      texts.set(row.dayMs, text);
+    }
+    return texts;
   }
 
   /** Each range's points as text (empty when it has none), in one statement. */
-  private async rollupPoints(query: MetricSeriesQuery, perValue: boolean, ranges: ReadonlyArray<{ fromMs: number; toMs: number }>): Promise<string[]> {
+  private async rollupPoints(query: MetricSeriesQuery, perValue: boolean, ranges: readonly Range[]): Promise<string[]> {
     if (ranges.length === 0) return [];
     const { sql } = this;
     const point = pointObjectSql(isCountOnlyMetric(query.metric), perValue);
@@ -131,4 +174,9 @@ export class MetricSeriesReader {
       close: merged.last?.value ?? null,
     };
   }
+}
+
+/** One JSON array of the texts' points, skipping empty texts. */
+function wrap(texts: readonly string[]): string {
+  return `[${texts.filter((text) => text.length > 0).join(POINT_SEPARATOR)}]`;
 }

@@ -78,6 +78,36 @@ describe("SeriesDaysRepository with MetricSeriesReader", () => {
     expect(JSON.parse(await reader.pointsJson(perValue))).toHaveLength(observations.length);
   });
 
+  it("reads the unsettled end of a range from the rollups, and a rewritten day row at its new version", async () => {
+    // A clock an hour into day three: days one and two are settled, day three is not (its row is ignored).
+    const early = new MetricSeriesReader(db.sql, new RollupsRepository(db.sql), AGGREGATION_INTERVALS, { clock: () => START + 2 * DAY + 3_600_000 });
+    const query = ragged(PRICE);
+    const fromRollups = await early.pointsJson({ ...query, dimension: "symbol", dimensionValue: "no such value" });
+    expect(fromRollups).toBe("[]");
+    expect(await early.pointsJson(query)).toBe(await reader.pointsJson(query));
+    await db.sql`update metric_series_days set points = 'changed' where day = '2025-10-03' and metric_name = ${PRICE} and interval = '1m' and dimension = ''`;
+    expect(await early.pointsJson(query)).not.toContain("changed");
+    await db.sql`delete from metric_series_days where day = '2025-10-03'`;
+    await compactAll(START + 2 * DAY);
+
+    // The same reader, read twice, then its day text rewritten: the new version is served.
+    const whole = wholeRange(PRICE, "1m");
+    const before = await reader.pointsJson(whole);
+    expect(await reader.pointsJson(whole)).toBe(before);
+    const changed = before.replace(/"count" : (\d+)/, '"count" : 999');
+    const dayTwo = JSON.parse(before).filter((point: { bucket_start: string }) => point.bucket_start.startsWith("2025-10-01"));
+    await db.sql`update metric_series_days set points = ${changed.slice(1, -1).split(", {")[0]!} where day = '2025-10-01'
+      and metric_name = ${PRICE} and interval = '1m' and dimension = ''`;
+    expect(dayTwo.length).toBeGreaterThan(1);
+    const after = JSON.parse(await reader.pointsJson(whole));
+    expect(after[0].count).toBe(999);
+    expect(after.filter((point: { bucket_start: string }) => point.bucket_start.startsWith("2025-10-01"))).toHaveLength(1);
+    // Put the days back as they were.
+    await db.sql`delete from metric_series_days`;
+    for (const day of [START, START + DAY, START + 2 * DAY]) await compactAll(day);
+    expect(await reader.pointsJson(whole)).toBe(before);
+  });
+
   it("deletes a series day's rows when its rollups change, and only those", async () => {
     await db.sql.begin((tx) => days.invalidate(tx, [{ metric: PRICE, interval: "1m", dimension: "", dimensionValue: "", dayMs: START + DAY }]));
     expect(await rowsOf()).toEqual([

@@ -29,9 +29,10 @@ export interface SeriesDayKey extends SeriesKey {
 
 export interface SeriesDay {
   dayMs: number;
-  /** The day's point objects joined by POINT_SEPARATOR, without brackets. */
-  points: string;
-  pointCount: number;
+  /** The row's version (its xmin): a rewritten row has another. */
+  version: string;
+  /** The day's point objects joined by POINT_SEPARATOR, without brackets; null when the caller already holds this version. */
+  points: string | null;
 }
 
 export const utcDayStart = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
@@ -67,15 +68,23 @@ const DAY_LOCK = `hashtext('metric_series_days')`;
  * afterwards, in the same transaction as the change: a row that exists is the committed rollups.
  */
 export class SeriesDaysRepository {
-  /** The days in [fromDayMs, toDayMs) that have a row for this series, oldest first. */
-  async read(db: Db, series: SeriesKey, fromDayMs: number, toDayMs: number): Promise<SeriesDay[]> {
-    const rows = await db<{ day: string; points: string; point_count: number }[]>`
-      select to_char(day, 'YYYY-MM-DD') as day, points, point_count from metric_series_days
-      where metric_name = ${series.metric} and interval = ${series.interval}
-        and dimension = ${series.dimension} and dimension_value = ${series.dimensionValue}
-        and day >= ${isoDay(fromDayMs)}::date and day < ${isoDay(toDayMs)}::date
-      order by day`;
-    return rows.map((row) => ({ dayMs: Date.parse(`${row.day}T00:00:00Z`), points: row.points, pointCount: row.point_count }));
+  /**
+   * The days in [fromDayMs, toDayMs) that have a row for this series, oldest first; the text
+   * left out (null) of each day whose version is the one `known` gives for it.
+   */
+  async read(db: Db, series: SeriesKey, fromDayMs: number, toDayMs: number, known: ReadonlyMap<number, string> = new Map()): Promise<SeriesDay[]> {
+    const held = JSON.stringify([...known].map(([dayMs, version]) => ({ day: isoDay(dayMs), version })));
+    // The text is only read (and decompressed) for rows whose version the caller lacks.
+    const rows = await db<{ day: string; version: string; points: string | null }[]>`
+      select to_char(s.day, 'YYYY-MM-DD') as day, s.xmin::text as version,
+             case when s.xmin::text is not distinct from k.version then null else s.points end as points
+      from metric_series_days s
+      left join jsonb_to_recordset(${held}::text::jsonb) as k(day date, version text) on k.day = s.day
+      where s.metric_name = ${series.metric} and s.interval = ${series.interval}
+        and s.dimension = ${series.dimension} and s.dimension_value = ${series.dimensionValue}
+        and s.day >= ${isoDay(fromDayMs)}::date and s.day < ${isoDay(toDayMs)}::date
+      order by s.day`;
+    return rows.map((row) => ({ dayMs: Date.parse(`${row.day}T00:00:00Z`), version: row.version, points: row.points }));
   }
 
   /**
