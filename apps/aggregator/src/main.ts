@@ -18,13 +18,13 @@ import {
   retentionSettings,
   RollupsRepository,
   rollupsVersionKey,
+  SeriesCompaction,
 } from "@trading-analytics/core";
 import { AggregationCycle } from "./aggregation-cycle";
 import { AggregatorService } from "./aggregator.service";
 import { DashboardPublisher } from "./dashboard/dashboard-publisher";
 import { RollupPlan } from "./domain/rollup-plan";
 import { createAggregatorMetrics } from "./metrics";
-import { SeriesCompaction } from "./series/series-compaction";
 import { SeriesCompactionJob } from "./series/series-compaction.job";
 import { EventTail } from "./storage/event-tail";
 

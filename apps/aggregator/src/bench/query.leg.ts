@@ -4,8 +4,7 @@
 // date_trunc over the raw events, both warm, on a separate database filled by SQL (see
 // month-of-raw-events). The same read from metric_rollups alone (before the aggregator's series
 // compaction has run) is measured beside it.
-import { AGGREGATION_INTERVALS, MetricSeriesReader, RollupsRepository, type Sql } from "@trading-analytics/core";
-import { SeriesCompaction } from "../series/series-compaction";
+import { AGGREGATION_INTERVALS, MetricSeriesReader, RollupsRepository, SeriesCompaction, type Sql } from "@trading-analytics/core";
 import { checkpoint } from "@trading-analytics/core/testing";
 import { fillMinuteCountRollups, insertMonthOfRawEvents } from "./month-of-raw-events";
 import { median, timed } from "./timing";

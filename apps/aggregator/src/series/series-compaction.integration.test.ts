@@ -1,9 +1,8 @@
-import { AGGREGATION_INTERVALS, MetricSeriesReader, RollupsRepository } from "@trading-analytics/core";
+import { AGGREGATION_INTERVALS, MetricSeriesReader, RollupsRepository, SeriesCompaction } from "@trading-analytics/core";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
 import { drain, TEST_PLAN, testCycle } from "../testing/aggregator-fixture";
 import { storeEvents, tradingEvents } from "../testing/trading-events";
 import { auditRollups } from "../verify/rollup-audit";
-import { SeriesCompaction } from "./series-compaction";
 
 const DAY = 86_400_000;
 const NOW = Date.now();

@@ -1,6 +1,5 @@
-import type { Logger } from "@trading-analytics/core";
+import type { Logger, SeriesCompaction } from "@trading-analytics/core";
 import { Counter, type Registry } from "prom-client";
-import type { SeriesCompaction } from "./series-compaction";
 
 /** Every this many passes looks at every day retention keeps, not only the recent ones. */
 const FULL_PASS_EVERY = 20;

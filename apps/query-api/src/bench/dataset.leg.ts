@@ -1,7 +1,7 @@
 // The bench database's contents: the month of events, then the rollups the routes read (see
 // count-rollups and measure-rollups for what is filled and how), vacuumed and checkpointed so
 // no scenario pays for the load's leftovers.
-import type { Sql } from "@trading-analytics/core";
+import { AGGREGATION_INTERVALS, SeriesCompaction, type Sql } from "@trading-analytics/core";
 import { checkpoint } from "@trading-analytics/core/testing";
 import { type CountRollupsFilled, fillCountRollups } from "./count-rollups";
 import { fillMeasureRollups } from "./measure-rollups";
@@ -33,7 +33,11 @@ export async function buildDataset(sql: Sql, count: number, nowMs: number, log: 
   for (const measure of ["notional", "latency_ms"] as const) {
     measureRows += await fillMeasureRollups(sql, { measure, eventType: "order.filled", from: dayAgo, to });
   }
+  // What the aggregator's series compaction does for settled days (metric_series_days).
+  const compacted = await new SeriesCompaction(sql, { intervals: AGGREGATION_INTERVALS, retentionMs: 40 * DAY_MS, allowedLatenessMs: DAY_MS }).pass(true);
+  log(`dataset: ${compacted.series.toLocaleString("en-US")} series days written for ${compacted.days} settled days`);
   await sql`vacuum analyze metric_rollups`;
+  await sql`vacuum analyze metric_series_days`;
   await sql`vacuum analyze rollup_members`;
   await checkpoint();
   const rollupSeconds = (performance.now() - started) / 1000;

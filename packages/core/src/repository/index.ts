@@ -46,3 +46,4 @@ export {
   type SeriesKey,
   utcDayStart,
 } from "./series-days.repository";
+export { type CompactionPass, SeriesCompaction, type SeriesCompactionOptions } from "./series-compaction";

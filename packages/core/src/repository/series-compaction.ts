@@ -1,12 +1,6 @@
-import {
-  type AggregationInterval,
-  isSeriesDayInterval,
-  SERIES_DAY_SETTLE_MS,
-  SeriesDaysRepository,
-  sortIntervals,
-  type Sql,
-  utcDayStart,
-} from "@trading-analytics/core";
+import { type AggregationInterval, sortIntervals } from "../models/intervals";
+import type { Sql } from "./database";
+import { isSeriesDayInterval, SERIES_DAY_SETTLE_MS, SeriesDaysRepository, utcDayStart } from "./series-days.repository";
 
 const DAY_MS = 86_400_000;
 
