@@ -1,5 +1,6 @@
-import type { Kafka, Producer } from "kafkajs";
+import type { Kafka, Message, Producer } from "kafkajs";
 import type { ReadyEvent } from "../domain/incoming-events";
+import { SendCoalescer } from "./send-coalescer";
 
 /** Where accepted HTTP events go; the ingester stores them from there like any other. */
 export interface EventPublisher {
@@ -13,6 +14,7 @@ export interface EventPublisher {
  */
 export class KafkaEventPublisher implements EventPublisher {
   private readonly producer: Producer;
+  private readonly sends: SendCoalescer<Message>;
   private connecting: Promise<void> | undefined;
 
   constructor(
@@ -21,6 +23,17 @@ export class KafkaEventPublisher implements EventPublisher {
     private readonly timeoutMs: number,
   ) {
     this.producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+    // Posts that arrive while a send is in flight go out together in the next one. One send is
+    // one record batch per partition, which the broker refuses above the topic's
+    // max.message.bytes (1 MB by default): sends stay under that.
+    this.sends = new SendCoalescer(
+      async (messages) => {
+        await this.connect();
+        await this.producer.send({ topic: this.topic, acks: -1, messages: [...messages] });
+      },
+      messageBytes,
+      MAX_SEND_BYTES,
+    );
   }
 
   /** Connects once; a failed connect is retried by the next publish. */
@@ -34,15 +47,7 @@ export class KafkaEventPublisher implements EventPublisher {
 
   async publish(events: readonly ReadyEvent[]): Promise<void> {
     const messages = events.map((event) => ({ key: event.user_id ?? event.session_id ?? event.event_id, value: JSON.stringify(event) }));
-    await withTimeout(
-      (async () => {
-        await this.connect();
-        // One send becomes one record batch per partition, which the broker refuses above the
-        // topic's max.message.bytes (1 MB by default): send in slices under that, in order.
-        for (const slice of slicesUnder(messages, MAX_SEND_BYTES)) await this.producer.send({ topic: this.topic, acks: -1, messages: slice });
-      })(),
-      this.timeoutMs,
-    );
+    await withTimeout(this.sends.submit(messages), this.timeoutMs);
   }
 
   async close(): Promise<void> {
@@ -53,23 +58,8 @@ export class KafkaEventPublisher implements EventPublisher {
 /** Kafka's default max.message.bytes is 1,048,588; leave room for record and batch headers. */
 const MAX_SEND_BYTES = 900 * 1024;
 
-/** Consecutive slices whose keys and values add up to at most maxBytes each (a larger message goes alone). */
-export function slicesUnder<T extends { key: string; value: string }>(messages: readonly T[], maxBytes: number): T[][] {
-  const slices: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const message of messages) {
-    const size = Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
-    if (current.length > 0 && bytes + size > maxBytes) {
-      slices.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(message);
-    bytes += size;
-  }
-  if (current.length > 0) slices.push(current);
-  return slices;
+function messageBytes(message: Message): number {
+  return Buffer.byteLength(message.key as string) + Buffer.byteLength(message.value as string);
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
