@@ -28,6 +28,8 @@ export function requestContext(logger: Logger, metrics: HttpMetrics): RequestHan
       const labels = { method: req.method, route, status: String(res.statusCode) };
       metrics.requests.inc(labels);
       metrics.duration.observe(labels, seconds);
+      // winston formats a line before its transports drop it by level: skip the work when nothing would be written.
+      if (!logger.isLevelEnabled("http")) return;
       withLogContext({ request_id: requestId }, () =>
         logger.http("request", {
           method: req.method,
