@@ -1,5 +1,5 @@
 // Leg 4: "30 days of 1m buckets for one metric", read from the rollups the way GET /api/v1/metrics
-// reads them (MetricSeriesReader.pointsJson: settled days from metric_series_days, the rest as
+// reads them (MetricSeriesReader.pointsJson: settled days and hours from metric_series_blocks, the rest as
 // JSON built by PostgreSQL from metric_rollups) against the reference design's GROUP BY
 // date_trunc over the raw events, both warm, on a separate database filled by SQL (see
 // month-of-raw-events). The same read from metric_rollups alone (before the aggregator's series
@@ -24,8 +24,9 @@ export interface QueryResult {
   /** pointsJson before series compaction: every point built from metric_rollups. */
   rollupRowsMedianMs: number;
   compactionSeconds: number;
-  /** Days served from metric_series_days after compaction. */
+  /** Day and hour blocks of the series after compaction. */
   seriesDays: number;
+  seriesHours: number;
   /** The same rollup rows by a bare SELECT of (bucket_start, count): the storage cost alone. */
   rollupSqlMedianMs: number;
   /** Execution time inside PostgreSQL (EXPLAIN ANALYZE, median), without the transfer to the client. */
@@ -57,15 +58,16 @@ export async function runQueryLeg(sql: Sql, rawEvents: number, log: (line: strin
   const rollupRowsMs: number[] = [];
   for (let run = 0; run < RUNS; run++) rollupRowsMs.push((await timed(fromRollups)).seconds * 1000);
   // The rows were made by SQL at 1m only, so 1m is also the interval every series has.
-  log("query: series compaction (what the aggregator does for settled days)");
+  log("query: series compaction (what the aggregator does for settled days and hours)");
   const compaction = new SeriesCompaction(sql, { intervals: ["1m"], retentionMs: 40 * 86_400_000, allowedLatenessMs: 86_400_000 });
   const compacted = await timed(() => compaction.pass(true));
-  await sql`vacuum analyze metric_series_days`;
-  const [{ days }] = await sql<[{ days: string }]>`select count(*)::text as days from metric_series_days
-    where metric_name = ${`events.count.${QUERIED_TYPE}`} and interval = '1m' and day >= ${from}::date and day < ${to}::date`;
-  log(`query: ${days} days compacted in ${compacted.seconds.toFixed(1)} s; ${RUNS} warm runs of each (after one warm-up)`);
+  await sql`vacuum analyze metric_series_blocks`;
+  const [{ days, hours }] = await sql<[{ days: string; hours: string }]>`select count(*) filter (where block_hours = 24)::text as days,
+    count(*) filter (where block_hours = 1)::text as hours from metric_series_blocks
+    where metric_name = ${`events.count.${QUERIED_TYPE}`} and interval = '1m' and block_start >= ${from} and block_start < ${to}`;
+  log(`query: ${days} days and ${hours} hours compacted in ${compacted.seconds.toFixed(1)} s; ${RUNS} warm runs of each (after one warm-up)`);
   const rollupText = await fromRollups();
-  if (rollupText !== rowsSeries) throw new Error("the series read through metric_series_days differs from the one read from metric_rollups");
+  if (rollupText !== rowsSeries) throw new Error("the series read through metric_series_blocks differs from the one read from metric_rollups");
   const rollupSeries = JSON.parse(rollupText) as Array<{ count: number }>;
   const fromStorage = () => new MetricSeriesReader(sql, new RollupsRepository(sql), AGGREGATION_INTERVALS).pointsJson({ metric: `events.count.${QUERIED_TYPE}`, interval: "1m", from, to });
   const rawSeries = await fromRaw();
@@ -97,6 +99,7 @@ export async function runQueryLeg(sql: Sql, rawEvents: number, log: (line: strin
     rollupColdMedianMs: median(rollupColdMs)!,
     compactionSeconds: compacted.seconds,
     seriesDays: Number(days),
+    seriesHours: Number(hours),
     rollupSqlMedianMs: median(rollupSqlMs)!,
     rawServerMs,
     rollupServerMs,

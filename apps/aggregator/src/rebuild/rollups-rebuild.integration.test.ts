@@ -42,12 +42,12 @@ describe("rollups rebuild", () => {
 
     const today = Math.floor(Date.now() / DAY) * DAY;
     expect(RollupsRebuild.daysOf(new Date(today - DAY + 5), new Date(today + 10)).map((day) => day.getTime())).toEqual([today - DAY, today]);
-    // A day series row copied from the damaged rollups (as series compaction would have) must go with them.
-    await db.sql`insert into metric_series_days (metric_name, interval, dimension, dimension_value, day, points, point_count)
-      values ('events.count.order.placed', '1m', '', '', ${new Date(today - DAY).toISOString().slice(0, 10)}::date, '{"count" : 7}', 1)`;
+    // A series block copied from the damaged rollups (as series compaction would have) must go with them.
+    await db.sql`insert into metric_series_blocks (metric_name, interval, dimension, dimension_value, block_start, block_hours, points, point_count)
+      values ('events.count.order.placed', '1m', '', '', ${new Date(today - DAY)}, 24, '{"count" : 7}', 1)`;
     expect(await rebuildSpan(rebuildWith(TEST_PLAN, 300), DAY + HOUR)).toBe(1_500);
     expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
-    expect(await db.sql`select 1 from metric_series_days`).toHaveLength(0);
+    expect(await db.sql`select 1 from metric_series_blocks`).toHaveLength(0);
   });
 
   it("leaves events the aggregator has not folded yet to the aggregator: nothing counts twice", async () => {

@@ -1,4 +1,4 @@
-import { rollupKeyString, type RollupsRepository, SeriesDaysRepository, type Sql } from "@trading-analytics/core";
+import { rollupKeyString, type RollupsRepository, SeriesBlocksRepository, type Sql } from "@trading-analytics/core";
 import type { RollupPlan } from "../domain/rollup-plan";
 import type { EventTail, FoldedPosition } from "../storage/event-tail";
 import { RollupMerger } from "../storage/rollup-merger";
@@ -22,7 +22,7 @@ export interface RebuiltDay {
  */
 export class RollupsRebuild {
   private readonly merger: RollupMerger;
-  private readonly seriesDays = new SeriesDaysRepository();
+  private readonly seriesBlocks = new SeriesBlocksRepository();
 
   constructor(
     private readonly sql: Sql,
@@ -49,7 +49,7 @@ export class RollupsRebuild {
       // Every bucket of every interval up to a day that starts in the day lies wholly inside it.
       await tx`delete from metric_rollups where bucket_start >= ${from} and bucket_start < ${to}`;
       await tx`delete from rollup_members where bucket_start >= ${from} and bucket_start < ${to}`;
-      await this.seriesDays.invalidateDays(tx, from.getTime(), to.getTime());
+      await this.seriesBlocks.invalidateDays(tx, from.getTime(), to.getTime());
       let events = 0;
       const written = new Set<string>();
       for (let after: FoldedPosition | undefined; ; ) {

@@ -6,9 +6,9 @@ const FULL_PASS_EVERY = 20;
 
 export function createSeriesCompactionMetrics(registry: Registry) {
   const metrics = {
-    seriesDaysWritten: new Counter({
-      name: "analytics_series_days_written_total",
-      help: "Days of 1m/5m series written to metric_series_days (the stored shape of long series reads)",
+    seriesBlocksWritten: new Counter({
+      name: "analytics_series_blocks_written_total",
+      help: "Settled days and hours of 1m/5m series written to metric_series_blocks (the stored shape of long series reads)",
       registers: [registry],
     }),
     passes: new Counter({
@@ -62,8 +62,8 @@ export class SeriesCompactionJob {
     try {
       const pass = await this.compaction.pass(full);
       this.metrics.passes.inc({ outcome: "done" });
-      this.metrics.seriesDaysWritten.inc(pass.series);
-      if (pass.series > 0) this.logger.info("series days compacted", { days: pass.days, series: pass.series, full });
+      this.metrics.seriesBlocksWritten.inc(pass.series);
+      if (pass.series > 0) this.logger.info("series blocks compacted", { blocks: pass.blocks, series: pass.series, full });
     } catch (error) {
       this.metrics.passes.inc({ outcome: "failed" });
       this.logger.error("series compaction failed; next pass retries", { error: (error as Error).message });

@@ -1,10 +1,9 @@
 import {
   emptyCountState,
-  isSeriesDayInterval,
-  mayHaveDayRows,
-  type SeriesDayKey,
-  SeriesDaysRepository,
-  utcDayStart,
+  isSeriesBlockInterval,
+  mayBeInBlock,
+  type SeriesBucketKey,
+  SeriesBlocksRepository,
   memberBucketId,
   mergeInto,
   OVERALL,
@@ -31,7 +30,7 @@ export interface MergeResult {
  * the cache when it holds the row, else read) and the rows written back.
  */
 export class RollupMerger {
-  private readonly seriesDays = new SeriesDaysRepository();
+  private readonly seriesBlocks = new SeriesBlocksRepository();
 
   constructor(
     private readonly tail: EventTail,
@@ -45,8 +44,8 @@ export class RollupMerger {
     await this.tail.recordLate(tx, late);
     const added = await this.rollups.addMembers(tx, members);
     const rows = await this.mergeWithStored(tx, [...deltas, ...distinctDeltas(members, added)], cache);
-    // Late events change days that may already be kept as day series: those rows go with this change.
-    await this.seriesDays.invalidate(tx, pastSeriesDays(rows, this.clock()));
+    // Late events change buckets that may already be kept in series blocks: those blocks go with this change.
+    await this.seriesBlocks.invalidate(tx, bucketsInBlocks(rows, this.clock()));
     await this.rollups.save(tx, rows);
     return { rows, late, folded };
   }
@@ -65,17 +64,13 @@ export class RollupMerger {
   }
 }
 
-/** The series days the rows fall in that may have day series rows (each once). */
-function pastSeriesDays(rows: readonly StoredRollup[], nowMs: number): SeriesDayKey[] {
-  const days = new Map<string, SeriesDayKey>();
+/** The 1m/5m rows' buckets that a series block may already hold. */
+function bucketsInBlocks(rows: readonly StoredRollup[], nowMs: number): SeriesBucketKey[] {
+  const buckets: SeriesBucketKey[] = [];
   for (const { key } of rows) {
-    if (!isSeriesDayInterval(key.interval)) continue;
-    const dayMs = utcDayStart(key.bucketStartMs);
-    if (!mayHaveDayRows(dayMs, nowMs)) continue;
-    const id = `${key.metric}\u0000${key.interval}\u0000${key.dimension}\u0000${key.dimensionValue}\u0000${dayMs}`;
-    if (!days.has(id)) days.set(id, { metric: key.metric, interval: key.interval, dimension: key.dimension, dimensionValue: key.dimensionValue, dayMs });
+    if (isSeriesBlockInterval(key.interval) && mayBeInBlock(key.bucketStartMs, nowMs)) buckets.push({ ...key, bucketStartMs: key.bucketStartMs });
   }
-  return [...days.values()];
+  return buckets;
 }
 
 /** Count-only deltas for active users/sessions: how many members were new in each bucket. */

@@ -33,11 +33,11 @@ export async function buildDataset(sql: Sql, count: number, nowMs: number, log: 
   for (const measure of ["notional", "latency_ms"] as const) {
     measureRows += await fillMeasureRollups(sql, { measure, eventType: "order.filled", from: dayAgo, to });
   }
-  // What the aggregator's series compaction does for settled days (metric_series_days).
+  // What the aggregator's series compaction does for settled days and hours (metric_series_blocks).
   const compacted = await new SeriesCompaction(sql, { intervals: AGGREGATION_INTERVALS, retentionMs: 40 * DAY_MS, allowedLatenessMs: DAY_MS }).pass(true);
-  log(`dataset: ${compacted.series.toLocaleString("en-US")} series days written for ${compacted.days} settled days`);
+  log(`dataset: ${compacted.series.toLocaleString("en-US")} series blocks written for ${compacted.blocks} settled days and hours`);
   await sql`vacuum analyze metric_rollups`;
-  await sql`vacuum analyze metric_series_days`;
+  await sql`vacuum analyze metric_series_blocks`;
   await sql`vacuum analyze rollup_members`;
   await checkpoint();
   const rollupSeconds = (performance.now() - started) / 1000;

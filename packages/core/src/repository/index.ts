@@ -35,15 +35,19 @@ export { type EventStats, EventStatsReader } from "./event-stats.reader";
 export { type IngestionStatus, IngestionStatusReader } from "./ingestion-status.reader";
 export { ANY_METRIC_POINT_TEXT_SQL, POINT_SEPARATOR, pointObjectSql } from "./metric-point-json";
 export {
-  isSeriesDayInterval,
-  isSettledDay,
-  mayHaveDayRows,
-  type SeriesDay,
-  type SeriesDayKey,
-  SeriesDaysRepository,
-  SERIES_DAY_INTERVALS,
+  blockId,
+  type BlockHours,
+  isSeriesBlockInterval,
+  mayBeInBlock,
+  type SeriesBlock,
+  SeriesBlocksRepository,
+  type SeriesBucketKey,
+  SERIES_BLOCK_INTERVALS,
   SERIES_DAY_SETTLE_MS,
+  SERIES_HOUR_SETTLE_MS,
   type SeriesKey,
+  settledBlockEnds,
   utcDayStart,
-} from "./series-days.repository";
+  utcHourStart,
+} from "./series-blocks.repository";
 export { type CompactionPass, SeriesCompaction, type SeriesCompactionOptions } from "./series-compaction";

@@ -1,7 +1,7 @@
 import { DISTINCT_METRICS } from "../rollups/metric-names";
 
 // The JSON object GET /api/v1/metrics serves for one rollup row, built by PostgreSQL. Shared by
-// the reader (from metric_rollups) and the day series (metric_series_days holds the same text),
+// the reader (from metric_rollups) and the series blocks (metric_series_blocks holds the same text),
 // so a day read from either place is the same bytes.
 
 const UTC_ISO = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`;

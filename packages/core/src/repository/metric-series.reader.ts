@@ -5,9 +5,9 @@ import { mergeAll } from "../rollups/rollup-state";
 import { sketchQuantile } from "../rollups/value-sketch";
 import type { Sql } from "./database";
 import { pointObjectSql, POINT_SEPARATOR } from "./metric-point-json";
-import { pointsBetween } from "./day-points-text";
-import { DayTextCache } from "./day-text-cache";
-import { DAY_MS, isSeriesDayInterval, SERIES_DAY_SETTLE_MS, SeriesDaysRepository, type SeriesKey, utcDayStart } from "./series-days.repository";
+import { pointsBetween } from "./block-points-text";
+import { BlockTextCache } from "./block-text-cache";
+import { blockId, DAY_MS, HOUR_MS, isSeriesBlockInterval, SeriesBlocksRepository, type SeriesKey, settledBlockEnds, utcDayStart } from "./series-blocks.repository";
 import type { RollupsRepository } from "./rollups.repository";
 
 export interface MetricSeriesQuery {
@@ -36,32 +36,32 @@ export interface MetricSummary {
   close: number | null;
 }
 
-/** Day texts a reader keeps (characters; about twice that in bytes): a month of 1m points of one series is ~2.5M. */
-const DAY_TEXT_CACHE_CHARS = 32_000_000;
+/** Block texts a reader keeps (characters; about twice that in bytes): a month of 1m points of one series is ~2.5M. */
+const BLOCK_TEXT_CACHE_CHARS = 32_000_000;
 
 type Range = { fromMs: number; toMs: number };
 
 /**
  * What GET /api/v1/metrics serves. The points come out of PostgreSQL as JSON text, which the API
  * sends on without parsing: 43,200 one-minute points would otherwise be decoded into rows and
- * encoded again. Settled days the aggregator has written to metric_series_days are read as one
- * text each (cut at the range's edges), kept by version so that a text is read once per
- * process; the unsettled end of the range and any day without a row come from metric_rollups,
- * in the same form. The summary merges the fewest whole buckets that tile the range (days,
- * then hours, then minutes at the edges).
+ * encoded again. Settled blocks (days, and hours of the days not settled yet) the aggregator
+ * has written to metric_series_blocks are read as one text each, cut at the range's edges and
+ * kept by row version, so a text is read once per process; the unsettled end of the range and
+ * any block missing come from metric_rollups, in the same form. The summary merges the fewest
+ * whole buckets that tile the range (days, then hours, then minutes at the edges).
  */
 export class MetricSeriesReader {
-  private readonly seriesDays = new SeriesDaysRepository();
-  private readonly dayTexts: DayTextCache;
+  private readonly seriesBlocks = new SeriesBlocksRepository();
+  private readonly blockTexts: BlockTextCache;
   private readonly clock: () => number;
 
   constructor(
     private readonly sql: Sql,
     private readonly rollups: RollupsRepository,
     private readonly intervals: readonly AggregationInterval[],
-    options: { dayTextCacheChars?: number; clock?: () => number } = {},
+    options: { blockTextCacheChars?: number; clock?: () => number } = {},
   ) {
-    this.dayTexts = new DayTextCache(options.dayTextCacheChars ?? DAY_TEXT_CACHE_CHARS);
+    this.blockTexts = new BlockTextCache(options.blockTextCacheChars ?? BLOCK_TEXT_CACHE_CHARS);
     this.clock = options.clock ?? Date.now;
   }
 
@@ -70,53 +70,67 @@ export class MetricSeriesReader {
     const perValue = query.dimension !== undefined && query.dimensionValue === undefined;
     const fromMs = query.from.getTime();
     const toMs = query.to.getTime();
-    // Days before this one may have rows (by this clock; see isSettledDay); later ones never do.
-    const settledEnd = utcDayStart(this.clock() - SERIES_DAY_SETTLE_MS);
-    if (perValue || !isSeriesDayInterval(query.interval) || settledEnd <= fromMs || toMs <= fromMs) {
+    // Blocks before these may exist (by this clock; see settledBlockEnds); later ones are ignored.
+    const { dayEnd, hourEnd } = settledBlockEnds(this.clock());
+    const blocksEnd = Math.min(hourEnd, Math.ceil(toMs / HOUR_MS) * HOUR_MS);
+    if (perValue || !isSeriesBlockInterval(query.interval) || blocksEnd <= fromMs || toMs <= fromMs) {
       return wrap(await this.rollupPoints(query, perValue, [{ fromMs, toMs }]));
     }
     const firstDay = utcDayStart(fromMs);
-    const endDay = Math.min(settledEnd, Math.ceil(toMs / DAY_MS) * DAY_MS);
-    const recent: Range[] = toMs > endDay ? [{ fromMs: Math.max(fromMs, endDay), toMs }] : [];
-    // The unsettled end of the range is read from the rollups while the day rows are read.
-    const [days, recentText] = await Promise.all([this.readDays(this.seriesOf(query), firstDay, endDay), this.rollupPoints(query, false, recent)]);
+    const recent: Range[] = toMs > blocksEnd ? [{ fromMs: Math.max(fromMs, blocksEnd), toMs }] : [];
+    // The unsettled end of the range is read from the rollups while the blocks are read.
+    const [blocks, recentText] = await Promise.all([this.readBlocks(this.seriesOf(query), firstDay, blocksEnd), this.rollupPoints(query, false, recent)]);
 
     const texts: string[] = [];
     const missing: Range[] = [];
     const missingAt: number[] = [];
-    for (let day = firstDay; day < endDay; day += DAY_MS) {
-      const range = { fromMs: Math.max(fromMs, day), toMs: Math.min(toMs, day + DAY_MS) };
-      const text = days.get(day);
-      if (text === undefined) {
-        const last = missing.at(-1);
-        if (last && last.toMs === range.fromMs) last.toMs = range.toMs;
-        else {
-          missing.push(range);
-          missingAt.push(texts.length);
-          texts.push("");
-        }
-      } else texts.push(range.fromMs === day && range.toMs === day + DAY_MS ? text : pointsBetween(text, range.fromMs, range.toMs));
+    const add = (range: Range, text: string | undefined, startMs: number, spanMs: number) => {
+      if (range.toMs <= range.fromMs) return;
+      if (text !== undefined) {
+        texts.push(range.fromMs === startMs && range.toMs === startMs + spanMs ? text : pointsBetween(text, range.fromMs, range.toMs));
+        return;
+      }
+      const last = missing.at(-1);
+      if (last && last.toMs === range.fromMs && missingAt.at(-1) === texts.length - 1) last.toMs = range.toMs;
+      else {
+        missing.push({ ...range });
+        missingAt.push(texts.length);
+        texts.push("");
+      }
+    };
+    for (let day = firstDay; day < blocksEnd; day += DAY_MS) {
+      const dayText = day < dayEnd ? blocks.get(blockId(day, 24)) : undefined;
+      if (dayText !== undefined) {
+        add({ fromMs: Math.max(fromMs, day), toMs: Math.min(toMs, day + DAY_MS) }, dayText, day, DAY_MS);
+        continue;
+      }
+      for (let hour = day; hour < Math.min(day + DAY_MS, blocksEnd); hour += HOUR_MS) {
+        add({ fromMs: Math.max(fromMs, hour), toMs: Math.min(toMs, hour + HOUR_MS) }, blocks.get(blockId(hour, 1)), hour, HOUR_MS);
+      }
     }
     const filled = await this.rollupPoints(query, false, missing);
     missingAt.forEach((at, index) => (texts[at] = filled[index]!));
     return wrap([...texts, ...recentText]);
   }
 
-  /** The texts of the days in [fromDayMs, toDayMs) that have rows, by day, each read once per version. */
-  private async readDays(series: SeriesKey, fromDayMs: number, toDayMs: number): Promise<Map<number, string>> {
+  /** The texts of this series' blocks starting in [fromMs, toMs), by blockId, each read once per version. */
+  private async readBlocks(series: SeriesKey, fromMs: number, toMs: number): Promise<Map<string, string>> {
     const id = `${series.metric}\u0000${series.interval}\u0000${series.dimension}\u0000${series.dimensionValue}`;
-    const wanted: number[] = [];
-    for (let day = fromDayMs; day < toDayMs; day += DAY_MS) wanted.push(day);
-    const rows = await this.seriesDays.read(this.sql, series, fromDayMs, toDayMs, this.dayTexts.versions(id, wanted));
-    const texts = new Map<number, string>();
+    const wanted: string[] = [];
+    for (let day = fromMs; day < toMs; day += DAY_MS) wanted.push(blockId(day, 24));
+    for (let hour = Math.max(fromMs, toMs - 2 * DAY_MS); hour < toMs; hour += HOUR_MS) wanted.push(blockId(hour, 1));
+    const rows = await this.seriesBlocks.read(this.sql, series, fromMs, toMs, this.blockTexts.versions(id, wanted));
+    const texts = new Map<string, string>();
     for (const row of rows) {
-      let text = row.points ?? this.dayTexts.get(id, row.dayMs, row.version);
+      const block = blockId(row.startMs, row.hours);
+      let text = row.points ?? this.blockTexts.get(id, block, row.version);
       if (text === undefined) {
-        // Dropped from the cache between the two calls: read this one day again, in full.
-        text = (await this.seriesDays.read(this.sql, series, row.dayMs, row.dayMs + DAY_MS))[0]?.points ?? undefined;
-        if (text === undefined) continue; // deleted meanwhile: the rollups have it
-      } else if (row.points !== null) this.dayTexts.set(id, row.dayMs, row.version, text);
-      texts.set(row.dayMs, text);
+        // Dropped from the cache between the two calls: read this one block again, in full.
+        const [again] = (await this.seriesBlocks.read(this.sql, series, row.startMs, row.startMs + 1)).filter((each) => each.hours === row.hours);
+        if (again?.points == null) continue; // deleted meanwhile: the rollups have it
+        text = again.points;
+      } else if (row.points !== null) this.blockTexts.set(id, block, row.version, text);
+      texts.set(block, text);
     }
     return texts;
   }

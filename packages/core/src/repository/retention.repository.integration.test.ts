@@ -84,10 +84,10 @@ describe("retention on the real database", () => {
     await rollupRow(db.sql, "1m", new Date(Math.floor(ROLLUP_TIMES.oneYear.getTime() / 60_000) * 60_000)); // expired month
     await rollupRow(db.sql, "1h", new Date(Math.floor(ROLLUP_TIMES.oneYear.getTime() / 3_600_000) * 3_600_000)); // live month
     await rollupRow(db.sql, "1m", new Date(Math.floor(NOW / 60_000) * 60_000));
-    // Day series rows: one of the expired month, one of today (see 0010).
+    // Series blocks: one of the expired month, one of today (see 0010).
     for (const day of [ROLLUP_TIMES.oneYear, new Date(NOW)]) {
-      await db.sql`insert into metric_series_days (metric_name, interval, dimension, dimension_value, day, points, point_count)
-        values ('events.count', '1m', '', '', ${day.toISOString().slice(0, 10)}::date, '{}', 1)`;
+      await db.sql`insert into metric_series_blocks (metric_name, interval, dimension, dimension_value, block_start, block_hours, points, point_count)
+        values ('events.count', '1m', '', '', ${new Date(Math.floor(day.getTime() / DAY) * DAY)}, 24, '{}', 1)`;
     }
     await db.sql`
       insert into late_events (event_id, event_type, event_time, received_at, recorded_at) values
@@ -147,8 +147,8 @@ describe("retention on the real database", () => {
     const rollups = await db.sql<{ interval: string }[]>`select interval from metric_rollups where metric_name = 'events.count' order by bucket_start`;
     expect(rollups.map((row) => row.interval)).toEqual(["1h", "1m"]);
     expect(await db.sql`select count(*)::int as n from rollup_members`).toEqual([{ n: 2 }]);
-    const seriesDays = await db.sql<{ day: string }[]>`select to_char(day, 'YYYY-MM-DD') as day from metric_series_days`;
-    expect(seriesDays.map((row) => row.day)).toEqual([new Date(NOW).toISOString().slice(0, 10)]);
+    const blocks = await db.sql<{ start: Date }[]>`select block_start as start from metric_series_blocks`;
+    expect(blocks.map((row) => row.start.toISOString().slice(0, 10))).toEqual([new Date(NOW).toISOString().slice(0, 10)]);
     expect(await db.sql`select count(*)::int as n from late_events where recorded_at > now() - interval '1 day'`).toEqual([{ n: 1 }]);
     expect(await db.sql`select count(*)::int as n from late_events`).toEqual([{ n: 1 }]);
   });

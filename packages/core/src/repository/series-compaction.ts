@@ -1,8 +1,6 @@
-import { type AggregationInterval, sortIntervals } from "../models/intervals";
+import { type AggregationInterval, INTERVAL_MS, sortIntervals } from "../models/intervals";
 import type { Sql } from "./database";
-import { isSeriesDayInterval, SERIES_DAY_SETTLE_MS, SeriesDaysRepository, utcDayStart } from "./series-days.repository";
-
-const DAY_MS = 86_400_000;
+import { type BlockHours, DAY_MS, HOUR_MS, isSeriesBlockInterval, SeriesBlocksRepository, settledBlockEnds, utcDayStart } from "./series-blocks.repository";
 
 export interface SeriesCompactionOptions {
   /** The configured rollup intervals. */
@@ -16,22 +14,26 @@ export interface SeriesCompactionOptions {
 }
 
 export interface CompactionPass {
-  /** Days that had series to write. */
-  days: number;
-  /** Series days written (each at every day-series interval). */
+  /** Blocks (days and hours) that had series to write. */
+  blocks: number;
+  /** Series blocks written (each at every block interval). */
   series: number;
 }
 
 /**
- * Writes metric_series_days: each settled UTC day of each 1m/5m series as one text, so that a
- * month of one-minute points is 30 rows to read. A pass looks at the recent days (the ones late
- * events can still change and so invalidate) or, when full, at every day retention keeps (a
- * rebuild can invalidate any); each day is written a few hundred series per transaction.
+ * Writes metric_series_blocks: each settled UTC day of each 1m/5m series as one text, and each
+ * settled hour of the days not settled yet, so that a month of one-minute points is some 30
+ * rows to read. A pass looks at the recent days (the ones late events can still change and so
+ * invalidate) or, when full, at every day retention keeps (a rebuild can invalidate any); then
+ * at the hours since the last settled day. Each block is written a few hundred series per
+ * transaction.
  */
 export class SeriesCompaction {
-  private readonly repository = new SeriesDaysRepository();
-  private readonly dayIntervals: AggregationInterval[];
-  private readonly coarsest: AggregationInterval | undefined;
+  private readonly repository = new SeriesBlocksRepository();
+  private readonly blockIntervals: AggregationInterval[];
+  /** Every folded series has rows at these: the coarsest interval, and the coarsest no longer than an hour. */
+  private readonly detectDays: AggregationInterval | undefined;
+  private readonly detectHours: AggregationInterval | undefined;
   private readonly seriesPerTransaction: number;
 
   constructor(
@@ -40,28 +42,34 @@ export class SeriesCompaction {
     private readonly clock: () => number = Date.now,
   ) {
     const sorted = sortIntervals(options.intervals);
-    this.dayIntervals = sorted.filter(isSeriesDayInterval);
-    this.coarsest = sorted.at(-1);
+    this.blockIntervals = sorted.filter(isSeriesBlockInterval);
+    this.detectDays = sorted.at(-1);
+    this.detectHours = sorted.filter((interval) => INTERVAL_MS[interval] <= HOUR_MS).at(-1);
     this.seriesPerTransaction = options.seriesPerTransaction ?? 500;
   }
 
   async pass(full: boolean): Promise<CompactionPass> {
-    const { coarsest } = this;
-    const [finest] = this.dayIntervals;
-    if (finest === undefined || coarsest === undefined) return { days: 0, series: 0 };
+    const { detectDays, detectHours } = this;
+    const [finest] = this.blockIntervals;
+    if (finest === undefined || detectDays === undefined || detectHours === undefined) return { blocks: 0, series: 0 };
     const nowMs = this.clock();
-    // Days over for SERIES_DAY_SETTLE_MS: [.., utcDayStart(now - settle)).
-    const toDay = utcDayStart(nowMs - SERIES_DAY_SETTLE_MS);
+    const { dayEnd, hourEnd } = settledBlockEnds(nowMs);
     const fromDay = full ? utcDayStart(nowMs - this.options.retentionMs) + DAY_MS : utcDayStart(nowMs - this.options.allowedLatenessMs) - 2 * DAY_MS;
-    const days = await this.repository.daysToCompact(this.sql, finest, coarsest, fromDay, toDay);
+    const days = await this.repository.blocksToCompact(this.sql, 24, finest, detectDays, fromDay, dayEnd);
     let series = 0;
-    for (const day of days) {
-      for (;;) {
-        const written = await this.sql.begin((tx) => this.repository.compactDay(tx, day, this.dayIntervals, coarsest, this.seriesPerTransaction));
-        series += written;
-        if (written < this.seriesPerTransaction) break;
-      }
+    for (const day of days) series += await this.compact(day, 24, detectDays);
+    // The hours of the days not settled yet.
+    const hours = await this.repository.blocksToCompact(this.sql, 1, finest, detectHours, Math.min(dayEnd, hourEnd), hourEnd);
+    for (const hour of hours) series += await this.compact(hour, 1, detectHours);
+    return { blocks: days.length + hours.length, series };
+  }
+
+  private async compact(startMs: number, hours: BlockHours, detect: AggregationInterval): Promise<number> {
+    let series = 0;
+    for (;;) {
+      const written = await this.sql.begin((tx) => this.repository.compactBlock(tx, startMs, hours, this.blockIntervals, detect, this.seriesPerTransaction));
+      series += written;
+      if (written < this.seriesPerTransaction) return series;
     }
-    return { days: days.length, series };
   }
 }

@@ -1,7 +1,7 @@
 import type { Config } from "../config";
 import type { Logger } from "../logger";
 import type { RetentionRepository, RetentionSession } from "../repository/retention.repository";
-import { SERIES_DAY_INTERVALS, SeriesDaysRepository } from "../repository/series-days.repository";
+import { SERIES_BLOCK_INTERVALS, SeriesBlocksRepository } from "../repository/series-blocks.repository";
 import { type ExpiredPartition, planRetention, type RetentionPlan } from "./retention-plan";
 import { KIND_OF_INTERVAL, type RetentionPolicy, retentionPolicy } from "./retention-policy";
 
@@ -57,7 +57,7 @@ export type RetentionRunResult =
  * leaves the others done) and trim late_events. A dry run only lists and plans, changing nothing.
  */
 export class RetentionRunner {
-  private readonly seriesDays = new SeriesDaysRepository();
+  private readonly seriesBlocks = new SeriesBlocksRepository();
 
   constructor(
     private readonly repository: RetentionRepository,
@@ -87,12 +87,12 @@ export class RetentionRunner {
       rollupsTo: new Date(nowMs + settings.rollupsAheadMs),
     });
     const plan = planRetention(await this.repository.listPartitions(db), settings.policy, await this.repository.now(db));
-    // Day series first: none may outlive the rollup rows it copies.
-    let seriesDays = 0;
-    for (const interval of SERIES_DAY_INTERVALS) {
-      seriesDays += await this.seriesDays.deleteBefore(db, [interval], plan.cutoffs[KIND_OF_INTERVAL[interval]].getTime());
+    // Series blocks first: none may outlive the rollup rows it copies.
+    let seriesBlocks = 0;
+    for (const interval of SERIES_BLOCK_INTERVALS) {
+      seriesBlocks += await this.seriesBlocks.deleteBefore(db, [interval], plan.cutoffs[KIND_OF_INTERVAL[interval]].getTime());
     }
-    if (seriesDays > 0) this.logger?.info("retention deleted day series rows", { rows: seriesDays });
+    if (seriesBlocks > 0) this.logger?.info("retention deleted series blocks", { rows: seriesBlocks });
     const partitions: DroppedPartition[] = [];
     for (const partition of plan.expired) {
       const fields = { kind: partition.kind, table: partition.table, partition: partition.name, from: partition.from, to: partition.to };

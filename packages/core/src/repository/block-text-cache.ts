@@ -1,33 +1,33 @@
-/** One stored day text and the row version (xmin) it was read at. */
-export interface CachedDayText {
+/** One stored block text and the row version (xmin) it was read at. */
+export interface CachedBlockText {
   version: string;
   text: string;
 }
 
 /**
- * The day series texts a reader has read, by series and day, least recently used out first
+ * The series block texts a reader has read, by series and block, least recently used out first
  * once they hold more than maxChars characters. An entry is only ever served again for the same
  * row version, which the database names on every read: nothing here can go stale.
  */
-export class DayTextCache {
-  private readonly entries = new Map<string, CachedDayText>();
+export class BlockTextCache {
+  private readonly entries = new Map<string, CachedBlockText>();
   private chars = 0;
 
   constructor(private readonly maxChars: number) {}
 
-  /** What the cache holds for these days of one series: day -> version. */
-  versions(series: string, days: readonly number[]): Map<number, string> {
-    const found = new Map<number, string>();
-    for (const day of days) {
-      const entry = this.entries.get(`${series}\u0000${day}`);
-      if (entry) found.set(day, entry.version);
+  /** What the cache holds for these blocks of one series: block -> version. */
+  versions(series: string, blocks: readonly string[]): Map<string, string> {
+    const found = new Map<string, string>();
+    for (const block of blocks) {
+      const entry = this.entries.get(`${series}\u0000${block}`);
+      if (entry) found.set(block, entry.version);
     }
     return found;
   }
 
   /** The text held for this version, marked as just used; undefined when it holds another or none. */
-  get(series: string, day: number, version: string): string | undefined {
-    const key = `${series}\u0000${day}`;
+  get(series: string, block: string, version: string): string | undefined {
+    const key = `${series}\u0000${block}`;
     const entry = this.entries.get(key);
     if (!entry || entry.version !== version) return undefined;
     this.entries.delete(key);
@@ -35,8 +35,8 @@ export class DayTextCache {
     return entry.text;
   }
 
-  set(series: string, day: number, version: string, text: string): void {
-    const key = `${series}\u0000${day}`;
+  set(series: string, block: string, version: string, text: string): void {
+    const key = `${series}\u0000${block}`;
     this.remove(key);
     if (text.length > this.maxChars) return;
     this.entries.set(key, { version, text });

@@ -1,6 +1,6 @@
 import { POINT_SEPARATOR } from "./metric-point-json";
 
-// Cutting a day series text (metric_series_days.points) at bucket times. Every point in it is
+// Cutting a series block text (metric_series_blocks.points) at bucket times. Every point in it is
 // json_build_object output starting with its bucket: {"bucket_start" : "2026-11-24T13:07:00Z", ...
 // and holds no other string, so the point starts found below are the only matches.
 const POINT_START = '{"bucket_start" : "';
@@ -19,7 +19,7 @@ function firstPointFrom(text: string, bucket: string): number {
   return text.length;
 }
 
-/** The points of a day text whose buckets start in [fromMs, toMs), as a text of the same form ("" for none). */
+/** The points of a block text whose buckets start in [fromMs, toMs), as a text of the same form ("" for none). */
 export function pointsBetween(text: string, fromMs: number, toMs: number): string {
   const start = firstPointFrom(text, bucketText(fromMs));
   const end = firstPointFrom(text, bucketText(toMs));

@@ -1,4 +1,4 @@
-import { pointsBetween } from "./day-points-text";
+import { pointsBetween } from "./block-points-text";
 
 const point = (time: string, count: number) => `{"bucket_start" : "2026-11-24T${time}Z", "count" : ${count}}`;
 const day = [point("00:00:00", 1), point("00:01:00", 2), point("00:05:00", 3), point("23:59:00", 4)].join(", ");

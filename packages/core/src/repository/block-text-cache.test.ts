@@ -1,0 +1,27 @@
+import { BlockTextCache } from "./block-text-cache";
+
+describe("BlockTextCache", () => {
+  it("serves a text only for the version it was read at", () => {
+    const cache = new BlockTextCache(100);
+    cache.set("s", "d1", "v1", "abc");
+    expect(cache.get("s", "d1", "v1")).toBe("abc");
+    expect(cache.get("s", "d1", "v2")).toBeUndefined();
+    expect(cache.get("t", "d1", "v1")).toBeUndefined();
+    expect(cache.versions("s", ["d1", "d2"])).toEqual(new Map([["d1", "v1"]]));
+    cache.set("s", "d1", "v2", "abcd");
+    expect(cache.get("s", "d1", "v1")).toBeUndefined();
+    expect(cache.size).toEqual({ entries: 1, chars: 4 });
+  });
+
+  it("drops the least recently used texts past its size, and never holds one larger than it", () => {
+    const cache = new BlockTextCache(10);
+    cache.set("s", "d1", "v", "aaaa");
+    cache.set("s", "d2", "v", "bbbb");
+    expect(cache.get("s", "d1", "v")).toBe("aaaa"); // day 2 is now the least recently used
+    cache.set("s", "d3", "v", "cccc");
+    expect(cache.versions("s", ["d1", "d2", "d3"])).toEqual(new Map([["d1", "v"], ["d3", "v"]]));
+    cache.set("s", "d4", "v", "x".repeat(11));
+    expect(cache.versions("s", ["d4"])).toEqual(new Map());
+    expect(cache.size).toEqual({ entries: 2, chars: 8 });
+  });
+});
