@@ -95,6 +95,7 @@ async function main(): Promise<void> {
       to,
       produced: (end?.produced ?? 0) - (first?.produced ?? 0),
       stored: (end?.stored ?? 0) - (first?.stored ?? 0),
+      sampledSeconds: Math.max(1, ((end?.at ?? 0) - (first?.at ?? 0)) / 1000),
       finalCheck: { acknowledged: producer.acknowledged, rows: rows!.n },
       queryRatePerSecond: args.queryRate,
       crashes: fleet.crashes.length,

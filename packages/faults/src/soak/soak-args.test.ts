@@ -1,10 +1,11 @@
 import { parseSoakArgs, soakRate } from "./soak-args";
 import { drainRate } from "./max-rate";
 import { sumSamples } from "./prometheus-text";
+import { querySchedule } from "./query-load";
 
 describe("parseSoakArgs", () => {
   it("defaults to 10 minutes with the maximum rate measured", () => {
-    expect(parseSoakArgs([])).toEqual({ minutes: 10, maxRate: undefined, backlog: 200_000, sampleEverySeconds: 5, queryRate: 8 });
+    expect(parseSoakArgs([])).toEqual({ minutes: 10, maxRate: undefined, backlog: 500_000, sampleEverySeconds: 5, queryRate: 8 });
   });
 
   it("reads flags as --flag N or --flag=N", () => {
@@ -53,5 +54,11 @@ describe("sumSamples", () => {
     expect(sumSamples(text, "analytics_consumer_lag")).toBe(7);
     expect(sumSamples(text, "analytics_aggregation_lag_seconds")).toBe(0.25);
     expect(sumSamples(text, "analytics_missing")).toBeUndefined();
+  });
+});
+
+describe("querySchedule", () => {
+  it("sends each query as often as its weight, spread over the cycle", () => {
+    expect(querySchedule([2, 2, 3, 1])).toEqual([0, 1, 2, 3, 0, 1, 2, 2]);
   });
 });

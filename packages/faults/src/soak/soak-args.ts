@@ -11,7 +11,7 @@ export interface SoakArgs {
   queryRate: number;
 }
 
-export const SOAK_USAGE = "usage: pnpm test:soak [--minutes N (10)] [--max-rate EVENTS_PER_S (measured)] [--backlog N (200000)] [--sample-every S (5)] [--query-rate N (8)]";
+export const SOAK_USAGE = "usage: pnpm test:soak [--minutes N (10)] [--max-rate EVENTS_PER_S (measured)] [--backlog N (500000)] [--sample-every S (5)] [--query-rate N (8)]";
 
 const FLAGS: Record<string, keyof SoakArgs> = {
   "--minutes": "minutes",
@@ -22,7 +22,7 @@ const FLAGS: Record<string, keyof SoakArgs> = {
 };
 
 export function parseSoakArgs(argv: readonly string[]): SoakArgs {
-  const args: SoakArgs = { minutes: 10, maxRate: undefined, backlog: 200_000, sampleEverySeconds: 5, queryRate: 8 };
+  const args: SoakArgs = { minutes: 10, maxRate: undefined, backlog: 500_000, sampleEverySeconds: 5, queryRate: 8 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const [name, inline] = flag.includes("=") ? [flag.slice(0, flag.indexOf("=")), flag.slice(flag.indexOf("=") + 1)] : [flag, undefined];

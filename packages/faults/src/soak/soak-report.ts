@@ -10,9 +10,10 @@ export interface SoakRun {
   rate: number;
   from: number;
   to: number;
-  /** Events produced and stored during the soak phase itself (not the backlog). */
+  /** Events produced and stored between the first and the last sample of the soak (not the backlog). */
   produced: number;
   stored: number;
+  sampledSeconds: number;
   /** Stored rows counted in PostgreSQL at the end against everything acknowledged. */
   finalCheck: { acknowledged: number; rows: number };
   queryRatePerSecond: number;
@@ -118,7 +119,7 @@ export function soakSection(run: SoakRun, verdict: SoakVerdict, samples: readonl
       `demo trading traffic (core's TradingFlow) on \`trading.events\`. **${verdict.passed ? "Passed" : "FAILED"}.**`,
     "",
     `- maximum ingest rate ${max.eventsPerSecond} events/s, ${maxText}; soak rate half of it: **${run.rate} events/s**`,
-    `- during the soak: ${run.produced} events acknowledged by Kafka (${(run.produced / seconds).toFixed(0)}/s), ${run.stored} stored (${(run.stored / seconds).toFixed(0)}/s); at the end PostgreSQL held ${run.finalCheck.rows} rows for ${run.finalCheck.acknowledged} acknowledged events`,
+    `- from the first to the last sample of the soak (${run.sampledSeconds.toFixed(0)} s): ${run.produced} events acknowledged by Kafka (${(run.produced / run.sampledSeconds).toFixed(0)}/s), ${run.stored} stored (${(run.stored / run.sampledSeconds).toFixed(0)}/s); at the end PostgreSQL held ${run.finalCheck.rows} rows for ${run.finalCheck.acknowledged} acknowledged events (backlog, load and probes)`,
     `- queries at a steady ${run.queryRatePerSecond} requests/s in all; processes that exited on their own: ${run.crashes}`,
     `- sampled every few seconds: RSS from /proc of each app process, produced − stored (the ingester's analytics_events_ingested_total), the aggregator's analytics_aggregation_lag_seconds; freshness: one \`soak.probe\` event at a time, from its send until \`events.count.soak.probe\` in the 1m rollup counts it (polled every 100 ms)`,
     `- limits: RSS slope by least squares over the second half; lag bounded at ${limits.lagSeconds} s of input and growing at most ${limits.lagGrowthSecondsPerMin} s of input per minute; freshness p95 ≤ ${limits.freshnessP95S} s and held`,
