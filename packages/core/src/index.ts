@@ -19,6 +19,7 @@ export {
   type CustomEventDefinitionInput,
 } from "./repository/custom-event-definitions.repository";
 export { GracefulShutdown } from "./shutdown";
+export { PeriodicTask } from "./periodic-task";
 export * from "./demo";
 export * from "./retention";
 export * from "./rollups";

@@ -1,4 +1,4 @@
-import type { Logger, SeriesCompaction } from "@trading-analytics/core";
+import { type Logger, PeriodicTask, type SeriesCompaction } from "@trading-analytics/core";
 import { Counter, type Registry } from "prom-client";
 
 /** Every this many passes looks at every day retention keeps, not only the recent ones. */
@@ -29,30 +29,25 @@ export function createSeriesCompactionMetrics(registry: Registry) {
  */
 export class SeriesCompactionJob {
   private readonly metrics: ReturnType<typeof createSeriesCompactionMetrics>;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = true;
+  private readonly schedule: PeriodicTask;
   private passes = 0;
 
   constructor(
     private readonly compaction: SeriesCompaction,
     registry: Registry,
     private readonly logger: Logger,
-    private readonly intervalMs: number,
+    intervalMs: number,
   ) {
     this.metrics = createSeriesCompactionMetrics(registry);
+    this.schedule = new PeriodicTask(intervalMs, () => this.runOnce());
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.tick();
+    this.schedule.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** One pass, recorded; never throws (a failure waits for the next pass). */
@@ -68,12 +63,5 @@ export class SeriesCompactionJob {
       this.metrics.passes.inc({ outcome: "failed" });
       this.logger.error("series compaction failed; next pass retries", { error: (error as Error).message });
     }
-  }
-
-  private tick(): void {
-    this.running = this.runOnce().finally(() => {
-      this.running = undefined;
-      if (!this.stopped) this.timer = setTimeout(() => this.tick(), this.intervalMs);
-    });
   }
 }

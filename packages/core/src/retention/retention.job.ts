@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { Logger } from "../logger";
+import { PeriodicTask } from "../periodic-task";
 import { RETENTION_KINDS } from "./retention-policy";
 import type { RetentionRunner, RetentionRunResult } from "./retention-runner";
 
@@ -53,29 +54,24 @@ export function createRetentionMetrics(registry: Registry) {
 export class RetentionJob {
   readonly id = "retention";
   private readonly metrics: RetentionMetrics;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = true;
+  private readonly schedule: PeriodicTask;
 
   constructor(
     private readonly runner: RetentionRunner,
     registry: Registry,
     private readonly logger: Logger,
-    private readonly intervalMs: number,
+    intervalMs: number,
   ) {
     this.metrics = createRetentionMetrics(registry);
+    this.schedule = new PeriodicTask(intervalMs, () => this.runOnce());
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.tick();
+    this.schedule.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** One run, recorded in the metrics and logs; never throws (a failure waits for the next run). */
@@ -89,13 +85,6 @@ export class RetentionJob {
       this.logger.error("retention run failed; next run retries", { error: (error as Error).message });
       return undefined;
     }
-  }
-
-  private tick(): void {
-    this.running = this.runOnce().finally(() => {
-      this.running = undefined;
-      if (!this.stopped) this.timer = setTimeout(() => this.tick(), this.intervalMs);
-    });
   }
 
   private record(result: RetentionRunResult): void {
