@@ -32,13 +32,18 @@ function checksTable(verdict: SoakVerdict): string[] {
   ];
 }
 
-function rssTable(samples: readonly SoakSample[]): string[] {
+function memoryTable(samples: readonly SoakSample[], verdict: SoakVerdict): string[] {
   const apps = [...new Set(samples.flatMap((s) => Object.keys(s.rssMb)))].sort();
   const rows = apps.map((app) => {
     const values = samples.flatMap((s) => (s.rssMb[app] === undefined ? [] : [s.rssMb[app]!]));
-    return `| ${app} | ${fixed(values[0])} | ${fixed(max(values))} | ${fixed(values.at(-1))} |`;
+    const heap = samples.flatMap((s) => (s.heapUsedMb?.[app] === undefined ? [] : [s.heapUsedMb[app]!]));
+    return `| ${app} | ${fixed(values[0])} | ${fixed(max(values))} | ${fixed(values.at(-1))} | ${fixed(verdict.rssSlopes[app], 2)} | ${fixed(heap[0])} | ${fixed(max(heap))} | ${fixed(heap.at(-1))} | ${fixed(verdict.heapSlopes[app], 2)} |`;
   });
-  return ["| process | RSS at start (MB) | peak | at end |", "| --- | ---: | ---: | ---: |", ...rows];
+  return [
+    "| process | RSS at start (MB) | peak | at end | RSS trend, 2nd half (MB/min) | V8 heap used at start (MB) | peak | at end | heap trend, 2nd half (MB/min) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows,
+  ];
 }
 
 function queryTable(queries: readonly QueryStats[], seconds: number): string[] {
@@ -90,6 +95,7 @@ export function soakResult(run: SoakRun, verdict: SoakVerdict): Record<string, u
     final_rows: run.finalCheck.rows,
     final_acknowledged: run.finalCheck.acknowledged,
     rss_slope_mb_per_min: verdict.rssSlopes,
+    heap_slope_mb_per_min: verdict.heapSlopes,
     worst_lag_events: verdict.worstLag,
     lag_growth_events_per_min: verdict.lagGrowthPerMin,
     worst_aggregation_lag_s: verdict.worstAggregationLagS,
@@ -126,7 +132,7 @@ export function soakSection(run: SoakRun, verdict: SoakVerdict, samples: readonl
     "",
     ...checksTable(verdict),
     "",
-    ...rssTable(samples),
+    ...memoryTable(samples, verdict),
     "",
     ...queryTable(queries, seconds),
     "",

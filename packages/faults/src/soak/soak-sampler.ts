@@ -28,21 +28,25 @@ export interface SampledApps {
 
 /** One sample: each app's RSS, the ingester's stored count and consumer lag, the aggregator's lag. */
 export async function takeSample(apps: SampledApps, produced: number): Promise<SoakSample | undefined> {
-  const [ingesterMetrics, aggregatorMetrics] = await Promise.all([scrape(apps.ingester), scrape(apps.aggregator)]);
+  const [ingesterMetrics, aggregatorMetrics, queryApiMetrics] = await Promise.all([scrape(apps.ingester), scrape(apps.aggregator), scrape(apps.queryApi)]);
   const stored = sumSamples(ingesterMetrics, "analytics_events_ingested_total");
   if (stored === undefined) return undefined;
   const rss: Record<string, number> = {};
-  for (const [name, app] of [
-    ["ingester", apps.ingester],
-    ["aggregator", apps.aggregator],
-    ["query-api", apps.queryApi],
+  const heap: Record<string, number> = {};
+  for (const [name, app, metrics] of [
+    ["ingester", apps.ingester, ingesterMetrics],
+    ["aggregator", apps.aggregator, aggregatorMetrics],
+    ["query-api", apps.queryApi, queryApiMetrics],
   ] as const) {
     const value = rssMb(app?.child.pid);
     if (value !== undefined) rss[name] = Number(value.toFixed(1));
+    const heapBytes = sumSamples(metrics, "analytics_nodejs_heap_size_used_bytes");
+    if (heapBytes !== undefined) heap[name] = Number((heapBytes / 1024 / 1024).toFixed(1));
   }
   return {
     at: Date.now(),
     rssMb: rss,
+    heapUsedMb: heap,
     produced,
     stored,
     consumerLag: sumSamples(ingesterMetrics, "analytics_consumer_lag"),

@@ -8,7 +8,7 @@ const run = { from: 0, to: 10 * MIN, rate: RATE, end: { acknowledged: 100, rows:
 function samples(rss: (minute: number) => number, lag: (minute: number) => number, aggregationLag = () => 0.5): SoakSample[] {
   return Array.from({ length: 120 }, (_, i) => {
     const minute = (i * 5_000) / MIN;
-    return { at: i * 5_000, rssMb: { ingester: rss(minute), aggregator: 150 }, produced: 10_000 + i * 5_000, stored: 10_000 + i * 5_000 - lag(minute), consumerLag: 0, aggregationLagS: aggregationLag() };
+    return { at: i * 5_000, rssMb: { ingester: rss(minute), aggregator: 150 }, heapUsedMb: { ingester: rss(minute) / 2 }, produced: 10_000 + i * 5_000, stored: 10_000 + i * 5_000 - lag(minute), consumerLag: 0, aggregationLagS: aggregationLag() };
   });
 }
 
@@ -39,6 +39,8 @@ describe("judgeSoak", () => {
     const verdict = judgeSoak(samples((m) => 200 + 5 * m, () => 0), probes(() => 1), healthyQueries, run);
     expect(failed(verdict)).toEqual(["RSS trend, ingester (2nd half)"]);
     expect(verdict.rssSlopes.ingester).toBeCloseTo(5, 1);
+    // The heap trend is reported beside it (not judged): here the heap holds half of the growth.
+    expect(verdict.heapSlopes.ingester).toBeCloseTo(2.5, 1);
   });
 
   it("fails a lag that grows without bound, even while still under the absolute limit", () => {

@@ -5,6 +5,8 @@ export interface SoakSample {
   at: number;
   /** Resident set size of each app process, MB (missing when it could not be read). */
   rssMb: Record<string, number>;
+  /** V8 heap in use of each app process, MB (its analytics_nodejs_heap_size_used_bytes): tells retained objects from a heap that only grew. */
+  heapUsedMb?: Record<string, number>;
   /** Events Kafka acknowledged so far (backlog, load and probes). */
   produced: number;
   /** Events the ingester stored so far (its analytics_events_ingested_total). */
@@ -67,6 +69,8 @@ export interface SoakVerdict {
   passed: boolean;
   checks: Check[];
   rssSlopes: Record<string, number | undefined>;
+  /** Diagnostic, not judged: the heap-in-use trend over the second half, MB/min. */
+  heapSlopes: Record<string, number | undefined>;
   worstLag: number | undefined;
   lagGrowthPerMin: number | undefined;
   worstAggregationLagS: number | undefined;
@@ -101,6 +105,12 @@ export function judgeSoak(
       limit: `≤ ${limits.rssSlopeMbPerMin} MB/min`,
       passed: trend !== undefined && trend <= limits.rssSlopeMbPerMin,
     });
+  }
+
+  const heapSlopes: Record<string, number | undefined> = {};
+  for (const app of apps) {
+    const points = late.filter((s) => s.heapUsedMb?.[app] !== undefined).map((s) => ({ x: s.at / MINUTE_MS, y: s.heapUsedMb![app]! }));
+    heapSlopes[app] = round(slope(points), 3);
   }
 
   const lag = late.map((s) => ({ x: s.at / MINUTE_MS, y: s.produced - s.stored }));
@@ -162,6 +172,7 @@ export function judgeSoak(
     passed: checks.every((check) => check.passed),
     checks,
     rssSlopes,
+    heapSlopes,
     worstLag,
     lagGrowthPerMin: round(growth, 1),
     worstAggregationLagS: round(worstAggregationLag, 3),
