@@ -25,6 +25,12 @@ ensure_chromium() {
   [[ -x /usr/bin/chromium ]] || apt_install chromium
 }
 
+# promtool checks the alert rules and their unit tests (packages/observability); Debian ships
+# it in the prometheus package (installing it starts no server here: there is no systemd).
+ensure_promtool() {
+  command -v promtool >/dev/null || apt_install --no-install-recommends prometheus
+}
+
 install_dependencies() {
   ensure_pnpm
   (cd "$REPO_ROOT" && pnpm install --frozen-lockfile --reporter=silent) >&2

@@ -10,6 +10,7 @@ cd "$REPO_ROOT"
 started=$SECONDS
 install_dependencies
 ensure_chromium
+ensure_promtool
 trap stop_services_started_here EXIT
 stack_up_recording
 output="$DATA_DIR/test-output.log"
