@@ -98,7 +98,7 @@ export function totalsSection(totals: CombinedTotals): string {
   return [
     "## Totals",
     "",
-    "From the latest run of each: the fault suite (produced … rollup_mismatches), `pnpm test:fuzz` (fuzz_*) and `pnpm test:soak` (soak_*).",
+    "From the latest run of each: the fault suite (produced … rollup_mismatches), `pnpm test:fuzz` (fuzz_*, read from fuzz.md now; the fault suite's own RESULT copies them as they were when it ran) and `pnpm test:soak` (soak_*).",
     "",
     "```",
     `RESULT ${JSON.stringify(totals)}`,
