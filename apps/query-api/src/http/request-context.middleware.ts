@@ -33,7 +33,8 @@ export function requestContext(logger: Logger, metrics: HttpMetrics): RequestHan
       withLogContext({ request_id: requestId }, () =>
         logger.http("request", {
           method: req.method,
-          path: req.originalUrl,
+          // Without the query string: a caller that puts a secret in the URL must not see it logged.
+          path: req.originalUrl.split("?", 1)[0],
           status: res.statusCode,
           duration_ms: Math.round(seconds * 1000),
           // Which key (its public prefix, never the secret) made the request.
