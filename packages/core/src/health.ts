@@ -4,6 +4,11 @@ export interface HealthCheck {
   /** A failing critical check makes the service not ready; others only report "degraded". */
   critical: boolean;
   check(): Promise<void>;
+  /**
+   * Why this component is gone for good (it will not recover by itself, so the process should be
+   * restarted), or undefined while it is alive. Makes liveness fail.
+   */
+  fatal?(): string | undefined;
 }
 
 export interface CheckResult {
@@ -38,6 +43,15 @@ export class HealthMonitor {
 
   markShuttingDown(): void {
     this.shuttingDown = true;
+  }
+
+  /** The first component gone for good, as "name: reason"; undefined while every one is alive. */
+  fatalReason(): string | undefined {
+    for (const check of this.checks) {
+      const reason = check.fatal?.();
+      if (reason !== undefined) return `${check.name}: ${reason}`;
+    }
+    return undefined;
   }
 
   get isShuttingDown(): boolean {

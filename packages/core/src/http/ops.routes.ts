@@ -16,8 +16,10 @@ export function opsRoutes({ health, registry, metricsPath }: OpsRoutesDeps): Rou
   const router = Router();
   router.get("/health", async (_req, res) => {
     const report = await health.report();
-    // Liveness: the process answers. Dependency trouble shows in the body, not the status.
-    res.status(200).json(report);
+    // Liveness: the process answers and no part of it is gone for good (a consumer that crashed
+    // without restarting: only a restart brings it back). Dependency trouble shows in the body.
+    const fatal = health.fatalReason();
+    res.status(fatal === undefined ? 200 : 503).json(fatal === undefined ? report : { ...report, fatal });
   });
   router.get("/ready", async (_req, res) => {
     const report = await health.report();

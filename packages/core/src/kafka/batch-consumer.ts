@@ -86,6 +86,7 @@ export class BatchConsumer {
         if (this.crashed) throw new Error(`consumer stopped: ${this.crashed.message}`);
         if (!this.running) throw new Error("consumer not running");
       },
+      fatal: () => (this.crashed ? `consumer stopped after a crash it does not restart from: ${this.crashed.message}` : undefined),
     };
   }
 }
