@@ -66,11 +66,7 @@ export class RollupMerger {
 
 /** The 1m/5m rows' buckets that a series block may already hold. */
 function bucketsInBlocks(rows: readonly StoredRollup[], nowMs: number): SeriesBucketKey[] {
-  const buckets: SeriesBucketKey[] = [];
-  for (const { key } of rows) {
-    if (isSeriesBlockInterval(key.interval) && mayBeInBlock(key.bucketStartMs, nowMs)) buckets.push({ ...key, bucketStartMs: key.bucketStartMs });
-  }
-  return buckets;
+  return rows.map((row) => row.key).filter((key) => isSeriesBlockInterval(key.interval) && mayBeInBlock(key.bucketStartMs, nowMs));
 }
 
 /** Count-only deltas for active users/sessions: how many members were new in each bucket. */

@@ -1,12 +1,12 @@
 import type postgres from "postgres";
-import type { AggregationInterval } from "../models/intervals";
+import { type AggregationInterval, bucketStart, INTERVAL_MS } from "../models/intervals";
 import type { Sql } from "./database";
 import { ANY_METRIC_POINT_TEXT_SQL, POINT_SEPARATOR } from "./metric-point-json";
 
 type Db = Sql | postgres.TransactionSql;
 
-export const DAY_MS = 86_400_000;
-export const HOUR_MS = 3_600_000;
+export const DAY_MS = INTERVAL_MS["1d"];
+export const HOUR_MS = INTERVAL_MS["1h"];
 
 /** The intervals kept as series blocks: the ones with too many points per day to encode per read. */
 export const SERIES_BLOCK_INTERVALS: readonly AggregationInterval[] = ["1m", "5m"];
@@ -25,8 +25,8 @@ export const SERIES_HOUR_SETTLE_MS = 5 * 60_000;
 /** How far ahead a compacting replica's clock may run without a writer missing its blocks. */
 export const SERIES_BLOCK_CLOCK_SKEW_MS = 60_000;
 
-export const utcDayStart = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
-export const utcHourStart = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS;
+export const utcDayStart = (ms: number): number => bucketStart(ms, "1d");
+export const utcHourStart = (ms: number): number => bucketStart(ms, "1h");
 
 /** By this clock: days starting before `dayEnd` and hours starting before `hourEnd` are settled (may be stored as blocks). */
 export function settledBlockEnds(nowMs: number): { dayEnd: number; hourEnd: number } {
