@@ -1,5 +1,6 @@
 import { type RedisClient, rollupsVersionKey } from "@trading-analytics/core";
 import { Counter, type Registry } from "prom-client";
+import { type JsonBody, joinedJsonBody, jsonBodyBytes } from "../domain/json-body";
 import { cacheKey } from "./cache-key";
 import { REDIS_UNAVAILABLE, redisQuietly } from "./redis-quietly";
 
@@ -16,18 +17,26 @@ export type CacheScope = "settled" | "rollups" | "live";
 export type CacheOutcome = "hit" | "miss" | "bypass";
 
 export interface CachedJson {
-  body: string;
+  body: JsonBody;
   cache: CacheOutcome;
 }
 
 export function createCacheMetrics(registry: Registry) {
   return new Counter({
     name: "analytics_query_cache_requests_total",
-    help: "Cacheable query results served, by result: hit, miss, bypass (not cacheable or Redis unavailable)",
+    help: "Cacheable query results served, by result: hit, miss, bypass (not cacheable, larger than the cache takes, or Redis unavailable)",
     labelNames: ["query", "result"] as const,
     registers: [registry],
   });
 }
+
+/**
+ * Results larger than this are served but not stored. A month of one-minute points (2-11 MB)
+ * is cheaper to read again from the reader's own block texts than to fetch from Redis, and a
+ * recent range's key changes with every fold, so storing one would mostly fill Redis with
+ * copies no request reads.
+ */
+export const MAX_CACHED_BODY_BYTES = 1024 * 1024;
 
 /**
  * Redis-cached JSON results. Redis is optional: when it is down, slow (past timeoutMs) or
@@ -42,14 +51,15 @@ export class QueryCache {
     private readonly timeoutMs = 100,
   ) {}
 
-  async json(name: string, params: Record<string, unknown>, scope: CacheScope, compute: () => Promise<string>): Promise<CachedJson> {
+  async json(name: string, params: Record<string, unknown>, scope: CacheScope, compute: () => Promise<JsonBody>): Promise<CachedJson> {
     const key = await this.keyFor(name, params, scope);
     if (key === undefined) return this.served(name, "bypass", await compute());
     const cached = await this.quietly(() => this.redis!.get(key));
     if (typeof cached === "string") return this.served(name, "hit", cached);
     const body = await compute();
-    if (cached === null) void this.quietly(() => this.redis!.set(key, body, { EX: this.ttlSeconds }));
-    return this.served(name, cached === null ? "miss" : "bypass", body);
+    if (cached !== null || jsonBodyBytes(body) > MAX_CACHED_BODY_BYTES) return this.served(name, "bypass", body);
+    void this.quietly(() => this.redis!.set(key, joinedJsonBody(body), { EX: this.ttlSeconds }));
+    return this.served(name, "miss", body);
   }
 
   private async keyFor(name: string, params: Record<string, unknown>, scope: CacheScope): Promise<string | undefined> {
@@ -63,7 +73,7 @@ export class QueryCache {
     return redisQuietly(command, this.timeoutMs);
   }
 
-  private served(name: string, outcome: CacheOutcome, body: string): CachedJson {
+  private served(name: string, outcome: CacheOutcome, body: JsonBody): CachedJson {
     this.requests.inc({ query: name, result: outcome });
     return { body, cache: outcome };
   }

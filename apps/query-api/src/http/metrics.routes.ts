@@ -17,6 +17,7 @@ export interface MetricsRoutesDeps {
 
 const METRIC_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
 const DAY_MS = 86_400_000;
+const OBJECT_CLOSE = Buffer.from("}");
 
 /**
  * GET /api/v1/metrics: one rollup series (overall, for one dimension value, or one per value)
@@ -53,7 +54,7 @@ export function metricsRoutes(deps: MetricsRoutesDeps): Router {
     const single = dimension === undefined || dimensionValue !== undefined;
 
     const result = await deps.cache.json("metrics", query, rollupScope(to, at, deps.allowedLatenessMs), async () => {
-      const [pointsJson, summary] = await Promise.all([deps.series.pointsJson(query), single ? deps.series.summary(query) : undefined]);
+      const [points, summary] = await Promise.all([deps.series.pointsParts(query), single ? deps.series.summary(query) : undefined]);
       const head = JSON.stringify({
         metric_name: metric,
         interval,
@@ -63,7 +64,7 @@ export function metricsRoutes(deps: MetricsRoutesDeps): Router {
         dimension_value: dimensionValue ?? null,
         summary: summary ?? null,
       });
-      return `${head.slice(0, -1)},"points":${pointsJson}}`;
+      return [Buffer.from(`${head.slice(0, -1)},"points":`), ...points, OBJECT_CLOSE];
     });
     sendCachedJson(res, result);
   });

@@ -1,8 +1,9 @@
 import express from "express";
 import request from "supertest";
+import type { JsonBody } from "../domain/json-body";
 import { sendCachedJson } from "./send-json";
 
-function appSending(body: string) {
+function appSending(body: JsonBody) {
   const app = express();
   app.get("/", (_req, res) => sendCachedJson(res, { body, cache: "miss" }));
   return app;
@@ -26,5 +27,22 @@ describe("sendCachedJson", () => {
     expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(Number(answer.headers["content-length"])).toBe(Buffer.byteLength(body));
     expect(answer.body).toEqual({ points });
+  });
+
+  it("sends a body in parts as the parts joined, large or small", async () => {
+    const points = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ bucket_start: new Date(i * 60_000).toISOString(), label: "é" }));
+    const parts = [Buffer.from('{"points":['), ...points.flatMap((point, i) => [Buffer.from(i === 0 ? point : `,${point}`)]), Buffer.from("]}")];
+    const large = await request(appSending(parts)).get("/");
+    expect(large.status).toBe(200);
+    expect(large.headers["etag"]).toBeUndefined();
+    expect(large.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(Number(large.headers["content-length"])).toBe(Buffer.concat(parts).length);
+    expect(large.body.points).toHaveLength(20_000);
+    expect(large.body.points[19_999].label).toBe("é");
+
+    const small = await request(appSending([Buffer.from('{"a":'), Buffer.from("1}")])).get("/");
+    expect(small.headers["etag"]).toBeDefined();
+    expect(small.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(small.body).toEqual({ a: 1 });
   });
 });

@@ -1,8 +1,9 @@
-import { pointsBetween } from "./block-points-text";
+import { pointsBetween as pointsBetweenBytes } from "./block-points-text";
 
 const point = (time: string, count: number) => `{"bucket_start" : "2026-11-24T${time}Z", "count" : ${count}}`;
 const day = [point("00:00:00", 1), point("00:01:00", 2), point("00:05:00", 3), point("23:59:00", 4)].join(", ");
 const at = (time: string) => Date.parse(`2026-11-24T${time}Z`);
+const pointsBetween = (text: string, fromMs: number, toMs: number) => pointsBetweenBytes(Buffer.from(text), fromMs, toMs).toString();
 
 describe("pointsBetween", () => {
   it("keeps the points whose buckets start in [from, to), in the same form", () => {

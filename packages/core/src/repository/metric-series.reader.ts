@@ -36,15 +36,20 @@ export interface MetricSummary {
   close: number | null;
 }
 
-/** Block texts a reader keeps (characters; about twice that in bytes): a month of 1m points of one series is ~2.5M. */
-const BLOCK_TEXT_CACHE_CHARS = 32_000_000;
+/** Block texts a reader keeps, in bytes: a month of 1m points of one series is 2.5 MB (a count) to 11 MB (a price). */
+const BLOCK_TEXT_CACHE_BYTES = 64 * 1024 * 1024;
+
+const ARRAY_OPEN = Buffer.from("[");
+const ARRAY_CLOSE = Buffer.from("]");
+const SEPARATOR = Buffer.from(POINT_SEPARATOR);
 
 type Range = { fromMs: number; toMs: number };
 
 /**
  * What GET /api/v1/metrics serves. The points come out of PostgreSQL as JSON text, which the API
  * sends on without parsing: 43,200 one-minute points would otherwise be decoded into rows and
- * encoded again. Settled blocks (days, and hours of the days not settled yet) the aggregator
+ * encoded again. The text is kept as UTF-8 parts, written to the socket one after another:
+ * joining an 11 MB month into one string and encoding it again cost more than reading it. Settled blocks (days, and hours of the days not settled yet) the aggregator
  * has written to metric_series_blocks are read as one text each, cut at the range's edges and
  * kept by row version, so a text is read once per process; the unsettled end of the range and
  * any block missing come from metric_rollups, in the same form. The summary merges the fewest
@@ -59,14 +64,22 @@ export class MetricSeriesReader {
     private readonly sql: Sql,
     private readonly rollups: RollupsRepository,
     private readonly intervals: readonly AggregationInterval[],
-    options: { blockTextCacheChars?: number; clock?: () => number } = {},
+    options: { blockTextCacheBytes?: number; clock?: () => number } = {},
   ) {
-    this.blockTexts = new BlockTextCache(options.blockTextCacheChars ?? BLOCK_TEXT_CACHE_CHARS);
+    this.blockTexts = new BlockTextCache(options.blockTextCacheBytes ?? BLOCK_TEXT_CACHE_BYTES);
     this.clock = options.clock ?? Date.now;
   }
 
   /** The points as a JSON array text, oldest bucket first. */
   async pointsJson(query: MetricSeriesQuery): Promise<string> {
+    return Buffer.concat(await this.pointsParts(query)).toString("utf8");
+  }
+
+  /**
+   * The points as a JSON array, oldest bucket first, in UTF-8 parts to be sent one after
+   * another. The parts may share memory with texts the reader keeps: never write into them.
+   */
+  async pointsParts(query: MetricSeriesQuery): Promise<Buffer[]> {
     const perValue = query.dimension !== undefined && query.dimensionValue === undefined;
     const fromMs = query.from.getTime();
     const toMs = query.to.getTime();
@@ -81,10 +94,10 @@ export class MetricSeriesReader {
     // The unsettled end of the range is read from the rollups while the blocks are read.
     const [blocks, recentText] = await Promise.all([this.readBlocks(this.seriesOf(query), firstDay, blocksEnd), this.rollupPoints(query, false, recent)]);
 
-    const texts: string[] = [];
+    const texts: Buffer[] = [];
     const missing: Range[] = [];
     const missingAt: number[] = [];
-    const add = (range: Range, text: string | undefined, startMs: number, spanMs: number) => {
+    const add = (range: Range, text: Buffer | undefined, startMs: number, spanMs: number) => {
       if (range.toMs <= range.fromMs) return;
       if (text !== undefined) {
         texts.push(range.fromMs === startMs && range.toMs === startMs + spanMs ? text : pointsBetween(text, range.fromMs, range.toMs));
@@ -95,7 +108,7 @@ export class MetricSeriesReader {
       else {
         missing.push({ ...range });
         missingAt.push(texts.length);
-        texts.push("");
+        texts.push(Buffer.alloc(0));
       }
     };
     for (let day = firstDay; day < blocksEnd; day += DAY_MS) {
@@ -114,21 +127,21 @@ export class MetricSeriesReader {
   }
 
   /** The texts of this series' blocks starting in [fromMs, toMs), by blockId, each read once per version. */
-  private async readBlocks(series: SeriesKey, fromMs: number, toMs: number): Promise<Map<string, string>> {
+  private async readBlocks(series: SeriesKey, fromMs: number, toMs: number): Promise<Map<string, Buffer>> {
     const id = `${series.metric}\u0000${series.interval}\u0000${series.dimension}\u0000${series.dimensionValue}`;
     const wanted: string[] = [];
     for (let day = fromMs; day < toMs; day += DAY_MS) wanted.push(blockId(day, 24));
     for (let hour = Math.max(fromMs, toMs - 2 * DAY_MS); hour < toMs; hour += HOUR_MS) wanted.push(blockId(hour, 1));
     const rows = await this.seriesBlocks.read(this.sql, series, fromMs, toMs, this.blockTexts.versions(id, wanted));
-    const texts = new Map<string, string>();
+    const texts = new Map<string, Buffer>();
     for (const row of rows) {
       const block = blockId(row.startMs, row.hours);
-      let text = row.points ?? this.blockTexts.get(id, block, row.version);
+      let text = row.points === null ? this.blockTexts.get(id, block, row.version) : Buffer.from(row.points);
       if (text === undefined) {
         // Dropped from the cache between the two calls: read this one block again, in full.
         const [again] = (await this.seriesBlocks.read(this.sql, series, row.startMs, row.startMs + 1)).filter((each) => each.hours === row.hours);
         if (again?.points == null) continue; // deleted meanwhile: the rollups have it
-        text = again.points;
+        text = Buffer.from(again.points);
       } else if (row.points !== null) this.blockTexts.set(id, block, row.version, text);
       texts.set(block, text);
     }
@@ -136,7 +149,7 @@ export class MetricSeriesReader {
   }
 
   /** Each range's points as text (empty when it has none), in one statement. */
-  private async rollupPoints(query: MetricSeriesQuery, perValue: boolean, ranges: readonly Range[]): Promise<string[]> {
+  private async rollupPoints(query: MetricSeriesQuery, perValue: boolean, ranges: readonly Range[]): Promise<Buffer[]> {
     if (ranges.length === 0) return [];
     const { sql } = this;
     const point = pointObjectSql(isCountOnlyMetric(query.metric), perValue);
@@ -152,7 +165,7 @@ export class MetricSeriesReader {
       ) as points
       from jsonb_to_recordset(${wanted}::text::jsonb) as g(i int, s timestamptz, e timestamptz)
       order by g.i`;
-    return rows.map((row) => row.points ?? "");
+    return rows.map((row) => Buffer.from(row.points ?? ""));
   }
 
   private seriesOf(query: MetricSeriesQuery): SeriesKey {
@@ -190,7 +203,14 @@ export class MetricSeriesReader {
   }
 }
 
-/** One JSON array of the texts' points, skipping empty texts. */
-function wrap(texts: readonly string[]): string {
-  return `[${texts.filter((text) => text.length > 0).join(POINT_SEPARATOR)}]`;
+/** One JSON array of the texts' points, skipping empty texts, as parts. */
+function wrap(texts: readonly Buffer[]): Buffer[] {
+  const parts: Buffer[] = [ARRAY_OPEN];
+  for (const text of texts) {
+    if (text.length === 0) continue;
+    if (parts.length > 1) parts.push(SEPARATOR);
+    parts.push(text);
+  }
+  parts.push(ARRAY_CLOSE);
+  return parts;
 }
