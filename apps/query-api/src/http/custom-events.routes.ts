@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { type CustomEventDefinition, CustomEventDefinitionError, type CustomEventDefinitionsRepository } from "@trading-analytics/core";
+import { CustomEventDefinitionError, type CustomEventDefinitionsRepository, toCustomEventView } from "@trading-analytics/core";
 import { parseCustomEventBody } from "../domain/custom-event-body";
 import { HttpError, invalidParameter } from "./http-error";
 
@@ -7,29 +7,6 @@ export interface CustomEventsRoutesDeps {
   definitions: CustomEventDefinitionsRepository;
   /** Tells ingesters to reload definitions; must not throw (their poll catches up anyway). */
   notifyChanged: () => Promise<void>;
-}
-
-/** A definition as the API shows it. */
-export interface CustomEventView {
-  name: string;
-  version: number;
-  display_name: string | null;
-  description: string | null;
-  schema: Record<string, unknown>;
-  is_active: boolean;
-  created_at: string;
-}
-
-export function toCustomEventView(definition: CustomEventDefinition): CustomEventView {
-  return {
-    name: definition.name,
-    version: definition.version,
-    display_name: definition.displayName,
-    description: definition.description,
-    schema: definition.schema,
-    is_active: definition.isActive,
-    created_at: definition.createdAt.toISOString(),
-  };
 }
 
 const BASE = "/api/v1/custom-events";

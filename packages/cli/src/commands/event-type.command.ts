@@ -8,12 +8,13 @@ import {
   EVENT_TYPE_PATTERN,
   isKnownEventType,
   publishCustomEventsChanged,
+  toCustomEventView,
 } from "@trading-analytics/core";
 import { CommandFailed, EXIT, UsageError } from "../cli-errors";
 import { warn, write } from "../command";
 import { createCliLogger, loadCliConfig, withOptionalRedis, withSql } from "../runtime";
 import { EVENT_TYPE_USAGE, type EventTypeCommand } from "./event-type.args";
-import { definitionJson, definitionsTable } from "./event-type.format";
+import { definitionsTable } from "./event-type.format";
 import { checkSchemaText } from "./event-schema";
 
 export function executeEventType(command: EventTypeCommand): Promise<number> {
@@ -38,7 +39,7 @@ async function define(command: Extract<EventTypeCommand, { kind: "define" }>): P
   const announced = await withOptionalRedis(config, logger, async (redis) => (redis ? publishCustomEventsChanged(redis, config.redis.key_prefix) : false));
 
   if (command.json) {
-    write(JSON.stringify({ ...definitionJson(stored), announced }));
+    write(JSON.stringify({ ...toCustomEventView(stored), announced }));
   } else {
     write(`Defined ${stored.name} version ${stored.version} (active).${announced ? " Running ingesters were told over Redis." : ""}`);
   }
@@ -78,7 +79,7 @@ async function list(command: Extract<EventTypeCommand, { kind: "list" }>): Promi
     return command.name === undefined ? repository.list() : repository.versions(command.name);
   });
   if (command.json) {
-    write(JSON.stringify(definitions.map(definitionJson)));
+    write(JSON.stringify(definitions.map(toCustomEventView)));
     return EXIT.ok;
   }
   if (definitions.length === 0) {

@@ -1,18 +1,6 @@
 import type { CustomEventDefinition } from "@trading-analytics/core";
 import { formatTable, utcTime } from "../format/table";
 
-export function definitionJson(definition: CustomEventDefinition) {
-  return {
-    name: definition.name,
-    version: definition.version,
-    display_name: definition.displayName,
-    description: definition.description,
-    schema: definition.schema,
-    is_active: definition.isActive,
-    created_at: definition.createdAt.toISOString(),
-  };
-}
-
 /** One row per definition; with `schemas` (the versions of one name), each version's schema below the table. */
 export function definitionsTable(definitions: readonly CustomEventDefinition[], schemas = false): string {
   const rows = definitions.map((d) => [d.name, String(d.version), d.isActive ? "active" : "inactive", d.displayName ?? "-", utcTime(d.createdAt), d.description ?? "-"]);

@@ -1,4 +1,5 @@
 export * from "./custom-event-definition";
+export * from "./custom-event-view";
 export * from "./event";
 export * from "./event-id";
 export * from "./event-types";
