@@ -1,6 +1,5 @@
 import path from "node:path";
-import type { Producer } from "kafkajs";
-import type { Config, TradingFlow } from "@trading-analytics/core";
+import type { Config } from "@trading-analytics/core";
 
 // The core package's own CLIs (analytics-migrate, analytics-api-key, …) export the work they do,
 // and this CLI calls the same functions. Core's package.json exports only "." and "./testing",
@@ -15,19 +14,6 @@ export interface ApiKeyCliModule {
 
 export interface MigrateCliModule {
   migrate(config: Config): Promise<void>;
-}
-
-export interface DemoTrafficOptions {
-  rate: number;
-  limit: number;
-  until?: number;
-  topic?: string;
-  stopped?: () => boolean;
-  onSent?: (sent: number) => void;
-}
-
-export interface DemoProducerCliModule {
-  produceDemoTraffic(producer: Pick<Producer, "sendBatch">, flow: TradingFlow, options: DemoTrafficOptions): Promise<number>;
 }
 
 export interface RetentionCliModule {
@@ -50,5 +36,4 @@ export const coreCli = {
   apiKey: () => loadCoreCli<ApiKeyCliModule>("api-key.cli.js", "apiKeyCli"),
   migrate: () => loadCoreCli<MigrateCliModule>("migrate.cli.js", "migrate"),
   retention: () => loadCoreCli<RetentionCliModule>("retention.cli.js", "retentionCli"),
-  demoProducer: () => loadCoreCli<DemoProducerCliModule>("demo-producer.cli.js", "produceDemoTraffic"),
 };

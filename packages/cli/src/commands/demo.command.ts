@@ -1,8 +1,7 @@
 import { Partitioners } from "kafkajs";
-import { TradingFlow } from "@trading-analytics/core";
+import { produceDemoTraffic, TradingFlow } from "@trading-analytics/core";
 import { CommandFailed, EXIT } from "../cli-errors";
 import { write } from "../command";
-import { coreCli } from "../core-cli";
 import { progressBar } from "../progress";
 import { createCliKafka, loadCliConfig } from "../runtime";
 import { type DemoCommand, expectedEvents } from "./demo.args";
@@ -29,7 +28,7 @@ export async function executeDemo(command: DemoCommand): Promise<number> {
   const started = Date.now();
   let sent = 0;
   try {
-    sent = await coreCli.demoProducer().produceDemoTraffic(producer, new TradingFlow({ seed: command.seed ?? Date.now(), startTime: new Date() }), {
+    sent = await produceDemoTraffic(producer, new TradingFlow({ seed: command.seed ?? Date.now(), startTime: new Date() }), {
       rate: command.rate,
       limit: command.events ?? Infinity,
       until: command.durationMs === undefined ? undefined : started + command.durationMs,

@@ -1,3 +1,4 @@
+export { type DemoTrafficOptions, produceDemoTraffic } from "./demo-traffic";
 export { SeededRandom } from "./random";
 export {
   DEFAULT_STRATEGIES,
