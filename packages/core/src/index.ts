@@ -1,3 +1,4 @@
+export { UsageError } from "./cli/usage-error";
 export * from "./config";
 export * from "./health";
 export * from "./health-checks";

@@ -1,4 +1,5 @@
-import { parseApiKeyCommand, UsageError } from "./api-key-args";
+import { parseApiKeyCommand } from "./api-key-args";
+import { UsageError } from "./usage-error";
 
 function usageError(argv: string[]): string {
   try {

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { API_KEY_SCOPES, type ApiKeyScope, isApiKeyScope } from "../repository/api-key-secret";
 import { MAX_KEY_RATE_LIMIT_PER_MINUTE } from "../repository/api-keys.repository";
+import { UsageError } from "./usage-error";
 
 // Argument parsing for `pnpm api-key`, apart from the I/O so it is tested without a process.
 
@@ -9,17 +10,6 @@ export type ApiKeyCommand =
   | { kind: "create"; name: string; scopes: ApiKeyScope[]; rateLimitPerMinute: number | undefined; json: boolean }
   | { kind: "list"; json: boolean }
   | { kind: "revoke"; idOrPrefix: string };
-
-/** A mistake in how the command was called: exit code 2 with the message and the usage. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly usage: string,
-  ) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
 
 export const USAGE = {
   main: `Usage: api-key <command> [options]

@@ -4,7 +4,8 @@
 import { ConfigError, loadConfig } from "../config";
 import { createSql } from "../repository/database";
 import { type ApiKey, ApiKeysRepository, InvalidApiKeyInput } from "../repository/api-keys.repository";
-import { type ApiKeyCommand, parseApiKeyCommand, USAGE, UsageError } from "./api-key-args";
+import { type ApiKeyCommand, parseApiKeyCommand, USAGE } from "./api-key-args";
+import { UsageError } from "./usage-error";
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
