@@ -26,6 +26,18 @@ describe("faultTable", () => {
     expect(lines[2]).toContain("not recovered");
     expect(new Set(lines.map((line) => line.length)).size).toBe(1);
   });
+
+  it("shows the kills between the commits that happened, of those planned, where a fault planned any", () => {
+    const row = { fault: "x", produced: 10, stored: 10, duplicated: 0, lost: 0, invalid: 0, deadLettered: 0, worstLag: 0, recoveryMs: 1000, crashes: 0 };
+    const table = faultTable([
+      { ...row, fault: "ingester SIGKILL", figures: { kills: 10, kills_planned_between_commits: 5, kills_between_db_and_kafka_commit: 4 } },
+      { ...row, fault: "Kafka restart" },
+    ]);
+    const [header, , sigkill, restart] = table.split("\n").map((line) => line.split("|").map((cell) => cell.trim()));
+    expect(header!.at(-2)).toBe("kills between commits");
+    expect(sigkill!.at(-2)).toBe("4/5");
+    expect(restart!.at(-2)).toBe("-");
+  });
 });
 
 describe("figuresLine", () => {

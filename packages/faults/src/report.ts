@@ -1,3 +1,4 @@
+import { betweenCommitsCell } from "./between-commits";
 import { attributeToFault, type FaultWindow, type ProducedEvent, type ProgressSample, recoveryMs, worstLag } from "./reconcile";
 
 export interface FaultRow {
@@ -56,11 +57,11 @@ export function faultRows(
   });
 }
 
-const HEADER = ["fault", "produced", "stored", "duplicated", "lost", "invalid", "dead-lettered", "worst lag (events)", "recovery", "crashes"];
+const HEADER = ["fault", "produced", "stored", "duplicated", "lost", "invalid", "dead-lettered", "worst lag (events)", "recovery", "crashes", "kills between commits"];
 
 function cells(row: FaultRow): string[] {
   const recovery = row.recoveryMs === undefined ? "not recovered" : `${(row.recoveryMs / 1000).toFixed(1)} s`;
-  return [row.fault, ...[row.produced, row.stored, row.duplicated, row.lost, row.invalid, row.deadLettered, row.worstLag].map(String), recovery, String(row.crashes)];
+  return [row.fault, ...[row.produced, row.stored, row.duplicated, row.lost, row.invalid, row.deadLettered, row.worstLag].map(String), recovery, String(row.crashes), betweenCommitsCell(row.figures)];
 }
 
 /** A Markdown table, readable as it is on a terminal too. */
