@@ -21,6 +21,7 @@ export {
 } from "./repository/custom-event-definitions.repository";
 export { GracefulShutdown } from "./shutdown";
 export { PeriodicTask } from "./periodic-task";
+export { parseSampleLine, type PrometheusSample, sumSamples } from "./prometheus-text";
 export * from "./demo";
 export * from "./retention";
 export * from "./rollups";

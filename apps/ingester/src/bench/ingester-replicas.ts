@@ -1,9 +1,9 @@
 // The real ingester, run as operators run it: `node dist/main.js` processes sharing one
 // consumer group, each on its own ops port. Watches their memory and /metrics while they work.
 import path from "node:path";
+import { sumSamples } from "@trading-analytics/core";
 import { type AppProcess, type CleanupStack, freePort, ingesterEnv, startAppProcess } from "@trading-analytics/core/testing";
 import { sleep } from "./leg";
-import { sumSamples } from "./metrics-scrape";
 import { readProcessMemory } from "./process-stats";
 
 const MAIN = path.resolve(__dirname, "../main.js");

@@ -1,13 +1,12 @@
 // Leg (c), ours: all events produced to fresh topics first, then the real ingester
 // process(es) started; timed from their start until the last event is stored in PostgreSQL.
-import type { Sql } from "@trading-analytics/core";
+import { type Sql, sumSamples } from "@trading-analytics/core";
 import { checkpoint, createBenchDatabase, uniqueSuffix } from "@trading-analytics/core/testing";
 import { BENCH_TOPICS } from "./bench-dataset";
 import { checkStored, countRows } from "./bench-database";
 import { createTopics, deleteGroup, deleteTopics, describeProduce, messageCount, produceAll } from "./bench-kafka";
 import { IngesterReplica } from "./ingester-replicas";
 import { type LegContext, type LegResult, seconds, sleep } from "./leg";
-import { sumSamples } from "./metrics-scrape";
 import { classifyStackProcess, cpuSpentBetween, describeCpu, otherCores, snapshotCpu } from "./process-stats";
 
 const POLL_MS = 250;

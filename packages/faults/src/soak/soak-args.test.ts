@@ -1,6 +1,5 @@
 import { parseSoakArgs, soakRate } from "./soak-args";
 import { drainRate } from "./max-rate";
-import { sumSamples } from "./prometheus-text";
 import { querySchedule } from "./query-load";
 
 describe("parseSoakArgs", () => {
@@ -39,21 +38,6 @@ describe("drainRate", () => {
     ];
     expect(drainRate(samples, 200_000)).toEqual({ eventsPerSecond: 20_000, seconds: 8 });
     expect(drainRate(samples.slice(0, 3), 200_000)).toBeUndefined();
-  });
-});
-
-describe("sumSamples", () => {
-  it("adds every label set of one metric, ignoring longer names and comments", () => {
-    const text = [
-      "# TYPE analytics_consumer_lag gauge",
-      'analytics_consumer_lag{partition="0"} 3',
-      'analytics_consumer_lag{partition="1"} 4',
-      "analytics_consumer_lag_max 100",
-      "analytics_aggregation_lag_seconds 0.25",
-    ].join("\n");
-    expect(sumSamples(text, "analytics_consumer_lag")).toBe(7);
-    expect(sumSamples(text, "analytics_aggregation_lag_seconds")).toBe(0.25);
-    expect(sumSamples(text, "analytics_missing")).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
+import { sumSamples } from "@trading-analytics/core";
 import type { AppProcess } from "@trading-analytics/core/testing";
-import { sumSamples } from "./prometheus-text";
 import type { SoakSample } from "./soak-verdicts";
 
 /** VmRSS of a process in MB, from /proc; undefined when it is gone. */
