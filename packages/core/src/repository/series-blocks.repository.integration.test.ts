@@ -96,9 +96,9 @@ describe("SeriesBlocksRepository with MetricSeriesReader", () => {
     const whole = wholeRange(PRICE, "1m");
     const before = await reader.pointsJson(whole);
     expect(await reader.pointsJson(whole)).toBe(before);
-    const changed = before.replace(/"count" : (\d+)/, '"count" : 999');
+    const changed = before.replace(/"count":(\d+)/, '"count":999');
     const dayTwo = JSON.parse(before).filter((point: { bucket_start: string }) => point.bucket_start.startsWith("2025-10-01"));
-    await db.sql`update metric_series_blocks set points = ${changed.slice(1, -1).split(", {")[0]!} where block_start = '2025-10-01T00:00:00Z'
+    await db.sql`update metric_series_blocks set points = ${changed.slice(1, -1).split(",{")[0]!} where block_start = '2025-10-01T00:00:00Z'
       and metric_name = ${PRICE} and interval = '1m' and dimension = ''`;
     expect(dayTwo.length).toBeGreaterThan(1);
     const after = JSON.parse(await reader.pointsJson(whole));
@@ -122,7 +122,7 @@ describe("SeriesBlocksRepository with MetricSeriesReader", () => {
     expect(await early.pointsJson(query)).toBe(fromRollups);
 
     // The reader does serve hour blocks: one rewritten by hand shows.
-    await db.sql`update metric_series_blocks set points = ${'{"bucket_start" : "2025-10-03T01:00:00Z", "count" : 4242}'}
+    await db.sql`update metric_series_blocks set points = ${'{"bucket_start":"2025-10-03T01:00:00Z","count":4242}'}
       where block_hours = 1 and block_start = ${new Date(dayThree + HOUR)} and metric_name = ${PRICE} and interval = '1m' and dimension = ''`;
     const served = JSON.parse(await early.pointsJson(query)) as Array<{ bucket_start: string }>;
     expect(served.filter((point) => point.bucket_start.startsWith("2025-10-03T01:"))).toEqual([{ bucket_start: "2025-10-03T01:00:00Z", count: 4242 }]);
