@@ -34,4 +34,12 @@ describe("summarize", () => {
     const reads = [read("metrics_30d_1m", load(0.5, 1800), { ...load(0, undefined, 10), ok: 0 })];
     expect(summarize(1000, reads, undefined, {}).targets).toMatchObject({ metrics_30d_1m_p99: false, metrics_30d_1m_p99_loaded: false });
   });
+
+  it("reports a latency target the byte ceiling itself misses as out of reach, and judges the rest", () => {
+    const metrics = { ...read("metrics_30d_1m_measure", load(90, 19), load(40, 340, 10), 20), ceiling: { single: load(120, 12), loaded: load(60, 210, 10) } };
+    const events = { ...read("events_query", load(300, 12), load(800, 40, 10), 2), ceiling: { single: load(3000, 1), loaded: load(9000, 4, 10) } };
+    const summary = summarize(1000, [metrics, events], undefined, {});
+    expect(summary.targets).toMatchObject({ metrics_30d_1m_measure_p99: true, metrics_30d_1m_measure_p99_loaded: null, events_query_p99_loaded: false });
+    expect(summary).toMatchObject({ metrics_30d_1m_measure_ceiling_loaded_p99_ms: 210, metrics_30d_1m_measure_ceiling_rps: 60 });
+  });
 });

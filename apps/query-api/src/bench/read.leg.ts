@@ -1,12 +1,14 @@
 // Each read scenario: its floor measured first (the statements replayed on the bench's own
 // pool, or a Redis GET), then the API from the load process at one connection (latency as one
 // client sees it, on the same footing as the floor) and at N connections (throughput, and the
-// latency under that load). A request is checked before and after for status and X-Cache.
+// latency under that load), then its ceiling the same two ways: the API's own response bytes
+// served from memory (byte-ceiling). A request is checked before and after for status and X-Cache.
 import type { RedisClient, Sql } from "@trading-analytics/core";
+import { type CapturedResponse, startByteServer } from "./byte-ceiling";
 import { type LatencySummary, summarizeLatencies } from "./latency-stats";
 import type { KnownPids } from "./machine-load";
 import { runLoadProcess } from "./load-client";
-import type { LoadResult } from "./load-spec";
+import type { LoadResult, LoadSpec } from "./load-spec";
 import type { ReadScenario } from "./read-scenarios";
 import { type FloorTiming, measureFloor, recordStatements } from "./route-statements";
 
@@ -35,6 +37,8 @@ export interface ReadResult {
   floor?: FloorResult;
   single?: LoadResult;
   loaded?: LoadResult;
+  /** The same response's bytes from a bare server, at 1 and N connections. */
+  ceiling?: { single: LoadResult; loaded: LoadResult };
   error?: string;
 }
 
@@ -45,7 +49,8 @@ export async function runReadScenario(scenario: ReadScenario, sql: Sql, redis: R
   const result: ReadResult = { name: scenario.name, title: scenario.title, path: scenario.path, responseBytes: 0 };
   try {
     await scenario.prepare?.();
-    result.responseBytes = await checkResponse(options.baseUrl, scenario);
+    const response = await checkResponse(options.baseUrl, scenario);
+    result.responseBytes = response.body.length;
     result.floor = await measureScenarioFloor(scenario, sql, redis, options.floorRuns);
     log(`${scenario.name}: floor p50 ${result.floor.client.p50Ms.toFixed(2)} ms; API at 1 connection for ${options.durationSeconds} s`);
     const spec = { url: `${options.baseUrl}${scenario.path}`, method: "GET" as const, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, pids: options.pids };
@@ -54,7 +59,9 @@ export async function runReadScenario(scenario: ReadScenario, sql: Sql, redis: R
     result.loaded = await runLoadProcess({ ...spec, connections: options.connections });
     log(`${scenario.name}: ${describe(result.loaded)}`);
     await checkResponse(options.baseUrl, scenario);
-    const failed = [result.single, result.loaded].find((load) => load.non2xx + load.errors + load.timeouts > 0);
+    result.ceiling = await measureCeiling(response, spec, options.connections);
+    log(`${scenario.name}: ceiling (the same bytes from memory) ${describe(result.ceiling.single)} at 1 connection; ${describe(result.ceiling.loaded)} at ${options.connections}`);
+    const failed = [result.single, result.loaded, result.ceiling.single, result.ceiling.loaded].find((load) => load.non2xx + load.errors + load.timeouts > 0);
     if (failed) throw new Error(`non-2xx or failed requests: ${JSON.stringify({ statusCodes: failed.statusCodes, errors: failed.errors, timeouts: failed.timeouts })}`);
   } catch (error) {
     result.error = (error as Error).message;
@@ -69,14 +76,24 @@ function describe(load: LoadResult): string {
   return `${Math.round(load.perSecond).toLocaleString("en-US")} req/s, p50 ${load.latency?.p50Ms.toFixed(2)} ms, p99 ${load.latency?.p99Ms.toFixed(2)} ms`;
 }
 
-/** One request: 200 with the expected X-Cache, else the scenario is wrong. Returns the body's size. */
-async function checkResponse(baseUrl: string, scenario: ReadScenario): Promise<number> {
+async function measureCeiling(response: CapturedResponse, spec: Omit<LoadSpec, "connections">, connections: number): Promise<{ single: LoadResult; loaded: LoadResult }> {
+  const server = await startByteServer(response);
+  try {
+    const at = { ...spec, url: server.url };
+    return { single: await runLoadProcess({ ...at, connections: 1 }), loaded: await runLoadProcess({ ...at, connections }) };
+  } finally {
+    await server.close();
+  }
+}
+
+/** One request: 200 with the expected X-Cache, else the scenario is wrong. Returns the response. */
+async function checkResponse(baseUrl: string, scenario: ReadScenario): Promise<CapturedResponse> {
   const response = await fetch(`${baseUrl}${scenario.path}`);
-  const body = await response.arrayBuffer();
-  if (response.status !== 200) throw new Error(`GET ${scenario.path} answered ${response.status}: ${Buffer.from(body).toString("utf8").slice(0, 500)}`);
+  const body = Buffer.from(await response.arrayBuffer());
+  if (response.status !== 200) throw new Error(`GET ${scenario.path} answered ${response.status}: ${body.toString("utf8").slice(0, 500)}`);
   const cache = response.headers.get("x-cache") ?? undefined;
   if (cache !== scenario.cache) throw new Error(`GET ${scenario.path} answered X-Cache ${cache ?? "(none)"}, expected ${scenario.cache ?? "(none)"}`);
-  return body.byteLength;
+  return { body, contentType: response.headers.get("content-type") ?? "application/json" };
 }
 
 async function measureScenarioFloor(scenario: ReadScenario, sql: Sql, redis: RedisClient, runs: number): Promise<FloorResult> {
