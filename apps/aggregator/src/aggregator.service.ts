@@ -49,6 +49,7 @@ export class AggregatorService {
       } catch (error) {
         failures += 1;
         this.metrics.cycles.inc({ outcome: "error" });
+        this.recordCacheSize(); // a failed cycle empties the cache
         delayMs = Math.min(MAX_BACKOFF_MS, this.pollIntervalMs * 2 ** Math.min(failures, 10));
         this.logger.error("aggregation cycle failed; retrying", { error: (error as Error).message, retry_in_ms: delayMs, failures });
       }
@@ -56,8 +57,15 @@ export class AggregatorService {
     }
   }
 
+  private recordCacheSize(): void {
+    const { rows, bytes } = this.cycle.cacheSize();
+    this.metrics.stateCacheRows.set(rows);
+    this.metrics.stateCacheBytes.set(bytes);
+  }
+
   private record(result: CycleResult, seconds: number): void {
     this.metrics.cycles.inc({ outcome: result.outcome });
+    this.recordCacheSize();
     if (result.outcome !== "folded") {
       if (result.outcome === "idle") {
         // Idle is not caught up when stored events wait behind a transaction held open elsewhere.

@@ -31,6 +31,16 @@ export function createAggregatorMetrics(registry: Registry) {
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),
+    stateCacheRows: new Gauge({
+      name: "analytics_rollup_state_cache_rows",
+      help: "Rollup rows kept decoded between aggregation cycles (emptied when another writer moves the cursor)",
+      registers: [registry],
+    }),
+    stateCacheBytes: new Gauge({
+      name: "analytics_rollup_state_cache_bytes",
+      help: "Estimated V8 heap held by the rollup rows kept decoded between cycles; bounded by the cache's cap",
+      registers: [registry],
+    }),
     cycleDuration: new Histogram({
       name: "analytics_aggregation_cycle_duration_seconds",
       help: "Duration of one aggregation transaction that folded events",

@@ -1,4 +1,4 @@
-import { emptyValueState, mergeAll, observe, type RollupPoint, type RollupState } from "./rollup-state";
+import { emptyCountState, emptyValueState, estimatedStateBytes, mergeAll, observe, type RollupPoint, type RollupState } from "./rollup-state";
 import { sketchFromBytes, sketchQuantile, sketchToBytes } from "./value-sketch";
 
 
@@ -104,5 +104,16 @@ describe("rollup state", () => {
     restored.merge(stateOf(all.slice(half)).sketch!);
     const direct = stateOf(all).sketch!;
     for (let q = 0; q <= 1; q += 0.01) expect(sketchQuantile(restored, q)).toBe(sketchQuantile(direct, q));
+  });
+
+  it("estimates the heap of a state by its sketch's bins: more spread values, more bytes", () => {
+    const counted = estimatedStateBytes({ ...emptyCountState(), count: 5 });
+    const narrow = estimatedStateBytes(stateOf(points(1000).map((p) => ({ ...p, value: 100 + (p.value % 1) }))));
+    const wide = estimatedStateBytes(stateOf(points(1000)));
+    expect(counted).toBeLessThan(narrow);
+    expect(narrow).toBeLessThan(wide);
+    // A thousand values spread over eight orders of magnitude keep some hundreds of bins.
+    expect(wide).toBeGreaterThan(4_000);
+    expect(wide).toBeLessThan(40_000);
   });
 });

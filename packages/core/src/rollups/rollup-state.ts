@@ -1,4 +1,4 @@
-import { copySketch, emptySketch, mergeSketchInto, type ValueSketch } from "./value-sketch";
+import { copySketch, emptySketch, estimatedSketchBytes, mergeSketchInto, type ValueSketch } from "./value-sketch";
 
 /** One observation that may open or close a bucket (OHLC's open and close). */
 export interface RollupPoint {
@@ -65,6 +65,16 @@ export function mergeAll(states: Iterable<RollupState>): RollupState {
   const merged = emptyCountState();
   for (const state of states) mergeInto(merged, state);
   return merged;
+}
+
+// The state object with its numbers, and each open/close point with its event id string.
+const STATE_OBJECT_BYTES = 180;
+const POINT_BYTES = 140;
+
+/** Roughly the V8 heap a decoded state holds, its sketch included (see estimatedSketchBytes). */
+export function estimatedStateBytes(state: RollupState): number {
+  const points = (state.first ? POINT_BYTES : 0) + (state.last ? POINT_BYTES : 0);
+  return STATE_OBJECT_BYTES + points + (state.sketch ? estimatedSketchBytes(state.sketch) : 0);
 }
 
 /** Event order within a bucket: by time, ties broken by event id, so open/close are deterministic. */
