@@ -1,10 +1,14 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Config } from "./config";
+import { registerHeapAfterGc } from "./heap-after-gc";
 
 /** One registry per app, labelled with the app's name, with Node's default metrics. */
 export function createMetricsRegistry(metrics: Config["metrics"], app: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ app });
-  if (metrics.default_metrics) collectDefaultMetrics({ register: registry, prefix: "analytics_" });
+  if (metrics.default_metrics) {
+    collectDefaultMetrics({ register: registry, prefix: "analytics_" });
+    registerHeapAfterGc(registry);
+  }
   return registry;
 }

@@ -1,0 +1,28 @@
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { Registry } from "prom-client";
+import { registerHeapAfterGc } from "./heap-after-gc";
+
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
+
+async function gaugeValue(registry: Registry): Promise<number | undefined> {
+  const metric = await registry.getSingleMetric("analytics_nodejs_heap_used_after_gc_bytes")!.get();
+  return metric.values[0]?.value;
+}
+
+describe("registerHeapAfterGc", () => {
+  it("reports the heap in use right after the latest full collection, whatever garbage came after", async () => {
+    const registry = new Registry();
+    registerHeapAfterGc(registry);
+    collectGarbage();
+    const live = getHeapStatistics().used_heap_size;
+    // Objects made since the collection count in heap used, not in the gauge.
+    const made = Array.from({ length: 200_000 }, (_, i) => ({ i, text: `made later ${i}` }));
+    expect(getHeapStatistics().used_heap_size).toBeGreaterThan(live + 5_000_000);
+    const value = await gaugeValue(registry);
+    expect(value).toBeGreaterThan(live * 0.9);
+    expect(value).toBeLessThan(live * 1.1);
+    expect(made).toHaveLength(200_000);
+  });
+});
