@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `pnpm test:soak [--minutes N] [--max-rate N]`: the stack on the fault suite's private servers
 // at half the maximum ingest rate (measured first unless given) for N minutes with read
-// queries running; samples RSS, lag, aggregation lag and freshness, judges them, writes the
-// soak section of reports/reliability.md and ends with `RESULT {json}`.
+// queries running; samples memory (RSS, V8 heap, the aggregator's rollup state cache), lag,
+// aggregation lag and freshness, judges them, writes the soak section of
+// reports/reliability.md and ends with `RESULT {json}`.
 import { rmSync } from "node:fs";
 import postgres from "postgres";
 import { AppFleet } from "../app-fleet";
@@ -69,7 +70,9 @@ async function main(): Promise<void> {
       if (Date.now() >= nextReport && sample) {
         nextReport += 60_000;
         const rss = Object.entries(sample.rssMb).map(([app, mb]) => `${app} ${mb.toFixed(0)} MB`).join(", ");
-        log(`${((Date.now() - from) / 60_000).toFixed(0)} min: lag ${sample.produced - sample.stored}, aggregation lag ${sample.aggregationLagS ?? "?"} s, RSS ${rss}`);
+        const heap = Object.entries(sample.heapUsedMb ?? {}).map(([app, mb]) => `${app} ${mb.toFixed(0)} MB`).join(", ");
+        const cache = sample.rollupCache ? `${sample.rollupCache.rows} rows, ${sample.rollupCache.mb.toFixed(1)} MB` : "?";
+        log(`${((Date.now() - from) / 60_000).toFixed(0)} min: lag ${sample.produced - sample.stored}, aggregation lag ${sample.aggregationLagS ?? "?"} s, RSS ${rss}; heap used ${heap}; rollup cache ${cache}`);
       }
       await sleep(Math.max(0, Math.min(args.sampleEverySeconds * 1000, until - Date.now())));
     }

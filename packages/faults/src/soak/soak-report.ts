@@ -37,13 +37,34 @@ function memoryTable(samples: readonly SoakSample[], verdict: SoakVerdict): stri
   const rows = apps.map((app) => {
     const values = samples.flatMap((s) => (s.rssMb[app] === undefined ? [] : [s.rssMb[app]!]));
     const heap = samples.flatMap((s) => (s.heapUsedMb?.[app] === undefined ? [] : [s.heapUsedMb[app]!]));
-    return `| ${app} | ${fixed(values[0])} | ${fixed(max(values))} | ${fixed(values.at(-1))} | ${fixed(verdict.rssSlopes[app], 2)} | ${fixed(heap[0])} | ${fixed(max(heap))} | ${fixed(heap.at(-1))} | ${fixed(verdict.heapSlopes[app], 2)} |`;
+    const afterGc = samples.flatMap((s) => (s.heapAfterGcMb?.[app] === undefined ? [] : [s.heapAfterGcMb[app]!]));
+    const last = samples.at(-1);
+    return (
+      `| ${app} | ${fixed(values[0])} | ${fixed(max(values))} | ${fixed(values.at(-1))} | ${fixed(verdict.rssSlopes[app], 2)} ` +
+      `| ${fixed(heap[0])} | ${fixed(max(heap))} | ${fixed(heap.at(-1))} | ${fixed(verdict.heapSlopes[app], 2)} ` +
+      `| ${fixed(afterGc[0])} | ${fixed(afterGc.at(-1))} | ${fixed(verdict.heapAfterGcSlopes[app], 2)} ` +
+      `| ${fixed(last?.heapTotalMb?.[app])} | ${fixed(last?.externalMb?.[app])} |`
+    );
   });
   return [
-    "| process | RSS at start (MB) | peak | at end | RSS trend, 2nd half (MB/min) | V8 heap used at start (MB) | peak | at end | heap trend, 2nd half (MB/min) |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| process | RSS at start (MB) | peak | at end | RSS trend, 2nd half (MB/min) | V8 heap used at start (MB) | peak | at end | heap used trend, 2nd half (MB/min) | heap after full GC, first (MB) | at end | heap after full GC trend, 2nd half (MB/min) | V8 heap committed at end (MB) | external at end (MB) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows,
   ];
+}
+
+/** The aggregator's rollup state cache: how it filled and where it settled. */
+function cacheLine(samples: readonly SoakSample[], verdict: SoakVerdict, from: number): string {
+  const cached = samples.flatMap((s) => (s.rollupCache === undefined ? [] : [{ at: s.at, ...s.rollupCache }]));
+  const peak = max(cached.map((c) => c.mb));
+  if (cached.length === 0 || peak === undefined) return "- aggregator rollup state cache: not exported";
+  const full = cached.find((c) => c.mb >= peak * 0.95)!;
+  const { atHalf, atEnd, slopeMbPerMin } = verdict.rollupCache;
+  return (
+    `- aggregator rollup state cache (decoded rollup rows kept between cycles, capped by estimated heap): ${fixed(peak)} MB at most, ` +
+    `first within 5 % of that ${((full.at - from) / 60_000).toFixed(1)} min into the run; ${atHalf?.rows ?? "–"} rows (${fixed(atHalf?.mb)} MB) at the half, ` +
+    `${atEnd?.rows ?? "–"} rows (${fixed(atEnd?.mb)} MB) at the end, trend over the second half ${fixed(slopeMbPerMin, 2)} MB/min`
+  );
 }
 
 function queryTable(queries: readonly QueryStats[], seconds: number): string[] {
@@ -70,13 +91,15 @@ function timeline(samples: readonly SoakSample[], probes: readonly FreshnessProb
     const fresh = probes.filter((p) => p.sentAt >= start && p.sentAt < start + TIMELINE_STEP_MS && p.visibleAt !== undefined).map((p) => (p.visibleAt! - p.sentAt) / 1000);
     const lag = max(inMinute.map((s) => s.produced - s.stored)) ?? 0;
     const aggregation = max(inMinute.flatMap((s) => (s.aggregationLagS === undefined ? [] : [s.aggregationLagS])));
+    const cache = last.rollupCache;
     rows.push(
-      `| ${m + 1} | ${apps.map((app) => fixed(last.rssMb[app])).join(" | ")} | ${lag} (${(lag / rate).toFixed(2)} s) | ${fixed(aggregation, 2)} | ${fixed(percentile(fresh, 50), 2)} / ${fixed(max(fresh), 2)} |`,
+      `| ${m + 1} | ${apps.map((app) => fixed(last.rssMb[app])).join(" | ")} | ${fixed(last.heapAfterGcMb?.aggregator)} | ${cache ? `${cache.rows} / ${fixed(cache.mb)}` : "–"} ` +
+        `| ${lag} (${(lag / rate).toFixed(2)} s) | ${fixed(aggregation, 2)} | ${fixed(percentile(fresh, 50), 2)} / ${fixed(max(fresh), 2)} |`,
     );
   }
   return [
-    `| minute | ${apps.map((app) => `RSS ${app} (MB)`).join(" | ")} | worst lag (events) | worst aggregation lag (s) | freshness p50 / max (s) |`,
-    `| ---: | ${apps.map(() => "---:").join(" | ")} | ---: | ---: | --- |`,
+    `| minute | ${apps.map((app) => `RSS ${app} (MB)`).join(" | ")} | aggregator heap after full GC (MB) | aggregator rollup cache (rows / MB) | worst lag (events) | worst aggregation lag (s) | freshness p50 / max (s) |`,
+    `| ---: | ${apps.map(() => "---:").join(" | ")} | ---: | ---: | ---: | ---: | --- |`,
     ...rows,
   ];
 }
@@ -96,6 +119,8 @@ export function soakResult(run: SoakRun, verdict: SoakVerdict): Record<string, u
     final_acknowledged: run.finalCheck.acknowledged,
     rss_slope_mb_per_min: verdict.rssSlopes,
     heap_slope_mb_per_min: verdict.heapSlopes,
+    heap_after_gc_slope_mb_per_min: verdict.heapAfterGcSlopes,
+    rollup_cache: verdict.rollupCache,
     worst_lag_events: verdict.worstLag,
     lag_growth_events_per_min: verdict.lagGrowthPerMin,
     worst_aggregation_lag_s: verdict.worstAggregationLagS,
@@ -127,12 +152,15 @@ export function soakSection(run: SoakRun, verdict: SoakVerdict, samples: readonl
     `- maximum ingest rate ${max.eventsPerSecond} events/s, ${maxText}; soak rate half of it: **${run.rate} events/s**`,
     `- from the first to the last sample of the soak (${run.sampledSeconds.toFixed(0)} s): ${run.produced} events acknowledged by Kafka (${(run.produced / run.sampledSeconds).toFixed(0)}/s), ${run.stored} stored (${(run.stored / run.sampledSeconds).toFixed(0)}/s); at the end PostgreSQL held ${run.finalCheck.rows} rows for ${run.finalCheck.acknowledged} acknowledged events (backlog, load and probes)`,
     `- queries at a steady ${run.queryRatePerSecond} requests/s in all; processes that exited on their own: ${run.crashes}`,
-    `- sampled every few seconds: RSS from /proc of each app process, produced − stored (the ingester's analytics_events_ingested_total), the aggregator's analytics_aggregation_lag_seconds; freshness: one \`soak.probe\` event at a time, from its send until \`events.count.soak.probe\` in the 1m rollup counts it (polled every 100 ms)`,
-    `- limits: RSS slope by least squares over the second half; lag bounded at ${limits.lagSeconds} s of input and growing at most ${limits.lagGrowthSecondsPerMin} s of input per minute; freshness p95 ≤ ${limits.freshnessP95S} s and held`,
+    `- sampled every few seconds: RSS from /proc of each app process, its V8 heap (analytics_nodejs_heap_size_used_bytes, _total_bytes, heap_used_after_gc_bytes, external_memory_bytes), the aggregator's rollup state cache (analytics_rollup_state_cache_rows, _bytes), produced − stored (the ingester's analytics_events_ingested_total), the aggregator's analytics_aggregation_lag_seconds; freshness: one \`soak.probe\` event at a time, from its send until \`events.count.soak.probe\` in the 1m rollup counts it (polled every 100 ms)`,
+    `- limits: RSS slope by least squares over the second half (≤ ${limits.rssSlopeMbPerMin} MB/min); heap in use after a full GC (what live objects hold), its slope over the second half (≤ ${limits.heapAfterGcSlopeMbPerMin} MB/min); ` +
+      `the aggregator's rollup state cache full by the second half (growing ≤ ${limits.rollupCacheSlopeMbPerMin} MB/min), so that the memory trends judge a process whose cache is full, not one still filling it; lag bounded at ${limits.lagSeconds} s of input and growing at most ${limits.lagGrowthSecondsPerMin} s of input per minute; freshness p95 ≤ ${limits.freshnessP95S} s and held`,
     "",
     ...checksTable(verdict),
     "",
     ...memoryTable(samples, verdict),
+    "",
+    cacheLine(samples, verdict, run.from),
     "",
     ...queryTable(queries, seconds),
     "",

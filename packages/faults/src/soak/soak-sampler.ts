@@ -26,13 +26,18 @@ export interface SampledApps {
   queryApi: AppProcess | undefined;
 }
 
-/** One sample: each app's RSS, the ingester's stored count and consumer lag, the aggregator's lag. */
+const mb = (bytes: number) => Number((bytes / 1024 / 1024).toFixed(1));
+
+/** One sample: each app's RSS and V8 heap, the ingester's stored count and consumer lag, the aggregator's lag and rollup state cache. */
 export async function takeSample(apps: SampledApps, produced: number): Promise<SoakSample | undefined> {
   const [ingesterMetrics, aggregatorMetrics, queryApiMetrics] = await Promise.all([scrape(apps.ingester), scrape(apps.aggregator), scrape(apps.queryApi)]);
   const stored = sumSamples(ingesterMetrics, "analytics_events_ingested_total");
   if (stored === undefined) return undefined;
   const rss: Record<string, number> = {};
   const heap: Record<string, number> = {};
+  const heapTotal: Record<string, number> = {};
+  const heapAfterGc: Record<string, number> = {};
+  const external: Record<string, number> = {};
   for (const [name, app, metrics] of [
     ["ingester", apps.ingester, ingesterMetrics],
     ["aggregator", apps.aggregator, aggregatorMetrics],
@@ -40,13 +45,26 @@ export async function takeSample(apps: SampledApps, produced: number): Promise<S
   ] as const) {
     const value = rssMb(app?.child.pid);
     if (value !== undefined) rss[name] = Number(value.toFixed(1));
-    const heapBytes = sumSamples(metrics, "analytics_nodejs_heap_size_used_bytes");
-    if (heapBytes !== undefined) heap[name] = Number((heapBytes / 1024 / 1024).toFixed(1));
+    for (const [into, metric] of [
+      [heap, "analytics_nodejs_heap_size_used_bytes"],
+      [heapTotal, "analytics_nodejs_heap_size_total_bytes"],
+      [heapAfterGc, "analytics_nodejs_heap_used_after_gc_bytes"],
+      [external, "analytics_nodejs_external_memory_bytes"],
+    ] as const) {
+      const bytes = sumSamples(metrics, metric);
+      if (bytes) into[name] = mb(bytes); // the heap after GC is 0 until the first full collection
+    }
   }
+  const cacheRows = sumSamples(aggregatorMetrics, "analytics_rollup_state_cache_rows");
+  const cacheBytes = sumSamples(aggregatorMetrics, "analytics_rollup_state_cache_bytes");
   return {
     at: Date.now(),
     rssMb: rss,
     heapUsedMb: heap,
+    heapTotalMb: heapTotal,
+    heapAfterGcMb: heapAfterGc,
+    externalMb: external,
+    rollupCache: cacheRows === undefined || cacheBytes === undefined ? undefined : { rows: cacheRows, mb: mb(cacheBytes) },
     produced,
     stored,
     consumerLag: sumSamples(ingesterMetrics, "analytics_consumer_lag"),

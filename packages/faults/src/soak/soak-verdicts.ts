@@ -7,6 +7,13 @@ export interface SoakSample {
   rssMb: Record<string, number>;
   /** V8 heap in use of each app process, MB (its analytics_nodejs_heap_size_used_bytes): tells retained objects from a heap that only grew. */
   heapUsedMb?: Record<string, number>;
+  /** V8 heap in use right after the latest full collection (analytics_nodejs_heap_used_after_gc_bytes), MB: what live objects hold. */
+  heapAfterGcMb?: Record<string, number>;
+  /** V8 heap committed (analytics_nodejs_heap_size_total_bytes) and memory outside it held for JS objects (analytics_nodejs_external_memory_bytes), MB. */
+  heapTotalMb?: Record<string, number>;
+  externalMb?: Record<string, number>;
+  /** The aggregator's cache of decoded rollup rows (analytics_rollup_state_cache_rows and _bytes): bounded, so it grows until full. */
+  rollupCache?: { rows: number; mb: number };
   /** Events Kafka acknowledged so far (backlog, load and probes). */
   produced: number;
   /** Events the ingester stored so far (its analytics_events_ingested_total). */
@@ -35,6 +42,10 @@ export interface QueryStats {
 export interface SoakLimits {
   /** RSS trend over the second half, per process. */
   rssSlopeMbPerMin: number;
+  /** Trend of the heap in use after a full collection over the second half, per process. */
+  heapAfterGcSlopeMbPerMin: number;
+  /** Growth of the aggregator's rollup state cache over the second half: it must be full by then, or the memory trends measure it filling. */
+  rollupCacheSlopeMbPerMin: number;
   /** Worst produced − stored over the second half, in seconds of input at the soak rate. */
   lagSeconds: number;
   /** Growth of produced − stored over the second half, in seconds of input per minute. */
@@ -50,6 +61,8 @@ export interface SoakLimits {
 
 export const DEFAULT_LIMITS: SoakLimits = {
   rssSlopeMbPerMin: 2,
+  heapAfterGcSlopeMbPerMin: 1,
+  rollupCacheSlopeMbPerMin: 0.5,
   lagSeconds: 10,
   lagGrowthSecondsPerMin: 1,
   aggregationLagS: 10,
@@ -71,6 +84,10 @@ export interface SoakVerdict {
   rssSlopes: Record<string, number | undefined>;
   /** Diagnostic, not judged: the heap-in-use trend over the second half, MB/min. */
   heapSlopes: Record<string, number | undefined>;
+  /** The trend of the heap in use after a full collection over the second half, MB/min. */
+  heapAfterGcSlopes: Record<string, number | undefined>;
+  /** The aggregator's rollup state cache: trend over the second half (MB/min) and size at the half and at the end. */
+  rollupCache: { slopeMbPerMin: number | undefined; atHalf?: { rows: number; mb: number }; atEnd?: { rows: number; mb: number } };
   worstLag: number | undefined;
   lagGrowthPerMin: number | undefined;
   worstAggregationLagS: number | undefined;
@@ -108,10 +125,34 @@ export function judgeSoak(
   }
 
   const heapSlopes: Record<string, number | undefined> = {};
+  const heapAfterGcSlopes: Record<string, number | undefined> = {};
   for (const app of apps) {
     const points = late.filter((s) => s.heapUsedMb?.[app] !== undefined).map((s) => ({ x: s.at / MINUTE_MS, y: s.heapUsedMb![app]! }));
     heapSlopes[app] = round(slope(points), 3);
+    const live = late.filter((s) => s.heapAfterGcMb?.[app] !== undefined).map((s) => ({ x: s.at / MINUTE_MS, y: s.heapAfterGcMb![app]! }));
+    const trend = slope(live);
+    heapAfterGcSlopes[app] = round(trend, 3);
+    checks.push({
+      name: `heap after full GC trend, ${app} (2nd half)`,
+      measured: show(trend, " MB/min", 3),
+      limit: `≤ ${limits.heapAfterGcSlopeMbPerMin} MB/min`,
+      passed: trend !== undefined && trend <= limits.heapAfterGcSlopeMbPerMin,
+    });
   }
+
+  const cached = late.flatMap((s) => (s.rollupCache === undefined ? [] : [{ at: s.at, ...s.rollupCache }]));
+  const cacheTrend = slope(cached.map((c) => ({ x: c.at / MINUTE_MS, y: c.mb })));
+  const sizeOf = (c: { rows: number; mb: number } | undefined) => (c === undefined ? undefined : { rows: c.rows, mb: c.mb });
+  const rollupCache = { slopeMbPerMin: round(cacheTrend, 3), atHalf: sizeOf(cached[0]), atEnd: sizeOf(cached.at(-1)) };
+  checks.push({
+    name: "aggregator rollup state cache full (2nd half)",
+    measured:
+      cacheTrend === undefined
+        ? "n/a (not exported)"
+        : `${cacheTrend.toFixed(3)} MB/min, ${rollupCache.atHalf!.rows} rows (${rollupCache.atHalf!.mb.toFixed(1)} MB) at the half, ${rollupCache.atEnd!.rows} (${rollupCache.atEnd!.mb.toFixed(1)} MB) at the end`,
+    limit: `growing ≤ ${limits.rollupCacheSlopeMbPerMin} MB/min`,
+    passed: cacheTrend !== undefined && cacheTrend <= limits.rollupCacheSlopeMbPerMin,
+  });
 
   const lag = late.map((s) => ({ x: s.at / MINUTE_MS, y: s.produced - s.stored }));
   const worstLag = max(lag.map((p) => p.y));
@@ -173,6 +214,8 @@ export function judgeSoak(
     checks,
     rssSlopes,
     heapSlopes,
+    heapAfterGcSlopes,
+    rollupCache,
     worstLag,
     lagGrowthPerMin: round(growth, 1),
     worstAggregationLagS: round(worstAggregationLag, 3),
