@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AnalyticsEvent } from "../models";
+import { type AnalyticsEvent, toEventView } from "../models";
 import { createTestDatabase, type TestDatabase } from "../testing";
 import { EventsRepository } from "./events.repository";
 import { EventPartitionsRepository } from "./partitions.repository";
@@ -80,5 +80,44 @@ describe("EventsRepository.copyMany", () => {
     await repository.copyMany([tricky]);
     const [stored] = await repository.find({ start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z"), limit: 10 });
     expect(stored).toEqual({ ...tricky, receivedAt: tricky.receivedAt });
+  });
+});
+
+describe("EventsRepository.findViews", () => {
+  let db: TestDatabase;
+  let repository: EventsRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("events_views");
+    repository = new EventsRepository(db.sql);
+    await new EventPartitionsRepository(db.sql).ensureForTimes([new Date("2025-10-03T00:00:00Z")]);
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it("gives find()'s rows, in its order, each as the JSON of toEventView", async () => {
+    const events = [
+      event(),
+      event({ userId: null, sessionId: null, source: null, timestamp: new Date("2025-10-03T12:00:00.5Z") }),
+      event({ eventType: "page.view", properties: { path: "/ü/\"quoted\"\n", nested: { a: [1, 2.5, null, true], "": "empty key" }, big: 1e21, tiny: -0.000001 } }),
+      event({ source: { topic: "trading.events", partition: 7, offset: "9007199254740993" }, timestamp: new Date("2025-10-03T00:00:00Z") }),
+      ...Array.from({ length: 20 }, (_, i) => event({ timestamp: new Date(Date.UTC(2025, 9, 3, 5, 0, i)) })),
+    ];
+    await repository.copyMany(events);
+    // Microseconds, which a Date cannot hold: both forms cut them the same way.
+    await db.sql`update events set event_time = event_time + interval '0.000789 seconds', received_at = received_at + interval '0.000999 seconds' where event_id = ${events[0]!.eventId}`;
+    const queries = [
+      { start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z"), limit: 100 },
+      { start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z"), limit: 5, eventType: "order.placed", before: { timestamp: new Date("2025-10-03T05:00:10Z"), eventId: events[14]!.eventId } },
+      { start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z"), limit: 10, properties: { path: "/ü/\"quoted\"\n" } },
+    ];
+    for (const query of queries) {
+      const [rows, views] = await Promise.all([repository.find(query), repository.findViews(query)]);
+      expect(views.length).toBeGreaterThan(0);
+      expect(views.map((view) => JSON.parse(view.json))).toEqual(rows.map((row) => JSON.parse(JSON.stringify(toEventView(row)))));
+      expect(views.map((view) => [view.eventId, view.timestamp.getTime()])).toEqual(rows.map((row) => [row.eventId, row.timestamp.getTime()]));
+    }
   });
 });

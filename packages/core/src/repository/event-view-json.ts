@@ -1,0 +1,21 @@
+// toEventView(event) as JSON text, built by PostgreSQL from an events row (alias-free columns of
+// `events`). row_to_json writes compact JSON in the column order given, which is toEventView's;
+// properties (jsonb) are embedded as PostgreSQL prints them (the same values, spaced). Times
+// are cut to milliseconds as a JavaScript Date would hold them.
+
+const UTC_ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+export const EVENT_VIEW_JSON_SQL = `(select row_to_json(v)::text from (select
+    event_id, event_type, user_id, session_id, properties,
+    to_char(event_time at time zone 'UTC', ${UTC_ISO_MS}) as "timestamp",
+    to_char(received_at at time zone 'UTC', ${UTC_ISO_MS}) as received_at,
+    case when source_topic is null then null else (select row_to_json(s) from (select
+      source_topic as topic, coalesce(source_partition, 0) as "partition", coalesce(source_offset::text, '0') as "offset") s) end as source
+  ) v)`;
+
+/** One event as the JSON text of its EventView, and its keyset position. */
+export interface EventViewText {
+  json: string;
+  eventId: string;
+  timestamp: Date;
+}
