@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     const rate = soakRate(maxRate.eventsPerSecond);
 
     const apps = () => ({ ingester: fleet.ingesters[0], aggregator: fleet.aggregator, queryApi: fleet.queryApi });
-    const queries = new QueryLoad(`http://127.0.0.1:${fleet.queryApi!.port}`, args.queryRate);
+    const queries = new QueryLoad(() => `http://127.0.0.1:${fleet.queryApi!.port}`, args.queryRate);
     const prober = new FreshnessProber(producer, sql, args.sampleEverySeconds * 1000);
     const samples: SoakSample[] = [];
     log(`soak: ${rate} events/s for ${args.minutes} min, ${args.queryRate} queries/s`);
@@ -64,7 +64,10 @@ async function main(): Promise<void> {
     prober.start();
     const until = from + args.minutes * 60_000;
     let nextReport = from + 60_000;
+    let crashesLogged = 0;
     while (Date.now() < until) {
+      for (const crash of fleet.crashes.slice(crashesLogged)) log(`${crash.name} (pid ${crash.pid ?? "?"}) exited on its own (${crash.status}); restarted. Its last output:\n${crash.output}`);
+      crashesLogged = fleet.crashes.length;
       const sample = await takeSample(apps(), producer.acknowledged);
       if (sample) samples.push(sample);
       if (Date.now() >= nextReport && sample) {
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
       finalCheck: { acknowledged: producer.acknowledged, rows: rows!.n },
       queryRatePerSecond: args.queryRate,
       crashes: fleet.crashes.length,
+      crashReports: fleet.crashes.map((crash) => ({ name: crash.name, minute: (crash.at - from) / 60_000, status: String(crash.status), output: crash.output })),
     };
     const verdict = judgeSoak(samples, prober.probes, queries.stats, { from, to, rate, end: { ...run.finalCheck, crashes: run.crashes } });
     passed = verdict.passed;

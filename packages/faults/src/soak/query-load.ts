@@ -50,7 +50,8 @@ export class QueryLoad {
   private readonly schedule = querySchedule(SOAK_QUERIES.map((query) => query.weight));
 
   constructor(
-    private readonly baseUrl: string,
+    /** Read at each request: a query-api restarted after a crash listens on another port. */
+    private readonly baseUrl: () => string,
     private readonly ratePerSecond: number,
     private readonly maxInFlight = 32,
   ) {}
@@ -73,7 +74,7 @@ export class QueryLoad {
       return;
     }
     const started = performance.now();
-    const request = fetch(this.baseUrl + SOAK_QUERIES[index]!.path(Date.now()), { signal: AbortSignal.timeout(30_000) })
+    const request = fetch(this.baseUrl() + SOAK_QUERIES[index]!.path(Date.now()), { signal: AbortSignal.timeout(30_000) })
       .then(async (response) => {
         await response.arrayBuffer();
         stats.latenciesMs.push(performance.now() - started);

@@ -18,6 +18,8 @@ export interface SoakRun {
   finalCheck: { acknowledged: number; rows: number };
   queryRatePerSecond: number;
   crashes: number;
+  /** Each exit nobody asked for: the process, when (minutes into the soak), how, and the end of its output. */
+  crashReports?: Array<{ name: string; minute: number; status: string; output: string }>;
   limits?: SoakLimits;
 }
 
@@ -104,6 +106,17 @@ function timeline(samples: readonly SoakSample[], probes: readonly FreshnessProb
   ];
 }
 
+/** Each crash with the last lines its process wrote (the fleet restarted it). */
+function crashLines(run: SoakRun): string[] {
+  return (run.crashReports ?? []).flatMap((crash) => [
+    `- **${crash.name} exited on its own** ${crash.minute.toFixed(1)} min into the soak (${crash.status}) and was restarted; the end of its output:`,
+    "",
+    "  ```",
+    ...crash.output.trim().split("\n").slice(-12).map((line) => `  ${line.slice(0, 400)}`),
+    "  ```",
+  ]);
+}
+
 /** The RESULT figures of a soak run. */
 export function soakResult(run: SoakRun, verdict: SoakVerdict): Record<string, unknown> {
   return {
@@ -155,6 +168,7 @@ export function soakSection(run: SoakRun, verdict: SoakVerdict, samples: readonl
     `- sampled every few seconds: RSS from /proc of each app process, its V8 heap (analytics_nodejs_heap_size_used_bytes, _total_bytes, heap_used_after_gc_bytes, external_memory_bytes), the aggregator's rollup state cache (analytics_rollup_state_cache_rows, _bytes), produced − stored (the ingester's analytics_events_ingested_total), the aggregator's analytics_aggregation_lag_seconds; freshness: one \`soak.probe\` event at a time, from its send until \`events.count.soak.probe\` in the 1m rollup counts it (polled every 100 ms)`,
     `- limits: RSS slope by least squares over the second half (≤ ${limits.rssSlopeMbPerMin} MB/min); heap in use after a full GC (what live objects hold), its slope over the second half (≤ ${limits.heapAfterGcSlopeMbPerMin} MB/min); ` +
       `the aggregator's rollup state cache full by the second half (growing ≤ ${limits.rollupCacheSlopeMbPerMin} MB/min), so that the memory trends judge a process whose cache is full, not one still filling it; lag bounded at ${limits.lagSeconds} s of input and growing at most ${limits.lagGrowthSecondsPerMin} s of input per minute; freshness p95 ≤ ${limits.freshnessP95S} s and held`,
+    ...crashLines(run),
     "",
     ...checksTable(verdict),
     "",
