@@ -6,7 +6,8 @@
 // to Kafka. Everything made here (database, topics, Redis keys, processes) is removed at the
 // end, also on Ctrl-C.
 //   api.bench.js [--events 10000000] [--connections 10] [--duration 10] [--warmup 2]
-//                [--ingest-connections 10] [--floor-runs 50]
+//                [--ingest-connections 10] [--floor-runs 50] [--only NAME,...]
+//   --only runs just the named legs (read scenario names, or "ingest"); the rest are skipped.
 // Progress goes to stderr; the report to stdout, ending with one `RESULT {json}` line.
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
@@ -27,6 +28,8 @@ interface BenchOptions {
   warmupSeconds: number;
   ingestConnections: number;
   floorRuns: number;
+  /** Legs to run (read scenario names, "ingest"); undefined runs all. */
+  only: Set<string> | undefined;
 }
 
 function parseOptions(argv: string[]): BenchOptions {
@@ -39,6 +42,7 @@ function parseOptions(argv: string[]): BenchOptions {
       warmup: { type: "string", default: "2" },
       "ingest-connections": { type: "string", default: "10" },
       "floor-runs": { type: "string", default: "50" },
+      only: { type: "string" },
     },
   });
   const positive = (name: keyof typeof values, min = 1) => {
@@ -53,6 +57,7 @@ function parseOptions(argv: string[]): BenchOptions {
     warmupSeconds: positive("warmup", 0),
     ingestConnections: positive("ingest-connections"),
     floorRuns: positive("floor-runs", 5),
+    only: values.only === undefined ? undefined : new Set(values.only.split(",").map((name) => name.trim())),
   };
 }
 
@@ -114,18 +119,20 @@ async function main(): Promise<void> {
 
     const pids = { api: api.pid, bench: process.pid };
     const legOptions = { baseUrl: api.baseUrl, connections: options.connections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, floorRuns: options.floorRuns, pids };
+    const runs = (leg: string) => options.only === undefined || options.only.has(leg);
     for (const scenario of readScenarios({ sql: db.sql, redis, config: api.config, dashboard, nowMs })) {
       if (stopping) return;
+      if (!runs(scenario.name)) continue;
       const result = await runReadScenario(scenario, db.sql, redis, legOptions, log);
       if (result.error) log(`${scenario.name}: FAILED: ${result.error}`);
       reads.push(result);
     }
     if (stopping) return;
-    ingest = await runIngestLeg(
+    if (runs("ingest")) ingest = await runIngestLeg(
       { baseUrl: api.baseUrl, kafka: testKafka("bench-api"), apiTopic, baselineTopic, connections: options.ingestConnections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, pids },
       log,
     );
-    if (ingest.error) log(`ingest: FAILED: ${ingest.error}`);
+    if (ingest?.error) log(`ingest: FAILED: ${ingest.error}`);
     apiNotes = api.problems();
   } finally {
     await cleanup.releaseTo();
