@@ -10,7 +10,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/dev-env.sh"
 cd "$REPO_ROOT"
 
-usage() { die "usage: bash infra/bench.sh ingest [--events N] [--replicas 1,2] [--skip-baseline] [--stall-seconds S] | aggregate [--events N] [--stream-seconds S] [--query-events N] | api [--events N] [--connections C] [--duration S] [--warmup S] [--ingest-connections C] [--floor-runs N]"; }
+usage() { die "usage: bash infra/bench.sh ingest [--events N] [--replicas 1,2] [--skip-baseline] [--stall-seconds S] | aggregate [--events N] [--stream-seconds S] [--query-events N] | api [--events N] [--connections C] [--duration S] [--warmup S] [--ingest-connections C] [--floor-runs N] [--only NAME,...]"; }
 (($# >= 1)) || usage
 bench=$1
 shift

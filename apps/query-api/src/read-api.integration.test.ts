@@ -200,6 +200,14 @@ describe("the read API over rollups the aggregator process folded", () => {
     expect(cached.status).toBe(200);
     expect(cached.headers["x-cache"]).toBe("HIT");
     expect(cached.body).toMatchObject({ active_users: 2, active_strategies: 2 });
+    expect(cached.headers["content-type"]).toBe("application/json; charset=utf-8");
+    // A client holding the current figures gets 304 (retried: the aggregator rewrites them every second).
+    const revalidations: number[] = [];
+    for (let attempt = 0; attempt < 5 && !revalidations.includes(304); attempt++) {
+      const fresh = await request(app).get("/api/v1/dashboard/metrics");
+      revalidations.push((await request(app).get("/api/v1/dashboard/metrics").set("If-None-Match", fresh.headers["etag"]!)).status);
+    }
+    expect(revalidations).toContain(304);
 
     const withoutRedis = createTestApp(db.sql, { config: { redis: { url: TEST_REDIS_URL, key_prefix: keyPrefix } } }).app;
     const computed = await request(withoutRedis).get("/api/v1/dashboard/metrics");

@@ -29,13 +29,22 @@ export function dashboardRoutes(deps: DashboardRoutesDeps): Router {
     async () => (deps.redis?.isReady ? await redisQuietly(() => deps.redis!.get(key), deps.redisTimeoutMs ?? 100) : REDIS_UNAVAILABLE),
     { maxAgeMs: deps.sharedForMs, keep: (value) => typeof value === "string" },
   );
-  router.get("/api/v1/dashboard/metrics", async (_req, res) => {
+  // The figures as sent: bytes and validator made once per distinct text, not per request.
+  let sendable: { text: string; body: Buffer; etag: string } | undefined;
+  router.get("/api/v1/dashboard/metrics", async (req, res) => {
     const held = stored.get();
     const cached = typeof held === "string" ? held : await held;
     if (typeof cached === "string") {
+      if (sendable?.text !== cached) {
+        // Express's own ETag function, so the validator is the one it would have made.
+        const body = Buffer.from(cached);
+        sendable = { text: cached, body, etag: (req.app.get("etag fn") as ((body: Buffer) => string) | undefined)?.(body) ?? "" };
+      }
       deps.cacheRequests.inc({ query: "dashboard", result: "hit" });
       res.setHeader("X-Cache", "HIT");
-      res.type("application/json").send(cached);
+      res.setHeader("Content-Type", "application/json; charset=utf-8");
+      if (sendable.etag) res.setHeader("ETag", sendable.etag);
+      res.send(sendable.body);
       return;
     }
     deps.cacheRequests.inc({ query: "dashboard", result: cached === REDIS_UNAVAILABLE ? "bypass" : "miss" });

@@ -42,6 +42,14 @@ describe("corsPolicy", () => {
     expect(response.headers["access-control-allow-origin"]).toBe("*");
   });
 
+  it("sends a request without Origin on with only Vary: Origin, so a shared cache keeps the answers apart", async () => {
+    for (const allowed_origins of [["http://localhost:3000"], ["*"]]) {
+      const response = await request(appWith({ allowed_origins })).get("/api/v1/events").expect(200);
+      expect(Object.keys(response.headers).filter((name) => name.startsWith("access-control-"))).toEqual([]);
+      expect(response.headers["vary"]).toBe("Origin");
+    }
+  });
+
   it("sends no CORS headers at all when disabled", async () => {
     const response = await request(appWith({ enabled: false })).get("/api/v1/events").set("Origin", "http://localhost:3000").expect(200);
     expect(Object.keys(response.headers).filter((name) => name.startsWith("access-control-"))).toEqual([]);

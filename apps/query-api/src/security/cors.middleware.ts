@@ -18,7 +18,7 @@ export interface CorsConfig {
  */
 export function corsPolicy(config: CorsConfig): RequestHandler {
   if (!config.enabled) return (_req, _res, next) => next();
-  return cors({
+  const policy = cors({
     origin: config.allowed_origins.includes("*") ? "*" : config.allowed_origins,
     methods: config.allowed_methods,
     allowedHeaders: config.allowed_headers,
@@ -26,4 +26,11 @@ export function corsPolicy(config: CorsConfig): RequestHandler {
     // Browsers may reuse a preflight answer this long (seconds).
     maxAge: 600,
   });
+  // A request without Origin is not a cross-origin browser request: no CORS header means
+  // anything to it. Vary still tells a shared cache that an answer with Origin may differ.
+  return (req, res, next) => {
+    if (req.headers.origin !== undefined) return policy(req, res, next);
+    res.setHeader("Vary", "Origin");
+    next();
+  };
 }
