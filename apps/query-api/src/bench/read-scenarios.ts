@@ -91,7 +91,7 @@ export function readScenarios({ sql, config, dashboard, nowMs }: ScenarioContext
       // The route asks for one row more than the page, to tell whether another page exists.
       floor: {
         kind: "sql",
-        reader: () => new EventsRepository(sql).findViews({ start: new Date(Date.now() - DAY_MS), end: new Date(), eventType: "order.filled", properties: {}, limit: 101 }),
+        reader: () => new EventsRepository(sql).findPage({ start: new Date(Date.now() - DAY_MS), end: new Date(), eventType: "order.filled", properties: {}, limit: 100 }),
       },
     },
     metrics("metrics_30d_1m", `metrics 30 d @1m, ${COUNT_METRIC}`, { metric: COUNT_METRIC, interval: "1m", from: monthAgo, to: end }),

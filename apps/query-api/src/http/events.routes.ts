@@ -11,8 +11,8 @@ export interface EventsRoutesDeps {
 }
 
 /**
- * GET /api/v1/events: stored events, newest first, keyset-paginated. Each event's JSON is built
- * by PostgreSQL (EventsRepository.findViews) and sent on as it is.
+ * GET /api/v1/events: stored events, newest first, keyset-paginated. The page's events come
+ * from PostgreSQL as one JSON text (EventsRepository.findPage) and are sent on as they are.
  */
 export function eventsRoutes({ events, limits, now = () => new Date() }: EventsRoutesDeps): Router {
   const router = Router();
@@ -20,17 +20,14 @@ export function eventsRoutes({ events, limits, now = () => new Date() }: EventsR
     const parsed = parseEventsQuery(req.query as Record<string, unknown>, now(), limits);
     if (!parsed.ok) throw invalidParameter(parsed.field, parsed.message);
     const { query } = parsed;
-    // One extra row tells whether another page exists without a count query.
-    const rows = await events.findViews({ ...query, limit: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
+    const page = await events.findPage(query);
     const rest = JSON.stringify({
-      count: page.length,
+      count: page.count,
       start_time: query.start.toISOString(),
       end_time: query.end.toISOString(),
-      next_cursor: rows.length > query.limit && last ? encodeCursor({ timestamp: last.timestamp, eventId: last.eventId }) : null,
+      next_cursor: page.next ? encodeCursor(page.next) : null,
     });
-    res.type("application/json").send(`{"events":[${page.map((row) => row.json).join(",")}],${rest.slice(1)}`);
+    res.type("application/json").send(`{"events":[${page.eventsJson}],${rest.slice(1)}`);
   });
   return router;
 }

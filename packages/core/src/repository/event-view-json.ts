@@ -13,9 +13,11 @@ export const EVENT_VIEW_JSON_SQL = `(select row_to_json(v)::text from (select
       source_topic as topic, coalesce(source_partition, 0) as "partition", coalesce(source_offset::text, '0') as "offset") s) end as source
   ) v)`;
 
-/** One event as the JSON text of its EventView, and its keyset position. */
-export interface EventViewText {
-  json: string;
-  eventId: string;
-  timestamp: Date;
+/** One page of events: their EventViews' JSON texts joined by commas, newest first. */
+export interface EventPageText {
+  /** The array's contents without brackets ("" for no events). */
+  eventsJson: string;
+  count: number;
+  /** The keyset position of the page's last event, when another page follows. */
+  next?: { eventId: string; timestamp: Date };
 }

@@ -83,7 +83,7 @@ describe("EventsRepository.copyMany", () => {
   });
 });
 
-describe("EventsRepository.findViews", () => {
+describe("EventsRepository.findPage", () => {
   let db: TestDatabase;
   let repository: EventsRepository;
 
@@ -97,7 +97,7 @@ describe("EventsRepository.findViews", () => {
     await db?.drop();
   });
 
-  it("gives find()'s rows, in its order, each as the JSON of toEventView", async () => {
+  it("gives find()'s page, in its order, each event as the JSON of toEventView, and the next page's position", async () => {
     const events = [
       event(),
       event({ userId: null, sessionId: null, source: null, timestamp: new Date("2025-10-03T12:00:00.5Z") }),
@@ -108,16 +108,21 @@ describe("EventsRepository.findViews", () => {
     await repository.copyMany(events);
     // Microseconds, which a Date cannot hold: both forms cut them the same way.
     await db.sql`update events set event_time = event_time + interval '0.000789 seconds', received_at = received_at + interval '0.000999 seconds' where event_id = ${events[0]!.eventId}`;
+    const day = { start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z") };
     const queries = [
-      { start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z"), limit: 100 },
-      { start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z"), limit: 5, eventType: "order.placed", before: { timestamp: new Date("2025-10-03T05:00:10Z"), eventId: events[14]!.eventId } },
-      { start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z"), limit: 10, properties: { path: "/ü/\"quoted\"\n" } },
+      { ...day, limit: 100 },
+      { ...day, limit: 24 }, // exactly every event: no next page
+      { ...day, limit: 5, eventType: "order.placed", before: { timestamp: new Date("2025-10-03T05:00:10Z"), eventId: events[14]!.eventId } },
+      { ...day, limit: 10, properties: { path: "/ü/\"quoted\"\n" } },
+      { ...day, limit: 7, eventType: "no.such.type" },
     ];
     for (const query of queries) {
-      const [rows, views] = await Promise.all([repository.find(query), repository.findViews(query)]);
-      expect(views.length).toBeGreaterThan(0);
-      expect(views.map((view) => JSON.parse(view.json))).toEqual(rows.map((row) => JSON.parse(JSON.stringify(toEventView(row)))));
-      expect(views.map((view) => [view.eventId, view.timestamp.getTime()])).toEqual(rows.map((row) => [row.eventId, row.timestamp.getTime()]));
+      const [rows, page] = await Promise.all([repository.find({ ...query, limit: query.limit + 1 }), repository.findPage(query)]);
+      const expected = rows.slice(0, query.limit);
+      expect(JSON.parse(`[${page.eventsJson}]`)).toEqual(expected.map((row) => JSON.parse(JSON.stringify(toEventView(row)))));
+      expect(page.count).toBe(expected.length);
+      const last = expected[expected.length - 1];
+      expect(page.next && [page.next.eventId, page.next.timestamp.getTime()]).toEqual(rows.length > query.limit && last ? [last.eventId, last.timestamp.getTime()] : undefined);
     }
   });
 });

@@ -5,7 +5,7 @@ import { copyBatch, EVENT_COPY_COLUMNS } from "./copy-text";
 import type postgres from "postgres";
 import type { Sql } from "./database";
 import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from "./event-row";
-import { EVENT_VIEW_JSON_SQL, type EventViewText } from "./event-view-json";
+import { EVENT_VIEW_JSON_SQL, type EventPageText } from "./event-view-json";
 
 const COLUMNS = EVENT_COPY_COLUMNS.join(", ");
 const STAGED_COLUMNS = EVENT_COPY_COLUMNS.map((column) => `batch.${column}`).join(", ");
@@ -96,15 +96,28 @@ export class EventsRepository {
   }
 
   /**
-   * The same rows as find(), each as the JSON text of toEventView(event), built by PostgreSQL:
-   * a page goes out without its properties being parsed and encoded again.
+   * find()'s page as one JSON text built by PostgreSQL: each event as toEventView(event) would
+   * give it, joined in order, in one row. The page goes out without its properties being parsed
+   * and encoded again, and without a row per event to decode (half the client CPU of 101 rows).
+   * One row past the limit is read to tell whether another page follows.
    */
-  async findViews(query: EventQuery): Promise<EventViewText[]> {
-    const rows = await this.sql<{ event_id: string; event_time: Date; view: string }[]>`
-      select event_id, event_time, ${this.sql.unsafe(EVENT_VIEW_JSON_SQL)} as view
-      from events
-      ${this.matching(query)}`;
-    return rows.map((row) => ({ json: row.view, eventId: row.event_id, timestamp: row.event_time }));
+  async findPage(query: EventQuery): Promise<EventPageText> {
+    const { limit } = query;
+    const [row] = await this.sql<{ events_json: string; count: number; more: boolean; last_id: string | null; last_time: Date | null }[]>`
+      select coalesce(string_agg(view, ',' order by n) filter (where n <= ${limit}), '') as events_json,
+        count(*) filter (where n <= ${limit})::int as count,
+        count(*) > ${limit} as more,
+        max(event_id::text) filter (where n = ${limit}) as last_id,
+        max(event_time) filter (where n = ${limit}) as last_time
+      from (
+        select event_id, event_time, ${this.sql.unsafe(EVENT_VIEW_JSON_SQL)} as view,
+          row_number() over (order by event_time desc, event_id desc) as n
+        from events
+        ${this.matching({ ...query, limit: limit + 1 })}
+      ) page`;
+    if (!row) return { eventsJson: "", count: 0 };
+    const next = row.more && row.last_id && row.last_time ? { eventId: row.last_id, timestamp: row.last_time } : undefined;
+    return { eventsJson: row.events_json, count: row.count, ...(next ? { next } : {}) };
   }
 
   /** find()'s filter, order and limit: newest first, keyset-paginated. */

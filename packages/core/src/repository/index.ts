@@ -1,6 +1,6 @@
 export { createSql, type Sql, type SqlOptions, type SqlTransaction } from "./database";
 export { type EventQuery, EventsRepository, type InsertResult } from "./events.repository";
-export type { EventViewText } from "./event-view-json";
+export type { EventPageText } from "./event-view-json";
 export { checksumOf, type MigrationFile, parseMigrationFileName, planMigrations } from "./migration-plan";
 export { defaultMigrationsDir, readMigrationFiles, runMigrations } from "./migration-runner";
 export { EventPartitionsRepository, utcDay } from "./partitions.repository";
