@@ -16,18 +16,13 @@ export function requestContext(logger: Logger, metrics: HttpMetrics): RequestHan
     res.locals.requestId = requestId;
     res.setHeader("X-Request-ID", requestId);
     const started = performance.now();
-    let recorded = false;
-    // "finish" for answers sent in full; "close" for streams and clients that left early.
+    // "close" comes once per response: after an answer sent in full, and for streams and clients that left early.
     const record = () => {
-      if (recorded) return;
-      recorded = true;
       const seconds = (performance.now() - started) / 1000;
       // The matched route pattern, never the raw path, keeps label cardinality bounded (requests
       // refused before routing, by auth or rate limits, count as "unmatched").
       const route = (req.route?.path as string | undefined) ?? "unmatched";
-      const labels = { method: req.method, route, status: String(res.statusCode) };
-      metrics.requests.inc(labels);
-      metrics.duration.observe(labels, seconds);
+      metrics.record(req.method, route, res.statusCode, seconds);
       // winston formats a line before its transports drop it by level: skip the work when nothing would be written.
       if (!logger.isLevelEnabled("http")) return;
       withLogContext({ request_id: requestId }, () =>
@@ -42,8 +37,7 @@ export function requestContext(logger: Logger, metrics: HttpMetrics): RequestHan
         }),
       );
     };
-    res.on("finish", record);
-    res.on("close", record);
+    res.once("close", record);
     withLogContext({ request_id: requestId }, next);
   };
 }
