@@ -1,5 +1,6 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { Express } from "express";
+import { expressMessageClasses } from "./express-messages";
 
 export interface RunningServer {
   server: Server;
@@ -10,7 +11,8 @@ export interface RunningServer {
 /** Listens and resolves once bound; close() stops accepting and ends idle keep-alive sockets. */
 export function listen(app: Express, host: string, port: number): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    const server = createServer(expressMessageClasses(app), app);
+    server.listen(port, host);
     server.once("error", reject);
     server.once("listening", () => {
       server.off("error", reject);
