@@ -12,6 +12,8 @@ type Initializer = (this: unknown, ...args: unknown[]) => void;
  * API's p99, and a third of the req/s of a bare Express 5 route (measured side by side).
  * Node's constructors are plain functions, run on the new object as they are; where a Node
  * version makes them classes (which cannot be called so), node's own classes are used.
+ * A mounted sub-app (express() inside express()) would still re-parent; routers do not.
+ * The cost is known upstream: expressjs/express#5998.
  */
 export function expressMessageClasses(app: Express): Pick<ServerOptions, "IncomingMessage" | "ServerResponse"> {
   if (!isPlainFunction(IncomingMessage) || !isPlainFunction(ServerResponse)) return {};
