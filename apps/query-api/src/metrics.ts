@@ -20,8 +20,6 @@ export function createHttpMetrics(registry: Registry) {
   // otherwise sort and hash the label object on every request, twice.
   const series = new Map<string, { requests: Counter.Internal; duration: Histogram.Internal<"method" | "route" | "status"> }>();
   return {
-    requests,
-    duration,
     /** Counts one answered request and its latency. Routes are patterns, so the key space stays small. */
     record(method: string, route: string, status: number, seconds: number): void {
       const key = `${method} ${route} ${status}`;

@@ -103,7 +103,8 @@ export class EventsRepository {
    */
   async findPage(query: EventQuery): Promise<EventPageText> {
     const { limit } = query;
-    const [row] = await this.sql<{ events_json: string; count: number; more: boolean; last_id: string | null; last_time: Date | null }[]>`
+    // An aggregate without GROUP BY: always exactly one row, also for no events.
+    const [row] = await this.sql<[{ events_json: string; count: number; more: boolean; last_id: string | null; last_time: Date | null }]>`
       select coalesce(string_agg(view, ',' order by n) filter (where n <= ${limit}), '') as events_json,
         count(*) filter (where n <= ${limit})::int as count,
         count(*) > ${limit} as more,
@@ -115,7 +116,6 @@ export class EventsRepository {
         from events
         ${this.matching({ ...query, limit: limit + 1 })}
       ) page`;
-    if (!row) return { eventsJson: "", count: 0 };
     const next = row.more && row.last_id && row.last_time ? { eventId: row.last_id, timestamp: row.last_time } : undefined;
     return { eventsJson: row.events_json, count: row.count, ...(next ? { next } : {}) };
   }
