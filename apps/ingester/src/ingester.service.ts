@@ -2,6 +2,8 @@ import {
   BatchConsumer,
   type Config,
   CustomEventDefinitionsRepository,
+  DeploymentSettingsRepository,
+  eventLimits,
   EventPartitionsRepository,
   EventsRepository,
   EventTypesWatcher,
@@ -16,7 +18,7 @@ import type { AfterDbCommitHook } from "./faults/kill-after-db-commit";
 import { DeadLetterProducer } from "./kafka/dead-letter.producer";
 import { EventWriter } from "./kafka/event-writer";
 import { createIngestBatchHandler } from "./kafka/ingest-batch.handler";
-import { createIngesterMetrics } from "./metrics";
+import { createIngesterMetrics, type IngesterMetrics } from "./metrics";
 import { RealtimeCounters } from "./realtime/realtime-counters";
 
 export interface IngesterDeps {
@@ -44,6 +46,9 @@ export class IngesterService {
   private readonly partitions: EventPartitionsRepository;
   private readonly eventTypes: EventTypesWatcher;
   private maintenance: NodeJS.Timeout | undefined;
+  private readonly writer: EventWriter;
+  private readonly metrics: IngesterMetrics;
+  private eachBatch: ReturnType<typeof createIngestBatchHandler> | undefined;
 
   constructor(
     private readonly config: Config,
@@ -59,25 +64,14 @@ export class IngesterService {
       deps.logger,
     );
     const metrics = createIngesterMetrics(deps.registry);
-    const writer = new EventWriter(
+    this.metrics = metrics;
+    this.writer = new EventWriter(
       { events: new EventsRepository(deps.sql), partitions: this.partitions, metrics, logger: deps.logger },
       {
         // Chunks from every partition in hand may share one transaction.
         maxEventsPerWrite: ingestion.batch_size * ingestion.workers,
         maxInFlight: WRITES_IN_FLIGHT,
       },
-    );
-    const eachBatch = createIngestBatchHandler(
-      {
-        writer,
-        deadLetters: this.deadLetters,
-        metrics,
-        logger: deps.logger,
-        eventTypes: () => this.eventTypes.current,
-        counters: deps.redis ? new RealtimeCounters(deps.redis, config.redis.key_prefix, deps.logger) : undefined,
-        afterDbCommit: deps.afterDbCommit,
-      },
-      { batchSize: ingestion.batch_size, maxEventBytes: ingestion.max_event_bytes, maxFutureSkewMs: ingestion.max_future_skew },
     );
     this.consumer = new BatchConsumer({
       kafka: deps.kafka,
@@ -93,7 +87,8 @@ export class IngesterService {
       maxWaitMs: ingestion.batch_timeout,
       // kafkajs fetches up to 10 MB by default; decoded and parsed, that alone is most of the heap.
       maxBytes: FETCH_MAX_BYTES,
-      eachBatch,
+      // Built in start(), once this deployment's derived-id namespace is read.
+      eachBatch: (payload) => this.eachBatch!(payload),
       logger: deps.logger,
     });
   }
@@ -101,7 +96,13 @@ export class IngesterService {
   async start(): Promise<void> {
     // Independent of one another; the consumer needs the definitions and the dead-letter producer.
     // (A partition missing for a batch is created by the writer anyway.)
-    await Promise.all([this.ensurePartitionsAhead(), this.eventTypes.start(), this.deadLetters.start()]);
+    const [derivedIdNamespace] = await Promise.all([
+      new DeploymentSettingsRepository(this.deps.sql).derivedEventIdNamespace(),
+      this.ensurePartitionsAhead(),
+      this.eventTypes.start(),
+      this.deadLetters.start(),
+    ]);
+    this.eachBatch = this.batchHandler(derivedIdNamespace);
     this.maintenance = setInterval(() => void this.ensurePartitionsAhead(), PARTITION_MAINTENANCE_MS);
     this.maintenance.unref();
     await this.consumer.start();
@@ -117,6 +118,22 @@ export class IngesterService {
 
   healthcheck(): HealthCheck {
     return this.consumer.healthcheck();
+  }
+
+  private batchHandler(derivedIdNamespace: string) {
+    const { ingestion } = this.config.analytics;
+    return createIngestBatchHandler(
+      {
+        writer: this.writer,
+        deadLetters: this.deadLetters,
+        metrics: this.metrics,
+        logger: this.deps.logger,
+        eventTypes: () => this.eventTypes.current,
+        counters: this.deps.redis ? new RealtimeCounters(this.deps.redis, this.config.redis.key_prefix, this.deps.logger) : undefined,
+        afterDbCommit: this.deps.afterDbCommit,
+      },
+      { batchSize: ingestion.batch_size, maxEventBytes: ingestion.max_event_bytes, ...eventLimits(this.config), derivedIdNamespace },
+    );
   }
 
   private async ensurePartitionsAhead(): Promise<void> {

@@ -6,6 +6,7 @@ import {
   DashboardMetricsReader,
   EventStatsReader,
   EventsExportReader,
+  eventLimits,
   EventsRepository,
   type EventTypeValidator,
   type HealthMonitor,
@@ -28,7 +29,7 @@ import { dashboardRoutes } from "./http/dashboard.routes";
 import { errorHandler, notFound } from "./http/error.middleware";
 import { eventsRoutes } from "./http/events.routes";
 import { exportRoutes } from "./http/export.routes";
-import { ingestRoutes } from "./http/ingest.routes";
+import { duplicatesPostedCounter, ingestRoutes } from "./http/ingest.routes";
 import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
 import { metricsRoutes } from "./http/metrics.routes";
 import { requestContext } from "./http/request-context.middleware";
@@ -112,7 +113,9 @@ export function createApp(deps: AppDeps): Express {
     ingestRoutes({
       publisher: deps.publisher,
       types: deps.types,
-      maxFutureSkewMs: config.analytics.ingestion.max_future_skew,
+      limits: eventLimits(config),
+      events: new EventsRepository(sql),
+      onDuplicates: duplicatesPostedCounter(deps.registry),
       maxEventBytes: config.analytics.ingestion.max_event_bytes,
       maxBatchEvents: config.server.max_batch_events,
       logger,

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Kafka } from "kafkajs";
-import { eventIdFromKafkaPosition } from "@trading-analytics/core";
+import { DeploymentSettingsRepository, eventIdFromKafkaPosition } from "@trading-analytics/core";
 import { createTestDatabase, createTestTopics, type TestDatabase, testKafka } from "@trading-analytics/core/testing";
 import { readDeadLetters } from "./dead-letters/dead-letter-topic";
 import { runCli } from "./testing/run-cli";
@@ -102,7 +102,7 @@ describe("analytics CLI on Kafka", () => {
     // Same key, same partition as the original.
     expect(republished[0]).toMatchObject({ partition: 1, key: Buffer.from("sig-1") });
     // The id the ingester gave (or would have given) the original at its position: stored at most once.
-    expect(JSON.parse(republished[0]!.value!.toString())).toEqual({ ...fixable, event_id: eventIdFromKafkaPosition(source, 1, "41") });
+    expect(JSON.parse(republished[0]!.value!.toString())).toEqual({ ...fixable, event_id: eventIdFromKafkaPosition(source, 1, "41", await new DeploymentSettingsRepository(db.sql).derivedEventIdNamespace()) });
   });
 
   it("demo --events 50 produces exactly 50 trading events to the topic", async () => {

@@ -129,11 +129,16 @@ function settle(group: Pending[], result: InsertResult): void {
   }
   // An id is new in exactly one chunk, even when several chunks (or one chunk twice) carried it.
   const fresh = new Set(result.insertedIds);
+  const conflicting = result.conflictingIds;
   for (const pending of group) {
     const insertedByType = new Map<string, number>();
     const insertedIds = new Set<string>();
+    const conflictingIds = new Set<string>();
     for (const event of pending.request.events) {
-      if (!fresh.delete(event.eventId)) continue;
+      if (!fresh.delete(event.eventId)) {
+        if (conflicting?.has(event.eventId)) conflictingIds.add(event.eventId);
+        continue;
+      }
       insertedIds.add(event.eventId);
       insertedByType.set(event.eventType, (insertedByType.get(event.eventType) ?? 0) + 1);
     }
@@ -141,6 +146,7 @@ function settle(group: Pending[], result: InsertResult): void {
       inserted: insertedIds.size,
       insertedByType,
       ...(insertedIds.size === pending.request.events.length ? {} : { insertedIds }),
+      ...(conflictingIds.size > 0 ? { conflictingIds } : {}),
     });
   }
 }

@@ -1,5 +1,12 @@
 import type { EachBatchPayload } from "kafkajs";
-import { type AnalyticsEvent, type EventTypeValidator, type InsertResult, type Logger, parseMessage, type ParseOptions } from "@trading-analytics/core";
+import {
+  type AnalyticsEvent,
+  type EventTypeValidator,
+  type InsertResult,
+  type Logger,
+  parseMessage,
+  type ParseOptions,
+} from "@trading-analytics/core";
 import type { AfterDbCommitHook } from "../faults/kill-after-db-commit";
 import type { IngesterMetrics } from "../metrics";
 import type { RealtimeCounters } from "../realtime/realtime-counters";
@@ -28,6 +35,8 @@ const CHUNKS_AHEAD = 2;
 
 interface Chunk {
   events: AnalyticsEvent[];
+  /** The message each event came from, aligned with events. */
+  messages: DeadLetter["message"][];
   letters: DeadLetter[];
   lastOffset: string;
   stored: Promise<InsertResult | undefined>;
@@ -56,6 +65,13 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
       const chunk = submitted.shift()!;
       const stored = await chunk.stored;
       if (stored === undefined) return false; // stopping or rebalanced: re-delivered from the last commit
+      // Another event under a taken id is kept as a dead letter, never dropped unseen; sent before
+      // the commit, so a crash re-delivers the message and it is found conflicting again.
+      if (stored.conflictingIds) {
+        const duplicates = conflictLetters(chunk, stored.conflictingIds);
+        if (!(await sendDeadLetters(deps, payload, duplicates))) return false;
+        chunk.letters.push(...duplicates);
+      }
       if (deps.afterDbCommit && stored.inserted > 0) {
         deps.afterDbCommit({ topic: batch.topic, partition: batch.partition, lastOffset: chunk.lastOffset, inserted: stored.inserted });
       }
@@ -83,6 +99,7 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
       const receivedAt = new Date();
       const types = deps.eventTypes();
       const events: AnalyticsEvent[] = [];
+      const eventMessages: DeadLetter["message"][] = [];
       const letters: DeadLetter[] = [];
       for (const message of messages) {
         const raw = {
@@ -92,13 +109,15 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
           source: { topic: batch.topic, partition: batch.partition, offset: message.offset },
         };
         const parsed = parseMessage(raw, receivedAt, options, types);
-        if (parsed.ok) events.push(parsed.event);
-        else letters.push({ message: raw, rejection: { reason: parsed.reason, detail: parsed.detail } });
+        if (parsed.ok) {
+          events.push(parsed.event);
+          eventMessages.push(raw);
+        } else letters.push({ message: raw, rejection: { reason: parsed.reason, detail: parsed.detail } });
       }
       // Retried apart from the events, so a database outage never re-sends dead letters already written.
       if (letters.length > 0 && !(await sendDeadLetters(deps, payload, letters))) break;
       const stored = deps.writer.write({ events, abandoned: gone, heartbeat });
-      submitted.push({ events, letters, lastOffset: messages[messages.length - 1]!.offset, stored, timer });
+      submitted.push({ events, messages: eventMessages, letters, lastOffset: messages[messages.length - 1]!.offset, stored, timer });
       if (submitted.length >= CHUNKS_AHEAD && !(await commitOldest())) return;
     }
     while (submitted.length > 0) if (!(await commitOldest())) return;
@@ -122,9 +141,23 @@ async function sendDeadLetters(deps: IngestBatchDeps, payload: EachBatchPayload,
   }
 }
 
+/** Dead letters for the chunk's events whose id is stored with other content. */
+function conflictLetters(chunk: Chunk, conflictingIds: ReadonlySet<string>): DeadLetter[] {
+  const letters: DeadLetter[] = [];
+  chunk.events.forEach((event, index) => {
+    if (!conflictingIds.has(event.eventId)) return;
+    letters.push({
+      message: chunk.messages[index]!,
+      rejection: { reason: "duplicate_event_id", detail: `event_id ${event.eventId} is stored already with other content (type, user, session, time or properties)` },
+    });
+  });
+  return letters;
+}
+
 function record(metrics: IngesterMetrics, topic: string, { events, letters }: Chunk, stored: InsertResult): void {
   for (const [eventType, n] of stored.insertedByType) metrics.eventsIngested.inc({ topic, event_type: eventType }, n);
-  metrics.duplicatesSkipped.inc(events.length - stored.inserted);
+  const conflicting = letters.filter((letter) => letter.rejection.reason === "duplicate_event_id").length;
+  metrics.duplicatesSkipped.inc(events.length - stored.inserted - conflicting);
   for (const { rejection } of letters) {
     metrics.eventsFailed.inc({ reason: rejection.reason });
     metrics.deadLetters.inc({ reason: rejection.reason });

@@ -2,7 +2,13 @@ import { EventTypeValidator } from "@trading-analytics/core";
 import { checkIncomingBatch, checkIncomingEvent } from "./incoming-events";
 
 const receivedAt = new Date("2025-10-03T12:00:00Z");
-const rules = { maxFutureSkewMs: 60_000, types: new EventTypeValidator([], "accept", { allErrors: true }), maxEventBytes: 1024 };
+const rules = {
+  maxFutureSkewMs: 60_000,
+  maxEventAgeMs: 90 * 86_400_000,
+  measureProperties: new Set(["price", "quantity", "volume"]),
+  types: new EventTypeValidator([], "accept", { allErrors: true }),
+  maxEventBytes: 1024,
+};
 
 // Each was a 500 or a 503 before (found by the fuzz suite in packages/fuzz), or a 202 for an
 // event the ingester could never store.
@@ -31,5 +37,26 @@ describe("checkIncomingEvent", () => {
   it("names each too large event of a batch", () => {
     const checked = checkIncomingBatch({ events: [{ event_type: "a" }, { event_type: "b", properties: { blob: "x".repeat(2_000) } }] }, receivedAt, { ...rules, maxEvents: 10 });
     expect(checked).toMatchObject({ ok: false, violations: [{ field: "events[1].properties" }] });
+  });
+
+  it.each([
+    ["a year-1 time", "0001-01-01T00:00:00Z", /^0001-01-01T00:00:00.000Z is more than 90 days old/],
+    ["a time just past the maximum age", "2025-07-05T11:59:59Z", /more than 90 days old \(analytics.ingestion.max_event_age\)$/],
+    ["a time past the allowed skew", "2025-10-03T12:01:00.001Z", /is more than 60000 ms ahead$/],
+  ])("names the timestamp for %s, which the ingester would dead-letter", (_, timestamp, message) => {
+    expect(checkIncomingEvent({ event_type: "page.view", timestamp }, receivedAt, rules)).toMatchObject({ ok: false, violations: [{ field: "timestamp", message: expect.stringMatching(message) }] });
+  });
+
+  it("accepts the edges of the window", () => {
+    for (const timestamp of ["2025-07-05T12:00:00Z", "2025-10-03T12:01:00Z"]) expect(checkIncomingEvent({ event_type: "page.view", timestamp }, receivedAt, rules).ok).toBe(true);
+  });
+
+  it("names measures outside the range and numbers a double cannot hold, so no product or sum overflows", () => {
+    const body = JSON.parse('{"event_type":"order.filled","properties":{"price":1e200,"quantity":-1e16,"volume":1e15,"fees":[0,1e309]}}');
+    const checked = checkIncomingEvent(body, receivedAt, rules);
+    expect(checked.ok).toBe(false);
+    const fields = checked.ok ? [] : checked.violations.map((violation) => violation.field);
+    expect(fields).toEqual(expect.arrayContaining(["properties.price", "properties.quantity", "properties.fees[1]"]));
+    expect(fields).not.toContain("properties.volume");
   });
 });

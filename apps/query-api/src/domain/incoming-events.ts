@@ -1,18 +1,20 @@
 import { randomUUID } from "node:crypto";
 import {
   checkEnvelope,
+  type EventLimits,
   type EventTypeValidator,
   type FieldViolation,
   isStorableTime,
   MAX_EVENT_NESTING,
   nestsDeeperThan,
+  numberViolations,
+  timeViolation,
   unstorableTextPath,
   type WireEvent,
 } from "@trading-analytics/core";
 
-export interface IncomingEventRules {
-  /** Timestamps further ahead of the receiving clock are refused (the ingester would dead-letter them). */
-  maxFutureSkewMs: number;
+/** The ingester's limits (it would dead-letter an event outside them), the type's schema and the size. */
+export interface IncomingEventRules extends EventLimits {
   types: EventTypeValidator;
   /** Largest event as produced to Kafka (its JSON, in bytes): the ingester dead-letters larger ones, and Kafka may refuse them. */
   maxEventBytes?: number;
@@ -24,8 +26,8 @@ export type ReadyEvent = WireEvent & { event_id: string; timestamp: string };
 export type IncomingCheck = { ok: true; event: ReadyEvent } | { ok: false; violations: FieldViolation[] };
 
 /**
- * Validates one posted event as the ingester would (envelope, storable text, clock skew, the
- * type's schema) and names every bad field. A missing event_id gets a random UUID and a missing
+ * Validates one posted event as the ingester would (envelope, storable text, time window,
+ * numbers, the type's schema) and names every bad field. A missing event_id gets a random UUID and a missing
  * timestamp the receipt time, so what is produced to Kafka is final.
  */
 export function checkIncomingEvent(body: unknown, receivedAt: Date, rules: IncomingEventRules): IncomingCheck {
@@ -42,9 +44,11 @@ export function checkIncomingEvent(body: unknown, receivedAt: Date, rules: Incom
   const timestamp = wire.timestamp === undefined ? receivedAt : new Date(wire.timestamp);
   if (!isStorableTime(timestamp)) {
     violations.push({ field: "timestamp", message: "is not a time that can be stored (years 0001 to 9999 UTC, no leap second)" });
-  } else if (timestamp.getTime() - receivedAt.getTime() > rules.maxFutureSkewMs) {
-    violations.push({ field: "timestamp", message: `is more than ${rules.maxFutureSkewMs} ms in the future` });
+  } else {
+    const badTime = timeViolation(timestamp, receivedAt, rules);
+    if (badTime) violations.push({ field: badTime.field, message: badTime.message });
   }
+  for (const { field, message } of numberViolations(wire.properties ?? {}, rules)) violations.push({ field, message });
   violations.push(...rules.types.violations(wire.event_type, wire.properties ?? {}));
   if (violations.length > 0) return { ok: false, violations };
   const event = { ...wire, event_id: wire.event_id ?? randomUUID(), timestamp: timestamp.toISOString() };

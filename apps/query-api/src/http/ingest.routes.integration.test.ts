@@ -62,7 +62,7 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
     const before = Date.now();
     const res = await request(app).post("/api/v1/events").send(body);
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ success: true, event_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(res.body).toEqual({ success: true, event_id: expect.stringMatching(/^[0-9a-f-]{36}$/), duplicate: false });
     const [message, ...more] = await producedWith(res.body.event_id);
     expect(more).toEqual([]);
     expect(message!.key).toBe("test-user-001");
@@ -71,12 +71,13 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
   });
 
   it("keeps a client's own event_id and timestamp, and accepts a partial known event", async () => {
-    const body = { event_id: "0b6c2f9e-8a4f-4f57-9f0a-8d6c3c1d2e11", event_type: "order.placed", properties: { test_index: 7 }, timestamp: "2025-10-03T12:00:00Z" };
+    const hourAgo = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000).toISOString();
+    const body = { event_id: "0b6c2f9e-8a4f-4f57-9f0a-8d6c3c1d2e11", event_type: "order.placed", properties: { test_index: 7 }, timestamp: hourAgo };
     const res = await request(app).post("/api/v1/events").send(body);
     expect(res.status).toBe(202);
     expect(res.body.event_id).toBe(body.event_id);
     const [message] = await producedWith(body.event_id);
-    expect(message!.value).toEqual({ ...body, timestamp: "2025-10-03T12:00:00.000Z" });
+    expect(message!.value).toEqual({ ...body, timestamp: hourAgo });
     expect(message!.key).toBe(body.event_id);
   });
 
@@ -161,5 +162,20 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
     expect(res.status).toBe(503);
     expect(res.headers["retry-after"]).toBe("5");
     expect(res.body.error).toMatchObject({ code: "kafka_unavailable", event_ids: [expect.any(String)] });
+  });
+
+  it("reports ids stored already as duplicates, single and batch, and counts them", async () => {
+    const stored = "7a1c2e3f-4b5d-4e6f-8a9b-0c1d2e3f4a5b";
+    await db.sql`insert into event_ids (event_id, event_time) values (${stored}, now())`;
+    const single = await request(app).post("/api/v1/events").send({ event_id: stored, event_type: "page.view" });
+    expect(single.status).toBe(202);
+    expect(single.body).toEqual({ success: true, event_id: stored, duplicate: true });
+    const fresh = await request(app).post("/api/v1/events").send({ event_type: "page.view" });
+    expect(fresh.body).toMatchObject({ success: true, duplicate: false });
+    const batch = await request(app).post("/api/v1/events/batch").send({ events: [{ event_type: "page.view" }, { event_id: stored, event_type: "page.view" }] });
+    expect(batch.status).toBe(202);
+    expect(batch.body).toMatchObject({ accepted: 2, duplicate_event_ids: [stored] });
+    const metrics = await request(app).get("/metrics");
+    expect(metrics.text).toMatch(/^analytics_http_duplicate_events_total 2$/m);
   });
 });

@@ -1,5 +1,6 @@
 import { type RequestHandler, Router } from "express";
-import type { EventTypeValidator, FieldViolation, Logger } from "@trading-analytics/core";
+import { Counter, type Registry } from "prom-client";
+import type { EventLimits, EventsRepository, EventTypeValidator, FieldViolation, Logger } from "@trading-analytics/core";
 import { checkIncomingBatch, checkIncomingEvent } from "../domain/incoming-events";
 import type { EventPublisher } from "../kafka/event-publisher";
 import { HttpError } from "./http-error";
@@ -8,11 +9,15 @@ export interface IngestRoutesDeps {
   publisher: EventPublisher;
   /** The validator for the current custom definitions (swapped when they change). */
   types: () => EventTypeValidator;
-  maxFutureSkewMs: number;
+  limits: EventLimits;
+  /** Tells which posted ids are stored already, to report them as duplicates. */
+  events: Pick<EventsRepository, "storedIds">;
   maxBatchEvents: number;
   /** analytics.ingestion.max_event_bytes; by default its default, 1 MiB (Kafka's default message limit is about that too). */
   maxEventBytes?: number;
   logger: Logger;
+  /** Counts posted events whose id is stored already. */
+  onDuplicates?: (count: number) => void;
   now?: () => Date;
 }
 
@@ -28,24 +33,35 @@ export function ingestRoutes(deps: IngestRoutesDeps): Router {
   const maxEventBytes = deps.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const router = Router();
   router.post("/api/v1/events", requireJson(), async (req, res) => {
-    const checked = checkIncomingEvent(req.body, now(), { maxFutureSkewMs: deps.maxFutureSkewMs, types: deps.types(), maxEventBytes });
+    const checked = checkIncomingEvent(req.body, now(), { ...deps.limits, types: deps.types(), maxEventBytes });
     if (!checked.ok) throw invalidEvent(checked.violations);
-    await publishOr503(deps, [checked.event.event_id], () => deps.publisher.publish([checked.event]));
-    res.status(202).json({ success: true, event_id: checked.event.event_id });
+    const ids = [checked.event.event_id];
+    const [duplicates] = await Promise.all([storedAlready(deps, ids), publishOr503(deps, ids, () => deps.publisher.publish([checked.event]))]);
+    res.status(202).json({ success: true, event_id: checked.event.event_id, ...(duplicates && { duplicate: duplicates.length > 0 }) });
   });
   router.post("/api/v1/events/batch", requireJson(), async (req, res) => {
     const checked = checkIncomingBatch(req.body, now(), {
-      maxFutureSkewMs: deps.maxFutureSkewMs,
+      ...deps.limits,
       types: deps.types(),
       maxEventBytes,
       maxEvents: deps.maxBatchEvents,
     });
     if (!checked.ok) throw invalidEvent(checked.violations);
     const ids = checked.events.map((event) => event.event_id);
-    await publishOr503(deps, ids, () => deps.publisher.publish(checked.events));
-    res.status(202).json({ success: true, accepted: ids.length, event_ids: ids });
+    const [duplicates] = await Promise.all([storedAlready(deps, ids), publishOr503(deps, ids, () => deps.publisher.publish(checked.events))]);
+    res.status(202).json({ success: true, accepted: ids.length, event_ids: ids, ...(duplicates && { duplicate_event_ids: duplicates }) });
   });
   return router;
+}
+
+/** analytics_http_duplicate_events_total: posted events whose id was stored already. */
+export function duplicatesPostedCounter(registry: Registry): (count: number) => void {
+  const counter = new Counter({
+    name: "analytics_http_duplicate_events_total",
+    help: "Events posted over HTTP whose event_id was stored already (reported in the answer; not stored again)",
+    registers: [registry],
+  });
+  return (count) => counter.inc(count);
 }
 
 /** 400 naming every bad field: the first in `field`, all of them in `fields`. */
@@ -53,6 +69,22 @@ function invalidEvent(violations: FieldViolation[]): HttpError {
   const first = violations[0]!;
   const message = violations.map((violation) => `${violation.field} ${violation.message}`).join("; ");
   return new HttpError(400, "invalid_event", message, first.field, { fields: violations });
+}
+
+/**
+ * The posted ids stored already: the ingester will skip them (or dead-letter them when their
+ * content differs). Checked beside the produce, and left out of the answer when the database
+ * cannot tell: the events are accepted all the same.
+ */
+async function storedAlready(deps: IngestRoutesDeps, ids: string[]): Promise<string[] | undefined> {
+  try {
+    const stored = await deps.events.storedIds(ids);
+    if (stored.size > 0) deps.onDuplicates?.(stored.size);
+    return ids.filter((id) => stored.has(id));
+  } catch (error) {
+    deps.logger.warn("cannot tell whether posted events are duplicates", { error: (error as Error).message });
+    return undefined;
+  }
 }
 
 async function publishOr503(deps: IngestRoutesDeps, ids: string[], publish: () => Promise<void>): Promise<void> {

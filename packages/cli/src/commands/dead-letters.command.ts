@@ -1,4 +1,4 @@
-import { type Config, CustomEventDefinitionsRepository, EventTypeValidator } from "@trading-analytics/core";
+import { type Config, CustomEventDefinitionsRepository, DeploymentSettingsRepository, eventLimits, EventTypeValidator } from "@trading-analytics/core";
 import { EXIT } from "../cli-errors";
 import { write } from "../command";
 import { type DeadLetter } from "../dead-letters/dead-letter";
@@ -46,10 +46,12 @@ async function replay(command: Extract<DeadLettersCommand, { kind: "replay" }>):
   const config = loadCliConfig();
   const { ingestion } = config.analytics;
   // The definitions active now, compiled as the ingester compiles them.
-  const definitions = await withSql(config, (sql) => new CustomEventDefinitionsRepository(sql).listActive());
+  const [definitions, derivedIdNamespace] = await withSql(config, (sql) =>
+    Promise.all([new CustomEventDefinitionsRepository(sql).listActive(), new DeploymentSettingsRepository(sql).derivedEventIdNamespace()]),
+  );
   const types = new EventTypeValidator(definitions, ingestion.unknown_event_types);
   const letters = await read(config, command.since);
-  const decisions = planReplay(letters, new Date(), { maxEventBytes: ingestion.max_event_bytes, maxFutureSkewMs: ingestion.max_future_skew }, types);
+  const decisions = planReplay(letters, new Date(), { maxEventBytes: ingestion.max_event_bytes, ...eventLimits(config), derivedIdNamespace }, types);
   const passing = decisions.filter((decision): decision is Extract<ReplayDecision, { kind: "republish" }> => decision.kind === "republish");
 
   if (!command.dryRun && passing.length > 0) {

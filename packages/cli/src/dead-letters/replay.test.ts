@@ -3,7 +3,8 @@ import { type DeadLetter, deadLetterOf, previewValue } from "./dead-letter";
 import { planReplay, summarizeReplay, withEventId } from "./replay";
 
 const receivedAt = new Date("2025-01-31T12:00:00Z");
-const options = { maxEventBytes: 400, maxFutureSkewMs: 300_000 };
+const NAMESPACE = "0c6e5c1e-7d43-4f7a-9a55-5d3f3cf1f0a2";
+const options = { maxEventBytes: 400, maxFutureSkewMs: 300_000, maxEventAgeMs: 90 * 86_400_000, measureProperties: new Set(["price"]), derivedIdNamespace: NAMESPACE };
 const signal = { name: "custom.trading.signal", version: 2, displayName: null, description: null, isActive: true, createdAt: receivedAt };
 const types = new EventTypeValidator(
   [{ ...signal, schema: { type: "object", required: ["price"], properties: { price: { type: "number" } } } }],
@@ -27,7 +28,7 @@ describe("planReplay", () => {
   it("re-publishes a letter that passes now to its source topic and partition, with the event_id its position gave it", () => {
     const [decision] = plan(letter({ event_type: "custom.trading.signal", properties: { price: 1 } }));
     expect(decision).toMatchObject({ kind: "republish", topic: "trading.events", partition: 2, key: Buffer.from("k1"), eventIdAdded: true });
-    const expectedId = eventIdFromKafkaPosition("trading.events", 2, "17");
+    const expectedId = eventIdFromKafkaPosition("trading.events", 2, "17", NAMESPACE);
     expect(decision).toMatchObject({ eventId: expectedId });
     expect(JSON.parse((decision as { value: Buffer }).value.toString())).toEqual({ event_type: "custom.trading.signal", properties: { price: 1 }, event_id: expectedId });
   });

@@ -20,21 +20,23 @@ export function port(fallback: number) {
 
 /** A duration string ("5s", "90d") validated against a range, parsed to milliseconds. */
 export function duration(min: string, max: string, fallback: string) {
+  // prefault (not default): the fallback string goes through the same parsing.
+  return optionalDuration(min, max).prefault(fallback);
+}
+
+/** A duration that may be left out (undefined): for keys whose default is another key's value. */
+export function optionalDuration(min: string, max: string) {
   const minMs = parseDuration(min)!;
   const maxMs = parseDuration(max)!;
   const allowed = `a duration like 500ms, 5s, 1m, 2h or 90d, from ${formatDuration(minMs)} to ${formatDuration(maxMs)}`;
-  return z
-    .union([z.string(), z.number()], { error: allowed })
-    .transform((value, ctx) => {
-      const parsed = parseDuration(value);
-      if (parsed === undefined || parsed < minMs || parsed > maxMs) {
-        ctx.addIssue({ code: "custom", message: allowed });
-        return z.NEVER;
-      }
-      return parsed;
-    })
-    // prefault (not default): the fallback string goes through the same parsing.
-    .prefault(fallback);
+  return z.union([z.string(), z.number()], { error: allowed }).transform((value, ctx) => {
+    const parsed = parseDuration(value);
+    if (parsed === undefined || parsed < minMs || parsed > maxMs) {
+      ctx.addIssue({ code: "custom", message: allowed });
+      return z.NEVER;
+    }
+    return parsed;
+  });
 }
 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) {

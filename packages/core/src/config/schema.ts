@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { AGGREGATION_INTERVALS } from "../models/intervals";
 import { DEFAULT_DIMENSIONS, DEFAULT_MEASURES, rollupDimension, rollupMeasure } from "./rollup-schema";
-import { duration, flag, integer, list, nonEmptyText, oneOf, port, section, text } from "./schema-helpers";
+import { duration, flag, integer, list, nonEmptyText, oneOf, optionalDuration, port, section, text } from "./schema-helpers";
 
 // The one configuration schema. YAML keys are snake_case as in config.example.yaml, which
 // documents every key; durations are parsed to milliseconds.
@@ -94,6 +94,8 @@ export const configSchema = z
         buffer_size: integer(100, 1_000_000, 10_000),
         max_event_bytes: integer(256, 10 * 1024 * 1024, 1024 * 1024),
         max_future_skew: duration("0s", "1d", "5m"),
+        /** Older event times are refused; unset, analytics.retention.raw_events (an event older than that would be dropped at once). */
+        max_event_age: optionalDuration("1h", "36500d").optional(),
         unknown_event_types: oneOf(["accept", "dead_letter"], "accept"),
         partitions_ahead_days: integer(1, 90, 7),
         /** How often custom event definitions are re-checked (changes also arrive via Redis at once). */
@@ -185,6 +187,14 @@ export const configSchema = z
         code: "custom",
         path: ["analytics", "query", "default_limit"],
         message: `at most analytics.query.max_results (${query.max_results})`,
+      });
+    }
+    const maxEventAge = config.analytics.ingestion.max_event_age;
+    if (maxEventAge !== undefined && maxEventAge > retention.raw_events) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["analytics", "ingestion", "max_event_age"],
+        message: "at most analytics.retention.raw_events (older events would be dropped as soon as they were stored)",
       });
     }
     if (retention.minute_aggregates < retention.raw_events) {

@@ -1,11 +1,12 @@
 import { v5 as uuidV5, validate as isUuid } from "uuid";
 
-// Fixed namespace for ids derived from a Kafka position; changing it would re-key history.
-const KAFKA_POSITION_NAMESPACE = "5b0f1e8e-4c4a-4c53-9d0b-6a8f3d2e7c11";
-
-/** A stable id for a message without one: the same topic/partition/offset always maps to the same UUID. */
-export function eventIdFromKafkaPosition(topic: string, partition: number, offset: string): string {
-  return uuidV5(`${topic}/${partition}/${offset}`, KAFKA_POSITION_NAMESPACE);
+/**
+ * A stable id for a message without one: the same topic/partition/offset always maps to the same
+ * UUID. The namespace is the deployment's own random one (deployment_settings), so nobody can
+ * work out such ids ahead and claim them.
+ */
+export function eventIdFromKafkaPosition(topic: string, partition: number, offset: string, namespace: string): string {
+  return uuidV5(`${topic}/${partition}/${offset}`, namespace);
 }
 
 export function isEventId(value: unknown): value is string {

@@ -37,6 +37,11 @@ export interface InsertResult {
   insertedByType: Map<string, number>;
   /** Set when only some of the batch was new: the ids that were. Absent means all were. */
   insertedIds?: Set<string>;
+  /**
+   * Ids of the batch already stored with other content (type, user, session, time or
+   * properties): not a re-delivery but a different event under a taken id. Absent means none.
+   */
+  conflictingIds?: Set<string>;
 }
 
 
@@ -78,12 +83,30 @@ export class EventsRepository {
         select ${tx.unsafe(STAGED_COLUMNS)}
         from batch join fresh using (event_id)
         returning event_id, event_type`;
+      // Staged rows unlike the stored row of their id. The stored row is found by its id's time
+      // and type (events_type_time_idx); a row of another type or time is unlike by definition.
+      const conflicting = await tx<{ event_id: string }[]>`
+        select distinct s.event_id from events_staging s join event_ids i using (event_id)
+        where not exists (
+          select 1 from events e
+          where e.event_type = s.event_type and e.event_time = i.event_time and e.event_id = s.event_id
+            and e.event_time = s.event_time and e.user_id is not distinct from s.user_id
+            and e.session_id is not distinct from s.session_id and e.properties = s.properties
+        )`;
       return {
         inserted: inserted.length,
         insertedByType: countByType(inserted.map((row) => row.event_type)),
         insertedIds: new Set(inserted.map((row) => row.event_id)),
+        ...(conflicting.length > 0 ? { conflictingIds: new Set(conflicting.map((row) => row.event_id)) } : {}),
       };
     });
+  }
+
+  /** Which of these ids are stored already (POST /api/v1/events reports them as duplicates). */
+  async storedIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.sql<{ event_id: string }[]>`select event_id from event_ids where event_id = any(${ids as string[]}::uuid[])`;
+    return new Set(rows.map((row) => row.event_id));
   }
 
   /** Newest first, keyset-paginated on (event_time, event_id). */

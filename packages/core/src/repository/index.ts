@@ -4,6 +4,7 @@ export type { EventPageText } from "./event-view-json";
 export { checksumOf, type MigrationFile, parseMigrationFileName, planMigrations } from "./migration-plan";
 export { defaultMigrationsDir, readMigrationFiles, runMigrations } from "./migration-runner";
 export { EventPartitionsRepository, utcDay } from "./partitions.repository";
+export { DeploymentSettingsRepository } from "./deployment-settings.repository";
 export { type LockedResult, RETENTION_TABLES, RetentionRepository, type RetentionSession } from "./retention.repository";
 export { CustomEventDefinitionsRepository } from "./custom-event-definitions.repository";
 export { copyRow, copyValue, EVENT_COPY_COLUMNS } from "./copy-text";

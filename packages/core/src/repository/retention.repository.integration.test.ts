@@ -15,7 +15,7 @@ import { RollupsRepository } from "./rollups.repository";
 
 const DAY = 24 * 60 * 60 * 1000;
 const POLICY: RetentionPolicy = { raw_events: 90 * DAY, minute_aggregates: 365 * DAY, hour_aggregates: 730 * DAY, daily_aggregates: 3650 * DAY };
-const SETTINGS: RetentionSettings = { policy: POLICY, eventDaysAhead: 7, rollupsAheadMs: 92 * DAY, allowedLatenessMs: DAY, lateEventsBatchSize: 2 };
+const SETTINGS: RetentionSettings = { policy: POLICY, eventDaysAhead: 7, rollupsAheadMs: 92 * DAY, allowedLatenessMs: DAY, lateEventsBatchSize: 2, idsBatchSize: 2 };
 const logger = createLogger({ level: "error", format: "json" }, "retention-test");
 
 const NOW = Date.now();
@@ -34,8 +34,6 @@ const ROLLUP_TIMES = { ancient: ago(4_100), twoYears: ago(800), oneYear: ago(400
 const EXPECTED_EXPIRED = [
   `events_${ymd(ago(200))}`,
   `events_${ymd(ago(91))}`,
-  `event_ids_${ymd(ago(200))}`,
-  `event_ids_${ymd(ago(91))}`,
   ...["metric_rollups", "rollup_members"].flatMap((table) => [
     `${table}_minute_${ym(ROLLUP_TIMES.ancient)}`,
     `${table}_minute_${ym(ROLLUP_TIMES.twoYears)}`,
@@ -127,6 +125,7 @@ describe("retention on the real database", () => {
     if (result.status !== "done") throw new Error("a dry run takes no lock");
     expect(names(result.partitions.map((entry) => entry.partition))).toEqual(EXPECTED_EXPIRED);
     expect(result.lateEvents).toBe(1);
+    expect(result.eventIds).toBe(2);
     expect(await repository.listPartitions()).toEqual(before);
     expect(await db.sql`select count(*)::int as n from late_events`).toEqual([{ n: 2 }]);
   });
@@ -143,7 +142,10 @@ describe("retention on the real database", () => {
     expect(after.filter((name) => before.includes(name))).toEqual(before.filter((name) => !EXPECTED_EXPIRED.includes(name)));
     const events = await db.sql<{ id: string }[]>`select event_id::text as id from events order by event_time`;
     expect(events.map((row) => row.id)).toEqual(liveEvents.map((e) => e.eventId));
-    expect(await db.sql`select count(*)::int as n from event_ids`).toEqual([{ n: 2 }]);
+    // The ids of the dropped days went with them, in batches of 2; the live days' ids stay.
+    expect(result.eventIds).toBe(2);
+    const ids = await db.sql<{ id: string }[]>`select event_id::text as id from event_ids order by event_time`;
+    expect(ids.map((row) => row.id)).toEqual(liveEvents.map((e) => e.eventId));
     const rollups = await db.sql<{ interval: string }[]>`select interval from metric_rollups where metric_name = 'events.count' order by bucket_start`;
     expect(rollups.map((row) => row.interval)).toEqual(["1h", "1m"]);
     expect(await db.sql`select count(*)::int as n from rollup_members`).toEqual([{ n: 2 }]);
@@ -155,7 +157,7 @@ describe("retention on the real database", () => {
 
   it("created partitions ahead, and moved a row that fell into a DEFAULT partition into one of its own", async () => {
     const listed = names(await repository.listPartitions());
-    expect(listed).toEqual(expect.arrayContaining([`events_${ymd(ago(-7))}`, `event_ids_${ymd(ago(-7))}`, `metric_rollups_minute_${ym(ago(-80))}`]));
+    expect(listed).toEqual(expect.arrayContaining([`events_${ymd(ago(-7))}`, `metric_rollups_minute_${ym(ago(-80))}`]));
     const [far] = await db.sql<{ partition: string }[]>`select tableoid::regclass::text as partition from metric_rollups where metric_name = 'far'`;
     expect(far?.partition).toBe(`metric_rollups_minute_${ym(new Date(NOW + 200 * DAY))}`);
     expect(await db.sql`select count(*)::int as n from metric_rollups_minute_default`).toEqual([{ n: 0 }]);
@@ -189,7 +191,7 @@ describe("retention on the real database", () => {
     expect(await db.sql`select to_regclass(${`events_${ymd(ago(300))}`}) is not null as present`).toEqual([{ present: true }]);
     release();
     const done = await first;
-    expect(done.status === "done" && names(done.partitions.map((entry) => entry.partition))).toEqual([`event_ids_${ymd(ago(300))}`, `events_${ymd(ago(300))}`]);
+    expect(done.status === "done" && names(done.partitions.map((entry) => entry.partition))).toEqual([`events_${ymd(ago(300))}`]);
 
     expect(await job.runOnce()).toMatchObject({ status: "done", partitions: [] });
     const metrics = await registry.metrics();
@@ -205,7 +207,7 @@ describe("retention on the real database", () => {
     job.start();
     await job.stop(); // stop() waits for the first run, which starts at once
     const metrics = await registry.metrics();
-    expect(metrics).toContain('analytics_retention_partitions_dropped_total{kind="raw_events"} 2');
+    expect(metrics).toContain('analytics_retention_partitions_dropped_total{kind="raw_events"} 1');
     expect(metrics).toContain('analytics_retention_partitions_dropped_total{kind="minute_aggregates"} 2');
     expect(metrics).toContain('analytics_retention_partitions_dropped_total{kind="hour_aggregates"} 2');
     expect(metrics).toContain('analytics_retention_partitions_dropped_total{kind="daily_aggregates"} 2');
@@ -232,7 +234,6 @@ describe("retention on the real database", () => {
 
     const result = await runner.run({ dryRun: false });
     expect(result.status === "done" && result.partitions.map(({ partition, error }) => [partition.name, error])).toEqual([
-      [`event_ids_${ymd(day)}`, undefined],
       [`events_${ymd(day)}`, undefined],
     ]);
     expect(await db.sql`select to_regclass(${`events_${ymd(day)}`})::text as gone`).toEqual([{ gone: null }]);
@@ -268,28 +269,47 @@ describe("partitioned rollups and event ids", () => {
     expect(fill?.options).toEqual(["fillfactor=70"]);
   });
 
-  it("stores an id once per day of event time: a copy on another day is a new row (documented in 0009)", async () => {
+  it("stores an id once, whatever its time: a copy on another day is a duplicate (migration 0013)", async () => {
     const events = new EventsRepository(db.sql);
     const original = event(new Date("2025-10-03T12:00:00Z"));
-    await new EventPartitionsRepository(db.sql).ensureForTimes([original.timestamp, new Date("2025-10-04T00:00:00Z")]);
+    await new EventPartitionsRepository(db.sql).ensureForTimes([original.timestamp, new Date("2025-10-04T00:00:00Z"), new Date("2025-12-24T00:00:00Z")]);
     expect((await events.copyMany([original])).inserted).toBe(1);
-    expect((await events.copyMany([{ ...original, timestamp: new Date("2025-10-03T12:00:07Z") }])).inserted).toBe(0);
-    expect((await events.copyMany([{ ...original, timestamp: new Date("2025-10-04T00:00:01Z") }])).inserted).toBe(1);
+    expect(await events.copyMany([original])).toMatchObject({ inserted: 0, insertedIds: new Set() });
+    const otherDay = await events.copyMany([{ ...original, timestamp: new Date("2025-10-04T00:00:01Z") }]);
+    expect(otherDay).toMatchObject({ inserted: 0, conflictingIds: new Set([original.eventId]) });
+    const otherMonth = await events.copyMany([{ ...original, timestamp: new Date("2025-12-24T00:00:01Z") }]);
+    expect(otherMonth.inserted).toBe(0);
+    expect(await db.sql`select count(*)::int as n from events where event_id = ${original.eventId}`).toEqual([{ n: 1 }]);
+  });
+
+  it("tells a re-delivery (same content) from another event under a taken id", async () => {
+    const events = new EventsRepository(db.sql);
+    const original = { ...event(new Date("2025-10-03T13:00:00Z")), properties: { price: 101.5, tags: ["a", "b"] } };
+    const fresh = event(new Date("2025-10-03T13:00:01Z"));
+    expect((await events.copyMany([original])).inserted).toBe(1);
+    // Same content with its keys in another order and another receipt: a re-delivery, not a conflict.
+    const again = await events.copyMany([{ ...original, properties: { tags: ["a", "b"], price: 101.5 }, receivedAt: new Date() }, fresh]);
+    expect(again).toMatchObject({ inserted: 1, insertedIds: new Set([fresh.eventId]) });
+    expect(again.conflictingIds).toBeUndefined();
+    for (const change of [{ properties: { price: 102 } }, { userId: "u2" }, { sessionId: null }, { eventType: "order.filled" }]) {
+      const other = await events.copyMany([{ ...original, ...change }]);
+      expect(other).toMatchObject({ inserted: 0, conflictingIds: new Set([original.eventId]) });
+    }
   });
 
   it("an ingester asks again after a while for a day it knew, so a day retention dropped is created again", async () => {
     let clock = NOW;
     const partitions = new EventPartitionsRepository(db.sql, () => clock);
     const old = ago(120);
-    const present = async () => (await db.sql<{ n: number }[]>`select count(to_regclass(name))::int as n from unnest(${[`events_${ymd(old)}`, `event_ids_${ymd(old)}`]}::text[]) name`)[0]!.n;
+    const present = async () => (await db.sql<{ n: number }[]>`select count(to_regclass(name))::int as n from unnest(${[`events_${ymd(old)}`]}::text[]) name`)[0]!.n;
     await partitions.ensureForTimes([old]);
-    expect(await present()).toBe(2);
-    await db.sql`drop table ${db.sql(`events_${ymd(old)}`)}, ${db.sql(`event_ids_${ymd(old)}`)}`;
+    expect(await present()).toBe(1);
+    await db.sql`drop table ${db.sql(`events_${ymd(old)}`)}`;
     clock += 30_000;
     await partitions.ensureForTimes([old]);
     expect(await present()).toBe(0); // still trusted
     clock += 31_000;
     await partitions.ensureForTimes([old]);
-    expect(await present()).toBe(2);
+    expect(await present()).toBe(1);
   });
 });

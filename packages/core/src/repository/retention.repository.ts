@@ -9,7 +9,7 @@ export type RetentionSession = postgres.ReservedSql;
 const RETENTION_LOCK_ID = 7_204_119_006;
 
 /** The partitioned tables whose partitions retention manages (see migrations/0009). */
-export const RETENTION_TABLES = ["events", "event_ids", "metric_rollups", "rollup_members"] as const;
+export const RETENTION_TABLES = ["events", "metric_rollups", "rollup_members"] as const;
 
 /** A range bound as pg_get_expr prints it; the literals are cast back in the same session, so its TimeZone cancels out. */
 const RANGE_BOUND = "^FOR VALUES FROM \\('([^']+)'\\) TO \\('([^']+)'\\)$";
@@ -106,7 +106,7 @@ export class RetentionRepository {
   }
 
   /**
-   * Removes one partition. Without a DEFAULT beside it (events, event_ids) it is detached
+   * Removes one partition. Without a DEFAULT beside it (events) it is detached
    * CONCURRENTLY: readers and writers of the table never wait, not even for a long export. Next
    * to a DEFAULT (rollups) PostgreSQL allows only a plain DROP, which needs the parent's lock for
    * an instant: it waits at most DROP_LOCK_TIMEOUT per attempt, so it never queues the
@@ -140,7 +140,7 @@ export class RetentionRepository {
   }
 
   /**
-   * Creates the events and event_ids partitions for [eventsFrom, eventsTo] (UTC days) and the
+   * Creates the events partitions for [eventsFrom, eventsTo] (UTC days) and the
    * rollup partitions overlapping [rollupsFrom, rollupsTo], moving any rows that fell into a
    * rollup DEFAULT partition into partitions of their own. Returns how many were new.
    */
@@ -164,6 +164,29 @@ export class RetentionRepository {
       if (row?.created) rollups += 1;
     }
     return { events: events?.created ?? 0, rollups };
+  }
+
+  /**
+   * Deletes the ids (event_ids) of events older than `before`, `batchSize` rows per statement, so
+   * no statement holds many row locks or runs long. Ids are unique across all retained days, so
+   * they cannot leave with their day's partition (migrations/0013). Returns how many went.
+   */
+  async deleteIdsBefore(db: Sql, before: Date, batchSize: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const result = await db`
+        delete from event_ids where ctid = any(array(
+          select ctid from event_ids where event_time < ${before} limit ${batchSize}
+        ))`;
+      deleted += result.count;
+      if (result.count < batchSize) return deleted;
+    }
+  }
+
+  /** How many ids belong to events older than `before`. */
+  async countIdsBefore(before: Date, db: Sql = this.sql): Promise<number> {
+    const [row] = await db<{ n: string }[]>`select count(*)::text as n from event_ids where event_time < ${before}`;
+    return Number(row?.n ?? 0);
   }
 
   /** late_events rows recorded before `cutoff`. */

@@ -44,9 +44,9 @@ describe("planRetention", () => {
     expect(justBefore.expired).toEqual([]);
   });
 
-  it("drops event_ids days with the events they guard, detached concurrently (no DEFAULT beside them)", () => {
-    const plan = planRetention([day("event_ids", "2026-01-01"), day("event_ids", "2026-06-01")], POLICY, NOW);
-    expect(plan.expired).toEqual([expect.objectContaining({ name: "event_ids_20260101", kind: "raw_events", method: "detach_concurrently" })]);
+  it("leaves alone a table it does not manage (event_ids is one table since migration 0013; its ids go by DELETE)", () => {
+    const plan = planRetention([day("event_ids", "2026-01-01")], POLICY, NOW);
+    expect(plan.expired).toEqual([]);
   });
 
   it("applies each rollup kind's own retention, read from its parent's list of intervals", () => {

@@ -3,7 +3,7 @@ import { KIND_OF_INTERVAL, type RetentionKind, type RetentionPolicy } from "./re
 
 /** One leaf partition as the catalog describes it (see RetentionRepository.listPartitions). */
 export interface StoredPartition {
-  /** The partitioned table it belongs to: events, event_ids, metric_rollups or rollup_members. */
+  /** The partitioned table it belongs to: events, metric_rollups or rollup_members. */
   table: string;
   name: string;
   /** Its direct parent: the table itself, or a kind of rollups (metric_rollups_minute). */
@@ -43,7 +43,7 @@ export interface RetentionPlan {
   unclassified: StoredPartition[];
 }
 
-const RAW_EVENT_TABLES = new Set(["events", "event_ids"]);
+const RAW_EVENT_TABLES = new Set(["events"]);
 const ROLLUP_TABLES = new Set(["metric_rollups", "rollup_members"]);
 
 /**

@@ -33,7 +33,7 @@ describe("retention report", () => {
   const plan = planRetention([OLD_DAY, OLD_MONTH], POLICY, NOW);
 
   it("lists each partition with its kind, table, range and size, and what a dry run would do", () => {
-    const text = formatRetentionReport({ status: "done", dryRun: true, plan, partitions: plan.expired.map((partition) => ({ partition })), lateEvents: 2, created: 0 });
+    const text = formatRetentionReport({ status: "done", dryRun: true, plan, partitions: plan.expired.map((partition) => ({ partition })), lateEvents: 2, eventIds: 0, created: 0 });
     const lines = text.split("\n");
     expect(lines[0]).toBe("Retention dry run at 2026-06-15 12:00 UTC: 2 partitions would be dropped (3.0 MB).");
     expect(lines[2]).toMatch(/^KIND\s+TABLE\s+PARTITION\s+FROM \(UTC\)\s+TO \(UTC\)\s+SIZE\s+ACTION$/);
@@ -46,7 +46,7 @@ describe("retention report", () => {
 
   it("says which drops failed, and gives scripts the same as JSON", () => {
     const partitions = [{ partition: plan.expired[0]! }, { partition: plan.expired[1]!, error: "canceling statement due to lock timeout" }];
-    const result = { status: "done" as const, dryRun: false, plan, partitions, lateEvents: 0, created: 4 };
+    const result = { status: "done" as const, dryRun: false, plan, partitions, lateEvents: 0, eventIds: 3, created: 4 };
     expect(formatRetentionReport(result)).toMatch(/1 partition dropped \(3\.0 MB\), 1 failed\./);
     expect(formatRetentionReport(result)).toMatch(/FAILED: canceling statement due to lock timeout/);
     expect(retentionReportJson(result)).toMatchObject({
@@ -62,7 +62,7 @@ describe("retention report", () => {
 
   it("says so when nothing is past retention", () => {
     const empty = planRetention([], POLICY, NOW);
-    const text = formatRetentionReport({ status: "done", dryRun: false, plan: empty, partitions: [], lateEvents: 0, created: 0 });
+    const text = formatRetentionReport({ status: "done", dryRun: false, plan: empty, partitions: [], lateEvents: 0, eventIds: 0, created: 0 });
     expect(text.split("\n")[0]).toBe("Retention run at 2026-06-15 12:00 UTC: nothing to drop, no partition is past its retention.");
   });
 });

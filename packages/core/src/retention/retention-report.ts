@@ -54,6 +54,7 @@ export function formatRetentionReport(result: Finished): string {
   lines.push(
     "",
     `late_events: ${result.lateEvents} row${result.lateEvents === 1 ? "" : "s"} recorded before ${utc(plan.cutoffs.raw_events)} UTC ${dryRun ? "would be deleted" : "deleted"}.`,
+    `event_ids: ${result.eventIds} id${result.eventIds === 1 ? "" : "s"} of the dropped days ${dryRun ? "would be deleted" : "deleted"}.`,
   );
   if (!dryRun && result.created > 0) lines.push(`Partitions created ahead: ${result.created}.`);
   if (plan.unclassified.length > 0) {
@@ -80,6 +81,7 @@ export function retentionReportJson(result: Finished) {
       ...(error === undefined ? {} : { error }),
     })),
     late_events: { recorded_before: plan.cutoffs.raw_events.toISOString(), rows: result.lateEvents, action: dryRun ? "would_delete" : "deleted" },
+    event_ids: { rows: result.eventIds, action: dryRun ? "would_delete" : "deleted" },
     partitions_created: result.created,
     unclassified: plan.unclassified.map((partition) => partition.name),
   };

@@ -16,6 +16,7 @@ export interface RetentionSettings {
   /** How far back the aggregator still folds (analytics.aggregation.allowed_lateness): rollup partitions exist from there. */
   allowedLatenessMs: number;
   lateEventsBatchSize: number;
+  idsBatchSize: number;
 }
 
 /** Three months of rollup partitions ahead: a retention job stopped for weeks still leaves the aggregator a partition to write to. */
@@ -28,6 +29,7 @@ export function retentionSettings(config: Config): RetentionSettings {
     rollupsAheadMs: ROLLUPS_AHEAD_MS,
     allowedLatenessMs: config.analytics.aggregation.allowed_lateness,
     lateEventsBatchSize: 10_000,
+    idsBatchSize: 10_000,
   };
 }
 
@@ -47,6 +49,8 @@ export type RetentionRunResult =
       partitions: DroppedPartition[];
       /** late_events rows recorded before the raw_events cutoff: deleted, or on a dry run that would be. */
       lateEvents: number;
+      /** event_ids rows of the days whose events partitions went: deleted, or on a dry run that would be. */
+      eventIds: number;
       /** Partitions created ahead (0 on a dry run). */
       created: number;
     };
@@ -74,7 +78,8 @@ export class RetentionRunner {
   private async plan(): Promise<RetentionRunResult> {
     const plan = planRetention(await this.repository.listPartitions(), this.settings.policy, await this.repository.now());
     const lateEvents = await this.repository.countLateEventsBefore(plan.cutoffs.raw_events);
-    return { status: "done", dryRun: true, plan, partitions: plan.expired.map((partition) => ({ partition })), lateEvents, created: 0 };
+    const eventIds = await this.repository.countIdsBefore(idsCutoff(plan));
+    return { status: "done", dryRun: true, plan, partitions: plan.expired.map((partition) => ({ partition })), lateEvents, eventIds, created: 0 };
   }
 
   private async apply(db: RetentionSession): Promise<RetentionRunResult> {
@@ -107,8 +112,20 @@ export class RetentionRunner {
       }
     }
     const lateEvents = await this.repository.deleteLateEventsBefore(db, plan.cutoffs.raw_events, settings.lateEventsBatchSize);
+    const eventIds = await this.repository.deleteIdsBefore(db, idsCutoff(plan), settings.idsBatchSize);
+    if (eventIds > 0) this.logger?.info("retention deleted event ids", { rows: eventIds, before: idsCutoff(plan) });
     if (created.events + created.rollups > 0) this.logger?.info("retention created partitions ahead", created);
     if (lateEvents > 0) this.logger?.info("retention deleted late_events rows", { rows: lateEvents, recorded_before: plan.cutoffs.raw_events });
-    return { status: "done", dryRun: false, plan, partitions, lateEvents, created: created.events + created.rollups };
+    return { status: "done", dryRun: false, plan, partitions, lateEvents, eventIds, created: created.events + created.rollups };
   }
+}
+
+/**
+ * Ids go with the days retention drops whole: those before the UTC midnight at or below the
+ * raw_events cutoff. An id of a day still partly kept stays, so it is never stored twice while
+ * any of its day is retained.
+ */
+export function idsCutoff(plan: RetentionPlan): Date {
+  const ms = plan.cutoffs.raw_events.getTime();
+  return new Date(ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS));
 }

@@ -25,6 +25,11 @@ export function createRetentionMetrics(registry: Registry) {
       help: "late_events rows deleted by retention (recorded longer ago than raw_events retention)",
       registers: [registry],
     }),
+    eventIdsDeleted: new Counter({
+      name: "analytics_retention_event_ids_deleted_total",
+      help: "event_ids rows deleted by retention with the days of events it dropped",
+      registers: [registry],
+    }),
     runs: new Counter({
       name: "analytics_retention_runs_total",
       help: "Retention runs by outcome: done, failed, or skipped (another replica held the lock)",
@@ -102,12 +107,14 @@ export class RetentionJob {
       }
     }
     this.metrics.lateEventsDeleted.inc(result.lateEvents);
+    this.metrics.eventIdsDeleted.inc(result.eventIds);
     this.metrics.runs.inc({ outcome: failures === 0 ? "done" : "failed" });
     if (failures === 0) this.metrics.lastSuccess.set(Date.now() / 1000);
     this.logger.info("retention run finished", {
       dropped: result.partitions.length - failures,
       failed: failures,
       late_events_deleted: result.lateEvents,
+      event_ids_deleted: result.eventIds,
       partitions_created: result.created,
     });
   }

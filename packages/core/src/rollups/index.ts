@@ -3,3 +3,4 @@ export * from "./rollup-key";
 export * from "./rollup-state";
 export * from "./value-sketch";
 export * from "./trading-analytics";
+export * from "./measure-range";

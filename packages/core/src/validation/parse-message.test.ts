@@ -3,7 +3,15 @@ import { EventTypeValidator } from "./event-type-validator";
 import { parseMessage, type RawMessage } from "./parse-message";
 
 const receivedAt = new Date("2025-10-03T12:00:00Z");
-const options = { maxEventBytes: 1024, maxFutureSkewMs: 60_000 };
+const DAY = 86_400_000;
+const NAMESPACE = "0c6e5c1e-7d43-4f7a-9a55-5d3f3cf1f0a2";
+const options = {
+  maxEventBytes: 1024,
+  maxFutureSkewMs: 60_000,
+  maxEventAgeMs: 36_500 * DAY,
+  measureProperties: new Set(["price", "quantity"]),
+  derivedIdNamespace: NAMESPACE,
+};
 const types = new EventTypeValidator([], "accept");
 const source = { topic: "user.actions", partition: 2, offset: "17" };
 
@@ -45,9 +53,39 @@ describe("parseMessage", () => {
     const again = parseMessage(message(JSON.stringify({ event_type: "user.login" })), new Date(), options, types);
     expect(first.ok && again.ok).toBe(true);
     if (!first.ok || !again.ok) return;
-    expect(first.event.eventId).toBe(eventIdFromKafkaPosition("user.actions", 2, "17"));
+    expect(first.event.eventId).toBe(eventIdFromKafkaPosition("user.actions", 2, "17", NAMESPACE));
     expect(again.event.eventId).toBe(first.event.eventId);
     expect(again.event.timestamp).toEqual(new Date(1759492800000));
+  });
+
+  it("derives another id in another deployment: the namespace is the deployment's, not the source's", () => {
+    const here = parse(JSON.stringify({ event_type: "user.login" }));
+    const elsewhere = parseMessage(message(JSON.stringify({ event_type: "user.login" })), receivedAt, { ...options, derivedIdNamespace: "6f1a3c2b-1111-4d7e-8a9b-0c1d2e3f4a5b" }, types);
+    expect(here.ok && elsewhere.ok && here.event.eventId !== elsewhere.event.eventId).toBe(true);
+  });
+
+  it("refuses times outside [received - max age, received + skew], naming which side", () => {
+    const at = (timestamp: string) => parse(JSON.stringify({ event_type: "page.view", timestamp }));
+    const narrow = (timestamp: string) => parseMessage(message(JSON.stringify({ event_type: "page.view", timestamp })), receivedAt, { ...options, maxEventAgeMs: 90 * DAY }, types);
+    expect(at("0001-01-01T00:00:00Z")).toMatchObject({ ok: false, reason: "timestamp_too_old" });
+    expect(narrow("2025-07-04T11:59:59Z")).toMatchObject({ ok: false, reason: "timestamp_too_old" });
+    expect(narrow("2025-07-05T12:00:00Z")).toMatchObject({ ok: true });
+    expect(at("2025-10-03T12:01:01Z")).toMatchObject({ ok: false, reason: "timestamp_in_future" });
+  });
+
+  it.each([
+    ["a measure past the range", { price: 1e200, quantity: 1 }, "properties.price"],
+    ["a negative measure past the range", { quantity: -2e15 }, "properties.quantity"],
+    ["a number JSON overflows to Infinity", { deep: { list: [1, "1e309"] } }, "properties.deep.list[1]"],
+  ])("dead-letters %s as number_out_of_range, naming the field", (_, properties, field) => {
+    const text = JSON.stringify({ event_type: "order.filled", properties }).replace('"1e309"', "1e309");
+    const result = parse(text);
+    expect(result).toMatchObject({ ok: false, reason: "number_out_of_range" });
+    expect(!result.ok && result.detail.startsWith(field)).toBe(true);
+  });
+
+  it("keeps in-range measures and large numbers that are not measures", () => {
+    expect(parse(JSON.stringify({ event_type: "desk.fill", properties: { price: 1e15, quantity: -1e15, nonce: 1e300 } }))).toMatchObject({ ok: true });
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { type AnalyticsEvent, eventIdFromKafkaPosition, type EventSource } from "../models";
 import { checkEnvelope } from "./envelope-validator";
+import { type EventLimits, numberViolations, timeViolation } from "./event-limits";
 import type { EventTypeValidator } from "./event-type-validator";
 import type { Rejection } from "./reject-reason";
 import { isStorableTime, MAX_EVENT_NESTING, nestsDeeperThan } from "./storable-limits";
@@ -12,9 +13,10 @@ export interface RawMessage {
   source: EventSource;
 }
 
-export interface ParseOptions {
+export interface ParseOptions extends EventLimits {
   maxEventBytes: number;
-  maxFutureSkewMs: number;
+  /** This deployment's namespace for ids derived from a Kafka position (deployment_settings). */
+  derivedIdNamespace: string;
 }
 
 export type ParseResult = { ok: true; event: AnalyticsEvent } | ({ ok: false } & Rejection);
@@ -67,17 +69,18 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
   if (!isStorableTime(timestamp)) {
     return { ok: false, reason: "invalid_envelope", detail: `timestamp ${body.timestamp ?? `(Kafka's) ${message.timestamp}`} cannot be stored (years 0001 to 9999 UTC, no leap second)` };
   }
-  if (timestamp.getTime() - receivedAt.getTime() > options.maxFutureSkewMs) {
-    return { ok: false, reason: "timestamp_in_future", detail: `timestamp ${timestamp.toISOString()} is more than ${options.maxFutureSkewMs} ms ahead` };
-  }
+  const badTime = timeViolation(timestamp, receivedAt, options);
+  if (badTime) return { ok: false, reason: badTime.reason, detail: `timestamp ${badTime.message}` };
   const properties = body.properties ?? {};
+  const [badNumber] = numberViolations(properties, options, text);
+  if (badNumber) return { ok: false, reason: badNumber.reason, detail: `${badNumber.field} ${badNumber.message}` };
   const typeProblem = types.check(body.event_type, properties);
   if (typeProblem) return { ok: false, ...typeProblem };
   const { topic, partition, offset } = message.source;
   return {
     ok: true,
     event: {
-      eventId: body.event_id ?? eventIdFromKafkaPosition(topic, partition, offset),
+      eventId: body.event_id ?? eventIdFromKafkaPosition(topic, partition, offset, options.derivedIdNamespace),
       eventType: body.event_type,
       userId: body.user_id ?? null,
       sessionId: body.session_id ?? null,

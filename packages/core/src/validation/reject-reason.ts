@@ -6,6 +6,9 @@ export type RejectReason =
   | "unstorable_text"
   | "invalid_envelope"
   | "timestamp_in_future"
+  | "timestamp_too_old"
+  | "number_out_of_range"
+  | "duplicate_event_id"
   | "unknown_event_type"
   | "schema_violation";
 

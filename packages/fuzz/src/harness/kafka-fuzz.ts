@@ -10,8 +10,11 @@ export const REJECT_REASONS = [
   "unstorable_text",
   "invalid_envelope",
   "timestamp_in_future",
+  "timestamp_too_old",
+  "number_out_of_range",
   "unknown_event_type",
   "schema_violation",
+  "duplicate_event_id",
 ] as const satisfies readonly RejectReason[];
 // Fails to compile when core adds a reason this list lacks.
 const _everyReason: Exclude<RejectReason, (typeof REJECT_REASONS)[number]> extends never ? true : never = true;
