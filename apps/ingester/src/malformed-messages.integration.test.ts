@@ -26,7 +26,7 @@ const time = new Date(Date.now() - 60_000).toISOString();
 const badId = () => randomUUID();
 
 function malformedCases(): Malformed[] {
-  const ids = { envelope: badId(), large: badId(), signal: badId(), nul: badId() };
+  const ids = { envelope: badId(), large: badId(), signal: badId(), nul: badId(), huge: badId(), overflow: badId(), ancient: badId() };
   return [
     { name: "bad JSON", reason: "invalid_json", value: Buffer.from('{"event_type": "page.view", "user_id": ') },
     { name: "a missing event_type", reason: "invalid_envelope", id: ids.envelope, value: json({ event_id: ids.envelope, user_id: "u1", properties: {}, timestamp: time }) },
@@ -48,6 +48,24 @@ function malformedCases(): Malformed[] {
       reason: "unstorable_text",
       id: ids.nul,
       value: json({ event_id: ids.nul, event_type: "page.view", properties: { path: "/a\u0000b" }, timestamp: time }),
+    },
+    {
+      name: "a fill whose price and quantity would overflow their product",
+      reason: "number_out_of_range",
+      id: ids.huge,
+      value: json({ event_id: ids.huge, event_type: "custom.fill", properties: { price: 1e200, quantity: 1e200 }, timestamp: time }),
+    },
+    {
+      name: "a number JSON overflows to Infinity",
+      reason: "number_out_of_range",
+      id: ids.overflow,
+      value: Buffer.from(`{"event_id":"${ids.overflow}","event_type":"custom.fill","properties":{"fee":1e309},"timestamp":"${time}"}`),
+    },
+    {
+      name: "a time older than raw retention (year 1)",
+      reason: "timestamp_too_old",
+      id: ids.ancient,
+      value: json({ event_id: ids.ancient, event_type: "page.view", timestamp: "0001-01-01T00:00:00Z" }),
     },
     {
       name: "a custom event violating its schema",
@@ -72,7 +90,20 @@ const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex
  */
 describe("ingester with malformed messages", () => {
   let harness: IngesterHarness;
-  const cases = malformedCases();
+  const taken = validEvent("custom.fill", { price: 101.25, quantity: 3 });
+  const cases: Malformed[] = [
+    ...malformedCases(),
+    {
+      name: "another event under a stored id",
+      reason: "duplicate_event_id",
+      value: json({ event_id: taken.id, event_type: "custom.fill", user_id: "u1", properties: { price: 99, quantity: 3 }, timestamp: time }),
+    },
+    {
+      name: "the stored id with another time (another day)",
+      reason: "duplicate_event_id",
+      value: json({ event_id: taken.id, event_type: "custom.fill", user_id: "u1", properties: { price: 101.25, quantity: 3 }, timestamp: new Date(Date.now() - 3 * 86_400_000).toISOString() }),
+    },
+  ];
   // Per malformed message: its offset, and the valid events sent just before and after it.
   const sent = new Map<string, { offset: string; before: string; after: string }>();
   const valid: string[] = [];
@@ -87,6 +118,11 @@ describe("ingester with malformed messages", () => {
       insert into custom_event_definitions (name, version, schema, is_active)
       values ('custom.trading.signal', 1, ${harness.db.sql.json(SIGNAL_SCHEMA)}, true)`;
     await harness.startReplica();
+
+    // An event whose id a later message reuses; stored first, so the later one meets it stored.
+    await harness.produceOne(taken.value);
+    valid.push(taken.id);
+    await waitFor(async () => (await harness.missing([taken.id])).length, (missing) => missing === 0, { timeoutMs: 30_000, what: "the event whose id is reused" });
 
     // One partition, so "before" and "after" are the neighbours in processing order.
     let previous = validEvent();
@@ -132,6 +168,16 @@ describe("ingester with malformed messages", () => {
 
     expect(await harness.missing([before, after])).toEqual([]);
     if (bad.id) expect(await harness.missing([bad.id])).toEqual([bad.id]);
+  });
+
+  it("keeps the first event under a reused id as it was stored, and skips an identical re-send without a letter", async () => {
+    await harness.produceOne(taken.value);
+    await harness.waitUntilCaughtUp();
+    const [row] = await harness.db.sql<{ properties: unknown }[]>`select properties from events where event_id = ${taken.id}`;
+    expect(row).toEqual({ properties: { price: 101.25, quantity: 3 } });
+    expect(await harness.db.sql`select count(*)::int as n from events where event_id = ${taken.id}`).toEqual([{ n: 1 }]);
+    const end = await harness.endOffsets(harness.deadLetterTopic);
+    expect([...end.values()].reduce((sum, offset) => sum + Number(offset), 0)).toBe(cases.length);
   });
 
   it("stores a custom event that matches its active schema", async () => {

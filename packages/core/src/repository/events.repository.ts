@@ -74,7 +74,8 @@ export class EventsRepository {
       await copyInto(tx, "events_staging", text.events);
       const inserted = await tx<{ event_id: string; event_type: string }[]>`
         with batch as (
-          select distinct on (event_id) * from events_staging order by event_id
+          -- ctid: the staging table's rows in COPY order, so the first copy of an id in the batch wins.
+          select distinct on (event_id) * from events_staging order by event_id, ctid
         ), fresh as (
           insert into event_ids (event_id, event_time) select event_id, event_time from batch
           on conflict do nothing returning event_id
