@@ -33,6 +33,7 @@ export interface IngesterDeps {
 }
 
 const PARTITION_MAINTENANCE_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 const TYPICAL_EVENT_BYTES = 256;
 /** Transactions in flight at once: one being committed while the next is copied keeps PostgreSQL busy. */
 const WRITES_IN_FLIGHT = 2;
@@ -138,7 +139,9 @@ export class IngesterService {
 
   private async ensurePartitionsAhead(): Promise<void> {
     try {
-      const created = await this.partitions.ensureAhead(this.config.analytics.ingestion.partitions_ahead_days);
+      // The whole window of accepted event times: an old event never creates a table mid-batch.
+      const { maxEventAgeMs } = eventLimits(this.config);
+      const created = await this.partitions.ensureAhead(this.config.analytics.ingestion.partitions_ahead_days, new Date(), Math.ceil(maxEventAgeMs / DAY_MS));
       if (created > 0) this.deps.logger.info("created events partitions", { created });
     } catch (error) {
       this.deps.logger.warn("could not create events partitions ahead", { error: (error as Error).message });

@@ -15,8 +15,7 @@ export function utcDay(time: Date): string {
 }
 
 /**
- * Creates the daily partitions of events and event_ids (ensure_events_partition creates both),
- * remembering for a while which days are known to exist.
+ * Creates the daily partitions of events, remembering for a while which days are known to exist.
  */
 export class EventPartitionsRepository {
   /** Day → until when it is trusted to exist (epoch ms). */
@@ -41,9 +40,12 @@ export class EventPartitionsRepository {
     }
   }
 
-  /** Creates partitions from yesterday to `daysAhead` days ahead; returns how many were new. */
-  async ensureAhead(daysAhead: number, now: Date = new Date()): Promise<number> {
-    const from = utcDay(new Date(now.getTime() - DAY_MS));
+  /**
+   * Creates partitions from `daysBack` days ago to `daysAhead` days ahead; returns how many were
+   * new. With daysBack covering the accepted event times, no write ever creates one inline.
+   */
+  async ensureAhead(daysAhead: number, now: Date = new Date(), daysBack = 1): Promise<number> {
+    const from = utcDay(new Date(now.getTime() - daysBack * DAY_MS));
     const to = utcDay(new Date(now.getTime() + daysAhead * DAY_MS));
     const [row] = await this.sql<{ created: number }[]>`select ensure_events_partitions(${from}::date, ${to}::date) as created`;
     return row?.created ?? 0;
