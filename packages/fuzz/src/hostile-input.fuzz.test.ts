@@ -7,6 +7,7 @@ import type { Admin, KafkaMessage } from "kafkajs";
 import { createLogger, createRedis, type RedisClient } from "@trading-analytics/core";
 import {
   type AppProcess,
+  waitFor,
   createTestDatabase,
   freePort,
   ingesterEnv,
@@ -27,6 +28,9 @@ import { renderFuzzReport } from "./report/fuzz-report";
 import { FuzzTally } from "./report/fuzz-tally";
 
 const INGESTER = path.resolve(__dirname, "../../../apps/ingester/dist/main.js");
+const AGGREGATOR = path.resolve(__dirname, "../../../apps/aggregator/dist/main.js");
+/** How soon an ordinary event posted after the fuzz must be in its 1m rollup. */
+const FRESHNESS_TARGET_MS = 15_000;
 /**
  * Room on the raw and dead-letter topics for messages past the ingester's 1 MiB limit (it must
  * dead-letter them, byte for byte); the HTTP topic keeps the broker default, as in production.
@@ -54,6 +58,7 @@ describe("hostile input", () => {
   let admin: Admin;
   let topics: { http: string; raw: string[]; deadLetter: string; all: string[] };
   let ingester: AppProcess;
+  let aggregator: AppProcess;
   let ingesterGroup: string;
   let publisher: KafkaEventPublisher;
   let redis: RedisClient;
@@ -93,7 +98,11 @@ describe("hostile input", () => {
       port: ingesterPort,
       extra: { KAFKA_CONSUMER_GROUP: ingesterGroup, CONFIG_FILE: path.join(configDir, "config.yaml") },
     });
-    ingester = await startAppProcess(INGESTER, env, ingesterPort);
+    const aggregatorPort = await freePort();
+    [ingester, aggregator] = await Promise.all([
+      startAppProcess(INGESTER, env, ingesterPort),
+      startAppProcess(AGGREGATOR, { ...env, AGGREGATOR_PORT: String(aggregatorPort) }, aggregatorPort),
+    ]);
 
     publisher = new KafkaEventPublisher(testKafka("fuzz-api"), topics.http, 10_000);
     // Rate limits off: 10,000 requests from one address would otherwise mostly be 429s. A
@@ -121,6 +130,7 @@ describe("hostile input", () => {
     await publisher?.close().catch(() => undefined);
     if (redis?.isOpen) await redis.quit();
     await ingester?.stop("SIGTERM");
+    await aggregator?.stop("SIGTERM");
     await admin?.deleteGroups([ingesterGroup]).catch(() => undefined);
     await admin?.deleteTopics({ topics: topics.all }).catch(() => undefined);
     await admin?.disconnect();
@@ -148,6 +158,7 @@ describe("hostile input", () => {
       await producer.disconnect();
     }
     const stuck = await waitUntilConsumed(admin, ingesterGroup, [topics.http, ...topics.raw], 30_000);
+    tally.stalls += stuck.length;
     const letters = await readWholeTopic(admin, topics.deadLetter);
     const sources = await storedSources(db.sql, topics.raw);
     const claimed = sent.flatMap((message) => (message.eventId && /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(message.eventId) ? [message.eventId] : []));
@@ -166,11 +177,38 @@ describe("hostile input", () => {
     expect(accepted.filter((id) => !found.has(id))).toEqual([]);
   }, 120_000);
 
-  it("keeps the API and the ingester up and ready", async () => {
+  it("keeps the API, the ingester and the aggregator up and ready", async () => {
     expect(ingester.child.exitCode).toBeNull();
+    expect(aggregator.child.exitCode).toBeNull();
     expect((await fetch(`http://127.0.0.1:${ingester.port}/ready`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${aggregator.port}/ready`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
   });
+
+  it("keeps the pipeline live: an ordinary event posted afterwards is in its 1m rollup within the freshness target", async () => {
+    const eventType = `fuzz.liveness.${uniqueSuffix()}`.replace(/[^a-z0-9.]/g, "");
+    const posted = await fetch(`http://127.0.0.1:${port}/api/v1/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ event_type: eventType, user_id: "fuzz-liveness", properties: { price: 101.5, quantity: 2, symbol: "LIVE" } }),
+    });
+    expect(posted.status).toBe(202);
+    const since = Date.now();
+    let live = false;
+    try {
+      await waitFor(
+        async () => (await db.sql<{ n: number }[]>`select coalesce(sum(count), 0)::int as n from metric_rollups where metric_name = ${`events.count.${eventType}`} and interval = '1m'`)[0]!.n,
+        (n) => n === 1,
+        { timeoutMs: FRESHNESS_TARGET_MS, what: `the ${eventType} event in its 1m rollup` },
+      );
+      live = true;
+    } finally {
+      tally.pipelineLiveAfter = live;
+      tally.freshnessMs = live ? Date.now() - since : null;
+      tally.stalls += (live ? 0 : 1) + (aggregator.child.exitCode === null ? 0 : 1) + (ingester.child.exitCode === null ? 0 : 1);
+    }
+    expect(live).toBe(true);
+  }, 60_000);
 
   /** Why partitions are stuck: the distinct errors of the ingester's write retries. */
   function ingesterRetries(): string[] {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { FRESH_ID, hostileEnvelope, hostileJson, plausibleEnvelope } from "./hostile-events";
 import { hostileKey } from "./hostile-strings";
+import { extremeEnvelope, overflowLiteralTexts, wideningPair } from "./trading-extremes";
 
 /** A change made to the JSON text after serialising: things JSON.stringify never writes. */
 export type TextMutation =
@@ -53,6 +54,8 @@ export function eventBody(huge: fc.Arbitrary<number>): fc.Arbitrary<BodySpec> {
     { weight: 2, arbitrary: rawBody },
     { weight: 1, arbitrary: bytesBody },
     { weight: 1, arbitrary: huge.map((bytes) => ({ kind: "huge" as const, bytes })) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant("json" as const), value: extremeEnvelope, mutation: fc.constant({ kind: "none" } as const) }) },
+    { weight: 1, arbitrary: overflowLiteralTexts.map((text) => ({ kind: "raw" as const, text })) },
   );
 }
 
@@ -63,6 +66,8 @@ export function batchBody(huge: fc.Arbitrary<number>): fc.Arbitrary<BodySpec> {
     { weight: 60, arbitrary: fc.array(hostileEnvelope, { minLength: 0, maxLength: 8 }) },
     { weight: 10, arbitrary: fc.integer({ min: 999, max: 1_200 }).map((n) => Array.from({ length: n }, () => ({ event_id: FRESH_ID, event_type: "fuzz.bulk", properties: { n } }))) },
     { weight: 10, arbitrary: fc.array(hostileJson, { maxLength: 4 }) },
+    { weight: 8, arbitrary: wideningPair },
+    { weight: 6, arbitrary: fc.array(extremeEnvelope, { minLength: 1, maxLength: 6 }) },
     // Events each under the 1 MiB limit, together over it, all for one user (one partition).
     { weight: 4, arbitrary: fc.tuple(fc.integer({ min: 3, max: 5 }), fc.integer({ min: 400_000, max: 700_000 })).map(([n, size]) => Array.from({ length: n }, () => ({ event_id: FRESH_ID, event_type: "fuzz.bulk", user_id: "fuzz-one-user", properties: { blob: "x".repeat(size) } }))) },
   );
@@ -98,7 +103,7 @@ export function renderBody(spec: BodySpec, freshId: () => string): Buffer {
       return Buffer.concat([Buffer.from(head), Buffer.alloc(Math.max(0, spec.bytes - head.length - 3), "x"), Buffer.from('"}}')]);
     }
     case "raw":
-      return Buffer.from(spec.text);
+      return Buffer.from(withFreshIds(spec.text, freshId));
     case "bytes":
       return Buffer.from(spec.bytes);
   }

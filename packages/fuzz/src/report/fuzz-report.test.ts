@@ -11,6 +11,8 @@ describe("renderFuzzReport", () => {
     tally.recordKafkaOutcome("stored");
     tally.recordKafkaOutcome("dead-lettered: invalid_json");
     tally.fail({ channel: "GET /api/v1/events", index: 0, problem: "answered 500", payload: '"GET /"' });
+    tally.pipelineLiveAfter = false;
+    tally.stalls = 2;
 
     const report = renderFuzzReport(tally, { seed: 3, runs: 5, durationMs: 1500 });
     const lines = report.trimEnd().split("\n");
@@ -18,7 +20,8 @@ describe("renderFuzzReport", () => {
     expect(lines).toContain("| `GET /api/v1/events` | 0 | 0 | 1 |");
     expect(lines).toContain("| dead-lettered: invalid_json | 1 |");
     expect(lines).toContain('- `GET /api/v1/events` case 0: answered 500; payload "GET /"');
-    expect(lines.at(-1)).toBe('RESULT {"fuzz_cases":5,"fuzz_5xx":1,"fuzz_failures":1,"seed":3}');
+    expect(lines).toContain("Pipeline live afterwards: **no**; stalls: **2**.");
+    expect(lines.at(-1)).toBe('RESULT {"fuzz_cases":5,"fuzz_5xx":1,"fuzz_failures":1,"pipeline_live_after":false,"stalls":2,"seed":3}');
   });
 });
 

@@ -32,6 +32,8 @@ export function renderFuzzReport(tally: FuzzTally, run: RunInfo): string {
     "",
     `5xx answers: **${tally.fiveXx}**. Events accepted over HTTP (202): ${tally.httpAccepted}, found in PostgreSQL: ${tally.httpArrived}.`,
     "",
+    `Pipeline live afterwards: **${tally.pipelineLiveAfter === null ? "not checked" : tally.pipelineLiveAfter ? "yes" : "no"}**${tally.freshnessMs === null ? "" : ` (an ordinary event in its 1m rollup after ${(tally.freshnessMs / 1000).toFixed(1)} s)`}; stalls: **${tally.stalls}**.`,
+    "",
     "## Kafka messages by outcome",
     "",
     row(["outcome", "messages"]),
@@ -46,6 +48,6 @@ export function renderFuzzReport(tally: FuzzTally, run: RunInfo): string {
     lines.push(`- \`${failure.channel}\` case ${failure.index}: ${failure.problem}; payload ${failure.payload}`);
   }
   if (tally.failures.length > 50) lines.push(`- … and ${tally.failures.length - 50} more`);
-  lines.push("", `RESULT ${JSON.stringify({ fuzz_cases: tally.totalCases, fuzz_5xx: tally.fiveXx, fuzz_failures: tally.failures.length, seed: run.seed })}`);
+  lines.push("", `RESULT ${JSON.stringify({ fuzz_cases: tally.totalCases, fuzz_5xx: tally.fiveXx, fuzz_failures: tally.failures.length, pipeline_live_after: tally.pipelineLiveAfter, stalls: tally.stalls, seed: run.seed })}`);
   return `${lines.join("\n")}\n`;
 }

@@ -21,6 +21,12 @@ export class FuzzTally {
   /** Events answered 202 over HTTP, and how many of them reached PostgreSQL. */
   httpAccepted = 0;
   httpArrived = 0;
+  /** Whether an ordinary event posted after the fuzz reached its rollup in time (null: not checked). */
+  pipelineLiveAfter: boolean | null = null;
+  /** How long that took, when it did. */
+  freshnessMs: number | null = null;
+  /** Parts that stopped making progress: stuck partitions, a frozen aggregator, an exited process. */
+  stalls = 0;
 
   recordHttp(channel: string, status: number | "no response"): void {
     increment(this.cases, channel);
