@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "@trading-analytics/core";
 import { ParameterError } from "../domain/query-params";
-import { HttpError, invalidParameter } from "./http-error";
+import { errorBody, HttpError, invalidParameter } from "./http-error";
 
 export function notFound(): RequestHandler {
   return (req, _res, next) => next(new HttpError(404, "not_found", `no route for ${req.method} ${req.path}`));
@@ -14,9 +14,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = res.locals.requestId as string | undefined;
     if (error instanceof HttpError) {
       if (error.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(error.retryAfterSeconds));
-      res.status(error.status).json({
-        error: { code: error.code, message: error.message, field: error.field, ...error.details, request_id: requestId },
-      });
+      res.status(error.status).json({ error: errorBody(error, requestId) });
       return;
     }
     // body-parser's errors (bad JSON, too large) carry a status and a type.
