@@ -22,7 +22,8 @@ describe("the CSV encoder", () => {
       timestamp: new Date("2025-10-03T00:00:00Z"),
       receivedAt: new Date("2025-10-03T00:00:01Z"),
       properties: { note: "=1+1" },
-    }) as AnalyticsEvent;
+      source: null,
+    }) satisfies AnalyticsEvent;
 
   it.each(["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "\uFF1Dcmd"])(
     "prefixes a cell starting like a formula (%j) with a single quote",
