@@ -178,6 +178,7 @@ describe("docker-compose.yml", () => {
     image?: string;
     ports?: string[];
     environment?: Record<string, unknown>;
+    command?: string[];
   }
   const compose = yaml.parse(readFileSync(path.join(REPO, "docker-compose.yml"), "utf8")) as { services: Record<string, ComposeService> };
 
@@ -208,5 +209,13 @@ describe("docker-compose.yml", () => {
   it("lets the keyless query-api listen on the container's interfaces, so its loopback-only publish reaches it", () => {
     expect(compose.services["query-api"]?.environment?.QUERY_API_HOST).toBe("0.0.0.0");
     expect(ENV_OVERRIDES.find((override) => override.env === "QUERY_API_HOST")?.path).toEqual(["server", "host"]);
+  });
+
+  it("caps Redis's memory, evicting only keys with a TTL, as infra/redis-ensure.sh does", () => {
+    const command = compose.services.redis!.command!.join(" ");
+    expect(command).toMatch(/--maxmemory \d+[kmg]b/);
+    expect(command).toContain("--maxmemory-policy volatile-lru");
+    const ensure = readFileSync(path.join(REPO, "infra/redis-ensure.sh"), "utf8");
+    expect(ensure).toMatch(/--maxmemory "\$\{REDIS_MAXMEMORY:-\d+mb\}" --maxmemory-policy volatile-lru/);
   });
 });
