@@ -93,7 +93,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(security.chain);
   const jsonBody = express.json({ limit: config.server.max_body_bytes });
   // GET and HEAD carry no body a route reads: body-parser's checks cost every read request.
-  app.use((req, res, next) => (req.method === "GET" || req.method === "HEAD" ? next() : jsonBody(req, res, next)));
+  // Public paths take no body at all, so nobody without a key can make the server parse one.
+  app.use((req, res, next) => (req.method === "GET" || req.method === "HEAD" || security.isPublic(req.path) ? next() : jsonBody(req, res, next)));
   // The most requested route first: Express tries every router mounted before it.
   app.use(
     dashboardRoutes({
