@@ -5,7 +5,6 @@ import {
   createLogger,
   createMetricsRegistry,
   createRedis,
-  createSql,
   CustomEventDefinitionsRepository,
   databaseHealthCheck,
   EventsTailReader,
@@ -19,6 +18,7 @@ import {
 } from "@trading-analytics/core";
 import { createApp } from "./app";
 import { KafkaEventPublisher } from "./kafka/event-publisher";
+import { createQuerySql } from "./query-sql";
 import { LiveEventsPoller } from "./live/live-events.poller";
 import { listenAddress } from "./security/listen-address";
 
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const { config, file } = loadConfigOrExit();
   const logger = createLogger(config.logging, "query-api");
   const registry = createMetricsRegistry(config.metrics, "query-api");
-  const sql = createSql(config.database, { applicationName: "query-api" });
+  const sql = createQuerySql(config);
   const redis = createRedis(config.redis, logger);
   connectRedisInBackground(redis, logger);
   const kafka = createKafka(config.kafka, logger, `${config.kafka.client_id}-query-api`);

@@ -52,3 +52,4 @@ export function createSecurity(deps: SecurityDeps): Security {
     isPublic: (path) => isPublicPath(path, publicSet),
   };
 }
+export { clientSubject } from "./client-subject";
