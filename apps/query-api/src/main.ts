@@ -18,8 +18,8 @@ import {
 } from "@trading-analytics/core";
 import { createApp } from "./app";
 import { KafkaEventPublisher } from "./kafka/event-publisher";
-import { createQuerySql } from "./query-sql";
 import { LiveEventsPoller } from "./live/live-events.poller";
+import { createQuerySql } from "./query-sql";
 import { listenAddress } from "./security/listen-address";
 
 /** How long a POST waits for Kafka's acknowledgement before answering 503. */

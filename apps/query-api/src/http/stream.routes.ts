@@ -53,6 +53,7 @@ export function streamRoutes(deps: StreamRoutesDeps): Router {
         BUSY_RETRY_AFTER_SECONDS,
       );
     }
+    res.once("close", release);
 
     res.status(200);
     res.setHeader("Content-Type", "text/event-stream; charset=utf-8");
@@ -71,7 +72,6 @@ export function streamRoutes(deps: StreamRoutesDeps): Router {
     });
     unsubscribe = subscription.unsubscribe;
     res.on("close", () => {
-      release();
       subscription.unsubscribe();
       connection.dispose();
     });
