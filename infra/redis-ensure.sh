@@ -5,6 +5,10 @@
 #
 # Env: REDIS_URL (default redis://127.0.0.1:6379; a password in it becomes requirepass
 #      for a server we start, so clients that AUTH still work).
+#      REDIS_MAXMEMORY (default 256mb): memory cap of a server we start. Past it Redis evicts the
+#      least recently used keys that have a TTL (volatile-lru): every key the apps write has one,
+#      and cold query-cache entries go long before the rate-limit buckets and live counters that
+#      are touched every second.
 set -euo pipefail
 # shellcheck source=infra/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -37,7 +41,7 @@ if ! redis_answers; then # (the Debian package may just have started one on 6379
   auth=()
   [[ -n $URL_PASS ]] && auth=(--requirepass "$URL_PASS")
   redis-server --daemonize yes --bind "$host" --port "$port" --dir "$dir" \
-    --save "" --appendonly no --pidfile "$RUN_DIR/$name.pid" --logfile "$dir/$name.log" "${auth[@]}"
+    --save "" --appendonly no --maxmemory "${REDIS_MAXMEMORY:-256mb}" --maxmemory-policy volatile-lru --pidfile "$RUN_DIR/$name.pid" --logfile "$dir/$name.log" "${auth[@]}"
   record_started "$name" "pidfile=$RUN_DIR/$name.pid" "match=redis-server" "signal=TERM" "addr=$host:$port"
   wait_for 15 "Redis on $host:$port" redis_answers ||
     { tail -n 20 "$dir/$name.log" >&2; die "redis-server did not come up"; }

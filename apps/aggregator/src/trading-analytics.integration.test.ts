@@ -93,4 +93,22 @@ describe("trading analytics from rollups", () => {
     ]);
     expect(await reader.activeStrategies(range("1h"))).toEqual(["alpha", "beta"]);
   });
+
+  it("reads every strategy's performance in one query, equal to reading each strategy on its own", async () => {
+    for (const interval of ["1m", "1h"] as const) {
+      const rollups = new RollupsRepository(db.sql);
+      const calls: string[] = [];
+      for (const method of ["series", "covering", "totalsByValue"] as const) {
+        const original = rollups[method].bind(rollups) as (...args: unknown[]) => unknown;
+        (rollups as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+          calls.push(method);
+          return original(...args);
+        };
+      }
+      const all = await new TradingAnalyticsReader(rollups).allStrategyPerformances(range(interval));
+      expect(calls).toEqual(["totalsByValue"]);
+      const oneByOne = await Promise.all(["alpha", "beta"].map((name) => reader.strategyPerformance(name, range(interval))));
+      expect(all).toEqual(oneByOne);
+    }
+  });
 });

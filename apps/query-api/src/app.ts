@@ -59,10 +59,6 @@ export interface AppDeps {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** An export streams for as long as it takes; each fetch of its cursor has this long. */
-const EXPORT_STATEMENT_TIMEOUT_MS = 30 * 60 * 1000;
-/** Most buckets (or candles) one metrics request may return: 30 days of minutes fit. */
-const MAX_POINTS = 50_000;
 
 /** The query-api's express app; supertest drives it directly in tests. */
 export function createApp(deps: AppDeps): Express {
@@ -94,7 +90,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(security.chain);
   const jsonBody = express.json({ limit: config.server.max_body_bytes });
   // GET and HEAD carry no body a route reads: body-parser's checks cost every read request.
-  app.use((req, res, next) => (req.method === "GET" || req.method === "HEAD" ? next() : jsonBody(req, res, next)));
+  // Public paths take no body at all, so nobody without a key can make the server parse one.
+  app.use((req, res, next) => (req.method === "GET" || req.method === "HEAD" || security.isPublic(req.path) ? next() : jsonBody(req, res, next)));
   // The most requested route first: Express tries every router mounted before it.
   app.use(
     dashboardRoutes({
@@ -121,12 +118,22 @@ export function createApp(deps: AppDeps): Express {
       logger,
     }),
   );
-  app.use(exportRoutes({ exporter: new EventsExportReader(sql), logger, defaultRangeMs: DAY_MS, statementTimeoutMs: EXPORT_STATEMENT_TIMEOUT_MS }));
-  app.use(streamRoutes({ live: deps.live }));
+  const ranges = { defaultRangeMs: DAY_MS, maxRangeMs: query.max_range };
+  app.use(
+    exportRoutes({
+      exporter: new EventsExportReader(sql),
+      logger,
+      ranges,
+      statementTimeoutMs: query.export_timeout,
+      stallTimeoutMs: query.export_idle_timeout,
+      maxPerClient: query.max_exports_per_client,
+    }),
+  );
+  app.use(streamRoutes({ live: deps.live, maxClients: query.max_streams, maxPerClient: query.max_streams_per_client }));
   app.use(statsRoutes({ stats: new EventStatsReader(sql), cache, allowedLatenessMs }));
-  app.use(eventsRoutes({ events: new EventsRepository(sql), limits: { defaultLimit: query.default_limit, maxResults: query.max_results, defaultRangeMs: DAY_MS } }));
-  app.use(metricsRoutes({ series: new MetricSeriesReader(sql, rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: MAX_POINTS }));
-  app.use(tradingRoutes({ trading: new TradingAnalyticsReader(rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: MAX_POINTS }));
+  app.use(eventsRoutes({ events: new EventsRepository(sql), limits: { defaultLimit: query.default_limit, maxResults: query.max_results, ...ranges } }));
+  app.use(metricsRoutes({ series: new MetricSeriesReader(sql, rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
+  app.use(tradingRoutes({ trading: new TradingAnalyticsReader(rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(

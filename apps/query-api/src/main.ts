@@ -5,7 +5,6 @@ import {
   createLogger,
   createMetricsRegistry,
   createRedis,
-  createSql,
   CustomEventDefinitionsRepository,
   databaseHealthCheck,
   EventsTailReader,
@@ -20,6 +19,8 @@ import {
 import { createApp } from "./app";
 import { KafkaEventPublisher } from "./kafka/event-publisher";
 import { LiveEventsPoller } from "./live/live-events.poller";
+import { createQuerySql } from "./query-sql";
+import { listenAddress } from "./security/listen-address";
 
 /** How long a POST waits for Kafka's acknowledgement before answering 503. */
 const PUBLISH_TIMEOUT_MS = 10_000;
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const { config, file } = loadConfigOrExit();
   const logger = createLogger(config.logging, "query-api");
   const registry = createMetricsRegistry(config.metrics, "query-api");
-  const sql = createSql(config.database, { applicationName: "query-api" });
+  const sql = createQuerySql(config);
   const redis = createRedis(config.redis, logger);
   connectRedisInBackground(redis, logger);
   const kafka = createKafka(config.kafka, logger, `${config.kafka.client_id}-query-api`);
@@ -52,7 +53,9 @@ async function main(): Promise<void> {
 
   const live = new LiveEventsPoller(new EventsTailReader(sql), { logger });
   const app = createApp({ config, sql, redis, logger, registry, health, publisher, types: () => watcher.current, live });
-  const http = await listen(app, config.server.host, config.server.port);
+  const address = listenAddress(config.server.host, config.security.api_key_enabled);
+  if (address.warning) logger.warn(address.warning, { host: address.host });
+  const http = await listen(app, address.host, config.server.port);
   http.server.requestTimeout = config.server.read_timeout;
   // Node has no whole-response deadline; a socket idle this long while answering is closed.
   http.server.timeout = config.server.write_timeout;
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
   shutdown.register("redis", () => closeRedis(redis));
   shutdown.register("database", () => sql.end({ timeout: 5 }));
   shutdown.listen();
-  logger.info("query-api listening", { port: http.port, config_file: file ?? "(environment only)" });
+  logger.info("query-api listening", { host: address.host, port: http.port, config_file: file ?? "(environment only)" });
 }
 
 main().catch((error: Error) => {

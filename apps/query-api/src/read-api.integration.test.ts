@@ -143,6 +143,20 @@ describe("the read API over rollups the aggregator process folded", () => {
     expect(hourly.body.summary).toBeNull();
   });
 
+  it("counts a per-value series' points (buckets × values) against max_points", async () => {
+    const capped = createTestApp(db.sql, { config: { analytics: { query: { max_points: 1 } } } }).app;
+    const minute = { start_time: new Date(MINUTE).toISOString(), end_time: new Date(MINUTE + 60_000).toISOString(), interval: "1m" };
+    // One bucket, one value: one point.
+    const single = await request(capped).get("/api/v1/metrics").query({ metric_name: "events.count.order.placed", ...minute, dimension: "strategy", dimension_value: "alpha" });
+    expect(single.status).toBe(200);
+    // One bucket, two strategies: two points.
+    const perValue = await request(capped).get("/api/v1/metrics").query({ metric_name: "events.count.order.placed", ...minute, dimension: "strategy" });
+    expect(perValue.status).toBe(400);
+    expect(perValue.body.error).toMatchObject({ code: "invalid_parameter", field: "dimension", message: expect.stringContaining("more than 1 points") });
+    const allowed = createTestApp(db.sql, { config: { analytics: { query: { max_points: 2 } } } }).app;
+    expect((await request(allowed).get("/api/v1/metrics").query({ metric_name: "events.count.order.placed", ...minute, dimension: "strategy" })).body.points).toHaveLength(2);
+  });
+
   it("answers trading questions: rates, volume, candles, strategies", async () => {
     const rates = await request(app).get("/api/v1/trading/fill-rate").query(range);
     expect(rates.body).toMatchObject({ orders_placed: 4, orders_filled: 3, orders_canceled: 1, fill_rate: 0.75, cancel_rate: 0.25, reject_rate: 0 });

@@ -30,11 +30,18 @@ export interface HealthReport {
  */
 export class HealthMonitor {
   private shuttingDown = false;
+  /** Each check's latest run: shared while in flight, reused for cacheMs after it settles. */
+  private readonly latest = new Map<HealthCheck, { result: Promise<CheckResult>; settledAt?: number }>();
 
   constructor(
     private readonly service: string,
     private readonly checks: HealthCheck[] = [],
     private readonly timeoutMs = 2000,
+    /**
+     * How long a check's result answers every probe: health routes are public, so a flood of
+     * them must not become a flood of PostgreSQL, Redis and Kafka round trips.
+     */
+    private readonly cacheMs = 1000,
   ) {}
 
   add(check: HealthCheck): void {
@@ -59,7 +66,7 @@ export class HealthMonitor {
   }
 
   async report(): Promise<HealthReport> {
-    const results = await Promise.all(this.checks.map((check) => this.run(check)));
+    const results = await Promise.all(this.checks.map((check) => this.latestResult(check)));
     const checks: Record<string, CheckResult> = {};
     let criticalDown = false;
     let anyDown = false;
@@ -78,6 +85,18 @@ export class HealthMonitor {
   /** Ready to take work: not shutting down and every critical check passes. */
   static isReady(report: HealthReport): boolean {
     return report.status === "healthy" || report.status === "degraded";
+  }
+
+  /** At most one run of a check in flight, and none again within cacheMs of the last one. */
+  private latestResult(check: HealthCheck): Promise<CheckResult> {
+    const last = this.latest.get(check);
+    if (last && (last.settledAt === undefined || performance.now() - last.settledAt < this.cacheMs)) return last.result;
+    const entry: { result: Promise<CheckResult>; settledAt?: number } = { result: this.run(check) };
+    void entry.result.then(() => {
+      entry.settledAt = performance.now();
+    });
+    this.latest.set(check, entry);
+    return entry.result;
   }
 
   private async run(check: HealthCheck): Promise<CheckResult> {

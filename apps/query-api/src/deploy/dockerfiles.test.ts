@@ -176,6 +176,9 @@ describe("docker-compose.yml", () => {
   interface ComposeService {
     build?: { context: string; dockerfile: string };
     image?: string;
+    ports?: string[];
+    environment?: Record<string, unknown>;
+    command?: string[];
   }
   const compose = yaml.parse(readFileSync(path.join(REPO, "docker-compose.yml"), "utf8")) as { services: Record<string, ComposeService> };
 
@@ -195,5 +198,24 @@ describe("docker-compose.yml", () => {
       imageOf.set(service.build.dockerfile, image);
       expect({ name, image: service.image }).toEqual({ name, image });
     }
+  });
+
+  it("publishes every port on 127.0.0.1 only (PostgreSQL, Redis and Kafka have no auth there; the API runs keyless)", () => {
+    const published = Object.entries(compose.services).flatMap(([name, service]) => (service.ports ?? []).map((port) => ({ name, port: String(port) })));
+    expect(published.map(({ name }) => name)).toEqual(expect.arrayContaining(["postgres", "redis", "kafka", "query-api"]));
+    for (const entry of published) expect(entry).toEqual({ name: entry.name, port: expect.stringMatching(/^127\.0\.0\.1:\d+:\d+$/) });
+  });
+
+  it("lets the keyless query-api listen on the container's interfaces, so its loopback-only publish reaches it", () => {
+    expect(compose.services["query-api"]?.environment?.QUERY_API_HOST).toBe("0.0.0.0");
+    expect(ENV_OVERRIDES.find((override) => override.env === "QUERY_API_HOST")?.path).toEqual(["server", "host"]);
+  });
+
+  it("caps Redis's memory, evicting only keys with a TTL, as infra/redis-ensure.sh does", () => {
+    const command = compose.services.redis!.command!.join(" ");
+    expect(command).toMatch(/--maxmemory \d+[kmg]b/);
+    expect(command).toContain("--maxmemory-policy volatile-lru");
+    const ensure = readFileSync(path.join(REPO, "infra/redis-ensure.sh"), "utf8");
+    expect(ensure).toMatch(/--maxmemory "\$\{REDIS_MAXMEMORY:-\d+mb\}" --maxmemory-policy volatile-lru/);
   });
 });

@@ -7,6 +7,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { loadConfig } from "@trading-analytics/core";
 
+import { listenAddress } from "../security/listen-address";
+
 const REPO = path.resolve(__dirname, "../../../..");
 const K8S = path.join(REPO, "infra/k8s");
 // query-api does not depend on yaml; core does (its config loader), so borrow core's copy.
@@ -209,6 +211,12 @@ describe("infra/k8s", () => {
     expect(service.spec!.ports).toEqual([{ name: "http", port: 9097, targetPort: "http" }]);
     expect(named("Service", "ingester").spec!.ports!.map((p) => p.name)).toEqual(["metrics"]);
     expect(named("Service", "aggregator").spec!.ports!.map((p) => p.name)).toEqual(["metrics"]);
+  });
+
+  it("requires API keys in the cluster, where the query-api listens on the pod's interfaces", () => {
+    const config = configOf(containerOf(named("Deployment", "query-api")));
+    expect(config.security.api_key_enabled).toBe(true);
+    expect(listenAddress(config.server.host, config.security.api_key_enabled)).toEqual({ host: "0.0.0.0" });
   });
 
   it("scales the ingester up to, and not past, the partitions of the topics it consumes", () => {

@@ -1,3 +1,5 @@
+import { isStorableTime } from "@trading-analytics/core";
+
 /** Opaque keyset cursor: the (timestamp, id) of the last event of a page. */
 export interface EventCursor {
   timestamp: Date;
@@ -12,6 +14,7 @@ export function decodeCursor(text: string): EventCursor | undefined {
   const [time, eventId] = Buffer.from(text, "base64url").toString("utf8").split("|");
   if (!time || !eventId) return undefined;
   const timestamp = new Date(time);
-  if (Number.isNaN(timestamp.getTime()) || !/^[0-9a-f-]{36}$/i.test(eventId)) return undefined;
+  // A tampered time PostgreSQL cannot compare with (year 99999) is a bad cursor, not a 500.
+  if (!isStorableTime(timestamp) || !/^[0-9a-f-]{36}$/i.test(eventId)) return undefined;
   return { timestamp, eventId };
 }

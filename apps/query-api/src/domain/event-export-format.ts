@@ -13,11 +13,17 @@ export interface ExportEncoder {
 
 export const CSV_COLUMNS = ["event_id", "event_type", "user_id", "session_id", "timestamp", "received_at", "properties"] as const;
 
+/**
+ * A cell starting with = + - @ tab or CR (or their full-width forms) gets a leading single quote,
+ * so a spreadsheet shows it as text instead of running it (OWASP "CSV injection").
+ */
+const CSV_OPTIONS = { escape_formulas: true } as const;
+
 /** RFC 4180 CSV (quoting by csv-stringify); properties as JSON text, a missing user or session as an empty field. */
 const csv: ExportEncoder = {
   contentType: "text/csv; charset=utf-8",
   extension: "csv",
-  header: stringify([CSV_COLUMNS as unknown as string[]]),
+  header: stringify([CSV_COLUMNS as unknown as string[]], CSV_OPTIONS),
   encode: (events) =>
     stringify(
       events.map((event) => [
@@ -29,6 +35,7 @@ const csv: ExportEncoder = {
         event.receivedAt.toISOString(),
         JSON.stringify(event.properties),
       ]),
+      CSV_OPTIONS,
     ),
 };
 

@@ -8,7 +8,7 @@ describe("parseExportQuery", () => {
     const parsed = parseExportQuery(
       { format: "ndjson", start_time: "2025-10-03T00:00:00Z", end_time: "2025-10-04T00:00:00Z", event_type: "order.filled", user_id: "u", session_id: "s" },
       now,
-      DAY_MS,
+      { defaultRangeMs: DAY_MS, maxRangeMs: 31 * DAY_MS },
     );
     expect(parsed).toEqual({
       ok: true,
@@ -23,8 +23,12 @@ describe("parseExportQuery", () => {
     });
   });
 
+  it("accepts a range of exactly max_range", () => {
+    expect(parseExportQuery({ format: "csv", start_time: "2025-09-04T12:00:00Z" }, now, { defaultRangeMs: DAY_MS, maxRangeMs: 31 * DAY_MS })).toMatchObject({ ok: true });
+  });
+
   it("defaults to the day before now, as GET /api/v1/events does", () => {
-    const parsed = parseExportQuery({ format: "csv" }, now, DAY_MS);
+    const parsed = parseExportQuery({ format: "csv" }, now, { defaultRangeMs: DAY_MS, maxRangeMs: 31 * DAY_MS });
     expect(parsed).toMatchObject({ ok: true, filter: { start: new Date(now.getTime() - DAY_MS), end: now } });
   });
 
@@ -37,8 +41,10 @@ describe("parseExportQuery", () => {
     [{ format: "csv", page: "2" }, "page", "unknown parameter"],
     [{ format: "csv", event_type: "Bad Type" }, "event_type", "dotted lower-case"],
     [{ format: "csv", start_time: "2025-10-05" }, "start_time", "RFC 3339"],
+    [{ format: "csv", start_time: "2025-09-04T11:59:59Z" }, "start_time", "more than 31d before end_time (analytics.query.max_range)"],
+    [{ format: "csv", start_time: "0001-01-01T00:00:00Z", end_time: "9999-12-31T00:00:00Z" }, "start_time", "analytics.query.max_range"],
   ])("rejects %j naming %s", (params, field, message) => {
-    const parsed = parseExportQuery(params, now, DAY_MS);
+    const parsed = parseExportQuery(params, now, { defaultRangeMs: DAY_MS, maxRangeMs: 31 * DAY_MS });
     expect(parsed).toMatchObject({ ok: false, field });
     expect(parsed.ok || parsed.message).toContain(message);
   });

@@ -15,7 +15,7 @@ const FILTER_PARAMETERS = new Set(["start_time", "end_time", "event_type", "user
  * by the same parser so both endpoints accept exactly the same filter values. An export has
  * no pages, so limit and cursor are refused rather than ignored.
  */
-export function parseExportQuery(params: Record<string, unknown>, now: Date, defaultRangeMs: number): ParsedExportQuery {
+export function parseExportQuery(params: Record<string, unknown>, now: Date, ranges: { defaultRangeMs: number; maxRangeMs: number }): ParsedExportQuery {
   const { format, ...filters } = params;
   for (const name of Object.keys(filters)) {
     if (!FILTER_PARAMETERS.has(name)) {
@@ -28,7 +28,7 @@ export function parseExportQuery(params: Record<string, unknown>, now: Date, def
     return { ok: false, field: "format", message: "must be csv or ndjson" };
   }
   // limit is never given here (refused above), so these limits only satisfy the signature.
-  const parsed = parseEventsQuery(filters, now, { defaultLimit: 1, maxResults: 1, defaultRangeMs });
+  const parsed = parseEventsQuery(filters, now, { defaultLimit: 1, maxResults: 1, ...ranges });
   if (!parsed.ok) return parsed;
   const { start, end, eventType, userId, sessionId } = parsed.query;
   return { ok: true, format: format as ExportFormat, filter: { start, end, eventType, userId, sessionId } };

@@ -1,4 +1,4 @@
-import { EVENT_TYPE_PATTERN, type EventQuery } from "@trading-analytics/core";
+import { EVENT_TYPE_PATTERN, type EventQuery, formatDuration } from "@trading-analytics/core";
 import { decodeCursor } from "./event-cursor";
 import { parseRfc3339 } from "./query-params";
 
@@ -7,6 +7,8 @@ export interface EventsQueryLimits {
   maxResults: number;
   /** Range when the request gives no start_time. */
   defaultRangeMs: number;
+  /** Longest range allowed (analytics.query.max_range): every day of it is a partition to scan. */
+  maxRangeMs: number;
 }
 
 export type ParsedEventsQuery = { ok: true; query: EventQuery } | { ok: false; field: string; message: string };
@@ -43,6 +45,9 @@ export function parseEventsQuery(params: Record<string, unknown>, now: Date, lim
   const start = text.start_time === undefined ? new Date(end.getTime() - limits.defaultRangeMs) : parseRfc3339(text.start_time);
   if (!start) return { ok: false, field: "start_time", message: "must be an RFC 3339 time like 2025-10-03T00:00:00Z" };
   if (start.getTime() >= end.getTime()) return { ok: false, field: "start_time", message: "must be before end_time" };
+  if (end.getTime() - start.getTime() > limits.maxRangeMs) {
+    return { ok: false, field: "start_time", message: `is more than ${formatDuration(limits.maxRangeMs)} before end_time (analytics.query.max_range)` };
+  }
 
   let limit = limits.defaultLimit;
   if (text.limit !== undefined) {

@@ -2,7 +2,7 @@ import { parseEventsQuery } from "./events-query";
 import { ParameterError, parseRfc3339, QueryParams } from "./query-params";
 
 const now = new Date("2025-10-03T12:00:00Z");
-const limits = { defaultLimit: 100, maxResults: 1000, defaultRangeMs: 86_400_000 };
+const limits = { defaultLimit: 100, maxResults: 1000, defaultRangeMs: 86_400_000, maxRangeMs: 31 * 86_400_000 };
 
 // PostgreSQL refuses these as bound parameters; they were 500s (found by the fuzz suite).
 describe("query parameters PostgreSQL cannot take", () => {

@@ -1,7 +1,10 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "@trading-analytics/core";
 import { ParameterError } from "../domain/query-params";
-import { HttpError, invalidParameter } from "./http-error";
+import { errorBody, HttpError, invalidParameter } from "./http-error";
+
+/** SQLSTATE query_canceled: what a statement_timeout raises. */
+const QUERY_CANCELED = "57014";
 
 export function notFound(): RequestHandler {
   return (req, _res, next) => next(new HttpError(404, "not_found", `no route for ${req.method} ${req.path}`));
@@ -14,8 +17,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = res.locals.requestId as string | undefined;
     if (error instanceof HttpError) {
       if (error.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(error.retryAfterSeconds));
-      res.status(error.status).json({
-        error: { code: error.code, message: error.message, field: error.field, ...error.details, request_id: requestId },
+      res.status(error.status).json({ error: errorBody(error, requestId) });
+      return;
+    }
+    // PostgreSQL cancelled the statement at its statement_timeout: the ask was too big, not a bug.
+    if ((error as { code?: unknown }).code === QUERY_CANCELED) {
+      logger.warn("query timed out", { path: req.path, error: (error as Error).message });
+      res.status(503).json({
+        error: {
+          code: "query_timeout",
+          message: "the query ran past its time limit (analytics.query.timeout; for an export, export_timeout): narrow the range or the filters",
+          request_id: requestId,
+        },
       });
       return;
     }

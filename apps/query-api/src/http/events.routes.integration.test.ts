@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import request from "supertest";
 import { type AnalyticsEvent, EventPartitionsRepository, EventsRepository } from "@trading-analytics/core";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
-import { createTestApp } from "../test-app";
+import { createQuerySql } from "../query-sql";
+import { createTestApp, testConfig } from "../test-app";
 
 describe("GET /api/v1/events", () => {
   let db: TestDatabase;
@@ -89,7 +90,12 @@ describe("GET /api/v1/events", () => {
     [{ start_time: "2025-10-05T00:00:00Z", end_time: "2025-10-04T00:00:00Z" }, "start_time"],
     [{ event_type: "Order Placed" }, "event_type"],
     [{ cursor: "bm90LWEtY3Vyc29y" }, "cursor"],
+    // A real cursor's shape with a year PostgreSQL cannot compare with.
+    [{ cursor: Buffer.from("+099999-01-01T00:00:00.000Z|0190a6a8-0000-7000-8000-000000000001").toString("base64url") }, "cursor"],
     [{ colour: "blue" }, "colour"],
+    // Past analytics.query.max_range (31 days by default): every day is a partition to scan.
+    [{ start_time: "2000-01-01T00:00:00Z", end_time: "2025-10-04T00:00:00Z" }, "start_time"],
+    [{ start_time: "2025-09-02T23:59:59Z", end_time: "2025-10-04T00:00:00Z" }, "start_time"],
     [{ "properties.bad-key": "x" }, "properties.bad-key"],
     [{ "properties.symbol": "" }, "properties.symbol"],
   ])("rejects %j with a 400 naming %s", async (params, field) => {
@@ -98,5 +104,30 @@ describe("GET /api/v1/events", () => {
     expect(res.body.error).toMatchObject({ code: "invalid_parameter", field });
     expect(res.body.error.message).toContain(field);
     expect(res.body.error.request_id).toEqual(expect.any(String));
+  });
+
+  it("answers a range of exactly max_range, and names the key when a range is longer", async () => {
+    expect((await request(app).get("/api/v1/events").query({ start_time: "2025-09-03T00:00:00Z", end_time: "2025-10-04T00:00:00Z" })).status).toBe(200);
+    const long = await request(app).get("/api/v1/events").query({ start_time: "2025-09-02T00:00:00Z", end_time: "2025-10-04T00:00:00Z" });
+    expect(long.body.error.message).toContain("analytics.query.max_range");
+  });
+
+  it("answers a 503 query_timeout, not a 500, when a read runs past analytics.query.timeout", async () => {
+    const config = testConfig({ database: { url: db.url }, analytics: { query: { timeout: "200ms" } } });
+    const sql = createQuerySql(config, { max: 1 });
+    const locker = await db.sql.reserve();
+    try {
+      await locker`begin`;
+      await locker`lock table events in access exclusive mode`;
+      const started = Date.now();
+      const res = await request(createTestApp(sql).app).get("/api/v1/events").query(range);
+      expect(res.status).toBe(503);
+      expect(res.body.error).toMatchObject({ code: "query_timeout", message: expect.stringContaining("analytics.query.timeout") });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await locker`rollback`;
+      locker.release();
+      await sql.end({ timeout: 5 });
+    }
   });
 });

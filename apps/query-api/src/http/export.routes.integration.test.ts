@@ -28,7 +28,7 @@ const DAY_MS = 86_400_000;
 
 function exportApp(sql: Sql, options: Partial<ExportRoutesDeps> = {}): Express {
   const app = express();
-  app.use(exportRoutes({ exporter: new EventsExportReader(sql), logger, defaultRangeMs: DAY_MS, ...options }));
+  app.use(exportRoutes({ exporter: new EventsExportReader(sql), logger, ranges: { defaultRangeMs: DAY_MS, maxRangeMs: 31 * DAY_MS }, ...options }));
   app.use(notFound());
   app.use(errorHandler(logger));
   return app;
@@ -199,6 +199,7 @@ describe("GET /api/v1/events/export", () => {
     [{ format: "csv", limit: "10" }, "limit"],
     [{ format: "csv", cursor: "abc" }, "cursor"],
     [{ format: "csv", colour: "blue" }, "colour"],
+    [{ format: "csv", start_time: "2000-01-01T00:00:00Z", end_time: "2025-10-06T00:00:00Z" }, "start_time"],
   ])("rejects %j with a JSON 400 naming %s", async (params, field) => {
     const res = await request(app).get("/api/v1/events/export").query(params);
     expect(res.status).toBe(400);
@@ -208,13 +209,64 @@ describe("GET /api/v1/events/export", () => {
     expect(res.body.error.message).toContain(field);
   });
 
+  it("answers HEAD with the headers GET would send, without running the export", async () => {
+    let exports = 0;
+    const counting = exportApp(db.sql, {
+      exporter: {
+        forEachBatch: (...args: Parameters<EventsExportReader["forEachBatch"]>) => {
+          exports += 1;
+          return new EventsExportReader(db.sql).forEachBatch(...args);
+        },
+      },
+    });
+    const head = await request(counting).head("/api/v1/events/export").query({ format: "csv", ...bigRange });
+    expect(head.status).toBe(200);
+    expect(head.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    expect(head.headers["content-disposition"]).toBe('attachment; filename="events-20251003T000000Z-20251004T000000Z.csv"');
+    expect(head.text ?? "").toBe("");
+    expect(exports).toBe(0);
+    expect((await request(counting).head("/api/v1/events/export").query({ format: "xml" })).status).toBe(400);
+  });
+
+  it("refuses a client's export past max_exports_per_client with a 429, and takes it again once one ends", async () => {
+    const server = await listen(exportApp(db.sql, { maxPerClient: 2 }));
+    const requests: http.ClientRequest[] = [];
+    try {
+      const query = new URLSearchParams({ format: "ndjson", ...bigRange });
+      for (let index = 0; index < 2; index++) {
+        const req = http.get(`${server.url}/api/v1/events/export?${query}`);
+        requests.push(req);
+        const [res] = (await once(req, "response")) as [http.IncomingMessage];
+        expect(res.statusCode).toBe(200);
+        res.pause(); // holds its export (and its connection) open
+      }
+      const refused = await fetch(`${server.url}/api/v1/events/export?${query}`);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get("retry-after")).toBe("10");
+      expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+        code: "too_many_exports",
+        message: expect.stringContaining("max_exports_per_client"),
+      });
+
+      requests.shift()!.destroy();
+      await eventually(async () => {
+        const again = await fetch(`${server.url}/api/v1/events/export?${new URLSearchParams({ format: "csv", ...fixtureRange })}`);
+        await again.text();
+        return again.status === 200 ? true : undefined;
+      }, "an export slot to come back");
+    } finally {
+      for (const req of requests) req.destroy();
+      await server.close();
+    }
+  });
+
   it("rejects a format given twice", async () => {
     const res = await request(app).get("/api/v1/events/export?format=csv&format=ndjson");
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe("format");
   });
 
-  it("answers a JSON 500 when the query fails before its first row", async () => {
+  it("answers a JSON 503 query_timeout when the query runs past its time limit before its first row", async () => {
     const locker = await db.sql.reserve();
     try {
       await locker`begin`;
@@ -224,8 +276,8 @@ describe("GET /api/v1/events/export", () => {
       const res = await request(exportApp(db.sql, { statementTimeoutMs: 100, logger: quiet }))
         .get("/api/v1/events/export")
         .query({ format: "csv", ...fixtureRange });
-      expect(res.status).toBe(500);
-      expect(res.body.error.code).toBe("internal");
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe("query_timeout");
     } finally {
       await locker`rollback`;
       locker.release();
@@ -334,6 +386,29 @@ describe("GET /api/v1/events/export", () => {
 
         await idleBackend();
         expect(await selectOne(single)).toBe(1);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it("ends the export of a client that reads steadily but slowly at export_timeout, freeing the connection", async () => {
+      const server = await listen(exportApp(single, { statementTimeoutMs: 1500, stallTimeoutMs: 60_000 }));
+      try {
+        const query = new URLSearchParams({ format: "ndjson", ...bigRange });
+        const req = http.get(`${server.url}/api/v1/events/export?${query}`);
+        const [res] = (await once(req, "response")) as [http.IncomingMessage];
+        // A trickle: never idle long enough to count as stalled.
+        res.on("data", () => {
+          res.pause();
+          setTimeout(() => res.resume(), 50);
+        });
+        const ended = new Promise((resolve) => res.once("close", resolve));
+        const started = Date.now();
+        await idleBackend();
+        expect(await selectOne(single)).toBe(1);
+        await ended;
+        expect(res.complete).toBe(false);
+        expect(Date.now() - started).toBeLessThan(10_000);
       } finally {
         await server.close();
       }

@@ -18,3 +18,23 @@ export class HttpError extends Error {
 export function invalidParameter(field: string, message: string): HttpError {
   return new HttpError(400, "invalid_parameter", `${field}: ${message}`, field);
 }
+
+/** Most entries of `fields` an error lists; the rest are only counted, so a body with 450k bad keys gets a small answer. */
+export const MAX_LISTED_FIELDS = 20;
+/** Longest message sent; longer ones (one clause per bad field) are cut and say how much was cut. */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/** The JSON `error` object of an HttpError, with its lists and message bounded. */
+export function errorBody(error: HttpError, requestId: string | undefined): Record<string, unknown> {
+  const details: Record<string, unknown> = { ...error.details };
+  const fields = details.fields;
+  if (Array.isArray(fields) && fields.length > MAX_LISTED_FIELDS) {
+    details.fields = fields.slice(0, MAX_LISTED_FIELDS);
+    details.fields_omitted = fields.length - MAX_LISTED_FIELDS;
+  }
+  let message = error.message;
+  if (message.length > MAX_MESSAGE_CHARS) {
+    message = `${message.slice(0, MAX_MESSAGE_CHARS)}… (${message.length - MAX_MESSAGE_CHARS} more characters)`;
+  }
+  return { code: error.code, message, field: error.field, ...details, request_id: requestId };
+}

@@ -10,7 +10,7 @@ export interface MetricsRoutesDeps {
   cache: QueryCache;
   intervals: readonly AggregationInterval[];
   allowedLatenessMs: number;
-  /** Most buckets one request may ask for. */
+  /** Most points one request may return: buckets, times the values when a series is per value. */
   maxPoints: number;
   now?: () => Date;
 }
@@ -54,6 +54,13 @@ export function metricsRoutes(deps: MetricsRoutesDeps): Router {
     const single = dimension === undefined || dimensionValue !== undefined;
 
     const result = await deps.cache.json("metrics", query, rollupScope(to, at, deps.allowedLatenessMs), async () => {
+      // One point per bucket and value: a per-value series counts its rows, not its buckets.
+      if (!single && (await deps.series.pointCount(query, deps.maxPoints + 1)) > deps.maxPoints) {
+        throw new ParameterError(
+          "dimension",
+          `more than ${deps.maxPoints} points (buckets × ${dimension} values) asked for; give dimension_value, a coarser interval or a shorter range`,
+        );
+      }
       const [points, summary] = await Promise.all([deps.series.pointsParts(query), single ? deps.series.summary(query) : undefined]);
       const head = JSON.stringify({
         metric_name: metric,

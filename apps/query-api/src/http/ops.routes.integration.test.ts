@@ -47,4 +47,21 @@ describe("query-api operational routes", () => {
     expect((await request(setup.app).get("/ready")).status).toBe(503);
     expect((await request(setup.app).get("/health")).status).toBe(200);
   });
+
+  it("reads no body sent to a public path, however large or broken", async () => {
+    const broken = `{"x":"${"a".repeat(4 * 1024 * 1024)}`;
+    for (const path of ["/health", "/ready", "/metrics", "/dashboard/index.html"]) {
+      const res = await request(setup.app).post(path).set("Content-Type", "application/json").send(broken);
+      // Parsed, the broken JSON would be a 400 invalid_body; unread, there is simply no such route.
+      expect({ path, status: res.status, code: res.body.error?.code }).toEqual({ path, status: 404, code: "not_found" });
+    }
+  });
+
+  it("rate-limits health probes per address with their own bucket", async () => {
+    const limited = createTestApp(db.sql, { config: { security: { api_key_enabled: false, rate_limit: { burst: 2, public_requests_per_minute: 60 } } } });
+    await request(limited.app).get("/health").expect(200);
+    await request(limited.app).get("/ready").expect(200);
+    const refused = await request(limited.app).get("/healthz").expect(429);
+    expect(refused.body.error.code).toBe("rate_limited");
+  });
 });

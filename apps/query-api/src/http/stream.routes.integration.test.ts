@@ -316,6 +316,35 @@ describe("GET /api/v1/events/stream", () => {
     expect(res.body.error.code).toBe("too_many_streams");
   });
 
+  it("refuses a client past its own stream cap with a 429, and takes it again once one of its streams closes", async () => {
+    const limited = express();
+    limited.use(streamRoutes({ live: poller, maxPerClient: 2 }));
+    limited.use(errorHandler(logger));
+    const limitedServer = limited.listen(0, "127.0.0.1");
+    await once(limitedServer, "listening");
+    const url = `http://127.0.0.1:${(limitedServer.address() as AddressInfo).port}/api/v1/events/stream`;
+    const open: SseClient[] = [];
+    try {
+      for (let index = 0; index < 2; index++) open.push(await SseClient.connect(url));
+      await Promise.all(open.map((client) => client.ready()));
+      const refused = await request(limited).get("/api/v1/events/stream");
+      expect(refused.status).toBe(429);
+      expect(refused.body.error).toMatchObject({ code: "too_many_streams", message: expect.stringContaining("max_streams_per_client") });
+      expect(refused.headers["retry-after"]).toBeDefined();
+
+      open.shift()!.close();
+      await waitUntilAsync(async () => {
+        const again = await SseClient.connect(url);
+        open.push(again);
+        return again.res.statusCode === 200;
+      }, "a stream slot to come back");
+    } finally {
+      for (const client of open) client.close();
+      limitedServer.closeAllConnections();
+      await new Promise((resolve) => limitedServer.close(resolve));
+    }
+  });
+
   it("sends heartbeats, and close() ends every stream and refuses new ones", async () => {
     const own = new LiveEventsPoller(new EventsTailReader(db.sql), { intervalMs: 50, logger });
     const ownApp = express();

@@ -111,8 +111,7 @@ export function tradingRoutes(deps: TradingRoutesDeps): Router {
     const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "interval"]);
     const { range, scope } = rangeOf(params);
     const result = await deps.cache.json("strategies", range, scope, async () => {
-      const names = await deps.trading.activeStrategies(range);
-      const performances = await Promise.all(names.map((name) => deps.trading.strategyPerformance(name, range)));
+      const performances = await deps.trading.allStrategyPerformances(range);
       return JSON.stringify({ ...rangeView(range), strategies: performances.map(performanceView) });
     });
     sendCachedJson(res, result);

@@ -17,7 +17,7 @@ const query = (name: string, description: string, schema: object = { type: "stri
 const path = (name: string, description: string) => ({ name, in: "path", required: true, description, schema: { type: "string" } });
 
 const RANGE = [
-  query("start_time", "RFC 3339; default end_time minus one day", { type: "string", format: "date-time" }),
+  query("start_time", "RFC 3339; default end_time minus one day (events and export: at most analytics.query.max_range before end_time)", { type: "string", format: "date-time" }),
   query("end_time", "RFC 3339; default now", { type: "string", format: "date-time" }),
 ];
 const INTERVAL = query("interval", "rollup interval", { type: "string", enum: ["1m", "5m", "15m", "1h", "1d"] });
@@ -93,6 +93,7 @@ export const openApiDocument = {
             "a page of events",
           ),
           ...COMMON_ERRORS,
+          "503": errorResponse("query_timeout: the query ran past analytics.query.timeout"),
         },
       },
       post: {
@@ -150,7 +151,7 @@ export const openApiDocument = {
     "/api/v1/events/export": {
       get: {
         tags: ["events"],
-        summary: "Every event matching the filters, oldest first, streamed as CSV or NDJSON in constant memory",
+        summary: "Every event matching the filters, oldest first, streamed as CSV or NDJSON in constant memory (CSV cells starting like a formula get a leading ')",
         parameters: [query("format", "csv or ndjson", { type: "string", enum: ["csv", "ndjson"] }), ...EVENT_FILTERS],
         responses: {
           "200": {
@@ -158,7 +159,15 @@ export const openApiDocument = {
             content: { "text/csv": { schema: { type: "string" } }, "application/x-ndjson": { schema: { type: "string" } } },
           },
           ...COMMON_ERRORS,
+          "429": errorResponse("rate limited, or this API key (or address) already runs analytics.query.max_exports_per_client exports"),
+          "503": errorResponse("query_timeout: the export's query ran past analytics.query.export_timeout before its first row"),
         },
+      },
+      head: {
+        tags: ["events"],
+        summary: "The headers GET would send (type, file name), without running the export",
+        parameters: [query("format", "csv or ndjson", { type: "string", enum: ["csv", "ndjson"] }), ...EVENT_FILTERS],
+        responses: { "200": { description: "headers only" }, ...COMMON_ERRORS },
       },
     },
     "/api/v1/events/stream": {
@@ -166,7 +175,12 @@ export const openApiDocument = {
         tags: ["events"],
         summary: "Server-Sent Events: each newly stored event (event: event, id: event_id, data: the event's JSON)",
         parameters: [query("event_type", "comma-separated event types to receive"), query("user_id", "only this user's events")],
-        responses: { "200": { description: "an event stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...COMMON_ERRORS },
+        responses: {
+          "200": { description: "an event stream", content: { "text/event-stream": { schema: { type: "string" } } } },
+          ...COMMON_ERRORS,
+          "429": errorResponse("rate limited, or this API key (or address) already holds analytics.query.max_streams_per_client streams"),
+          "503": errorResponse("this process already serves analytics.query.max_streams streams, or is shutting down"),
+        },
       },
     },
     "/api/v1/metrics": {
@@ -457,6 +471,7 @@ export const openApiDocument = {
               field: { type: "string" },
               request_id: { type: "string" },
               fields: { type: "array", items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } } },
+              fields_omitted: { type: "integer", description: "bad fields past the first 20 listed in fields" },
               event_ids: { type: "array", items: { type: "string" } },
             },
           },

@@ -12,7 +12,7 @@ import { servedRoutes } from "./served-routes";
 
 type Spec = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
 const spec = openApiDocument as unknown as Spec;
-const METHODS = ["get", "post", "put", "delete", "patch"];
+const METHODS = ["get", "head", "post", "put", "delete", "patch"];
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);

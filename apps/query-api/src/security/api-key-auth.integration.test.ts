@@ -64,6 +64,11 @@ describe("API key authentication", () => {
     await request(app).delete("/api/v1/custom-events/fill").set("X-API-Key", secrets.write).expect(403);
     // Express routes /API/V1/EVENTS/ to the same handler, so it is checked the same way.
     await request(app).post("/API/V1/EVENTS/").set("X-API-Key", secrets.read).send({}).expect(403);
+    // Dead letters carry whole payloads: operator views need admin even to read.
+    const internal = await request(app).get("/api/v1/internal/dead-letters").set("X-API-Key", secrets.read).expect(403);
+    expect(internal.body.error.message).toMatch(/the admin scope/);
+    await request(app).get("/API/V1/Internal/Dead-Letters/").set("X-API-Key", secrets.write).expect(403);
+    await request(app).get("/api/v1/internal/dead-letters").set("X-API-Key", secrets.admin).expect(200);
   });
 
   it("lets a key with the right scope (or a wider one) through, by X-API-Key or Bearer", async () => {

@@ -6,7 +6,7 @@ import { trustProxySetting } from "./client-address";
 import { corsPolicy } from "./cors.middleware";
 import { rateLimit } from "./rate-limit.middleware";
 import type { ScriptRunner } from "./redis-token-bucket";
-import { DEFAULT_PUBLIC_PATHS } from "./route-scopes";
+import { DEFAULT_PUBLIC_PATHS, isPublicPath, publicPathSet } from "./route-scopes";
 import { createSecurityMetrics } from "./security.metrics";
 
 export { type AuthenticatedKey, type ApiKeyVerifier, apiKeyAuth, authenticatedKey } from "./api-key-auth.middleware";
@@ -34,6 +34,8 @@ export interface Security {
   trustProxy: false | string[];
   /** In this order, after the request context and before body parsing and routes. */
   chain: RequestHandler[];
+  /** Health, metrics, the OpenAPI document, the dashboard's files: no key, no body. */
+  isPublic(path: string): boolean;
 }
 
 /** CORS, then the API key, then the rate limit (per key, else per address), then scope checks. */
@@ -41,10 +43,13 @@ export function createSecurity(deps: SecurityDeps): Security {
   const { config, logger } = deps;
   const metrics = createSecurityMetrics(deps.registry);
   const publicPaths = [...DEFAULT_PUBLIC_PATHS, deps.metricsPath];
+  const publicSet = publicPathSet(publicPaths);
   const auth = apiKeyAuth({ enabled: config.api_key_enabled, keys: deps.keys, cacheTtlMs: config.api_key_cache_ttl, publicPaths, metrics, logger });
   const limiter = rateLimit({ config: config.rate_limit, redis: deps.redis, redisKeyPrefix: deps.redisKeyPrefix, publicPaths, metrics, logger });
   return {
     trustProxy: trustProxySetting(config.trusted_proxies),
     chain: [corsPolicy(config.cors), auth.authenticate, limiter, auth.authorize],
+    isPublic: (path) => isPublicPath(path, publicSet),
   };
 }
+export { clientSubject } from "./client-subject";

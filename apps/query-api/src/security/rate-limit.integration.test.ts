@@ -53,8 +53,19 @@ describe("rate limiting", () => {
     expect(limited.headers["x-ratelimit-remaining"]).toBe("0");
     // About three seconds until the three tokens are back.
     expect(Number(limited.headers["x-ratelimit-reset"])).toBeGreaterThanOrEqual(before + 2);
-    // Health and metrics are never limited.
+    // Health and metrics have their own bucket: the API's limit does not refuse them.
     await request(app).get("/health").expect(200);
+  });
+
+  it("limits public paths per address with their own, larger bucket", async () => {
+    const { app } = appWith({ rate_limit: { requests_per_minute: 60, burst: 3, public_requests_per_minute: 600 } });
+    for (let index = 0; index < 3; index++) await request(app).get("/health").expect(200);
+    const limited = await request(app).get("/metrics").expect(429);
+    expect(limited.body.error).toMatchObject({ code: "rate_limited", message: expect.stringContaining("600 requests per minute") });
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    // The API's own bucket is untouched by the probes.
+    const api = await request(app).get("/api/v1/events").expect(200);
+    expect(api.headers["x-ratelimit-remaining"]).toBe("2");
   });
 
   it("does not let a rotating X-Forwarded-For pick a fresh bucket when no proxy is trusted", async () => {

@@ -11,7 +11,7 @@ import { bucketPolicy, type RateLimitDecision } from "./token-bucket";
 
 export interface RateLimitOptions {
   /** security.rate_limit */
-  config: { enabled: boolean; requests_per_minute: number; burst: number; redis_timeout: number };
+  config: { enabled: boolean; requests_per_minute: number; burst: number; redis_timeout: number; public_requests_per_minute: number };
   redis: ScriptRunner;
   /** redis.key_prefix */
   redisKeyPrefix: string;
@@ -25,7 +25,8 @@ type Fallback = "unavailable" | "error" | "timeout";
 /**
  * Token-bucket rate limiting shared by all replicas through Redis: per API key when one was
  * authenticated (its own rate_limit_per_minute, else the default), else per client address
- * (req.ip, so X-Forwarded-For counts only from security.trusted_proxies). Every limited
+ * (req.ip, so X-Forwarded-For counts only from security.trusted_proxies); public paths (health,
+ * metrics, the dashboard's files) per address at public_requests_per_minute. Every limited
  * response carries X-RateLimit-Limit/-Remaining/-Reset; a refusal is 429 with Retry-After.
  * Redis down or slow never fails a request: this process's own buckets decide instead.
  */
@@ -56,10 +57,12 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   };
 
   return async (req, res, next) => {
-    if (isPublicPath(req.path, publicPaths)) return next();
-    const key = authenticatedKey(res);
-    const subject = key ? `key:${key.keyId}` : `ip:${clientAddressKey(req.ip)}`;
-    const rate = key?.rateLimitPerMinute ?? config.requests_per_minute;
+    // Probes, scrapes and the page's files have their own, larger bucket per address, so a flood
+    // of them is refused before it runs health checks, and never eats a client's API budget.
+    const isPublic = isPublicPath(req.path, publicPaths);
+    const key = isPublic ? undefined : authenticatedKey(res);
+    const subject = isPublic ? `public:${clientAddressKey(req.ip)}` : key ? `key:${key.keyId}` : `ip:${clientAddressKey(req.ip)}`;
+    const rate = isPublic ? config.public_requests_per_minute : (key?.rateLimitPerMinute ?? config.requests_per_minute);
     const decision = await decideFor(subject, rate);
     setRateLimitHeaders(res, decision);
     if (decision.allowed) return next();

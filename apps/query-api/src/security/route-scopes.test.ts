@@ -15,6 +15,14 @@ describe("requiredScope", () => {
     expect(requiredScope("POST", "/api/v1/events/export")).toBe("admin");
   });
 
+  it("needs admin for the operator views under /api/v1/internal, whatever the method or spelling", () => {
+    for (const path of ["/api/v1/internal/dead-letters", "/api/v1/internal/ingestion-metrics", "/API/V1/Internal/Dead-Letters/", "/api/v1/internal"]) {
+      expect(requiredScope("GET", path)).toBe("admin");
+      expect(requiredScope("HEAD", path)).toBe("admin");
+    }
+    expect(requiredScope("GET", "/api/v1/internals")).toBe("read");
+  });
+
   it("matches paths as Express routes them: any case, optional trailing slash", () => {
     expect(requiredScope("post", "/API/V1/Events/")).toBe("write");
     expect(requiredScope("POST", "/api/v1/events/batch//")).toBe("write");

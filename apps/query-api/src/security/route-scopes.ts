@@ -12,6 +12,8 @@ export const DEFAULT_PUBLIC_PATHS: readonly string[] = ["/health", "/ready", "/h
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const WRITE_PATHS = new Set(["/api/v1/events", "/api/v1/events/batch"]);
+/** Operator views (dead letters with their payloads, ingest internals): not for every reader. */
+const ADMIN_PREFIX = "/api/v1/internal/";
 
 /**
  * Express matches routes case-insensitively and with an optional trailing slash, so the
@@ -32,12 +34,14 @@ export function publicPathSet(paths: readonly string[]): ReadonlySet<string> {
 }
 
 /**
- * Reads need read; posting events needs write; everything else that changes something
- * (custom event types, any other write) needs admin.
+ * Reads need read, except /api/v1/internal/* (admin); posting events needs write; everything
+ * else that changes something (custom event types, any other write) needs admin.
  */
 export function requiredScope(method: string, path: string): ApiKeyScope {
   const verb = method.toUpperCase();
+  const normalized = normalizePath(path);
+  if (normalized.startsWith(ADMIN_PREFIX) || normalized === ADMIN_PREFIX.slice(0, -1)) return "admin";
   if (READ_METHODS.has(verb)) return "read";
-  if (verb === "POST" && WRITE_PATHS.has(normalizePath(path))) return "write";
+  if (verb === "POST" && WRITE_PATHS.has(normalized)) return "write";
   return "admin";
 }

@@ -47,6 +47,7 @@ export function securityTestApp(options: SecurityTestAppOptions): { app: Express
   app.get("/metrics", answer);
   app.get("/api/v1/openapi.json", answer);
   app.get("/api/v1/events", answer);
+  app.get("/api/v1/internal/dead-letters", answer);
   app.post("/api/v1/events", answer);
   app.post("/api/v1/events/batch", answer);
   app.post("/api/v1/custom-events", answer);

@@ -16,6 +16,7 @@ const commaList = (raw: string) =>
 export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: "SERVER_PORT", path: ["server", "port"] },
   { env: "QUERY_API_PORT", path: ["server", "port"] },
+  { env: "QUERY_API_HOST", path: ["server", "host"] },
   { env: "INGESTER_PORT", path: ["ingester", "port"] },
   { env: "AGGREGATOR_PORT", path: ["aggregator", "port"] },
   { env: "DATABASE_URL", path: ["database", "url"] },

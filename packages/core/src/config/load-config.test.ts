@@ -142,7 +142,7 @@ describe("loadConfig", () => {
     expect(defaults.api_key_enabled).toBe(true);
     expect(defaults.api_key_cache_ttl).toBe(5000);
     expect(defaults.trusted_proxies).toEqual([]);
-    expect(defaults.rate_limit).toEqual({ enabled: true, requests_per_minute: 1000, burst: 100, redis_timeout: 100 });
+    expect(defaults.rate_limit).toEqual({ enabled: true, requests_per_minute: 1000, burst: 100, redis_timeout: 100, public_requests_per_minute: 1200 });
 
     const env = { API_KEY_ENABLED: "false", RATE_LIMIT_ENABLED: "0", TRUSTED_PROXIES: "loopback, 10.0.0.0/8,::1", CORS_ALLOWED_ORIGINS: "https://a.example,https://b.example" };
     const overridden = loadConfig({ file: writeConfig(MINIMAL), env }).config.security;

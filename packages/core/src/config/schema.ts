@@ -29,7 +29,11 @@ export const configSchema = z
   .strictObject({
     /** The query-api's HTTP server. */
     server: section({
-      host: text("0.0.0.0"),
+      /**
+       * Address to listen on. Unset: 0.0.0.0 with API keys on, 127.0.0.1 with them off, so a
+       * keyless API is not reachable from the network unless a host is given on purpose.
+       */
+      host: z.string().optional(),
       port: port(9097),
       read_timeout: duration("1s", "10m", "30s"),
       write_timeout: duration("1s", "10m", "30s"),
@@ -125,8 +129,23 @@ export const configSchema = z
       query: section({
         max_results: integer(1, 1_000_000, 10_000),
         default_limit: integer(1, 1_000_000, 100),
+        /** statement_timeout of every read query (not of an export: export_timeout); past it the answer is 503. */
         timeout: duration("100ms", "10m", "30s"),
         cache_ttl: duration("0s", "1d", "60s"),
+        /** Longest start_time..end_time of GET /api/v1/events and its export. */
+        max_range: duration("1h", "36500d", "31d"),
+        /** Most points one metrics or trading answer may hold (buckets, times values for a per-value series). */
+        max_points: integer(1, 10_000_000, 50_000),
+        /** Bounds a whole export, however slowly its client reads; its database connection is freed after it. */
+        export_timeout: duration("10s", "24h", "30m"),
+        /** An export client that takes no bytes for this long is dropped, freeing its database connection. */
+        export_idle_timeout: duration("1s", "30m", "60s"),
+        /** Exports one API key (or, keyless, one client address) may run at once; each holds a database connection. */
+        max_exports_per_client: integer(1, 1000, 2),
+        /** Live event streams (SSE) one process serves at once. */
+        max_streams: integer(1, 1_000_000, 1000),
+        /** Live event streams one API key (or, keyless, one client address) may hold at once, per process. */
+        max_streams_per_client: integer(1, 1_000_000, 20),
       }),
     }),
     metrics: section({
@@ -158,6 +177,8 @@ export const configSchema = z
         burst: integer(1, 1_000_000, 100),
         /** A Redis answer slower than this is not waited for: the process's own bucket decides instead. */
         redis_timeout: duration("1ms", "10s", "100ms"),
+        /** Health, readiness, Prometheus and the dashboard's files: their own bucket per client address. */
+        public_requests_per_minute: integer(1, 10_000_000, 1200),
       }),
       cors: section({
         enabled: flag(true),

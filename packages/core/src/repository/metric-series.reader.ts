@@ -149,6 +149,24 @@ export class MetricSeriesReader {
   }
 
   /** Each range's points as text (empty when it has none), in one statement. */
+  /**
+   * How many points (buckets × dimension values) the query's series holds, counting at most
+   * `atMost` rows, so a caller can refuse an answer too large before building it.
+   */
+  async pointCount(query: MetricSeriesQuery, atMost: number): Promise<number> {
+    const { sql } = this;
+    const [row] = await sql<{ n: number }[]>`
+      select count(*)::int as n from (
+        select 1 from metric_rollups
+        where metric_name = ${query.metric} and interval = ${query.interval}
+          and dimension = ${query.dimension ?? ""}
+          ${query.dimensionValue === undefined ? sql`` : sql`and dimension_value = ${query.dimensionValue}`}
+          and bucket_start >= ${query.from} and bucket_start < ${query.to}
+        limit ${atMost}
+      ) as capped`;
+    return row?.n ?? 0;
+  }
+
   private async rollupPoints(query: MetricSeriesQuery, perValue: boolean, ranges: readonly Range[]): Promise<Buffer[]> {
     if (ranges.length === 0) return [];
     const { sql } = this;
