@@ -67,7 +67,9 @@ export function duplicatesPostedCounter(registry: Registry): (count: number) => 
 /** 400 naming every bad field: the first in `field`, all of them in `fields`. */
 function invalidEvent(violations: FieldViolation[]): HttpError {
   const first = violations[0]!;
-  const message = violations.map((violation) => `${violation.field} ${violation.message}`).join("; ");
+  // Only the first few in the message: a body with 450k unknown keys must not build a 35 MB one.
+  const shown = violations.slice(0, 20).map((violation) => `${violation.field} ${violation.message}`);
+  const message = violations.length > shown.length ? `${shown.join("; ")}; and ${violations.length - shown.length} more` : shown.join("; ");
   return new HttpError(400, "invalid_event", message, first.field, { fields: violations });
 }
 
