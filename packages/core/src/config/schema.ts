@@ -83,6 +83,22 @@ export const configSchema = z
       session_timeout: duration("6s", "5m", "30s"),
       heartbeat_interval: duration("100ms", "1m", "3s"),
       connection_timeout: duration("100ms", "1m", "3s"),
+      /** Largest dead letter, headers included, the dead-letter topic takes (its max.message.bytes); larger ones are sent as a pointer to the original. */
+      dead_letter_max_bytes: integer(1024, 64 * 1024 * 1024, 1_000_000),
+      tls: section({
+        enabled: flag(false),
+        /** PEM files; an empty ca_file trusts the system's CAs, cert_file and key_file (both or neither) give mutual TLS. */
+        ca_file: text(""),
+        cert_file: text(""),
+        key_file: text(""),
+        /** false accepts any broker certificate: test clusters only. */
+        reject_unauthorized: flag(true),
+      }),
+      sasl: section({
+        mechanism: oneOf(["none", "plain", "scram-sha-256", "scram-sha-512"], "none"),
+        username: text(""),
+        password: text(""),
+      }),
     }),
     analytics: section({
       ingestion: section({
@@ -200,6 +216,13 @@ export const configSchema = z
         path: ["kafka", "heartbeat_interval"],
         message: "at most a third of kafka.session_timeout",
       });
+    }
+    const { sasl, tls } = config.kafka;
+    if (sasl.mechanism !== "none" && (sasl.username === "" || sasl.password === "")) {
+      ctx.addIssue({ code: "custom", path: ["kafka", "sasl", "username"], message: `a username and a password with mechanism ${sasl.mechanism}` });
+    }
+    if ((tls.cert_file === "") !== (tls.key_file === "")) {
+      ctx.addIssue({ code: "custom", path: ["kafka", "tls", "cert_file"], message: "set together with kafka.tls.key_file (mutual TLS needs both)" });
     }
     if (config.kafka.topics.includes(config.kafka.dead_letter_topic)) {
       ctx.addIssue({

@@ -20,6 +20,13 @@ export interface BatchConsumerOptions {
   maxBytesPerPartition?: number;
   eachBatch: EachBatchHandler;
   logger: Logger;
+  /** Called on every crash; `restart` says whether kafkajs restarts by itself (else this class does). */
+  onCrash?: (error: Error, restart: boolean) => void;
+}
+
+/** Back-off before this class restarts a consumer kafkajs gave up on: doubles per crash in a row, capped. */
+export function crashRestartDelayMs(crashesInARow: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, crashesInARow - 1), 60_000);
 }
 
 /**
@@ -29,7 +36,10 @@ export interface BatchConsumerOptions {
 export class BatchConsumer {
   readonly id: string;
   readonly consumer: Consumer;
+  /** The last crash kafkajs does not restart from, until a batch is handled again. */
   private crashed: Error | undefined;
+  private crashesInARow = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
   private running = false;
 
   constructor(private readonly options: BatchConsumerOptions) {
@@ -46,9 +56,20 @@ export class BatchConsumer {
     });
     const { CRASH, GROUP_JOIN } = this.consumer.events;
     this.consumer.on(CRASH, (event) => {
-      const error = event.payload.error;
-      this.options.logger.error("kafka consumer crashed", { error: error.message, restart: event.payload.restart });
-      if (!event.payload.restart) this.crashed = error;
+      const { error, restart } = event.payload;
+      this.options.onCrash?.(error, restart);
+      if (restart) {
+        this.options.logger.error("kafka consumer crashed; kafkajs restarts it", { error: error.message });
+        return;
+      }
+      // kafkajs leaves the consumer stopped for good. A process restart would meet the same
+      // state, so restart here with back-off; readiness stays down until a batch is handled.
+      this.crashed = error;
+      this.crashesInARow++;
+      const delay = crashRestartDelayMs(this.crashesInARow);
+      this.options.logger.error("kafka consumer crashed; restarting it", { error: error.message, crashes_in_a_row: this.crashesInARow, delay_ms: delay });
+      clearTimeout(this.restartTimer);
+      this.restartTimer = setTimeout(() => void this.restart(), delay);
     });
     this.consumer.on(GROUP_JOIN, (event) => {
       this.options.logger.info("joined consumer group", {
@@ -66,16 +87,34 @@ export class BatchConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-      eachBatch: this.options.eachBatch,
+      eachBatch: async (payload) => {
+        await this.options.eachBatch(payload);
+        this.crashed = undefined;
+        this.crashesInARow = 0;
+      },
     });
     this.running = true;
   }
 
   /** Finishes the batch in hand, then leaves the group. */
   async stop(): Promise<void> {
+    clearTimeout(this.restartTimer);
     if (!this.running) return;
     this.running = false;
     await this.consumer.disconnect();
+  }
+
+  private async restart(): Promise<void> {
+    if (!this.running) return;
+    try {
+      await this.consumer.disconnect();
+      await this.start();
+      this.options.logger.info("kafka consumer restarted after a crash", { crashes_in_a_row: this.crashesInARow });
+    } catch (error) {
+      const delay = crashRestartDelayMs(++this.crashesInARow);
+      this.options.logger.error("kafka consumer restart failed; trying again", { error: (error as Error).message, delay_ms: delay });
+      this.restartTimer = setTimeout(() => void this.restart(), delay);
+    }
   }
 
   healthcheck(): HealthCheck {
@@ -83,10 +122,10 @@ export class BatchConsumer {
       name: "kafka_consumer",
       critical: true,
       check: async () => {
-        if (this.crashed) throw new Error(`consumer stopped: ${this.crashed.message}`);
+        if (this.crashed) throw new Error(`consumer restarting after ${this.crashesInARow} crash(es) in a row: ${this.crashed.message}`);
         if (!this.running) throw new Error("consumer not running");
       },
-      fatal: () => (this.crashed ? `consumer stopped after a crash it does not restart from: ${this.crashed.message}` : undefined),
+      // No fatal(): a process restart would only meet the same crash; this class restarts the consumer itself.
     };
   }
 }
