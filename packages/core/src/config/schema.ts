@@ -83,8 +83,13 @@ export const configSchema = z
       session_timeout: duration("6s", "5m", "30s"),
       heartbeat_interval: duration("100ms", "1m", "3s"),
       connection_timeout: duration("100ms", "1m", "3s"),
-      /** Largest dead letter, headers included, the dead-letter topic takes (its max.message.bytes); larger ones are sent as a pointer to the original. */
-      dead_letter_max_bytes: integer(1024, 64 * 1024 * 1024, 1_000_000),
+      /** Largest dead letter, headers included, sent whole; larger ones go as a pointer to the original. Unset: the topic's max.message.bytes, read at start. */
+      dead_letter_max_bytes: z.coerce
+        .number({ error: "an integer from 1024 to 67108864" })
+        .int({ error: "an integer from 1024 to 67108864" })
+        .min(1024, { error: "an integer from 1024 to 67108864" })
+        .max(64 * 1024 * 1024, { error: "an integer from 1024 to 67108864" })
+        .optional(),
       tls: section({
         enabled: flag(false),
         /** PEM files; an empty ca_file trusts the system's CAs, cert_file and key_file (both or neither) give mutual TLS. */

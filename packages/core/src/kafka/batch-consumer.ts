@@ -36,7 +36,7 @@ export function crashRestartDelayMs(crashesInARow: number): number {
 export class BatchConsumer {
   readonly id: string;
   readonly consumer: Consumer;
-  /** The last crash kafkajs does not restart from, until a batch is handled again. */
+  /** The last crash, until a fetch succeeds again. */
   private crashed: Error | undefined;
   private crashesInARow = 0;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -54,22 +54,27 @@ export class BatchConsumer {
       ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
       ...(options.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: options.maxBytesPerPartition }),
     });
-    const { CRASH, GROUP_JOIN } = this.consumer.events;
+    const { CRASH, FETCH, GROUP_JOIN } = this.consumer.events;
     this.consumer.on(CRASH, (event) => {
       const { error, restart } = event.payload;
       this.options.onCrash?.(error, restart);
+      // Readiness stays down until a fetch succeeds again, so a crash loop never hides behind a green check.
+      this.crashed = error;
+      this.crashesInARow++;
       if (restart) {
-        this.options.logger.error("kafka consumer crashed; kafkajs restarts it", { error: error.message });
+        this.options.logger.error("kafka consumer crashed; kafkajs restarts it", { error: error.message, crashes_in_a_row: this.crashesInARow });
         return;
       }
       // kafkajs leaves the consumer stopped for good. A process restart would meet the same
-      // state, so restart here with back-off; readiness stays down until a batch is handled.
-      this.crashed = error;
-      this.crashesInARow++;
+      // state, so restart here with back-off.
       const delay = crashRestartDelayMs(this.crashesInARow);
       this.options.logger.error("kafka consumer crashed; restarting it", { error: error.message, crashes_in_a_row: this.crashesInARow, delay_ms: delay });
       clearTimeout(this.restartTimer);
       this.restartTimer = setTimeout(() => void this.restart(), delay);
+    });
+    this.consumer.on(FETCH, () => {
+      this.crashed = undefined;
+      this.crashesInARow = 0;
     });
     this.consumer.on(GROUP_JOIN, (event) => {
       this.options.logger.info("joined consumer group", {
@@ -87,11 +92,7 @@ export class BatchConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-      eachBatch: async (payload) => {
-        await this.options.eachBatch(payload);
-        this.crashed = undefined;
-        this.crashesInARow = 0;
-      },
+      eachBatch: this.options.eachBatch,
     });
     this.running = true;
   }
