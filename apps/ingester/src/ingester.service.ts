@@ -57,14 +57,23 @@ export class IngesterService {
   ) {
     const { ingestion } = config.analytics;
     this.partitions = new EventPartitionsRepository(deps.sql);
-    this.deadLetters = new DeadLetterProducer(deps.kafka, config.kafka.dead_letter_topic);
+    const metrics = createIngesterMetrics(deps.registry);
+    this.deadLetters = new DeadLetterProducer(
+      deps.kafka,
+      config.kafka.dead_letter_topic,
+      config.kafka.dead_letter_max_bytes,
+      {
+        pointerOnly: (reason) => metrics.deadLettersPointerOnly.inc({ reason }),
+        dropped: (reason) => metrics.deadLettersDropped.inc({ reason }),
+      },
+      deps.logger,
+    );
     this.eventTypes = new EventTypesWatcher(
       new CustomEventDefinitionsRepository(deps.sql),
       deps.redis,
       { refreshMs: ingestion.schema_refresh_interval, unknownTypes: ingestion.unknown_event_types, redisKeyPrefix: config.redis.key_prefix },
       deps.logger,
     );
-    const metrics = createIngesterMetrics(deps.registry);
     this.metrics = metrics;
     this.writer = new EventWriter(
       { events: new EventsRepository(deps.sql), partitions: this.partitions, metrics, logger: deps.logger },
@@ -91,6 +100,7 @@ export class IngesterService {
       // Built in start(), once this deployment's derived-id namespace is read.
       eachBatch: (payload) => this.eachBatch!(payload),
       logger: deps.logger,
+      onCrash: (_error, restart) => metrics.consumerCrashes.inc({ restarted_by: restart ? "kafkajs" : "ingester" }),
     });
   }
 

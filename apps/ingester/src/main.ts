@@ -15,6 +15,7 @@ import {
   redisHealthCheck,
 } from "@trading-analytics/core";
 import { killAfterDbCommitFromEnv } from "./faults/kill-after-db-commit";
+import { unsupportedCodecsFromEnv } from "./faults/unsupported-codecs";
 import { IngesterService } from "./ingester.service";
 
 async function main(): Promise<void> {
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const registry = createMetricsRegistry(config.metrics, "ingester");
   const sql = createSql(config.database, { applicationName: "ingester" });
   const kafka = createKafka(config.kafka, logger, `${config.kafka.client_id}-ingester`);
+  unsupportedCodecsFromEnv(process.env, logger); // fault injection; a no-op unless asked for
   const redis = createRedis(config.redis, logger);
   connectRedisInBackground(redis, logger);
   const afterDbCommit = killAfterDbCommitFromEnv(process.env, logger); // fault injection; undefined unless asked for

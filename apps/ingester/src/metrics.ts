@@ -22,6 +22,30 @@ export function createIngesterMetrics(registry: Registry) {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
+    deadLettersPointerOnly: new Counter({
+      name: "analytics_dead_letters_pointer_only_total",
+      help: "Dead letters sent without their key and value (too large for the dead-letter topic), by reason",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+    deadLettersDropped: new Counter({
+      name: "analytics_dead_letters_dropped_total",
+      help: "Dead letters the broker refused even as a pointer, by reason (logged, never retried)",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+    undecodableRecords: new Counter({
+      name: "analytics_undecodable_records_total",
+      help: "Records skipped because their batch could not be decompressed (each batch is one dead letter)",
+      labelNames: ["topic"] as const,
+      registers: [registry],
+    }),
+    consumerCrashes: new Counter({
+      name: "analytics_kafka_consumer_crashes_total",
+      help: "Kafka consumer crashes, by who restarts it (kafkajs, or the ingester after a crash kafkajs gives up on)",
+      labelNames: ["restarted_by"] as const,
+      registers: [registry],
+    }),
     duplicatesSkipped: new Counter({
       name: "analytics_duplicates_skipped_total",
       help: "Events already stored (re-delivered or sent twice) and skipped",

@@ -4,12 +4,15 @@ import path from "node:path";
 import type { Kafka } from "kafkajs";
 import { DeploymentSettingsRepository, eventIdFromKafkaPosition } from "@trading-analytics/core";
 import { createTestDatabase, createTestTopics, type TestDatabase, testKafka } from "@trading-analytics/core/testing";
-import { readDeadLetters } from "./dead-letters/dead-letter-topic";
+import type { DeadLetter } from "./dead-letters/dead-letter";
+import { LETTERS_PER_BATCH, streamDeadLetters } from "./dead-letters/dead-letter-topic";
 import { runCli } from "./testing/run-cli";
 
 /** Every message of a topic, read through the CLI's own reader (a throwaway consumer group). */
-function messagesOf(kafka: Kafka, topic: string) {
-  return readDeadLetters(kafka, topic, { idleTimeoutMs: 15_000 });
+async function messagesOf(kafka: Kafka, topic: string): Promise<DeadLetter[]> {
+  const messages: DeadLetter[] = [];
+  await streamDeadLetters(kafka, topic, async (batch) => void messages.push(...batch), { idleTimeoutMs: 15_000 });
+  return messages;
 }
 
 async function messageCount(kafka: Kafka, topic: string): Promise<number> {
@@ -29,7 +32,8 @@ describe("analytics CLI on Kafka", () => {
   let source: string;
   let deadLetterTopic: string;
   let demoTopic: string;
-  const run = (...args: string[]) => runCli(args, { DATABASE_URL: db.url, KAFKA_DLQ_TOPIC: deadLetterTopic });
+  // The test's source topic is the one ingest topic, so replay may write there.
+  const run = (...args: string[]) => runCli(args, { DATABASE_URL: db.url, KAFKA_DLQ_TOPIC: deadLetterTopic, KAFKA_TOPICS: source });
 
   beforeAll(async () => {
     [db, topics] = await Promise.all([createTestDatabase("analytics_cli_kafka"), createTestTopics(["source", "dead-letter", "demo"], 2)]);
@@ -104,6 +108,48 @@ describe("analytics CLI on Kafka", () => {
     // The id the ingester gave (or would have given) the original at its position: stored at most once.
     expect(JSON.parse(republished[0]!.value!.toString())).toEqual({ ...fixable, event_id: eventIdFromKafkaPosition(source, 1, "41", await new DeploymentSettingsRepository(db.sql).derivedEventIdNamespace()) });
   });
+
+  it("dead-letters replay writes only to ingest topics: a forged source_topic is refused, --to-topic sends it where told; more letters than one batch stream through", async () => {
+    const extra = await createTestTopics(["ingest", "dlq", "internal", "repair"], 1);
+    try {
+      const [ingest, dlq, internal, repair] = extra.topics as [string, string, string, string];
+      const at = new Date(Date.now() - 60_000).toISOString();
+      const count = LETTERS_PER_BATCH * 2 + 37; // three batches
+      const value = (i: number) => JSON.stringify({ event_type: "page.view", user_id: `u${i}`, properties: { path: "/" }, timestamp: at });
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({
+        topic: dlq,
+        messages: [
+          ...Array.from({ length: count }, (_, i) => ({
+            value: value(i),
+            headers: { source_topic: ingest, source_partition: "0", source_offset: String(i), error_class: "schema_violation", error_message: "was wrong" },
+          })),
+          // Forged: names a topic nobody ingests from.
+          { value: value(-1), headers: { source_topic: internal, source_partition: "0", source_offset: "5", error_class: "invalid_json", error_message: "x" } },
+        ],
+      });
+      await producer.disconnect();
+      const replay = (...args: string[]) =>
+        runCli(["dead-letters", "replay", ...args], { DATABASE_URL: db.url, KAFKA_DLQ_TOPIC: dlq, KAFKA_TOPICS: ingest });
+
+      const replayed = await replay();
+      expect(replayed).toMatchObject({ code: 0, stderr: "" });
+      expect(replayed.stdout).toContain(`Read ${count + 1} dead letters from ${dlq}.`);
+      expect(replayed.stdout).toContain(`Re-published ${count} that pass now (${ingest} ${count}).`);
+      expect(replayed.stdout).toContain(`Refused 1 whose source_topic is not an ingest topic (kafka.topics): ${JSON.stringify(internal)} 1.`);
+      expect(await messageCount(kafka, internal)).toBe(0);
+      expect(await messageCount(kafka, ingest)).toBe(count);
+
+      const redirected = await replay("--to-topic", repair, "--json");
+      expect(redirected.code).toBe(0);
+      expect(JSON.parse(redirected.stdout)).toMatchObject({ read: count + 1, republished: count + 1, refused_by_source_topic: {} });
+      expect(await messageCount(kafka, repair)).toBe(count + 1);
+      expect(await messageCount(kafka, internal)).toBe(0);
+    } finally {
+      await extra.remove();
+    }
+  }, 120_000);
 
   it("demo --events 50 produces exactly 50 trading events to the topic", async () => {
     const result = await run("demo", "--events", "50", "--rate", "500", "--topic", demoTopic, "--seed", "7");

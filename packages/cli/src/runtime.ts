@@ -7,9 +7,11 @@ import {
   ConfigError,
   createRedis,
   createSql,
+  kafkaSecurity,
   loadConfig,
   type Logger,
   type RedisClient,
+  registerCompressionCodecs,
   type Sql,
 } from "@trading-analytics/core";
 import { CommandFailed } from "./cli-errors";
@@ -66,9 +68,11 @@ export async function withSql<T>(config: Config, fn: (sql: Sql) => Promise<T>): 
  * own logs stay off; the error it finally throws is what the command reports.
  */
 export function createCliKafka(config: Config, purpose: string): Kafka {
+  registerCompressionCodecs(); // letters the ingester wrote may be read back compressed by a broker setting
   return new Kafka({
     clientId: `${config.kafka.client_id}-cli-${purpose}`,
     brokers: config.kafka.brokers,
+    ...kafkaSecurity(config.kafka),
     connectionTimeout: config.kafka.connection_timeout,
     retry: { initialRetryTime: 300, retries: 3 },
     logLevel: logLevel.NOTHING,

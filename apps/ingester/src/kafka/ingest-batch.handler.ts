@@ -6,6 +6,7 @@ import {
   type Logger,
   parseMessage,
   type ParseOptions,
+  undecodableBatchOf,
 } from "@trading-analytics/core";
 import type { AfterDbCommitHook } from "../faults/kill-after-db-commit";
 import type { IngesterMetrics } from "../metrics";
@@ -108,6 +109,14 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
           timestamp: message.timestamp,
           source: { topic: batch.topic, partition: batch.partition, offset: message.offset },
         };
+        // A batch no codec could decode arrives as stand-ins: one dead letter (with the batch's
+        // compressed bytes and offset range) for the first; the rest are skipped with it.
+        const undecodable = undecodableBatchOf(message.headers);
+        if (undecodable) {
+          deps.metrics.undecodableRecords.inc({ topic: batch.topic });
+          if (undecodable.first) letters.push({ message: raw, rejection: { reason: "undecodable_batch", detail: undecodable.detail } });
+          continue;
+        }
         const parsed = parseMessage(raw, receivedAt, options, types);
         if (parsed.ok) {
           events.push(parsed.event);

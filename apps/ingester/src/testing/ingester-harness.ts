@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Admin, Producer } from "kafkajs";
+import type { Admin, KafkaMessage, Producer } from "kafkajs";
 import {
   type AppProcess,
   createTestDatabase,
@@ -21,7 +21,7 @@ export const INGESTER_MAIN = path.resolve(__dirname, "../../dist/main.js");
  * A 6 s session (the broker's minimum) so a SIGKILLed replica leaves the group quickly, and a
  * 1 s heartbeat so live replicas notice a rebalance quickly.
  */
-const FAST_GROUP_CONFIG = "kafka:\n  session_timeout: 6s\n  heartbeat_interval: 1s\n";
+const FAST_GROUP_CONFIG = "  session_timeout: 6s\n  heartbeat_interval: 1s\n";
 
 export interface HarnessOptions {
   /** Database name prefix (the name always contains _test_). */
@@ -31,6 +31,8 @@ export interface HarnessOptions {
   topicConfig?: Record<string, string>;
   /** YAML appended to the replicas' config file, e.g. an `analytics.ingestion` section. */
   config?: string;
+  /** Keys of the `kafka` section, as indented YAML lines (the section also holds the fast-group keys). */
+  kafkaConfig?: string;
   /** Short Kafka sessions (default); false keeps the production defaults (30 s session, 3 s heartbeat). */
   fastGroup?: boolean;
 }
@@ -78,7 +80,7 @@ export class IngesterHarness {
     readonly producer: Producer,
   ) {}
 
-  static async create({ prefix, partitions = 3, topicConfig = {}, config = "", fastGroup = true }: HarnessOptions): Promise<IngesterHarness> {
+  static async create({ prefix, partitions = 3, topicConfig = {}, config = "", kafkaConfig = "", fastGroup = true }: HarnessOptions): Promise<IngesterHarness> {
     const suffix = uniqueSuffix();
     const topic = `test.${suffix}.events`;
     const deadLetterTopic = `test.${suffix}.dead-letter`;
@@ -96,7 +98,8 @@ export class IngesterHarness {
     const configDir = mkdtempSync(path.join(tmpdir(), "ingester-harness-"));
     // Its own Redis namespace, so its real-time counters and definition reloads stay its own.
     const redis = `redis:\n  key_prefix: "test:${suffix}:"\n`;
-    writeFileSync(path.join(configDir, "config.yaml"), redis + (fastGroup ? FAST_GROUP_CONFIG : "") + config);
+    const kafka = (fastGroup ? FAST_GROUP_CONFIG : "") + kafkaConfig;
+    writeFileSync(path.join(configDir, "config.yaml"), redis + (kafka === "" ? "" : `kafka:\n${kafka}`) + config);
     const producer = testKafka("analytics-tests-producer").producer({ allowAutoTopicCreation: false });
     await producer.connect();
     return new IngesterHarness(db, topic, deadLetterTopic, partitions, configDir, admin, producer);
@@ -171,6 +174,24 @@ export class IngesterHarness {
       (committed) => [...end].every(([partition, offset]) => committed.get(partition) === offset),
       { timeoutMs, intervalMs: 200, what: `group ${this.groupId} to commit up to the end of ${this.topic}` },
     );
+  }
+
+  /** Every message on the dead-letter topic up to its current end. */
+  async readDeadLetters(timeoutMs = 20_000): Promise<KafkaMessage[]> {
+    const end = await this.endOffsets(this.deadLetterTopic);
+    const expected = [...end.values()].reduce((sum, offset) => sum + Number(offset), 0);
+    const messages: KafkaMessage[] = [];
+    if (expected === 0) return messages;
+    const consumer = testKafka().consumer({ groupId: `test-dlq-reader-${uniqueSuffix()}`, maxBytesPerPartition: 16 * 1024 * 1024 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: this.deadLetterTopic, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+      await waitFor(async () => messages.length, (n) => n >= expected, { timeoutMs, what: `${expected} dead letters` });
+    } finally {
+      await consumer.disconnect();
+    }
+    return messages;
   }
 
   /** Stored rows by Kafka partition they came from. */

@@ -39,7 +39,10 @@ describe("command arguments", () => {
       since: new Date("2025-01-31T11:00:00Z"),
       dryRun: true,
       json: false,
+      toTopic: undefined,
     });
+    expect(parseDeadLettersCommand(["replay", "--to-topic", "repair.queue"], now)).toMatchObject({ kind: "replay", toTopic: "repair.queue" });
+    expect(() => parseDeadLettersCommand(["replay", "--to-topic", "bad topic"], now)).toThrow(UsageError);
     expect(() => parseDeadLettersCommand(["replay", "--force"], now)).toThrow(UsageError);
     expect(() => parseDeadLettersCommand([], now)).toThrow("a command is required");
   });

@@ -28,8 +28,10 @@ describe("dead-letter output", () => {
   ];
 
   it("counts letters by reason, most first", () => {
-    expect(countLine(letters)).toBe("3 dead letters (invalid_json 2, invalid_utf8 1)");
-    expect(countLine([])).toBe("0 dead letters");
+    const byReason = new Map<string, number>();
+    for (const letter of letters) byReason.set(letter.reason, (byReason.get(letter.reason) ?? 0) + 1);
+    expect(countLine(byReason)).toBe("3 dead letters (invalid_json 2, invalid_utf8 1)");
+    expect(countLine(new Map())).toBe("0 dead letters");
   });
 
   it("gives a value as text in JSON, or base64 when it is not UTF-8", () => {
@@ -43,6 +45,7 @@ describe("dead-letter output", () => {
       republish: 2,
       repeats: 1,
       byTopic: { "order.events": 2 },
+      refused: {},
       stillFailing: { schema_violation: { count: 1, example: "custom.x: properties.a is required" } },
     };
     expect(replayText(summary, false, "analytics.dead-letter")).toBe(
@@ -56,5 +59,14 @@ describe("dead-letter output", () => {
     );
     expect(replayText(summary, true, "dlq")).toMatch(/^Would re-publish 2 that pass now[\s\S]*Dry run: nothing was re-published\.$/m);
     expect(replayJson(summary, true)).toMatchObject({ dry_run: true, republished: 0, would_republish: 2, still_failing: { schema_violation: { count: 1 } } });
+  });
+
+  it("says which letters were refused for a source topic that is not an ingest topic, quoting names from headers", () => {
+    const summary = { read: 3, republish: 0, repeats: 0, byTopic: {}, refused: { "internal.secrets": 2, "evil\u001b[2J": 1 }, stillFailing: {} };
+    const text = replayText(summary, false, "dlq");
+    expect(text).toContain('Refused 3 whose source_topic is not an ingest topic (kafka.topics): "internal.secrets" 2, "evil\\u001b[2J" 1.');
+    expect(text).toContain("use --to-topic TOPIC");
+    expect(text).not.toContain("\u001b");
+    expect(replayJson(summary, false)).toMatchObject({ refused_by_source_topic: { "internal.secrets": 2 } });
   });
 });

@@ -2,8 +2,8 @@ import { type Config, CustomEventDefinitionsRepository, DeploymentSettingsReposi
 import { EXIT } from "../cli-errors";
 import { write } from "../command";
 import { type DeadLetter } from "../dead-letters/dead-letter";
-import { readDeadLetters, republish } from "../dead-letters/dead-letter-topic";
-import { planReplay, type ReplayDecision, summarizeReplay } from "../dead-letters/replay";
+import { Republisher, streamDeadLetters } from "../dead-letters/dead-letter-topic";
+import { addToSummary, createReplayPlanner, emptyReplaySummary, type ReplayDecision } from "../dead-letters/replay";
 import { type Progress, progressBar } from "../progress";
 import { createCliKafka, loadCliConfig, withSql } from "../runtime";
 import type { DeadLettersCommand } from "./dead-letters.args";
@@ -13,14 +13,18 @@ export function executeDeadLetters(command: DeadLettersCommand): Promise<number>
   return command.kind === "list" ? list(command) : replay(command);
 }
 
-async function read(config: Config, since: Date | undefined): Promise<DeadLetter[]> {
+/** stdout without a newline: the JSON array is written piece by piece. */
+const writeRaw = (text: string) => void process.stdout.write(text);
+
+/** Streams the letters to `onBatch` in bounded batches, with a progress bar. */
+async function stream(config: Config, since: Date | undefined, onBatch: (letters: DeadLetter[]) => Promise<void>): Promise<number> {
   const kafka = createCliKafka(config, "dead-letters");
   let bar: Progress | undefined;
   try {
-    return await readDeadLetters(kafka, config.kafka.dead_letter_topic, {
+    return await streamDeadLetters(kafka, config.kafka.dead_letter_topic, onBatch, {
       since,
       onProgress: (done, total) => {
-        bar ??= progressBar(total, "reading dead letters |{bar}| {value}/{total}");
+        bar ??= progressBar(total, "dead letters |{bar}| {value}/{total}");
         bar.update(done);
       },
     });
@@ -31,14 +35,25 @@ async function read(config: Config, since: Date | undefined): Promise<DeadLetter
 
 async function list(command: Extract<DeadLettersCommand, { kind: "list" }>): Promise<number> {
   const config = loadCliConfig();
-  const letters = await read(config, command.since);
+  const topic = config.kafka.dead_letter_topic;
+  const byReason = new Map<string, number>();
+  // --json writes one array, element by element, as the letters stream in.
+  let first = true;
+  if (command.json) writeRaw("[");
+  await stream(config, command.since, async (letters) => {
+    for (const letter of letters) {
+      byReason.set(letter.reason, (byReason.get(letter.reason) ?? 0) + 1);
+      if (command.json) {
+        writeRaw(`${first ? "" : ","}${JSON.stringify(letterJson(letter))}`);
+        first = false;
+      } else write(letterText(topic, letter));
+    }
+  });
   if (command.json) {
-    write(JSON.stringify(letters.map(letterJson)));
+    write("]");
     return EXIT.ok;
   }
-  const topic = config.kafka.dead_letter_topic;
-  for (const letter of letters) write(letterText(topic, letter));
-  write(`${countLine(letters)} in ${topic}${command.since ? ` since ${command.since.toISOString()}` : ""}.`);
+  write(`${countLine(byReason)} in ${topic}${command.since ? ` since ${command.since.toISOString()}` : ""}.`);
   return EXIT.ok;
 }
 
@@ -50,16 +65,20 @@ async function replay(command: Extract<DeadLettersCommand, { kind: "replay" }>):
     Promise.all([new CustomEventDefinitionsRepository(sql).listActive(), new DeploymentSettingsRepository(sql).derivedEventIdNamespace()]),
   );
   const types = new EventTypeValidator(definitions, ingestion.unknown_event_types);
-  const letters = await read(config, command.since);
-  const decisions = planReplay(letters, new Date(), { maxEventBytes: ingestion.max_event_bytes, ...eventLimits(config), derivedIdNamespace }, types);
-  const passing = decisions.filter((decision): decision is Extract<ReplayDecision, { kind: "republish" }> => decision.kind === "republish");
-
-  if (!command.dryRun && passing.length > 0) {
-    const kafka = createCliKafka(config, "replay");
-    const bar = progressBar(passing.length, "re-publishing |{bar}| {value}/{total}");
-    try {
-      await republish(
-        kafka,
+  const plan = createReplayPlanner(
+    new Date(),
+    { maxEventBytes: ingestion.max_event_bytes, ...eventLimits(config), derivedIdNamespace },
+    types,
+    { ingestTopics: new Set(config.kafka.topics), toTopic: command.toTopic },
+  );
+  const summary = emptyReplaySummary();
+  const republisher = command.dryRun ? undefined : new Republisher(createCliKafka(config, "replay"));
+  await republisher?.connect();
+  try {
+    await stream(config, command.since, async (letters) => {
+      const decisions = plan(letters);
+      const passing = decisions.filter((decision): decision is Extract<ReplayDecision, { kind: "republish" }> => decision.kind === "republish");
+      await republisher?.send(
         passing.map((decision) => ({
           topic: decision.topic,
           partition: decision.partition,
@@ -67,13 +86,12 @@ async function replay(command: Extract<DeadLettersCommand, { kind: "replay" }>):
           value: decision.value,
           timestamp: decision.letter.timestamp,
         })),
-        (sent) => bar.update(sent),
       );
-    } finally {
-      bar.stop();
-    }
+      addToSummary(summary, decisions);
+    });
+  } finally {
+    await republisher?.disconnect();
   }
-  const summary = summarizeReplay(decisions);
   write(command.json ? JSON.stringify(replayJson(summary, command.dryRun)) : replayText(summary, command.dryRun, config.kafka.dead_letter_topic));
   return EXIT.ok;
 }

@@ -35,11 +35,10 @@ function bytesJson(value: Buffer | null): { value: string | null } | { value_bas
 }
 
 /** "3 dead letters (schema_violation 2, invalid_json 1)". */
-export function countLine(letters: readonly DeadLetter[]): string {
-  const byReason = new Map<string, number>();
-  for (const letter of letters) byReason.set(letter.reason, (byReason.get(letter.reason) ?? 0) + 1);
+export function countLine(byReason: ReadonlyMap<string, number>): string {
+  const total = [...byReason.values()].reduce((sum, n) => sum + n, 0);
   const reasons = [...byReason].sort((a, b) => b[1] - a[1]).map(([reason, count]) => `${reason} ${count}`);
-  return `${letters.length} dead letter${letters.length === 1 ? "" : "s"}${reasons.length > 0 ? ` (${reasons.join(", ")})` : ""}`;
+  return `${total} dead letter${total === 1 ? "" : "s"}${reasons.length > 0 ? ` (${reasons.join(", ")})` : ""}`;
 }
 
 export function replayText(summary: ReplaySummary, dryRun: boolean, topic: string): string {
@@ -48,6 +47,13 @@ export function replayText(summary: ReplaySummary, dryRun: boolean, topic: strin
   const verb = dryRun ? "Would re-publish" : "Re-published";
   lines.push(`${verb} ${summary.republish} that pass now${topics.length > 0 ? ` (${topics.join(", ")})` : ""}.`);
   if (summary.repeats > 0) lines.push(`Skipped ${summary.repeats} repeat${summary.repeats === 1 ? "" : "s"} of a source position already replayed.`);
+  const refused = Object.entries(summary.refused).sort((a, b) => b[1] - a[1]);
+  if (refused.length > 0) {
+    const count = refused.reduce((sum, [, n]) => sum + n, 0);
+    // Topic names come from headers anyone can write: quoted, so no control character reaches the terminal.
+    const named = refused.map(([name, n]) => `${JSON.stringify(name)} ${n}`).join(", ");
+    lines.push(`Refused ${count} whose source_topic is not an ingest topic (kafka.topics): ${named}. Nothing was sent there; use --to-topic TOPIC to re-publish them to a topic you choose.`);
+  }
   const failing = Object.entries(summary.stillFailing).sort((a, b) => b[1].count - a[1].count);
   const stillFailing = failing.reduce((sum, [, entry]) => sum + entry.count, 0);
   lines.push(`Still failing: ${stillFailing}.`);
@@ -64,6 +70,7 @@ export function replayJson(summary: ReplaySummary, dryRun: boolean) {
     would_republish: summary.republish,
     repeats: summary.repeats,
     republished_by_topic: summary.byTopic,
+    refused_by_source_topic: { ...summary.refused },
     still_failing: Object.fromEntries(Object.entries(summary.stillFailing).map(([reason, entry]) => [reason, { count: entry.count, example: entry.example }])),
   };
 }

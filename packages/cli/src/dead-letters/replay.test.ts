@@ -1,6 +1,6 @@
 import { eventIdFromKafkaPosition, EventTypeValidator } from "@trading-analytics/core";
 import { type DeadLetter, deadLetterOf, previewValue } from "./dead-letter";
-import { planReplay, summarizeReplay, withEventId } from "./replay";
+import { createReplayPlanner, planReplay, summarizeReplay, withEventId } from "./replay";
 
 const receivedAt = new Date("2025-01-31T12:00:00Z");
 const NAMESPACE = "0c6e5c1e-7d43-4f7a-9a55-5d3f3cf1f0a2";
@@ -22,7 +22,8 @@ function letter(value: unknown, source: Record<string, string> = { source_topic:
   });
 }
 
-const plan = (...letters: DeadLetter[]) => planReplay(letters, receivedAt, options, types);
+const INGEST = { ingestTopics: new Set(["trading.events"]) };
+const plan = (...letters: DeadLetter[]) => planReplay(letters, receivedAt, options, types, INGEST);
 
 describe("planReplay", () => {
   it("re-publishes a letter that passes now to its source topic and partition, with the event_id its position gave it", () => {
@@ -77,8 +78,36 @@ describe("planReplay", () => {
       republish: 1,
       repeats: 1,
       byTopic: { "trading.events": 1 },
+      refused: {},
       stillFailing: { schema_violation: { count: 1, example: "custom.trading.signal: properties.price is required" } },
     });
+  });
+});
+
+describe("replay targets", () => {
+  const passing = { event_type: "custom.trading.signal", properties: { price: 1 } };
+  const forged = { source_topic: "internal.billing", source_partition: "0", source_offset: "3" };
+
+  it("refuses a letter whose source_topic is not an ingest topic, and counts it by the topic named", () => {
+    const decisions = plan(letter(passing, forged), letter(passing, forged, "1"), letter(passing));
+    expect(decisions.map((decision) => decision.kind)).toEqual(["refused", "refused", "republish"]);
+    expect(summarizeReplay(decisions)).toMatchObject({ read: 3, republish: 1, refused: { "internal.billing": 2 } });
+  });
+
+  it("counts a refused topic named __proto__ like any other", () => {
+    const summary = summarizeReplay(plan(letter(passing, { ...forged, source_topic: "__proto__" })));
+    expect(Object.entries(summary.refused)).toEqual([["__proto__", 1]]);
+  });
+
+  it("sends every passing letter to --to-topic, placed by key, keeping the id its original position gives", () => {
+    const [decision] = planReplay([letter(passing, forged)], receivedAt, options, types, { ...INGEST, toTopic: "repair.queue" });
+    expect(decision).toMatchObject({ kind: "republish", topic: "repair.queue", partition: undefined, eventId: eventIdFromKafkaPosition("internal.billing", 0, "3", NAMESPACE) });
+  });
+
+  it("remembers positions across the batches fed to one planner", () => {
+    const planner = createReplayPlanner(receivedAt, options, types, INGEST);
+    expect(planner([letter(passing)]).map((decision) => decision.kind)).toEqual(["republish"]);
+    expect(planner([letter(passing, undefined, "9")]).map((decision) => decision.kind)).toEqual(["repeat"]);
   });
 });
 

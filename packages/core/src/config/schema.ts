@@ -87,6 +87,27 @@ export const configSchema = z
       session_timeout: duration("6s", "5m", "30s"),
       heartbeat_interval: duration("100ms", "1m", "3s"),
       connection_timeout: duration("100ms", "1m", "3s"),
+      /** Largest dead letter, headers included, sent whole; larger ones go as a pointer to the original. Unset: the topic's max.message.bytes, read at start. */
+      dead_letter_max_bytes: z.coerce
+        .number({ error: "an integer from 1024 to 67108864" })
+        .int({ error: "an integer from 1024 to 67108864" })
+        .min(1024, { error: "an integer from 1024 to 67108864" })
+        .max(64 * 1024 * 1024, { error: "an integer from 1024 to 67108864" })
+        .optional(),
+      tls: section({
+        enabled: flag(false),
+        /** PEM files; an empty ca_file trusts the system's CAs, cert_file and key_file (both or neither) give mutual TLS. */
+        ca_file: text(""),
+        cert_file: text(""),
+        key_file: text(""),
+        /** false accepts any broker certificate: test clusters only. */
+        reject_unauthorized: flag(true),
+      }),
+      sasl: section({
+        mechanism: oneOf(["none", "plain", "scram-sha-256", "scram-sha-512"], "none"),
+        username: text(""),
+        password: text(""),
+      }),
     }),
     analytics: section({
       ingestion: section({
@@ -231,6 +252,13 @@ export const configSchema = z
         path: ["kafka", "heartbeat_interval"],
         message: "at most a third of kafka.session_timeout",
       });
+    }
+    const { sasl, tls } = config.kafka;
+    if (sasl.mechanism !== "none" && (sasl.username === "" || sasl.password === "")) {
+      ctx.addIssue({ code: "custom", path: ["kafka", "sasl", "username"], message: `a username and a password with mechanism ${sasl.mechanism}` });
+    }
+    if ((tls.cert_file === "") !== (tls.key_file === "")) {
+      ctx.addIssue({ code: "custom", path: ["kafka", "tls", "cert_file"], message: "set together with kafka.tls.key_file (mutual TLS needs both)" });
     }
     if (config.kafka.topics.includes(config.kafka.dead_letter_topic)) {
       ctx.addIssue({

@@ -20,6 +20,13 @@ export interface BatchConsumerOptions {
   maxBytesPerPartition?: number;
   eachBatch: EachBatchHandler;
   logger: Logger;
+  /** Called on every crash; `restart` says whether kafkajs restarts by itself (else this class does). */
+  onCrash?: (error: Error, restart: boolean) => void;
+}
+
+/** Back-off before this class restarts a consumer kafkajs gave up on: doubles per crash in a row, capped. */
+export function crashRestartDelayMs(crashesInARow: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, crashesInARow - 1), 60_000);
 }
 
 /**
@@ -29,7 +36,10 @@ export interface BatchConsumerOptions {
 export class BatchConsumer {
   readonly id: string;
   readonly consumer: Consumer;
+  /** The last crash, until a fetch succeeds again. */
   private crashed: Error | undefined;
+  private crashesInARow = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
   private running = false;
 
   constructor(private readonly options: BatchConsumerOptions) {
@@ -44,11 +54,27 @@ export class BatchConsumer {
       ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
       ...(options.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: options.maxBytesPerPartition }),
     });
-    const { CRASH, GROUP_JOIN } = this.consumer.events;
+    const { CRASH, FETCH, GROUP_JOIN } = this.consumer.events;
     this.consumer.on(CRASH, (event) => {
-      const error = event.payload.error;
-      this.options.logger.error("kafka consumer crashed", { error: error.message, restart: event.payload.restart });
-      if (!event.payload.restart) this.crashed = error;
+      const { error, restart } = event.payload;
+      this.options.onCrash?.(error, restart);
+      // Readiness stays down until a fetch succeeds again, so a crash loop never hides behind a green check.
+      this.crashed = error;
+      this.crashesInARow++;
+      if (restart) {
+        this.options.logger.error("kafka consumer crashed; kafkajs restarts it", { error: error.message, crashes_in_a_row: this.crashesInARow });
+        return;
+      }
+      // kafkajs leaves the consumer stopped for good. A process restart would meet the same
+      // state, so restart here with back-off.
+      const delay = crashRestartDelayMs(this.crashesInARow);
+      this.options.logger.error("kafka consumer crashed; restarting it", { error: error.message, crashes_in_a_row: this.crashesInARow, delay_ms: delay });
+      clearTimeout(this.restartTimer);
+      this.restartTimer = setTimeout(() => void this.restart(), delay);
+    });
+    this.consumer.on(FETCH, () => {
+      this.crashed = undefined;
+      this.crashesInARow = 0;
     });
     this.consumer.on(GROUP_JOIN, (event) => {
       this.options.logger.info("joined consumer group", {
@@ -73,9 +99,23 @@ export class BatchConsumer {
 
   /** Finishes the batch in hand, then leaves the group. */
   async stop(): Promise<void> {
+    clearTimeout(this.restartTimer);
     if (!this.running) return;
     this.running = false;
     await this.consumer.disconnect();
+  }
+
+  private async restart(): Promise<void> {
+    if (!this.running) return;
+    try {
+      await this.consumer.disconnect();
+      await this.start();
+      this.options.logger.info("kafka consumer restarted after a crash", { crashes_in_a_row: this.crashesInARow });
+    } catch (error) {
+      const delay = crashRestartDelayMs(++this.crashesInARow);
+      this.options.logger.error("kafka consumer restart failed; trying again", { error: (error as Error).message, delay_ms: delay });
+      this.restartTimer = setTimeout(() => void this.restart(), delay);
+    }
   }
 
   healthcheck(): HealthCheck {
@@ -83,10 +123,10 @@ export class BatchConsumer {
       name: "kafka_consumer",
       critical: true,
       check: async () => {
-        if (this.crashed) throw new Error(`consumer stopped: ${this.crashed.message}`);
+        if (this.crashed) throw new Error(`consumer restarting after ${this.crashesInARow} crash(es) in a row: ${this.crashed.message}`);
         if (!this.running) throw new Error("consumer not running");
       },
-      fatal: () => (this.crashed ? `consumer stopped after a crash it does not restart from: ${this.crashed.message}` : undefined),
+      // No fatal(): a process restart would only meet the same crash; this class restarts the consumer itself.
     };
   }
 }

@@ -3,6 +3,8 @@ import tls from "node:tls";
 import { Kafka, type ISocketFactory, logLevel, type LogEntry } from "kafkajs";
 import type { Config } from "../config";
 import type { Logger } from "../logger";
+import { registerCompressionCodecs } from "./compression-codecs";
+import { kafkaSecurity } from "./kafka-security";
 
 const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
   [logLevel.ERROR]: "error",
@@ -24,11 +26,16 @@ export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnec
   return socket;
 };
 
-/** A kafkajs client whose logs go through the app's winston logger. */
+/**
+ * A kafkajs client whose logs go through the app's winston logger, with the configured TLS and
+ * SASL, and every compression codec Kafka producers use registered.
+ */
 export function createKafka(kafka: Config["kafka"], logger: Logger, clientId = kafka.client_id): Kafka {
+  registerCompressionCodecs();
   return new Kafka({
     clientId,
     brokers: kafka.brokers,
+    ...kafkaSecurity(kafka),
     socketFactory: noDelaySocketFactory,
     connectionTimeout: kafka.connection_timeout,
     // kafkajs logs every rebalance and reconnect at INFO; WARN keeps the app log readable.

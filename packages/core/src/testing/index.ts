@@ -5,3 +5,4 @@ export * from "./test-topics";
 export * from "./tcp-proxy";
 export * from "./bench/bench-database";
 export * from "./bench/cleanup-stack";
+export * from "./java-console-producer";

@@ -1,7 +1,10 @@
 import { Kafka, logLevel } from "kafkajs";
+import { registerCompressionCodecs } from "../kafka/compression-codecs";
 import { TEST_KAFKA_BROKERS, uniqueSuffix } from "./stack-env";
 
+/** A client for tests, decoding every codec as the apps' clients do. */
 export function testKafka(clientId = "analytics-tests"): Kafka {
+  registerCompressionCodecs();
   return new Kafka({ clientId, brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING });
 }
 
