@@ -1,3 +1,4 @@
+export * from "./measure-range";
 export * from "./metric-names";
 export * from "./rollup-key";
 export * from "./rollup-state";
