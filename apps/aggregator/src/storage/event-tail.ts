@@ -71,7 +71,8 @@ export class EventTail {
   /**
    * Folded events (write_xid below the cursor, not set aside) with event_time in [from, to), in (event_time,
    * event_id) order after `after`, at most `limit`: what a rebuild of those buckets refolds. The
-   * position is PostgreSQL's own text of the time, so microseconds survive the round trip.
+   * position is PostgreSQL's own text of the time, sent as text (a timestamptz parameter would pass
+   * through a JS Date), so microseconds survive the round trip.
    */
   async readFolded(
     tx: Tx,
@@ -85,7 +86,7 @@ export class EventTail {
       from events
       where event_time >= ${range.from} and event_time < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
         and not exists (select 1 from set_aside_events s where s.event_id = events.event_id and s.event_time = events.event_time)
-        ${after ? tx`and (event_time, event_id) > (${after.time}::timestamptz, ${after.eventId}::uuid)` : tx``}
+        ${after ? tx`and (event_time, event_id) > (${after.time}::text::timestamptz, ${after.eventId}::uuid)` : tx``}
       order by event_time, event_id
       limit ${limit}`;
     const last = rows[rows.length - 1];

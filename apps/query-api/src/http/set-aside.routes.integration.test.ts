@@ -45,6 +45,7 @@ describe("GET /api/v1/aggregation/set-aside", () => {
     expect(first.body.count).toBe(3);
     expect(first.body.next_cursor).toEqual(expect.any(String));
     const second = await request(setup.app).get("/api/v1/aggregation/set-aside").query({ limit: 3, cursor: first.body.next_cursor });
+    expect(second.body.error).toBeUndefined();
     expect(second.body.count).toBe(2);
     expect(second.body.next_cursor).toBeNull();
     const listed = [...first.body.events, ...second.body.events].map((e: { event_id: string }) => e.event_id);

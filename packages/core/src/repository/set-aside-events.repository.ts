@@ -74,6 +74,8 @@ export class SetAsideEventsRepository {
   }
 
   /** Oldest first, keyset-paged by (set_aside_at, event_id); `next` is set when more may follow. */
+  // The position's time goes in as text: a parameter typed timestamptz would pass through a JS
+  // Date and lose its microseconds, and the page would repeat rows.
   async list(query: SetAsideQuery): Promise<{ events: StoredSetAsideEvent[]; next: SetAsidePosition | undefined }> {
     const sql = this.sql;
     const rows = await sql<Row[]>`
@@ -81,7 +83,7 @@ export class SetAsideEventsRepository {
       from set_aside_events
       where set_aside_at >= ${query.from} and set_aside_at < ${query.to}
         ${query.reason ? sql`and reason = ${query.reason}` : sql``}
-        ${query.after ? sql`and (set_aside_at, event_id) > (${query.after.at}::timestamptz, ${query.after.eventId}::uuid)` : sql``}
+        ${query.after ? sql`and (set_aside_at, event_id) > (${query.after.at}::text::timestamptz, ${query.after.eventId}::uuid)` : sql``}
       order by set_aside_at, event_id
       limit ${query.limit + 1}`;
     const page = rows.slice(0, query.limit);
