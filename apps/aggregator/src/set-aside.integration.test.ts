@@ -1,5 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { createMetricsRegistry, createLogger, RollupsRepository, SetAsideEventsRepository, SKETCH_MAX_BINS, sketchFromBytes } from "@trading-analytics/core";
+import {
+  createLogger,
+  createMetricsRegistry,
+  createOpsApp,
+  HealthMonitor,
+  listen,
+  RollupsRepository,
+  SetAsideEventsRepository,
+  SKETCH_MAX_BINS,
+  sketchFromBytes,
+} from "@trading-analytics/core";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
 import { AggregatorService } from "./aggregator.service";
 import { RollupPlan } from "./domain/rollup-plan";
@@ -135,10 +145,19 @@ describe("a stalled aggregator", () => {
     const cycle = new AggregationCycle(db.sql, new EventTail(db.sql), new RollupsRepository(db.sql), new RollupPlan(TEST_PLAN), 20_000);
 
     const stalled = service(cycle, { isolateAfterFailures: 1000, maxFailedCycles: 3 });
-    const ready = stalled.service.healthCheck();
+    const health = new HealthMonitor("aggregator", [stalled.service.healthCheck()]);
+    const ops = await listen(createOpsApp({ health, registry: stalled.registry, metricsPath: "/metrics" }), "127.0.0.1", 0);
+    const status = async (path: string) => (await fetch(`http://127.0.0.1:${ops.port}${path}`)).status;
+    expect(await status("/ready")).toBe(200);
     stalled.service.start();
     await waitUntil(() => stalled.service.consecutiveFailures >= 3);
-    await expect(ready.check()).rejects.toThrow(/3 aggregation cycles failed in a row/);
+    await expect(stalled.service.healthCheck().check()).rejects.toThrow(/aggregation cycles failed in a row/);
+    // Readiness fails; liveness stays up (a restart would meet the same page).
+    expect(await status("/ready")).toBe(503);
+    expect(await status("/health")).toBe(200);
+    const scraped = await (await fetch(`http://127.0.0.1:${ops.port}/metrics`)).text();
+    expect(scraped).toMatch(/\nanalytics_aggregation_consecutive_failed_cycles(\{[^}]*\})? ([3-9]|\d\d)\n/);
+    await ops.close();
     const lag = await lagSeconds(stalled.registry);
     expect(lag).toBeGreaterThanOrEqual(30);
     await new Promise((resolve) => setTimeout(resolve, 1100));
