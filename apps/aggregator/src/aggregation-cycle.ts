@@ -123,9 +123,14 @@ export class AggregationCycle {
     };
   }
 
-  /** Folds the page by bisection under savepoints; events that fail on their own are set aside as fold_failed. */
-  private async foldIsolating(tx: SqlTransaction, events: readonly FoldableEvent[]): Promise<MergeResult> {
+  /**
+   * Folds the page by bisection under savepoints; events that fail on their own are set aside as
+   * fold_failed. Events an operator already set aside (by hand, see docs/operations.md) are skipped.
+   */
+  private async foldIsolating(tx: SqlTransaction, page: readonly FoldableEvent[]): Promise<MergeResult> {
     this.cache.clear();
+    const already = await this.setAsideEvents.recordedAmong(tx, page.map((e) => ({ eventId: e.eventId, eventTime: new Date(e.timeMs) })));
+    const events = page.filter((event) => !already.has(event.eventId));
     const total: MergeResult = { rows: [], late: [], setAside: [], folded: 0 };
     const failed = await isolateFailures(
       events,

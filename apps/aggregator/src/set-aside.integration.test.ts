@@ -113,6 +113,18 @@ describe("events the aggregator cannot fold", () => {
     expect(await cycle.unfoldedEvents()).toBe(0);
     expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
   });
+
+  it("refuses to blame a page whose every event fails alone, and moves on once an operator sets them aside", async () => {
+    const poisons = [filled({ symbol: randomBytes(10_000).toString("hex") }), filled({ symbol: randomBytes(10_000).toString("hex") })];
+    await storeEvents(db.sql, poisons);
+    const cycle = testCycle(db.sql);
+    await expect(cycle.run({ isolate: true })).rejects.toThrow(/every one of 2 events fails on its own/);
+    expect(await cycle.unfoldedEvents()).toBe(2);
+    await db.sql`insert into set_aside_events (event_id, event_time, event_type, reason, detail)
+                 select event_id, event_time, event_type, 'fold_failed', 'set aside by hand' from events`;
+    expect(await cycle.run({ isolate: true })).toMatchObject({ outcome: "folded", folded: 0, setAside: [] });
+    expect(await cycle.unfoldedEvents()).toBe(0);
+  });
 });
 
 describe("a stalled aggregator", () => {

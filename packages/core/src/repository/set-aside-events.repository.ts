@@ -73,6 +73,19 @@ export class SetAsideEventsRepository {
     );
   }
 
+  /** The ids among `events` already set aside (e.g. by hand, while the aggregator was stuck on them). */
+  async recordedAmong(db: Db, events: ReadonlyArray<{ eventId: string; eventTime: Date }>): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    const document = JSON.stringify(events.map((e) => ({ id: e.eventId, et: e.eventTime.toISOString() })));
+    const rows = await db.unsafe<{ event_id: string }[]>(
+      `select s.event_id::text as event_id
+       from jsonb_to_recordset($1::text::jsonb) as x(id uuid, et timestamptz)
+       join set_aside_events s on s.event_id = x.id and s.event_time = x.et`,
+      [document],
+    );
+    return new Set(rows.map((row) => row.event_id));
+  }
+
   /** Oldest first, keyset-paged by (set_aside_at, event_id); `next` is set when more may follow. */
   // The position's time goes in as text: a parameter typed timestamptz would pass through a JS
   // Date and lose its microseconds, and the page would repeat rows.
