@@ -31,8 +31,9 @@ export interface MergeResult {
 
 /**
  * Folds events into the stored rollups inside the caller's transaction: events with a measure
- * out of range are set aside, too-late events recorded, new distinct members counted, each delta merged into its row's stored state (from
- * the cache when it holds the row, else read) and the rows written back.
+ * out of range are set aside, too-late events recorded, new distinct members counted, each
+ * delta merged into its row's stored state (from the cache when it holds the row, else read)
+ * and the rows written back.
  */
 export class RollupMerger {
   private readonly seriesBlocks = new SeriesBlocksRepository();
