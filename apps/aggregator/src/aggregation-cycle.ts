@@ -1,8 +1,17 @@
-import { rollupKeyString, type RollupsRepository, type Sql, type SqlTransaction, type StoredRollup } from "@trading-analytics/core";
+import {
+  rollupKeyString,
+  type RollupsRepository,
+  type SetAsideEvent,
+  SetAsideEventsRepository,
+  type Sql,
+  type SqlTransaction,
+  type StoredRollup,
+} from "@trading-analytics/core";
 import type { FoldableEvent } from "./domain/fold-events";
+import { describeError, isEventSpecificFailure, isolateFailures } from "./domain/isolate-failures";
 import type { RollupPlan } from "./domain/rollup-plan";
 import type { EventTail } from "./storage/event-tail";
-import { RollupMerger } from "./storage/rollup-merger";
+import { type MergeResult, RollupMerger, toSetAsideEvent } from "./storage/rollup-merger";
 import { RollupStateCache } from "./storage/rollup-state-cache";
 
 /**
@@ -22,7 +31,25 @@ export type CycleResult =
   | { outcome: "other_replica" }
   /** Nothing foldable; oldestUnfoldedReceivedAtMs is set when stored events wait behind a transaction held open elsewhere. */
   | { outcome: "idle"; oldestUnfoldedReceivedAtMs: number | null }
-  | { outcome: "folded"; folded: number; late: FoldableEvent[]; rowsWritten: number; oldestReceivedAtMs: number; more: boolean };
+  | {
+      outcome: "folded";
+      folded: number;
+      late: FoldableEvent[];
+      /** Events of the page not folded, with their reason (recorded in set_aside_events). */
+      setAside: SetAsideEvent[];
+      rowsWritten: number;
+      /** The oldest event still not folded once this cycle commits, or null when none is. */
+      oldestUnfoldedReceivedAtMs: number | null;
+      more: boolean;
+    };
+
+export interface CycleOptions {
+  /**
+   * Fold the page by bisection, each part in its own savepoint, and set aside the events that
+   * fail on their own (after the same page failed cycle after cycle).
+   */
+  isolate?: boolean;
+}
 
 /**
  * One aggregation step, in one transaction: lock the cursor, read the events stored since,
@@ -31,6 +58,7 @@ export type CycleResult =
  */
 export class AggregationCycle {
   private readonly merger: RollupMerger;
+  private readonly setAsideEvents: SetAsideEventsRepository;
 
   constructor(
     private readonly sql: Sql,
@@ -40,13 +68,14 @@ export class AggregationCycle {
     private readonly maxEvents: number,
     private readonly cache = new RollupStateCache(CACHED_ROLLUP_BYTES),
   ) {
-    this.merger = new RollupMerger(tail, rollups, plan);
+    this.setAsideEvents = new SetAsideEventsRepository(sql);
+    this.merger = new RollupMerger(tail, rollups, plan, this.setAsideEvents);
   }
 
-  async run(): Promise<CycleResult> {
+  async run(options: CycleOptions = {}): Promise<CycleResult> {
     let committed: Committed | undefined;
     try {
-      const result = await this.sql.begin((tx) => this.runIn(tx, (done) => (committed = done)));
+      const result = await this.sql.begin((tx) => this.runIn(tx, options, (done) => (committed = done)));
       // Only now is it certain the rows are what PostgreSQL holds.
       if (committed) this.cache.remember(committed.cursorVersion, committed.rows.map((row) => [rollupKeyString(row.key), row.state]));
       return result;
@@ -66,7 +95,12 @@ export class AggregationCycle {
     return this.tail.countUnfolded();
   }
 
-  private async runIn(tx: SqlTransaction, onCommit: (committed: Committed) => void): Promise<CycleResult> {
+  /** When the oldest event not yet folded was received (epoch ms), null when none waits. */
+  oldestUnfoldedReceivedAt(): Promise<number | null> {
+    return this.tail.oldestUnfoldedReceivedAt(this.sql);
+  }
+
+  private async runIn(tx: SqlTransaction, options: CycleOptions, onCommit: (committed: Committed) => void): Promise<CycleResult> {
     const cursor = await this.tail.lockCursor(tx);
     if (cursor === undefined) return { outcome: "other_replica" };
     this.cache.validAt(cursor.version);
@@ -74,11 +108,44 @@ export class AggregationCycle {
     // Nothing new: leave the cursor where it is (the next read covers the same empty range).
     if (page.events.length === 0) return { outcome: "idle", oldestUnfoldedReceivedAtMs: await this.tail.oldestUnfoldedReceivedAt(tx, cursor.nextXid) };
 
-    const { rows: merged, late, folded } = await this.merger.apply(tx, page.events, this.cache);
-    onCommit({ cursorVersion: await this.tail.advanceCursor(tx, page.nextXid, folded), rows: merged });
+    const merged = options.isolate ? await this.foldIsolating(tx, page.events) : await this.merger.apply(tx, page.events, this.cache);
+    const cursorVersion = await this.tail.advanceCursor(tx, page.nextXid, merged.folded);
+    // Rows folded part by part (isolating) were written under savepoints the cache never saw.
+    onCommit({ cursorVersion, rows: options.isolate ? [] : merged.rows });
+    return {
+      outcome: "folded",
+      folded: merged.folded,
+      late: merged.late,
+      setAside: merged.setAside.map(toSetAsideEvent),
+      rowsWritten: merged.rows.length,
+      oldestUnfoldedReceivedAtMs: await this.tail.oldestUnfoldedReceivedAt(tx, page.nextXid),
+      more: page.more,
+    };
+  }
 
-    let oldestReceivedAtMs = Number.POSITIVE_INFINITY;
-    for (const event of page.events) oldestReceivedAtMs = Math.min(oldestReceivedAtMs, event.receivedAtMs);
-    return { outcome: "folded", folded, late, rowsWritten: merged.length, oldestReceivedAtMs, more: page.more };
+  /**
+   * Folds the page by bisection under savepoints; events that fail on their own are set aside as
+   * fold_failed. Events an operator already set aside (by hand, see docs/operations.md) are skipped.
+   */
+  private async foldIsolating(tx: SqlTransaction, page: readonly FoldableEvent[]): Promise<MergeResult> {
+    this.cache.clear();
+    const already = await this.setAsideEvents.recordedAmong(tx, page.map((e) => ({ eventId: e.eventId, eventTime: new Date(e.timeMs) })));
+    const events = page.filter((event) => !already.has(event.eventId));
+    const total: MergeResult = { rows: [], late: [], setAside: [], folded: 0 };
+    const failed = await isolateFailures(
+      events,
+      async (part) => {
+        const result = await tx.savepoint((sp) => this.merger.apply(sp, part));
+        total.rows.push(...result.rows);
+        total.late.push(...result.late);
+        total.setAside.push(...result.setAside);
+        total.folded += result.folded;
+      },
+      isEventSpecificFailure,
+    );
+    const unfoldable = failed.map(({ item, error }) => ({ event: item, reason: "fold_failed" as const, detail: describeError(error) }));
+    await this.setAsideEvents.record(tx, unfoldable.map(toSetAsideEvent));
+    total.setAside.push(...unfoldable);
+    return total;
   }
 }

@@ -1,18 +1,30 @@
-import type { Logger } from "@trading-analytics/core";
+import type { HealthCheck, Logger } from "@trading-analytics/core";
 import type { AggregationCycle, CycleResult } from "./aggregation-cycle";
 import type { AggregatorMetrics } from "./metrics";
 
 const MAX_BACKOFF_MS = 5_000;
 
+export interface FailurePolicy {
+  /** Failed cycles in a row after which the page is folded by bisection (poisonous events set aside). */
+  isolateAfterFailures: number;
+  /** Failed cycles in a row after which readiness fails. */
+  maxFailedCycles: number;
+}
+
+const DEFAULT_POLICY: FailurePolicy = { isolateAfterFailures: 3, maxFailedCycles: 5 };
+
 /**
  * Runs aggregation cycles back to back while there is a backlog, every poll interval once
- * caught up, and with growing back-off while the database fails. stop() lets the cycle in
- * hand commit.
+ * caught up, and with growing back-off while cycles fail. A page that keeps failing is folded
+ * by bisection so the events failing on their own are set aside; readiness fails after too many
+ * failures in a row. stop() lets the cycle in hand commit.
  */
 export class AggregatorService {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private failures = 0;
+  private lastError = "";
 
   constructor(
     private readonly cycle: AggregationCycle,
@@ -21,6 +33,7 @@ export class AggregatorService {
     private readonly pollIntervalMs: number,
     /** Called after each committed cycle that changed rollups (e.g. to bump the cache version). */
     private readonly onRollupsChanged: () => void = () => undefined,
+    private readonly policy: FailurePolicy = DEFAULT_POLICY,
   ) {}
 
   start(): void {
@@ -35,25 +48,60 @@ export class AggregatorService {
     await this.loop;
   }
 
+  /** Readiness: fails once maxFailedCycles cycles in a row have failed, until one succeeds. */
+  healthCheck(): HealthCheck {
+    return {
+      name: "aggregation",
+      critical: true,
+      check: async () => {
+        if (this.failures >= this.policy.maxFailedCycles) {
+          throw new Error(`${this.failures} aggregation cycles failed in a row; last: ${this.lastError}`);
+        }
+      },
+    };
+  }
+
+  /** Failed cycles in a row. */
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+
   private async runLoop(): Promise<void> {
-    let failures = 0;
     while (this.running) {
       let delayMs = this.pollIntervalMs;
       try {
         const started = process.hrtime.bigint();
-        const result = await this.cycle.run();
+        const isolate = this.failures >= this.policy.isolateAfterFailures;
+        if (isolate) this.logger.warn("folding the failing page by bisection to set aside the events that fail it", { failures: this.failures });
+        const result = await this.cycle.run({ isolate });
         this.record(result, Number(process.hrtime.bigint() - started) / 1e9);
-        if (failures > 0) this.logger.info("aggregation resumed", { after_failures: failures });
-        failures = 0;
+        if (this.failures > 0) this.logger.info("aggregation resumed", { after_failures: this.failures });
+        this.setFailures(0);
         if (result.outcome === "folded" && result.more) delayMs = 0;
       } catch (error) {
-        failures += 1;
+        this.setFailures(this.failures + 1);
+        this.lastError = (error as Error).message;
         this.metrics.cycles.inc({ outcome: "error" });
         this.recordCacheSize(); // a failed cycle empties the cache
-        delayMs = Math.min(MAX_BACKOFF_MS, this.pollIntervalMs * 2 ** Math.min(failures, 10));
-        this.logger.error("aggregation cycle failed; retrying", { error: (error as Error).message, retry_in_ms: delayMs, failures });
+        await this.refreshOldestUnfolded();
+        delayMs = Math.min(MAX_BACKOFF_MS, this.pollIntervalMs * 2 ** Math.min(this.failures, 10));
+        this.logger.error("aggregation cycle failed; retrying", { error: this.lastError, retry_in_ms: delayMs, failures: this.failures });
       }
       if (delayMs > 0 && this.running) await this.sleep(delayMs);
+    }
+  }
+
+  private setFailures(failures: number): void {
+    this.failures = failures;
+    this.metrics.consecutiveFailedCycles.set(failures);
+  }
+
+  /** After a failed cycle: the cursor did not move, so the oldest unfolded event is still waiting. */
+  private async refreshOldestUnfolded(): Promise<void> {
+    try {
+      this.metrics.setOldestUnfolded(await this.cycle.oldestUnfoldedReceivedAt());
+    } catch {
+      // The database is away: keep the last known oldest event, whose wait keeps growing.
     }
   }
 
@@ -66,22 +114,28 @@ export class AggregatorService {
   private record(result: CycleResult, seconds: number): void {
     this.metrics.cycles.inc({ outcome: result.outcome });
     this.recordCacheSize();
-    if (result.outcome !== "folded") {
-      if (result.outcome === "idle") {
-        // Idle is not caught up when stored events wait behind a transaction held open elsewhere.
-        const oldest = result.oldestUnfoldedReceivedAtMs;
-        this.metrics.aggregationLag.set(oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
-      }
+    if (result.outcome === "other_replica") {
+      this.metrics.setOldestUnfolded(null); // the replica holding the cursor reports the lag
       return;
     }
+    // Idle is not caught up when stored events wait behind a transaction held open elsewhere.
+    this.metrics.setOldestUnfolded(result.oldestUnfoldedReceivedAtMs);
+    if (result.outcome !== "folded") return;
     this.onRollupsChanged();
     this.metrics.cycleDuration.observe(seconds);
     this.metrics.eventsAggregated.inc(result.folded);
     this.metrics.rollupRowsWritten.inc(result.rowsWritten);
-    if (Number.isFinite(result.oldestReceivedAtMs)) this.metrics.aggregationLag.set(Math.max(0, (Date.now() - result.oldestReceivedAtMs) / 1000));
     for (const event of result.late) this.metrics.lateEvents.inc({ event_type: event.eventType });
     if (result.late.length > 0) {
       this.logger.warn("events stored too late to fold; recorded in late_events", { count: result.late.length });
+    }
+    for (const event of result.setAside) this.metrics.eventsSetAside.inc({ reason: event.reason });
+    if (result.setAside.length > 0) {
+      const first = result.setAside[0]!;
+      this.logger.warn("events the aggregator cannot fold were set aside; see set_aside_events", {
+        count: result.setAside.length,
+        first: { event_id: first.eventId, event_type: first.eventType, reason: first.reason, detail: first.detail },
+      });
     }
   }
 

@@ -54,7 +54,11 @@ async function main(): Promise<void> {
     if (redis.isReady) redis.incr(rollupsVersionKey(config.redis.key_prefix)).catch(() => undefined);
   };
   redis.on("ready", bumpCacheVersion); // folds made while Redis was away must not hide behind old keys
-  const service = new AggregatorService(cycle, metrics, logger, settings.poll_interval, bumpCacheVersion);
+  const service = new AggregatorService(cycle, metrics, logger, settings.poll_interval, bumpCacheVersion, {
+    isolateAfterFailures: settings.isolate_after_failures,
+    maxFailedCycles: settings.max_failed_cycles,
+  });
+  health.add(service.healthCheck());
   service.start();
 
   const dashboard = new DashboardPublisher(new DashboardMetricsReader(sql, plan.finestInterval), redis, config.redis.key_prefix, logger);

@@ -3,10 +3,30 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 export type AggregatorMetrics = ReturnType<typeof createAggregatorMetrics>;
 
 export function createAggregatorMetrics(registry: Registry) {
+  let oldestUnfoldedMs: number | null = null;
   return {
+    /** When the oldest event not yet folded was received (null: none waits); the lag is computed from it when scraped. */
+    setOldestUnfolded(receivedAtMs: number | null): void {
+      oldestUnfoldedMs = receivedAtMs;
+    },
     aggregationLag: new Gauge({
       name: "analytics_aggregation_lag_seconds",
-      help: "Seconds from an event being stored to its rollups being committed: the oldest event of the last cycle (0 when idle)",
+      help: "Seconds since the oldest stored event not yet folded into rollups was received (0 when every event is folded); grows while cycles fail",
+      registers: [registry],
+      // At scrape time, so the lag keeps growing while no cycle completes.
+      collect() {
+        this.set(oldestUnfoldedMs === null ? 0 : Math.max(0, (Date.now() - oldestUnfoldedMs) / 1000));
+      },
+    }),
+    eventsSetAside: new Counter({
+      name: "analytics_events_set_aside_total",
+      help: "Stored events the aggregator could not fold, by reason (measure_out_of_range, measure_not_finite, fold_failed): recorded in set_aside_events",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+    consecutiveFailedCycles: new Gauge({
+      name: "analytics_aggregation_consecutive_failed_cycles",
+      help: "Aggregation cycles failed in a row, 0 after one succeeds; /ready fails at analytics.aggregation.max_failed_cycles",
       registers: [registry],
     }),
     eventsAggregated: new Counter({

@@ -33,6 +33,7 @@ import { duplicatesPostedCounter, ingestRoutes } from "./http/ingest.routes";
 import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
 import { metricsRoutes } from "./http/metrics.routes";
 import { requestContext } from "./http/request-context.middleware";
+import { setAsideRoutes } from "./http/set-aside.routes";
 import { statsRoutes } from "./http/stats.routes";
 import { streamRoutes } from "./http/stream.routes";
 import { tradingRoutes } from "./http/trading.routes";
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(tradingRoutes({ trading: new TradingAnalyticsReader(rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
+  app.use(setAsideRoutes({ sql }));
   app.use(
     customEventsRoutes({
       definitions: new CustomEventDefinitionsRepository(sql),

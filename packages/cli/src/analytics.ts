@@ -6,6 +6,7 @@ import { parseDemoCommand } from "./commands/demo.args";
 import { parseEventTypeCommand } from "./commands/event-type.args";
 import { parseMigrateCommand } from "./commands/migrate.args";
 import { parseRollupsCommand } from "./commands/rollups.args";
+import { parseSetAsideCommand } from "./commands/set-aside.args";
 
 // Parsing is pure and light; each command's adapters (core, kafkajs, postgres, ajv, the
 // aggregator) are required only when it runs, so --help and usage errors answer at once.
@@ -18,6 +19,7 @@ const load = {
   demo: () => require("./commands/demo.command") as typeof import("./commands/demo.command"),
   retention: () => require("./commands/retention.command") as typeof import("./commands/retention.command"),
   rollups: () => require("./commands/rollups.command") as typeof import("./commands/rollups.command"),
+  setAside: () => require("./commands/set-aside.command") as typeof import("./commands/set-aside.command"),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -74,6 +76,13 @@ export const COMMANDS: readonly CommandGroup[] = [
     parse: parseRollupsCommand,
     execute: (command) => load.rollups().executeRollupsRebuild(command),
   }),
+  commandGroup({
+    name: "set-aside",
+    synopsis: "set-aside list",
+    summary: "list stored events the aggregator set aside instead of folding, with the reason",
+    parse: (argv) => parseSetAsideCommand(argv, new Date()),
+    execute: (command) => load.setAside().executeSetAside(command),
+  }),
 ];
 
 export function mainUsage(): string {
@@ -81,7 +90,7 @@ export function mainUsage(): string {
   return `Usage: analytics <command> [options]        (from the repository: pnpm analytics <command>)
 
 Operates the trading analytics platform: database, API keys, custom event types, dead letters,
-demo traffic, retention and rollups.
+demo traffic, retention, rollups and the events set aside from them.
 
 Commands:
 ${COMMANDS.map((command) => `  ${command.synopsis.padEnd(width)}   ${command.summary}`).join("\n")}

@@ -40,7 +40,7 @@ describe("analytics CLI usage", () => {
       if (args.length <= 2 && args.at(-1) === "--help") expect(result.stdout).toMatch(/Exit codes: 0 .*1 .*2 usage error/s);
     }
     const main = results.get("--help")!.stdout;
-    for (const command of ["migrate", "api-key create|list|revoke", "event-type define|list", "dead-letters list|replay", "demo", "retention run", "rollups rebuild"]) {
+    for (const command of ["migrate", "api-key create|list|revoke", "event-type define|list", "dead-letters list|replay", "demo", "retention run", "rollups rebuild", "set-aside list"]) {
       expect(main).toContain(command);
     }
     expect(results.get("dead-letters replay --help")!.stdout).toContain("event_id");

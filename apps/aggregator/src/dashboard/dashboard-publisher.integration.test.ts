@@ -61,4 +61,16 @@ describe("dashboard metrics in Redis", () => {
     await publisher.publish(new Date(now));
     expect(await read()).toMatchObject({ orders_placed: 3, total_volume: 31 });
   });
+
+  it("stops moving last_updated while stored events wait unfolded, and catches up once they are folded", async () => {
+    const reader = new DashboardMetricsReader(db.sql, "1m");
+    const receivedAt = new Date(Date.now() - 90_000);
+    await storeEvents(db.sql, [
+      { eventId: randomUUID(), eventType: "page.view", userId: "u9", sessionId: null, properties: { path: "/" }, timestamp: receivedAt, receivedAt, source: null },
+    ]);
+    expect((await reader.read(new Date())).last_updated).toBe(receivedAt.toISOString());
+    await drain(testCycle(db.sql));
+    const now = new Date();
+    expect((await reader.read(now)).last_updated).toBe(now.toISOString());
+  });
 });

@@ -14,6 +14,8 @@ export interface AppliedDimension {
 /** A numeric measure: reads its value from an event's properties, or undefined if absent. */
 export interface Measure {
   name: string;
+  /** The properties it reads: one, or the two factors of a product. */
+  properties: readonly string[];
   valueOf(properties: Record<string, unknown>): number | undefined;
 }
 
@@ -63,11 +65,12 @@ export function matchesType(pattern: string, eventType: string): boolean {
 function toMeasure(config: RollupMeasureConfig): Measure {
   if ("property" in config) {
     const { property } = config;
-    return { name: config.name, valueOf: (properties) => finiteNumber(properties[property]) };
+    return { name: config.name, properties: [property], valueOf: (properties) => finiteNumber(properties[property]) };
   }
   const [left, right] = config.product;
   return {
     name: config.name,
+    properties: [left, right],
     valueOf(properties) {
       const a = finiteNumber(properties[left]);
       const b = finiteNumber(properties[right]);

@@ -1,4 +1,4 @@
-import { rollupKeyString, type RollupsRepository, SeriesBlocksRepository, type Sql } from "@trading-analytics/core";
+import { rollupKeyString, type RollupsRepository, SeriesBlocksRepository, SetAsideEventsRepository, type Sql } from "@trading-analytics/core";
 import type { RollupPlan } from "../domain/rollup-plan";
 import type { EventTail, FoldedPosition } from "../storage/event-tail";
 import { RollupMerger } from "../storage/rollup-merger";
@@ -17,7 +17,7 @@ export interface RebuiltDay {
  * change (new dimensions or measures), a bug fix, or a manual correction of events. Each day is
  * one transaction that holds the aggregation cursor (so no fold interleaves), deletes the day's
  * rollup rows and distinct members at every interval, refolds the day's events that the
- * aggregator had already folded, and gives the cursor a new version so every replica drops
+ * aggregator had already folded (never those it set aside), and gives the cursor a new version so every replica drops
  * its cached rollups. Events not folded yet are left to the aggregator, so nothing counts twice.
  */
 export class RollupsRebuild {
@@ -31,7 +31,7 @@ export class RollupsRebuild {
     plan: RollupPlan,
     private readonly pageSize = 20_000,
   ) {
-    this.merger = new RollupMerger(tail, rollups, plan);
+    this.merger = new RollupMerger(tail, rollups, plan, new SetAsideEventsRepository(sql));
   }
 
   /** The UTC days overlapping [from, to), oldest first. */

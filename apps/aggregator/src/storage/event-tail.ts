@@ -69,9 +69,10 @@ export class EventTail {
   }
 
   /**
-   * Folded events (write_xid below the cursor) with event_time in [from, to), in (event_time,
+   * Folded events (write_xid below the cursor, not set aside) with event_time in [from, to), in (event_time,
    * event_id) order after `after`, at most `limit`: what a rebuild of those buckets refolds. The
-   * position is PostgreSQL's own text of the time, so microseconds survive the round trip.
+   * position is PostgreSQL's own text of the time, sent as text (a timestamptz parameter would pass
+   * through a JS Date), so microseconds survive the round trip.
    */
   async readFolded(
     tx: Tx,
@@ -84,7 +85,8 @@ export class EventTail {
              write_xid::text as write_xid, event_time::text as time_text
       from events
       where event_time >= ${range.from} and event_time < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
-        ${after ? tx`and (event_time, event_id) > (${after.time}::timestamptz, ${after.eventId}::uuid)` : tx``}
+        and not exists (select 1 from set_aside_events s where s.event_id = events.event_id and s.event_time = events.event_time)
+        ${after ? tx`and (event_time, event_id) > (${after.time}::text::timestamptz, ${after.eventId}::uuid)` : tx``}
       order by event_time, event_id
       limit ${limit}`;
     const last = rows[rows.length - 1];
@@ -119,13 +121,16 @@ export class EventTail {
   }
 
   /**
-   * When the oldest event at or above the cursor was received (epoch ms), or null when there is
-   * none: rows a transaction elsewhere keeps below the horizon still count as waiting.
+   * When the oldest event not yet folded was received (epoch ms), or null when every stored event
+   * is folded: the first row at or above the cursor (received_at follows write order closely, and
+   * the write_xid index finds it without scanning a backlog). Rows a transaction elsewhere keeps
+   * below the horizon count as waiting, and so does every row while cycles fail.
    */
-  async oldestUnfoldedReceivedAt(tx: Tx, cursor: bigint): Promise<number | null> {
-    const [row] = await tx<{ oldest: Date | null }[]>`
-      select min(received_at) as oldest from events where write_xid >= ${cursor.toString()}::xid8`;
-    return row?.oldest ? row.oldest.getTime() : null;
+  async oldestUnfoldedReceivedAt(db: Tx | Sql, cursor?: bigint): Promise<number | null> {
+    const from = cursor === undefined ? db`(select next_xid from aggregation_cursors where name = ${CURSOR})` : db`${cursor.toString()}::xid8`;
+    const [row] = await db<{ received_at: Date }[]>`
+      select received_at from events where write_xid >= ${from} order by write_xid limit 1`;
+    return row ? row.received_at.getTime() : null;
   }
 
   /** Events stored but not folded yet (at or above the cursor), whatever the horizon says. */

@@ -9,11 +9,14 @@ import {
   OVERALL,
   rollupKeyString,
   type RollupsRepository,
+  type SetAsideEvent,
+  type SetAsideEventsRepository,
   type SqlTransaction,
   type StoredRollup,
 } from "@trading-analytics/core";
 import { type BucketMember, type FoldableEvent, foldEvents, type RollupDelta } from "../domain/fold-events";
 import type { RollupPlan } from "../domain/rollup-plan";
+import { screenEvents, type Unfoldable } from "../domain/screen-events";
 import type { EventTail } from "./event-tail";
 import type { RollupStateCache } from "./rollup-state-cache";
 
@@ -21,13 +24,16 @@ export interface MergeResult {
   /** Every rollup row written, with its full new state. */
   rows: StoredRollup[];
   late: FoldableEvent[];
+  /** Events not folded because a measure is out of range or not finite (recorded in set_aside_events). */
+  setAside: Unfoldable[];
   folded: number;
 }
 
 /**
- * Folds events into the stored rollups inside the caller's transaction: too-late events are
- * recorded, new distinct members counted, each delta merged into its row's stored state (from
- * the cache when it holds the row, else read) and the rows written back.
+ * Folds events into the stored rollups inside the caller's transaction: events with a measure
+ * out of range are set aside, too-late events recorded, new distinct members counted, each
+ * delta merged into its row's stored state (from the cache when it holds the row, else read)
+ * and the rows written back.
  */
 export class RollupMerger {
   private readonly seriesBlocks = new SeriesBlocksRepository();
@@ -36,18 +42,21 @@ export class RollupMerger {
     private readonly tail: EventTail,
     private readonly rollups: RollupsRepository,
     private readonly plan: RollupPlan,
+    private readonly setAsideEvents: SetAsideEventsRepository,
     private readonly clock: () => number = Date.now,
   ) {}
 
   async apply(tx: SqlTransaction, events: readonly FoldableEvent[], cache?: RollupStateCache): Promise<MergeResult> {
-    const { deltas, members, late, folded } = foldEvents(events, this.plan);
+    const { foldable, setAside } = screenEvents(events, this.plan.measures);
+    await this.setAsideEvents.record(tx, setAside.map(toSetAsideEvent));
+    const { deltas, members, late, folded } = foldEvents(foldable, this.plan);
     await this.tail.recordLate(tx, late);
     const added = await this.rollups.addMembers(tx, members);
     const rows = await this.mergeWithStored(tx, [...deltas, ...distinctDeltas(members, added)], cache);
     // Late events change buckets that may already be kept in series blocks: those blocks go with this change.
     await this.seriesBlocks.invalidate(tx, bucketsInBlocks(rows, this.clock()));
     await this.rollups.save(tx, rows);
-    return { rows, late, folded };
+    return { rows, late, setAside, folded };
   }
 
   private async mergeWithStored(tx: SqlTransaction, deltas: readonly RollupDelta[], cache?: RollupStateCache): Promise<StoredRollup[]> {
@@ -84,4 +93,8 @@ function distinctDeltas(members: readonly BucketMember[], added: ReadonlyMap<str
     });
   }
   return [...deltas.values()];
+}
+
+export function toSetAsideEvent({ event, reason, detail }: Unfoldable): SetAsideEvent {
+  return { eventId: event.eventId, eventTime: new Date(event.timeMs), eventType: event.eventType, reason, detail };
 }

@@ -25,7 +25,8 @@ const SUM_TOLERANCE = 1e-9;
  * Recomputes every rollup with plain SQL over the stored events (GROUP BY over date_bin, no
  * code shared with the aggregator) and compares: count, sum, min, max per metric, interval,
  * bucket and breakdown, active users/sessions as count(distinct), and each percentile against
- * the exact value at the sketch's rank, floor(q × (n − 1)).
+ * the exact value at the sketch's rank, floor(q × (n − 1)). Events the aggregator set aside
+ * (set_aside_events) are left out of the exact side too: they are not in the rollups by design.
  */
 export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<RollupAudit> {
   const intervals = JSON.stringify(plan.intervals.map((name) => ({ name, ms: INTERVAL_MS[name] })));
@@ -44,7 +45,8 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
     `with i as (select name, (ms || ' milliseconds')::interval as width from jsonb_to_recordset($1::text::jsonb) as x(name text, ms bigint)),
      d as (select * from jsonb_to_recordset($2::text::jsonb) as x(name text, prop text, pattern text)),
      m as (select * from jsonb_to_recordset($3::text::jsonb) as x(name text, a text, b text)),
-     ev as (select * from events where received_at - event_time <= $4::interval),
+     ev as (select * from events where received_at - event_time <= $4::interval
+              and not exists (select 1 from set_aside_events s where s.event_id = events.event_id and s.event_time = events.event_time)),
      breakdown as (
        select ev.*, ''::text as dimension, ''::text as dimension_value from ev
        union all

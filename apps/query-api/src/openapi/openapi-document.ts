@@ -401,6 +401,50 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/v1/aggregation/set-aside": {
+      get: {
+        tags: ["operations"],
+        summary: "Stored events the aggregator set aside instead of folding into rollups (a measure out of range or not finite, or a fold that failed on its own), oldest first",
+        parameters: [
+          query("start_time", "set aside at or after, RFC 3339; default end_time minus 7 days (span at most 366 days)", { type: "string", format: "date-time" }),
+          query("end_time", "set aside before, RFC 3339; default now", { type: "string", format: "date-time" }),
+          query("reason", "only this reason", { type: "string", enum: ["measure_not_finite", "measure_out_of_range", "fold_failed"] }),
+          query("limit", "events per page, 1..1000; default 100", { type: "integer", minimum: 1, maximum: 1000 }),
+          query("cursor", "next_cursor of the previous page"),
+        ],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["start_time", "end_time", "count", "events", "next_cursor"],
+              properties: {
+                start_time: time,
+                end_time: time,
+                count: { type: "integer" },
+                events: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["event_id", "event_time", "event_type", "reason", "detail", "set_aside_at"],
+                    properties: {
+                      event_id: { type: "string", format: "uuid" },
+                      event_time: time,
+                      event_type: { type: "string" },
+                      reason: { type: "string", enum: ["measure_not_finite", "measure_out_of_range", "fold_failed"] },
+                      detail: { type: "string" },
+                      set_aside_at: time,
+                    },
+                  },
+                },
+                next_cursor: { type: ["string", "null"] },
+              },
+            },
+            "set-aside events",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
     "/api/v1/custom-events": {
       get: {
         tags: ["custom events"],

@@ -139,6 +139,10 @@ export const configSchema = z
         dashboard_refresh_interval: duration("100ms", "10m", "1s"),
         dimensions: z.array(rollupDimension, { error: "a list of { name, property, event_types }" }).default(DEFAULT_DIMENSIONS),
         measures: z.array(rollupMeasure, { error: "a list of { name, property } or { name, product: [a, b] }" }).default(DEFAULT_MEASURES),
+        /** Consecutive failed cycles on the same page before it is folded by bisection and the events failing on their own are set aside. */
+        isolate_after_failures: integer(1, 1000, 3),
+        /** Consecutive failed cycles after which the aggregator's /ready answers 503 (until a cycle succeeds). */
+        max_failed_cycles: integer(1, 1000, 5),
       }),
       retention: section({
         raw_events: duration("1d", "36500d", "90d"),

@@ -20,6 +20,11 @@ export interface DashboardMetrics {
   /** order.rejected / order.placed today, null with nothing placed. */
   error_rate: number | null;
   window_minutes: number;
+  /**
+   * How current the figures are: every event stored before it is in the rollups read. The
+   * reading time when nothing waits; else when the oldest event not yet folded was received,
+   * so it stops moving while aggregation is stalled.
+   */
   last_updated: string;
 }
 
@@ -65,6 +70,11 @@ export class DashboardMetricsReader {
       const row = today.find((r) => r.metric_name === metric);
       return { count: Number(row?.count ?? 0), sum: row?.sum ?? 0 };
     };
+    // The first event at the aggregation cursor (cheap on the write_xid index).
+    const [waiting] = await sql<{ received_at: Date }[]>`
+      select received_at from events
+      where write_xid >= (select next_xid from aggregation_cursors where name = 'rollups')
+      order by write_xid limit 1`;
     const placed = day(DAY_METRICS.placed).count;
     const latency = day(DAY_METRICS.latency);
     return {
@@ -77,7 +87,7 @@ export class DashboardMetricsReader {
       average_latency: latency.count === 0 ? null : latency.sum / latency.count,
       error_rate: placed === 0 ? null : day(DAY_METRICS.rejected).count / placed,
       window_minutes: this.windowMinutes,
-      last_updated: now.toISOString(),
+      last_updated: new Date(Math.min(nowMs, waiting?.received_at.getTime() ?? nowMs)).toISOString(),
     };
   }
 }

@@ -53,3 +53,12 @@ export {
   utcHourStart,
 } from "./series-blocks.repository";
 export { type CompactionPass, SeriesCompaction, type SeriesCompactionOptions } from "./series-compaction";
+export {
+  SET_ASIDE_REASONS,
+  type SetAsideEvent,
+  SetAsideEventsRepository,
+  type SetAsidePosition,
+  type SetAsideQuery,
+  type SetAsideReason,
+  type StoredSetAsideEvent,
+} from "./set-aside-events.repository";

@@ -1,6 +1,6 @@
+export * from "./measure-range";
 export * from "./metric-names";
 export * from "./rollup-key";
 export * from "./rollup-state";
 export * from "./value-sketch";
 export * from "./trading-analytics";
-export * from "./measure-range";

@@ -1,4 +1,5 @@
 import { DDSketch } from "@datadog/sketches-js";
+import { BoundedDenseStore, nonEmptyBins } from "./bounded-dense-store";
 
 // Percentiles come from DDSketch: a quantile sketch whose answers are within a relative error
 // of the exact value at the same rank, and whose merge is exact (bin counts add), so a 1h
@@ -6,6 +7,15 @@ import { DDSketch } from "@datadog/sketches-js";
 
 /** The relative-error guarantee of every stored sketch (1 %). */
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
+
+/**
+ * Bins each store (positive values, negative values) of a sketch keeps at most. At 1 % a bin
+ * spans a factor of 1.0202, so 2,048 bins span a factor of about 6e17: values within 17 orders
+ * of magnitude of the largest in the bucket keep the 1 % guarantee; smaller ones are counted in
+ * the lowest bin kept, so a quantile that lands among them answers that bin's value (too large).
+ * Decoded, a full store holds ~16 KB; without the bound one tiny and one huge value made ~50,000.
+ */
+export const SKETCH_MAX_BINS = 2048;
 
 export type ValueSketch = DDSketch;
 
@@ -18,9 +28,8 @@ export function emptySketch(): ValueSketch {
   const sketch = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
   // The mapping is immutable (it only converts values to bin keys), so one serves all.
   sketch.mapping = SHARED_MAPPING;
-  const Store = sketch.store.constructor as new (chunkSize: number) => DDSketch["store"];
-  sketch.store = new Store(STORE_CHUNK);
-  sketch.negativeStore = new Store(STORE_CHUNK);
+  sketch.store = new BoundedDenseStore(SKETCH_MAX_BINS, STORE_CHUNK);
+  sketch.negativeStore = new BoundedDenseStore(SKETCH_MAX_BINS, STORE_CHUNK);
   return sketch;
 }
 
@@ -30,10 +39,10 @@ export function emptySketch(): ValueSketch {
 // varints: key deltas (zigzag, so negative keys cost no more) and integer counts:
 //   u8 version, varint zero count, then for the positive and the negative store:
 //   varint n, n × (zigzag varint key delta, varint count).
-// The relative accuracy is fixed by the version: a different accuracy is a new version.
+// The relative accuracy is fixed by the version: a different accuracy is a new version. The bin
+// bound needs none: a row written before it decodes through the bounded store, which collapses
+// its lowest bins as it reads them.
 const FORMAT_VERSION = 2;
-
-type Store = DDSketch["store"];
 
 export function sketchToBytes(sketch: ValueSketch): Buffer {
   const out = new VarintWriter();
@@ -119,16 +128,6 @@ class VarintReader {
     if (this.at >= this.bytes.length) throw new Error("stored sketch is truncated");
     return this.bytes[this.at++]!;
   }
-}
-
-function nonEmptyBins(store: Store): Array<[number, number]> {
-  const bins: Array<[number, number]> = [];
-  if (store.count === 0) return bins;
-  for (let key = store.minKey; key <= store.maxKey; key += 1) {
-    const count = store.bins[key - store.offset]!;
-    if (count !== 0) bins.push([key, count]);
-  }
-  return bins;
 }
 
 // Calibrated on Node 20 x64 against heap used before and after dropping thousands of rollup
