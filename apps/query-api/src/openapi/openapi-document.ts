@@ -102,7 +102,18 @@ export const openApiDocument = {
         security: [{ ApiKey: [] }, { Bearer: [] }],
         requestBody: { required: true, content: { "application/json": { schema: ref("IncomingEvent") } } },
         responses: {
-          "202": json({ type: "object", required: ["success", "event_id"], properties: { success: { const: true }, event_id: { type: "string", format: "uuid" } } }, "accepted; stored by the ingester exactly once"),
+          "202": json(
+            {
+              type: "object",
+              required: ["success", "event_id"],
+              properties: {
+                success: { const: true },
+                event_id: { type: "string", format: "uuid" },
+                duplicate: { type: "boolean", description: "the id is stored already: this copy is not stored again (dead-lettered if its content differs); absent when the database could not tell" },
+              },
+            },
+            "accepted; stored by the ingester exactly once",
+          ),
           ...COMMON_ERRORS,
           "413": errorResponse("body larger than server.max_body_bytes"),
           "415": errorResponse("the body is not JSON"),
@@ -120,7 +131,16 @@ export const openApiDocument = {
         },
         responses: {
           "202": json(
-            { type: "object", required: ["success", "accepted", "event_ids"], properties: { success: { const: true }, accepted: { type: "integer" }, event_ids: { type: "array", items: { type: "string", format: "uuid" } } } },
+            {
+              type: "object",
+              required: ["success", "accepted", "event_ids"],
+              properties: {
+                success: { const: true },
+                accepted: { type: "integer" },
+                event_ids: { type: "array", items: { type: "string", format: "uuid" } },
+                duplicate_event_ids: { type: "array", items: { type: "string", format: "uuid" }, description: "ids of the batch stored already (not stored again)" },
+              },
+            },
             "accepted",
           ),
           ...COMMON_ERRORS,

@@ -87,6 +87,9 @@ describe("retention on the real database", () => {
       await db.sql`insert into metric_series_blocks (metric_name, interval, dimension, dimension_value, block_start, block_hours, points, point_count)
         values ('events.count', '1m', '', '', ${new Date(Math.floor(day.getTime() / DAY) * DAY)}, 24, '{}', 1)`;
     }
+    for (const held of [event(ago(200)), liveEvents[1]!]) {
+      await db.sql`insert into set_aside_events (event_id, event_time, event_type, reason, detail) values (${held.eventId}, ${held.timestamp}, 'order.placed', 'fold_failed', 'test')`;
+    }
     await db.sql`
       insert into late_events (event_id, event_type, event_time, received_at, recorded_at) values
         (${randomUUID()}, 'order.placed', now() - interval '200 days', now() - interval '100 days', now() - interval '100 days'),
@@ -146,6 +149,8 @@ describe("retention on the real database", () => {
     expect(result.eventIds).toBe(2);
     const ids = await db.sql<{ id: string }[]>`select event_id::text as id from event_ids order by event_time`;
     expect(ids.map((row) => row.id)).toEqual(liveEvents.map((e) => e.eventId));
+    const setAside = await db.sql<{ id: string }[]>`select event_id::text as id from set_aside_events`;
+    expect(setAside.map((row) => row.id)).toEqual([liveEvents[1]!.eventId]);
     const rollups = await db.sql<{ interval: string }[]>`select interval from metric_rollups where metric_name = 'events.count' order by bucket_start`;
     expect(rollups.map((row) => row.interval)).toEqual(["1h", "1m"]);
     expect(await db.sql`select count(*)::int as n from rollup_members`).toEqual([{ n: 2 }]);

@@ -183,6 +183,19 @@ export class RetentionRepository {
     }
   }
 
+  /** Deletes the set-aside records of events older than `before` (their events are gone), in batches. */
+  async deleteSetAsideBefore(db: Sql, before: Date, batchSize: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const result = await db`
+        delete from set_aside_events where ctid = any(array(
+          select ctid from set_aside_events where event_time < ${before} limit ${batchSize}
+        ))`;
+      deleted += result.count;
+      if (result.count < batchSize) return deleted;
+    }
+  }
+
   /** How many ids belong to events older than `before`. */
   async countIdsBefore(before: Date, db: Sql = this.sql): Promise<number> {
     const [row] = await db<{ n: string }[]>`select count(*)::text as n from event_ids where event_time < ${before}`;

@@ -114,6 +114,8 @@ export class RetentionRunner {
     const lateEvents = await this.repository.deleteLateEventsBefore(db, plan.cutoffs.raw_events, settings.lateEventsBatchSize);
     const eventIds = await this.repository.deleteIdsBefore(db, idsCutoff(plan), settings.idsBatchSize);
     if (eventIds > 0) this.logger?.info("retention deleted event ids", { rows: eventIds, before: idsCutoff(plan) });
+    const setAside = await this.repository.deleteSetAsideBefore(db, idsCutoff(plan), settings.idsBatchSize);
+    if (setAside > 0) this.logger?.info("retention deleted set-aside records of dropped days", { rows: setAside, before: idsCutoff(plan) });
     if (created.events + created.rollups > 0) this.logger?.info("retention created partitions ahead", created);
     if (lateEvents > 0) this.logger?.info("retention deleted late_events rows", { rows: lateEvents, recorded_before: plan.cutoffs.raw_events });
     return { status: "done", dryRun: false, plan, partitions, lateEvents, eventIds, created: created.events + created.rollups };
