@@ -104,6 +104,14 @@ function queryCase(channel: HttpChannel, path: string, known: Record<string, fc.
   });
 }
 
+/** A cursor in the API's own shape (base64url of "time|id") carrying a time or id nobody issued. */
+const forgedCursor = fc
+  .tuple(
+    fc.oneof(hostileTime, fc.constantFrom("+099999-01-01T00:00:00.000Z", "99999-01-01", "-000001-01-01T00:00:00Z", "1970-01-01T00:00:00.000Z", "NaN", "")),
+    fc.oneof(fc.uuid().map(String), fc.constantFrom("", "' or 1=1 --", "00000000-0000-0000-0000-00000000000g", "|", "x".repeat(40))),
+  )
+  .map(([time, id]) => Buffer.from(`${time}|${id}`, "utf8").toString("base64url"));
+
 const limitValue = fc.oneof(fc.integer({ min: -5, max: 20_000 }).map(String), fc.constantFrom(...NUMERIC_STRINGS));
 const timeValue = fc.oneof(recentTime(), hostileTime);
 
@@ -122,7 +130,7 @@ export function httpCase(channel: HttpChannel): fc.Arbitrary<HttpCase> {
         user_id: fc.string({ maxLength: 10 }),
         session_id: fc.string({ maxLength: 10 }),
         limit: limitValue,
-        cursor: fc.oneof(fc.base64String({ maxLength: 80 }), fc.string({ maxLength: 40 })),
+        cursor: fc.oneof(fc.base64String({ maxLength: 80 }), fc.string({ maxLength: 40 }), forgedCursor),
         "properties.symbol": fc.constantFrom("BTCUSDT", "ETHUSDT"),
       });
     case "GET /api/v1/metrics":

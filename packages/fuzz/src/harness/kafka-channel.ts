@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
-import type { KafkaMessage, Producer } from "kafkajs";
+import { CompressionTypes, type KafkaMessage, type Producer } from "kafkajs";
 import { KAFKA_CHANNEL } from "../fuzz-settings";
 import { renderBody } from "../generators/hostile-bodies";
 import { kafkaCase } from "../generators/kafka-cases";
@@ -23,8 +23,24 @@ export interface SentMessage {
 const digest = (bytes: Buffer | null | undefined) => (bytes ? createHash("sha256").update(bytes).digest("hex") : "null");
 const sourceOf = (at: Placement) => `${at.topic}/${at.partition}/${at.offset}`;
 
+/** Every fifth message goes out under each codec: producers in the wild use all of them. */
+const CODECS = [
+  ["none", CompressionTypes.None],
+  ["gzip", CompressionTypes.GZIP],
+  ["snappy", CompressionTypes.Snappy],
+  ["lz4", CompressionTypes.LZ4],
+  ["zstd", CompressionTypes.ZSTD],
+] as const;
+
 /** Generates `count` raw messages (each with a unique key) and produces them over the topics, chunk by chunk. */
-export async function produceKafkaCases(producer: Producer, topics: string[], partitions: number, seed: number, count: number): Promise<SentMessage[]> {
+export async function produceKafkaCases(
+  producer: Producer,
+  topics: string[],
+  partitions: number,
+  seed: number,
+  count: number,
+  tally?: FuzzTally,
+): Promise<SentMessage[]> {
   const sent: SentMessage[] = [];
   for (let chunk = 0; chunk * CHUNK < count; chunk++) {
     const cases = fc.sample(kafkaCase, { seed: chunkSeed(seed, KAFKA_CHANNEL, chunk), numRuns: Math.min(CHUNK, count - chunk * CHUNK) });
@@ -32,10 +48,15 @@ export async function produceKafkaCases(producer: Producer, topics: string[], pa
       const index = chunk * CHUNK + i;
       return { index, key: `fuzz-${seed}-${index}`, value: value ? renderBody(value, freshIds(seed, KAFKA_CHANNEL, index)) : null };
     });
-    const placements = await produceAll(producer, topics, partitions, messages);
-    messages.forEach(({ index, key, value }, i) => {
-      sent.push({ index, key, at: placements[i]!, size: value?.length ?? 0, digest: digest(value), shown: preview(value), eventId: claimedId(value) });
-    });
+    for (const [n, [codec, compression]] of CODECS.entries()) {
+      const group = messages.filter(({ index }) => index % CODECS.length === n);
+      if (group.length === 0) continue;
+      const placements = await produceAll(producer, topics, partitions, group, compression);
+      tally?.recordCompression(codec, group.length);
+      group.forEach(({ index, key, value }, i) => {
+        sent.push({ index, key, at: placements[i]!, size: value?.length ?? 0, digest: digest(value), shown: preview(value), eventId: claimedId(value) });
+      });
+    }
   }
   return sent;
 }
@@ -83,8 +104,14 @@ export function reconcileKafka(sent: SentMessage[], stored: StoredState, letters
       tally.recordKafkaOutcome(`dead-lettered: ${reason}`);
       if (!known.has(reason)) fail(`dead-lettered with unknown error_class ${reason}`);
       if (!header(letter, "error_message")) fail("dead-lettered without an error_message");
-      if (letter.key?.toString() !== message.key) fail(`dead letter has key ${letter.key?.toString()}`);
-      if (digest(letter.value) !== message.digest) fail(`dead letter does not hold the original ${message.size} bytes`);
+      if (header(letter, "dead_letter_value_omitted") !== undefined) {
+        // Too large for the dead-letter topic: a pointer, which must still say how large the original was.
+        tally.recordKafkaOutcome("dead letter sent as a pointer");
+        if (header(letter, "original_value_bytes") !== String(message.size)) fail(`pointer letter names ${header(letter, "original_value_bytes")} bytes, not ${message.size}`);
+      } else {
+        if (letter.key?.toString() !== message.key) fail(`dead letter has key ${letter.key?.toString()}`);
+        if (digest(letter.value) !== message.digest) fail(`dead letter does not hold the original ${message.size} bytes`);
+      }
     } else if (message.eventId !== undefined && stored.ids.has(message.eventId.toLowerCase())) {
       tally.recordKafkaOutcome("skipped: repeats a stored event_id");
     } else {

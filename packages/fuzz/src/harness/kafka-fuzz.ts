@@ -1,4 +1,4 @@
-import type { Admin, KafkaMessage, Producer } from "kafkajs";
+import { type Admin, CompressionTypes, type KafkaMessage, type Producer } from "kafkajs";
 import type { RejectReason, Sql } from "@trading-analytics/core";
 import { testKafka, uniqueSuffix, waitFor } from "@trading-analytics/core/testing";
 
@@ -41,7 +41,13 @@ const SEND_MESSAGES = 500;
  * in order: one send writes one batch per partition, so a message's offset is its partition's
  * base offset plus its place among that partition's messages in the send.
  */
-export async function produceAll(producer: Producer, topics: string[], partitions: number, messages: OutgoingMessage[]): Promise<Placement[]> {
+export async function produceAll(
+  producer: Producer,
+  topics: string[],
+  partitions: number,
+  messages: OutgoingMessage[],
+  compression: CompressionTypes = CompressionTypes.None,
+): Promise<Placement[]> {
   const produced: Placement[] = [];
   let start = 0;
   while (start < messages.length) {
@@ -57,6 +63,7 @@ export async function produceAll(producer: Producer, topics: string[], partition
     });
     const metadata = await producer.sendBatch({
       acks: -1,
+      compression,
       topicMessages: topics.map((topic) => ({
         topic,
         messages: placed.filter((message) => message.topic === topic).map(({ key, value, partition }) => ({ key, value, partition })),

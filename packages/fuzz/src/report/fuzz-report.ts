@@ -36,6 +36,8 @@ export function renderFuzzReport(tally: FuzzTally, run: RunInfo): string {
     "",
     "## Kafka messages by outcome",
     "",
+    `Produced in batches compressed with: ${[...tally.compressed].map(([codec, n]) => `${codec} ${n}`).join(", ") || "(none produced)"}.`,
+    "",
     row(["outcome", "messages"]),
     row(["---", "---:"]),
     ...[...tally.kafkaOutcomes].sort(([a], [b]) => a.localeCompare(b)).map(([outcome, n]) => row([outcome, n])),

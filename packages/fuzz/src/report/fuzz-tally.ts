@@ -39,6 +39,13 @@ export class FuzzTally {
     increment(this.cases, channel, count);
   }
 
+  /** Raw Kafka messages by the codec their batch was compressed with. */
+  readonly compressed = new Map<string, number>();
+
+  recordCompression(codec: string, count: number): void {
+    increment(this.compressed, codec, count);
+  }
+
   recordKafkaOutcome(outcome: string): void {
     increment(this.kafkaOutcomes, outcome);
   }
