@@ -1,6 +1,8 @@
 export { envelopeSchema } from "./envelope.schema";
 export { checkEnvelope, type EnvelopeCheck } from "./envelope-validator";
+export { CUSTOM_SCHEMA_LIMITS, customSchemaProblem, schemaIds } from "./custom-schema";
 export {
+  customSchemaError,
   type DefinitionProblem,
   EventTypeValidator,
   type EventTypeValidatorOptions,
