@@ -11,6 +11,7 @@ import {
   EventsTailReader,
   EventTypesWatcher,
   GracefulShutdown,
+  handleUnhandledRejections,
   HealthMonitor,
   kafkaHealthCheck,
   listen,
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   const { config, file } = loadConfigOrExit();
   const logger = createLogger(config.logging, "query-api");
   const registry = createMetricsRegistry(config.metrics, "query-api");
+  handleUnhandledRejections(logger, registry);
   const sql = createSql(config.database, { applicationName: "query-api" });
   const redis = createRedis(config.redis, logger);
   connectRedisInBackground(redis, logger);
