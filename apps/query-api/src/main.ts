@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       unknownTypes: config.analytics.ingestion.unknown_event_types,
       redisKeyPrefix: config.redis.key_prefix,
       allErrors: true,
+      registry,
     },
     logger,
   );

@@ -16,4 +16,4 @@ export type { RejectReason, Rejection } from "./reject-reason";
 export { type ParseOptions, type ParseResult, parseMessage, type RawMessage } from "./parse-message";
 export { isStorableTime, MAX_EVENT_NESTING, nestsDeeperThan } from "./storable-limits";
 export { unstorableTextPath } from "./unstorable-text";
-export { EventTypesWatcher, type EventTypesWatcherOptions } from "./event-types.watcher";
+export { EventTypesWatcher, type EventTypesWatcherOptions, registerUnusableDefinitionsGauge } from "./event-types.watcher";
