@@ -85,3 +85,22 @@ describe("schemaIds", () => {
     expect(schemaIds({ $id: "signal" })).toEqual(["signal"]);
   });
 });
+
+describe("customSchemaError and recursion", () => {
+  it("accepts recursion that descends into the event (a tree), and validates it", () => {
+    const tree = { $id: "https://example.com/tree.json", type: "object", properties: { children: { type: "array", items: { $ref: "#" } }, copy: { $ref: "https://example.com/tree.json#/properties/children" } } };
+    expect(customSchemaError(tree)).toBeUndefined();
+    const validate = newSchemaCompiler().compile(tree);
+    expect(validate({ children: [{ children: [] }] })).toBe(true);
+    expect(validate({ children: [{ children: [1] }] })).toBe(false);
+  });
+
+  it.each([
+    ["the root referring to itself", { $ref: "#" }, "/"],
+    ["allOf back to the root", { type: "object", allOf: [{ $ref: "#" }] }, "/"],
+    ["two definitions referring to each other", { $defs: { a: { $ref: "#/$defs/b" }, b: { not: { $ref: "#/$defs/a" } } }, properties: { x: { $ref: "#/$defs/a" } } }, "/$defs/a"],
+    ["a property referring to itself through its root $id", { $id: "urn:loop", properties: { a: { anyOf: [{ $ref: "urn:loop#/properties/a" }] } } }, "/properties/a"],
+  ])("refuses %s: checking would never end", (_case, schema, at) => {
+    expect(customSchemaError(schema)).toBe(`schema: the $ref chain through ${at} comes back to itself without descending into the event, so checking would never end`);
+  });
+});

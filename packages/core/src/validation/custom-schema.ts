@@ -33,7 +33,66 @@ export function customSchemaProblem(schema: Record<string, unknown>): string | u
   traverse(schema, { allKeys: true }, (subschema, pointer) => {
     problem ??= subschemaProblem(subschema, pointer || "/");
   });
-  return problem;
+  return problem ?? endlessRecursion(schema);
+}
+
+/** Keywords that apply a subschema to the same value, not to a part of it. */
+const IN_PLACE_SINGLE = ["not", "if", "then", "else"] as const;
+const IN_PLACE_LISTS = ["allOf", "anyOf", "oneOf"] as const;
+
+/**
+ * A chain of local $refs and in-place keywords (allOf, not, if…) that comes back to where it
+ * started without descending into the event would recurse until the stack overflows on every
+ * event, e.g. {"$ref": "#"}. Recursion through properties or items is fine: the event's depth ends it.
+ */
+function endlessRecursion(schema: Record<string, unknown>): string | undefined {
+  const edges = new Map<string, string[]>();
+  const rootId = typeof schema.$id === "string" ? schema.$id.replace(/#$/, "") : undefined;
+  traverse(schema, { allKeys: true }, (subschema, pointer) => {
+    const next: string[] = [];
+    for (const keyword of IN_PLACE_SINGLE) if (isObject(subschema[keyword])) next.push(`${pointer}/${keyword}`);
+    for (const keyword of IN_PLACE_LISTS) {
+      const list: unknown = subschema[keyword];
+      if (Array.isArray(list)) list.forEach((item, index) => isObject(item) && next.push(`${pointer}/${keyword}/${index}`));
+    }
+    const target = typeof subschema.$ref === "string" ? localPointer(subschema.$ref, rootId) : undefined;
+    if (target !== undefined) next.push(target);
+    edges.set(pointer, next);
+  });
+
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (pointer: string): string | undefined => {
+    if (state.get(pointer) === "done") return undefined;
+    if (state.get(pointer) === "visiting") return pointer;
+    state.set(pointer, "visiting");
+    for (const next of edges.get(pointer) ?? []) {
+      const loop = visit(next);
+      if (loop !== undefined) return loop;
+    }
+    state.set(pointer, "done");
+    return undefined;
+  };
+  for (const pointer of edges.keys()) {
+    const loop = visit(pointer);
+    if (loop !== undefined) {
+      return `schema: the $ref chain through ${loop || "/"} comes back to itself without descending into the event, so checking would never end`;
+    }
+  }
+  return undefined;
+}
+
+/** The JSON pointer a $ref names inside this schema ("#", "#/definitions/a", or the root's $id with either), else undefined. */
+function localPointer(ref: string, rootId: string | undefined): string | undefined {
+  let fragment: string | undefined;
+  if (ref.startsWith("#")) fragment = ref.slice(1);
+  else if (rootId !== undefined && ref.startsWith(`${rootId}#`)) fragment = ref.slice(rootId.length + 1);
+  else if (rootId !== undefined && ref === rootId) fragment = "";
+  if (fragment === undefined || (fragment !== "" && !fragment.startsWith("/"))) return undefined;
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return undefined;
+  }
 }
 
 function subschemaProblem(schema: traverse.SchemaObject, at: string): string | undefined {
@@ -90,6 +149,9 @@ export function compileCustomSchema(ajv: Ajv, schema: Record<string, unknown>): 
     validate = ajv.compile(schema as AnySchemaObject) as ValidateFunction;
   } catch (error) {
     return { ok: false, problem: compileErrorMessage(error) };
+  } finally {
+    // Each definition stands alone: its $id (kept only while compiling, so "#" refs resolve) never clashes with another's.
+    ajv.removeSchema(schema as AnySchemaObject);
   }
   // Belt and braces: a validator returning a promise could reject with nobody listening.
   if ((validate as { $async?: unknown }).$async) return { ok: false, problem: "schema: compiles to an asynchronous validator; only synchronous schemas are accepted" };

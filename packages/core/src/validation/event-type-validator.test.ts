@@ -147,4 +147,33 @@ describe("EventTypeValidator", () => {
       process.off("unhandledRejection", unhandled);
     }
   });
+
+  it("refuses the event, never throws, if checking it fails (a stack overflow, say)", () => {
+    const validator = new EventTypeValidator([definition("custom.deep", { type: "object" })], "accept");
+    const overflowing = Object.assign(
+      () => {
+        throw new RangeError("Maximum call stack size exceeded");
+      },
+      { errors: null },
+    );
+    (validator as unknown as { custom: Map<string, unknown> }).custom.set("custom.deep", overflowing);
+    expect(validator.check("custom.deep", {})).toEqual({
+      reason: "schema_violation",
+      detail: "custom.deep: its schema could not check this event (Maximum call stack size exceeded), so it is refused",
+    });
+    expect(validator.violations("custom.deep", {})).toEqual([{ field: "properties", message: expect.stringContaining("could not check this event") }]);
+  });
+
+  it("sets aside a stored schema whose $refs loop in place, and keeps recursive ones that descend (two sharing a $id)", () => {
+    const tree = (required: string) => ({ $id: "https://example.com/tree.json", type: "object", required: [required], properties: { kids: { type: "array", items: { $ref: "#" } } } });
+    const validator = new EventTypeValidator(
+      [definition("custom.loop", { $ref: "#" }), definition("custom.tree_a", tree("a")), definition("custom.tree_b", tree("b"))],
+      "accept",
+    );
+    expect(validator.problems.map((problem) => problem.name)).toEqual(["custom.loop"]);
+    expect(validator.check("custom.loop", {})?.detail).toMatch(/checking would never end/);
+    expect(validator.check("custom.tree_a", { a: 1, kids: [{ a: 2, kids: [] }] })).toBeUndefined();
+    expect(validator.check("custom.tree_a", { a: 1, kids: [{ b: 2 }] })?.detail).toBe("custom.tree_a: properties.kids.0.a is required");
+    expect(validator.check("custom.tree_b", { b: 1, kids: [{ b: 2 }] })).toBeUndefined();
+  });
 });

@@ -37,8 +37,6 @@ export function newSchemaCompiler(allErrors = false): Ajv {
     strict: false,
     // Patterns run in linear time (RE2), never as backtracking RegExps.
     code: { regExp: linearRegExp },
-    // Each definition stands alone: a $id does not register it, so two sharing one both compile.
-    addUsedSchema: false,
   });
   addFormats(ajv);
   return ajv;
@@ -121,7 +119,13 @@ export class EventTypeValidator {
         ? { reason: "unknown_event_type", detail: `${eventType} is neither a built-in type nor an active custom definition` }
         : undefined;
     }
-    const valid: unknown = validate(properties);
+    let valid: unknown;
+    try {
+      valid = validate(properties);
+    } catch (error) {
+      // e.g. a $ref cycle that never descends into the data overflows the stack: refuse the event, stop nothing.
+      return { reason: "schema_violation", detail: `${eventType}: its schema could not check this event (${(error as Error).message}), so it is refused` };
+    }
     if (valid === true) return undefined;
     if (valid !== false) return { reason: "schema_violation", detail: notSynchronous(eventType, valid) };
     return { violations: (validate.errors ?? []).map((error) => violationOf(error, "properties")) };
