@@ -37,6 +37,8 @@ export function newSchemaCompiler(allErrors = false): Ajv {
     strict: false,
     // Patterns run in linear time (RE2), never as backtracking RegExps.
     code: { regExp: linearRegExp },
+    // Its notes on user schemas (an unknown format is ignored) would bypass the structured log, once per compile.
+    logger: false,
   });
   addFormats(ajv);
   return ajv;
