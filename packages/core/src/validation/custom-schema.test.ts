@@ -99,6 +99,7 @@ describe("customSchemaError and recursion", () => {
     ["the root referring to itself", { $ref: "#" }, "/"],
     ["allOf back to the root", { type: "object", allOf: [{ $ref: "#" }] }, "/"],
     ["two definitions referring to each other", { $defs: { a: { $ref: "#/$defs/b" }, b: { not: { $ref: "#/$defs/a" } } }, properties: { x: { $ref: "#/$defs/a" } } }, "/$defs/a"],
+    ["a dependency referring back to the root", { type: "object", dependencies: { "a/b": { $ref: "#" } } }, "/"],
     ["a property referring to itself through its root $id", { $id: "urn:loop", properties: { a: { anyOf: [{ $ref: "urn:loop#/properties/a" }] } } }, "/properties/a"],
   ])("refuses %s: checking would never end", (_case, schema, at) => {
     expect(customSchemaError(schema)).toBe(`schema: the $ref chain through ${at} comes back to itself without descending into the event, so checking would never end`);

@@ -20,8 +20,9 @@ const SCALAR_TYPES = new Set(["string", "number", "integer", "boolean", "null"])
 
 /**
  * Why a custom event schema cannot be accepted before compiling it, or undefined: too big or
- * deep, asynchronous, a pattern RE2 cannot run, or an unbounded pairwise `uniqueItems`. Each
- * message starts with "schema" and names the place as a JSON pointer.
+ * deep, asynchronous, a pattern RE2 cannot run, an unbounded pairwise `uniqueItems`, or $refs
+ * that loop without descending into the event. Each message starts with "schema" and names the
+ * place as a JSON pointer.
  */
 export function customSchemaProblem(schema: Record<string, unknown>): string | undefined {
   const depth = nestingDepth(schema, CUSTOM_SCHEMA_LIMITS.maxDepth);
@@ -54,6 +55,11 @@ function endlessRecursion(schema: Record<string, unknown>): string | undefined {
     for (const keyword of IN_PLACE_LISTS) {
       const list: unknown = subschema[keyword];
       if (Array.isArray(list)) list.forEach((item, index) => isObject(item) && next.push(`${pointer}/${keyword}/${index}`));
+    }
+    // dependencies: {"a": schema} applies the schema to the same object when it has "a".
+    const dependencies: unknown = subschema.dependencies;
+    if (isObject(dependencies)) {
+      for (const [key, value] of Object.entries(dependencies)) if (isObject(value)) next.push(`${pointer}/dependencies/${escapePointer(key)}`);
     }
     const target = typeof subschema.$ref === "string" ? localPointer(subschema.$ref, rootId) : undefined;
     if (target !== undefined) next.push(target);
@@ -186,6 +192,10 @@ function resolveId(id: string, base: string | undefined): string {
   } catch {
     return id; // neither absolute nor resolvable against the root's: compared as written
   }
+}
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
