@@ -126,7 +126,8 @@ export class EventTypeValidator {
       valid = validate(properties);
     } catch (error) {
       // e.g. a $ref cycle that never descends into the data overflows the stack: refuse the event, stop nothing.
-      return { reason: "schema_violation", detail: `${eventType}: its schema could not check this event (${(error as Error).message}), so it is refused` };
+      const why = error instanceof Error ? error.message : String(error);
+      return { reason: "schema_violation", detail: `${eventType}: its schema could not check this event (${why}), so it is refused` };
     }
     if (valid === true) return undefined;
     if (valid !== false) return { reason: "schema_violation", detail: notSynchronous(eventType, valid) };

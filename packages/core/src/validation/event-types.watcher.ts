@@ -85,8 +85,8 @@ export class EventTypesWatcher {
     if (fingerprint === this.fingerprint) return;
     const active = await this.definitions.listActive();
     const next = new EventTypeValidator(active, this.options.unknownTypes, { allErrors: this.options.allErrors });
-    // Logged at each change; the gauge keeps the count. Events of these types are refused with the reason.
-    for (const problem of next.problems) this.logger.warn("custom event definition unusable; its events are refused", { ...problem });
+    // Logged at each change; the gauge keeps the count.
+    for (const problem of next.problems) this.logger.warn("custom event definition unusable; set aside", { ...problem });
     this.validator = next;
     this.fingerprint = fingerprint;
     this.logger.info("custom event definitions loaded", { types: next.customTypes });
