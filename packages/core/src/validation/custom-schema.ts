@@ -148,6 +148,8 @@ export type CompiledCustomSchema = { ok: true; validate: ValidateFunction } | { 
 
 /** The schema checked for cost, then compiled (never asynchronous), or why it cannot be used. */
 export function compileCustomSchema(ajv: Ajv, schema: Record<string, unknown>): CompiledCustomSchema {
+  // A stored schema may be any JSON (the table takes jsonb); the API only ever stores objects.
+  if (!isObject(schema)) return { ok: false, problem: "schema: must be a JSON Schema object" };
   const problem = customSchemaProblem(schema);
   if (problem) return { ok: false, problem };
   let validate: ValidateFunction;

@@ -176,4 +176,12 @@ describe("EventTypeValidator", () => {
     expect(validator.check("custom.tree_a", { a: 1, kids: [{ b: 2 }] })?.detail).toBe("custom.tree_a: properties.kids.0.a is required");
     expect(validator.check("custom.tree_b", { b: 1, kids: [{ b: 2 }] })).toBeUndefined();
   });
+
+  it("sets aside stored schemas that are not objects at all, and loads the rest", () => {
+    const odd = [null, "object", [], true, 42].map((schema, i) => definition(`custom.odd_${i}`, schema as unknown as Record<string, unknown>));
+    const validator = new EventTypeValidator([...odd, definition("custom.trading.signal", signalSchema)], "accept");
+    expect(validator.problems.map((problem) => problem.error)).toEqual(Array(5).fill("schema: must be a JSON Schema object"));
+    expect(validator.check("custom.odd_0", {})?.detail).toMatch(/cannot be used/);
+    expect(validator.check("custom.trading.signal", { signal_strength: 1 })).toBeUndefined();
+  });
 });

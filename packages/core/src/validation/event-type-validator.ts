@@ -1,7 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { type CustomEventDefinition, isKnownEventType, KNOWN_EVENT_TYPES } from "../models";
-import { compileCustomSchema } from "./custom-schema";
+import { type CompiledCustomSchema, compileCustomSchema } from "./custom-schema";
 import { KNOWN_EVENT_SCHEMAS } from "./known-event.schemas";
 import { linearRegExp } from "./linear-regexp";
 import type { Rejection } from "./reject-reason";
@@ -81,7 +81,7 @@ export class EventTypeValidator {
         this.problems.push({ name: definition.name, version: definition.version, error: "shadows a built-in event type; ignored" });
         continue;
       }
-      const compiled = compileCustomSchema(ajv, definition.schema);
+      const compiled = compileSafely(ajv, definition.schema);
       if (compiled.ok) {
         this.custom.set(definition.name, compiled.validate);
       } else {
@@ -132,6 +132,15 @@ export class EventTypeValidator {
     if (valid === true) return undefined;
     if (valid !== false) return { reason: "schema_violation", detail: notSynchronous(eventType, valid) };
     return { violations: (validate.errors ?? []).map((error) => violationOf(error, "properties")) };
+  }
+}
+
+/** One definition that fails in a way nobody foresaw must not stop the others from loading. */
+function compileSafely(ajv: Ajv, schema: Record<string, unknown>): CompiledCustomSchema {
+  try {
+    return compileCustomSchema(ajv, schema);
+  } catch (error) {
+    return { ok: false, problem: `schema: cannot be checked (${error instanceof Error ? error.message : String(error)})` };
   }
 }
 
