@@ -6,6 +6,7 @@ import {
   createOpsApp,
   createRedis,
   createSql,
+  handleUnhandledRejections,
   DashboardMetricsReader,
   databaseHealthCheck,
   GracefulShutdown,
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const { config, file } = loadConfigOrExit();
   const logger = createLogger(config.logging, "aggregator");
   const registry = createMetricsRegistry(config.metrics, "aggregator");
+  handleUnhandledRejections(logger, registry);
   const metrics = createAggregatorMetrics(registry);
   const sql = createSql(config.database, { applicationName: "aggregator" });
   const health = new HealthMonitor("aggregator", [databaseHealthCheck(sql)]);

@@ -71,7 +71,12 @@ export class IngesterService {
     this.eventTypes = new EventTypesWatcher(
       new CustomEventDefinitionsRepository(deps.sql),
       deps.redis,
-      { refreshMs: ingestion.schema_refresh_interval, unknownTypes: ingestion.unknown_event_types, redisKeyPrefix: config.redis.key_prefix },
+      {
+        refreshMs: ingestion.schema_refresh_interval,
+        unknownTypes: ingestion.unknown_event_types,
+        redisKeyPrefix: config.redis.key_prefix,
+        registry: deps.registry,
+      },
       deps.logger,
     );
     this.metrics = metrics;

@@ -9,6 +9,7 @@ import {
   createSql,
   databaseHealthCheck,
   GracefulShutdown,
+  handleUnhandledRejections,
   HealthMonitor,
   listen,
   loadConfigOrExit,
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const { config, file } = loadConfigOrExit();
   const logger = createLogger(config.logging, "ingester");
   const registry = createMetricsRegistry(config.metrics, "ingester");
+  handleUnhandledRejections(logger, registry);
   const sql = createSql(config.database, { applicationName: "ingester" });
   const kafka = createKafka(config.kafka, logger, `${config.kafka.client_id}-ingester`);
   unsupportedCodecsFromEnv(process.env, logger); // fault injection; a no-op unless asked for

@@ -10,6 +10,7 @@ import {
   EventsTailReader,
   EventTypesWatcher,
   GracefulShutdown,
+  handleUnhandledRejections,
   HealthMonitor,
   kafkaHealthCheck,
   listen,
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const { config, file } = loadConfigOrExit();
   const logger = createLogger(config.logging, "query-api");
   const registry = createMetricsRegistry(config.metrics, "query-api");
+  handleUnhandledRejections(logger, registry);
   const sql = createQuerySql(config);
   const redis = createRedis(config.redis, logger);
   connectRedisInBackground(redis, logger);
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
       unknownTypes: config.analytics.ingestion.unknown_event_types,
       redisKeyPrefix: config.redis.key_prefix,
       allErrors: true,
+      registry,
     },
     logger,
   );

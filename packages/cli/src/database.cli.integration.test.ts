@@ -60,7 +60,7 @@ describe("analytics CLI on PostgreSQL", () => {
     writeFileSync(broken, JSON.stringify({ type: "object", properties: { price: { type: "decimal" } } }));
     const refused = await run("event-type", "define", "custom.trading.signal", "--schema", broken);
     expect(refused).toMatchObject({ code: 1, stdout: "" });
-    expect(refused.stderr).toMatch(/^analytics event-type: .*broken\.schema\.json is not a schema ajv can compile: schema is invalid: data\/properties\/price\/type must be equal to one of the allowed values/);
+    expect(refused.stderr).toMatch(/^analytics event-type: .*broken\.schema\.json cannot be used: schema is invalid: data\/properties\/price\/type must be equal to one of the allowed values/);
 
     const [listed, versions] = await Promise.all([run("event-type", "list", "--json"), run("event-type", "list", "custom.trading.signal")]);
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: "custom.trading.signal", version: 2, display_name: "Trading signal" })]);

@@ -23,6 +23,7 @@ export {
   type CustomEventDefinitionInput,
 } from "./repository/custom-event-definitions.repository";
 export { GracefulShutdown } from "./shutdown";
+export { handleUnhandledRejections } from "./unhandled-rejections";
 export { PeriodicTask } from "./periodic-task";
 export { parseSampleLine, type PrometheusSample, sumSamples } from "./prometheus-text";
 export * from "./demo";

@@ -1,5 +1,5 @@
 import { createAggregatorMetrics } from "@trading-analytics/aggregator/src/metrics";
-import { createMetricsRegistry, createRetentionMetrics } from "@trading-analytics/core";
+import { createMetricsRegistry, createRetentionMetrics, registerUnusableDefinitionsGauge } from "@trading-analytics/core";
 import { createSeriesCompactionMetrics } from "@trading-analytics/aggregator/src/series/series-compaction.job";
 import { createIngesterMetrics } from "@trading-analytics/ingester/src/metrics";
 import { createCacheMetrics } from "@trading-analytics/query-api/src/cache/query-cache";
@@ -27,7 +27,10 @@ export interface ExportedMetric {
  * here too, or the rules and dashboards that use its metrics fail the check (never the reverse).
  */
 const REGISTRIES: Record<AppName, (registry: Registry) => void> = {
-  ingester: (registry) => void createIngesterMetrics(registry),
+  ingester: (registry) => {
+    createIngesterMetrics(registry);
+    registerUnusableDefinitionsGauge(registry, () => 0); // the EventTypesWatcher IngesterService starts
+  },
   aggregator: (registry) => {
     createAggregatorMetrics(registry);
     createRetentionMetrics(registry); // the RetentionJob main.ts starts
@@ -37,6 +40,7 @@ const REGISTRIES: Record<AppName, (registry: Registry) => void> = {
     createHttpMetrics(registry);
     createCacheMetrics(registry);
     createSecurityMetrics(registry);
+    registerUnusableDefinitionsGauge(registry, () => 0); // the EventTypesWatcher main.ts starts
   },
 };
 

@@ -1,9 +1,9 @@
 import {
   type CustomEventDefinitionInput,
+  customSchemaError,
   EVENT_TYPE_MAX_LENGTH,
   EVENT_TYPE_PATTERN,
   isKnownEventType,
-  newSchemaCompiler,
 } from "@trading-analytics/core";
 
 export interface CustomEventBody {
@@ -52,9 +52,9 @@ export function parseCustomEventBody(body: unknown, pathName?: string): ParsedCu
 
   if (body.schema === undefined) return fail("schema", "schema: is required");
   if (!isPlainObject(body.schema)) return fail("schema", "schema: must be a JSON Schema object");
-  const compileError = schemaCompileError(body.schema);
-  // ajv's own message, so the author sees exactly what the ingester would refuse.
-  if (compileError) return fail("schema", compileError);
+  // The validator's own check, so the author sees exactly what the ingester would refuse, and why.
+  const schemaError = customSchemaError(body.schema);
+  if (schemaError) return fail("schema", schemaError);
 
   return {
     ok: true,
@@ -75,16 +75,6 @@ function nameProblem(name: string): string | undefined {
   if (!EVENT_TYPE_PATTERN.test(name)) return "must be a dotted lower-case name like custom.trading.signal";
   if (isKnownEventType(name)) return `${name} is a built-in event type and cannot be redefined`;
   return undefined;
-}
-
-/** Compiles with the ingester's ajv settings (a fresh instance, so a schema's $id cannot clash). */
-function schemaCompileError(schema: Record<string, unknown>): string | undefined {
-  try {
-    newSchemaCompiler().compile(schema);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -193,6 +193,45 @@ describe("/api/v1/custom-events", () => {
     });
   });
 
+  describe("unsafe schemas", () => {
+    it.each([
+      ["$async at the root", { $async: true, type: "object" }, /^schema: \$async at \/ is not supported: events are validated synchronously/],
+      ["$async in a subschema", { properties: { a: { $async: true } } }, /^schema: \$async at \/properties\/a is not supported/],
+      ["a backreference", { properties: { code: { type: "string", pattern: "^(\\w)\\1$" } } }, /^schema: pattern ".+" at \/properties\/code\/pattern is not supported: patterns run on RE2 .*invalid escape sequence/],
+      ["a lookahead key of patternProperties", { patternProperties: { "^(?!x)": {} } }, /at \/patternProperties is not supported: patterns run on RE2/],
+      ["uniqueItems over unbounded object items", { properties: { list: { type: "array", uniqueItems: true } } }, /^schema: uniqueItems at \/properties\/list needs "maxItems"/],
+      ["a remote $ref", { $ref: "https://example.com/schemas/order.json" }, /^schema: \$ref "https:\/\/example.com\/schemas\/order.json" cannot be resolved: a \$ref must point inside the schema itself/],
+      ["a schema nested too deep", JSON.parse(`${'{"not":'.repeat(40)}{}${"}".repeat(40)}`), /^schema: nests deeper than 32 levels$/],
+    ])("refuses %s with 400 naming schema and saying why, storing nothing", async (_case, schema, message) => {
+      for (const res of [
+        await request(app).post("/api/v1/custom-events").send({ name: "custom.unsafe.schema", schema }),
+        await request(app).put("/api/v1/custom-events/custom.put.me").send({ schema }),
+      ]) {
+        expectError(res, 400, "invalid_parameter", "schema");
+        expect(res.body.error.message).toMatch(message);
+      }
+      expectError(await request(app).get("/api/v1/custom-events/custom.unsafe.schema"), 404, "not_found");
+      expect(notifications).toBe(0);
+    });
+
+    it("accepts a pattern RE2 runs in linear time, even one a backtracking engine would not", async () => {
+      const schema = { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } };
+      await request(app).post("/api/v1/custom-events").send({ name: "custom.linear.pattern", schema }).expect(201);
+    });
+
+    it("refuses a second type declaring an active type's $id with 400, and lets the owner's new version keep it", async () => {
+      const schema = { $id: "https://example.com/schemas/shared.json", type: "object" };
+      await request(app).post("/api/v1/custom-events").send({ name: "custom.id.first", schema }).expect(201);
+      const res = await request(app).post("/api/v1/custom-events").send({ name: "custom.id.second", schema });
+      expectError(res, 400, "invalid_parameter", "schema");
+      expect(res.body.error.message).toBe(
+        "schema: schema $id https://example.com/schemas/shared.json is already declared by the active custom event type custom.id.first",
+      );
+      expectError(await request(app).get("/api/v1/custom-events/custom.id.second"), 404, "not_found");
+      await request(app).put("/api/v1/custom-events/custom.id.first").send({ schema: { ...schema, required: ["a"] } }).expect(200);
+    });
+  });
+
   describe("DELETE", () => {
     it("deactivates the latest version, keeps every version, and answers 200 with it", async () => {
       await request(app).post("/api/v1/custom-events").send({ ...signal, name: "custom.delete.me" }).expect(201);

@@ -88,5 +88,7 @@ function toHttpError(error: unknown): never {
       throw new HttpError(404, "not_found", error.message);
     case "built_in":
       throw new HttpError(400, "invalid_parameter", `name: ${error.message}`, "name");
+    case "schema_id_taken":
+      throw new HttpError(400, "invalid_parameter", `schema: ${error.message}`, "schema");
   }
 }

@@ -630,7 +630,11 @@ export const openApiDocument = {
           name: { type: "string", description: "required on POST; on PUT it must match the path if given" },
           display_name: { type: ["string", "null"] },
           description: { type: ["string", "null"] },
-          schema: { type: "object", description: "a JSON Schema ajv compiles" },
+          schema: {
+            type: "object",
+            description:
+              "a JSON Schema for the event's properties, refused with 400 (field schema, saying why) unless it is synchronous (no $async), its patterns compile on RE2 (no backreferences or lookaround; they run in linear time), every $ref resolves inside it and none loops back without descending into the event, no other active type declares its $id, uniqueItems is bounded (maxItems <= 1000 or scalar items), it is at most 64 KiB and 32 levels deep, and ajv compiles it",
+          },
           is_active: { type: "boolean" },
         },
       },

@@ -15,7 +15,7 @@ describe("checkSchemaText", () => {
     expect(checkSchemaText("[1]", "s.json")).toEqual({ ok: false, error: "s.json must hold a JSON Schema object" });
     expect(checkSchemaText('{"type":"decimal"}', "s.json")).toEqual({
       ok: false,
-      error: expect.stringMatching(/^s\.json is not a schema ajv can compile: schema is invalid: data\/type must be equal to one of the allowed values/),
+      error: expect.stringMatching(/^s\.json cannot be used: schema is invalid: data\/type must be equal to one of the allowed values/),
     });
   });
 });

@@ -23,8 +23,12 @@ ${EXIT_CODES_HELP}`,
 Defines the custom event type NAME (a dotted lower-case name such as custom.trading.signal)
 from a JSON Schema file that an event's "properties" must match. The first definition of a
 name is version 1; defining it again stores version 2, 3, … and makes that the active one
-(old versions are kept). The schema must compile with ajv exactly as the ingester compiles
-it; if it does not, nothing is stored and ajv's message is printed (exit 1).
+(old versions are kept). The schema must pass the ingester's own check: synchronous (no
+$async), patterns RE2 can run (no backreferences or lookaround), no $ref outside the schema
+nor one that loops back without descending into the event,
+at most 64 KiB and 32 levels deep, uniqueItems bounded by maxItems <= 1000 unless the items
+are scalars, no $id another active type declares, and compiled by ajv. If it does not, nothing
+is stored and the reason is printed (exit 1).
 Running ingesters are told over Redis at once; without Redis they notice within
 analytics.ingestion.schema_refresh_interval.
 

@@ -34,7 +34,7 @@ async function define(command: Extract<EventTypeCommand, { kind: "define" }>): P
   if (!checked.ok) throw new CommandFailed(checked.error);
 
   const config = loadCliConfig();
-  const stored = await withSql(config, (sql) => store(new CustomEventDefinitionsRepository(sql), command, checked.schema));
+  const stored = await withSql(config, (sql) => store(new CustomEventDefinitionsRepository(sql), command, checked.schema)).catch(refusedSchema);
   const logger = createCliLogger();
   const announced = await withOptionalRedis(config, logger, async (redis) => (redis ? publishCustomEventsChanged(redis, config.redis.key_prefix) : false));
 
@@ -70,6 +70,12 @@ async function store(
     if (error instanceof CustomEventDefinitionError && error.reason === "already_exists") return definitions.update(command.name, input);
     throw error;
   }
+}
+
+/** A schema the repository refuses ($id taken by another type) is the user's to fix, not a crash. */
+function refusedSchema(error: unknown): never {
+  if (error instanceof CustomEventDefinitionError && error.reason === "schema_id_taken") throw new CommandFailed(`schema: ${error.message}`);
+  throw error;
 }
 
 async function list(command: Extract<EventTypeCommand, { kind: "list" }>): Promise<number> {

@@ -107,4 +107,43 @@ describe("CustomEventDefinitionsRepository", () => {
     expect(active.map((definition) => definition.name)).toContain("custom.list.a");
     expect(active.map((definition) => definition.name)).not.toContain("custom.list.b");
   });
+
+  describe("schema $id", () => {
+    const withId = (id: string, extra: Record<string, unknown> = {}) => ({ schema: { $id: id, type: "object", ...extra } });
+    const taken = (id: string, by: string) =>
+      expect.objectContaining({ reason: "schema_id_taken", message: `schema $id ${id} is already declared by the active custom event type ${by}` });
+
+    it("refuses a second active type declaring an active type's $id, on create and update", async () => {
+      await definitions.create("custom.id.owner", withId("https://example.com/ids/owner.json#"));
+      await expect(definitions.create("custom.id.thief", withId("https://example.com/ids/owner.json"))).rejects.toEqual(
+        taken("https://example.com/ids/owner.json", "custom.id.owner"),
+      );
+      expect(await definitions.get("custom.id.thief")).toBeUndefined();
+      await definitions.create("custom.id.other", { schema: {} });
+      await expect(
+        definitions.update("custom.id.other", { schema: { $id: "https://example.com/ids/x.json", properties: { a: { $id: "owner.json" } } } }),
+      ).rejects.toEqual(taken("https://example.com/ids/owner.json", "custom.id.owner"));
+      expect(await activeVersions("custom.id.other")).toEqual([1]);
+    });
+
+    it("lets a type's new version keep its $id, and frees a $id when its type is deactivated", async () => {
+      await definitions.create("custom.id.keeper", withId("urn:example:keeper"));
+      expect((await definitions.update("custom.id.keeper", withId("urn:example:keeper", { required: ["a"] }))).version).toBe(2);
+      await definitions.deactivate("custom.id.keeper");
+      expect((await definitions.create("custom.id.successor", withId("urn:example:keeper"))).version).toBe(1);
+      // Reactivating the first would store a new version claiming it again: refused.
+      await expect(definitions.update("custom.id.keeper", withId("urn:example:keeper"))).rejects.toEqual(taken("urn:example:keeper", "custom.id.successor"));
+    });
+
+    it("lets only one of two concurrent creates claim a $id", async () => {
+      const outcomes = await Promise.allSettled(
+        ["custom.id.race_a", "custom.id.race_b", "custom.id.race_c"].map((name) => definitions.create(name, withId("urn:example:race"))),
+      );
+      expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome.status === "rejected").map((outcome) => (outcome as PromiseRejectedResult).reason)).toEqual([
+        expect.any(CustomEventDefinitionError),
+        expect.any(CustomEventDefinitionError),
+      ]);
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { type CustomEventDefinition, isKnownEventType } from "../models";
+import { schemaIds } from "../validation/custom-schema";
 import type { Sql, SqlTransaction } from "./database";
 
 interface DefinitionRow {
@@ -20,7 +21,7 @@ export interface CustomEventDefinitionInput {
   isActive?: boolean;
 }
 
-export type CustomEventDefinitionErrorReason = "already_exists" | "not_found" | "not_active" | "built_in";
+export type CustomEventDefinitionErrorReason = "already_exists" | "not_found" | "not_active" | "built_in" | "schema_id_taken";
 
 /** A change to custom definitions that cannot be made; `reason` says why. */
 export class CustomEventDefinitionError extends Error {
@@ -62,14 +63,17 @@ export class CustomEventDefinitionsRepository {
   /** Version 1 of a new name; a name defined before (active or not) is `already_exists`. */
   async create(name: string, input: CustomEventDefinitionInput): Promise<CustomEventDefinition> {
     assertNotBuiltIn(name);
-    // Every name has a version 1 (versions are never deleted), so the primary key is the
-    // existence check, and it holds under concurrent creates too.
-    const [row] = await this.sql<DefinitionRow[]>`
-      insert into custom_event_definitions ${insertValues(this.sql, name, 1, input)}
-      on conflict (name, version) do nothing
-      returning name, version, display_name, description, schema, is_active, created_at`;
-    if (!row) throw new CustomEventDefinitionError("already_exists", name, `custom event type ${name} already exists`);
-    return toDefinition(row);
+    return this.sql.begin(async (tx) => {
+      await assertSchemaIdsFree(tx, name, input);
+      // Every name has a version 1 (versions are never deleted), so the primary key is the
+      // existence check, and it holds under concurrent creates too.
+      const [row] = await tx<DefinitionRow[]>`
+        insert into custom_event_definitions ${insertValues(tx, name, 1, input)}
+        on conflict (name, version) do nothing
+        returning name, version, display_name, description, schema, is_active, created_at`;
+      if (!row) throw new CustomEventDefinitionError("already_exists", name, `custom event type ${name} already exists`);
+      return toDefinition(row);
+    });
   }
 
   /**
@@ -81,6 +85,7 @@ export class CustomEventDefinitionsRepository {
     return this.sql.begin(async (tx) => {
       const latest = await lockLatest(tx, name);
       if (!latest) throw notFound(name);
+      await assertSchemaIdsFree(tx, name, input);
       await tx`update custom_event_definitions set is_active = false where name = ${name} and is_active`;
       const [row] = await tx<DefinitionRow[]>`
         insert into custom_event_definitions ${insertValues(tx, name, latest.version + 1, input)}
@@ -143,6 +148,28 @@ async function lockLatest(tx: SqlTransaction, name: string): Promise<DefinitionR
     select name, version, display_name, description, schema, is_active, created_at
     from custom_event_definitions where name = ${name} order by version desc limit 1`;
   return row;
+}
+
+/** Serializes definition changes that declare a $id, so two cannot claim one at the same time. */
+const SCHEMA_ID_LOCK = 7_204_119_015;
+
+/**
+ * A $id names one schema: another active type declaring the same one is refused (the same
+ * name's new version may keep its own). Inactive definitions are checked again when reactivated,
+ * since that stores a new version.
+ */
+async function assertSchemaIdsFree(tx: SqlTransaction, name: string, input: CustomEventDefinitionInput): Promise<void> {
+  const ids = input.isActive === false ? [] : schemaIds(input.schema);
+  if (ids.length === 0) return;
+  await tx`select pg_advisory_xact_lock(${SCHEMA_ID_LOCK})`;
+  const others = await tx<{ name: string; schema: Record<string, unknown> }[]>`
+    select name, schema from custom_event_definitions where is_active and name <> ${name} order by name`;
+  for (const other of others) {
+    const taken = schemaIds(other.schema).find((id) => ids.includes(id));
+    if (taken) {
+      throw new CustomEventDefinitionError("schema_id_taken", name, `schema $id ${taken} is already declared by the active custom event type ${other.name}`);
+    }
+  }
 }
 
 function assertNotBuiltIn(name: string): void {

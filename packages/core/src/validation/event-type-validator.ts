@@ -1,13 +1,17 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { type CustomEventDefinition, isKnownEventType, KNOWN_EVENT_TYPES } from "../models";
+import { type CompiledCustomSchema, compileCustomSchema } from "./custom-schema";
 import { KNOWN_EVENT_SCHEMAS } from "./known-event.schemas";
+import { linearRegExp } from "./linear-regexp";
 import type { Rejection } from "./reject-reason";
 
 export type UnknownTypePolicy = "accept" | "dead_letter";
 
+/** An active definition the validator cannot use; events of its type are rejected meanwhile. */
 export interface DefinitionProblem {
   name: string;
+  version: number;
   error: string;
 }
 
@@ -27,8 +31,15 @@ export interface EventTypeValidatorOptions {
 
 /** The ajv settings every event-type schema is compiled with, here and in the custom-events API. */
 export function newSchemaCompiler(allErrors = false): Ajv {
-  // User schemas may carry annotations ajv does not know; strict mode would refuse them.
-  const ajv = new Ajv({ allErrors, strict: false });
+  const ajv = new Ajv({
+    allErrors,
+    // User schemas may carry annotations ajv does not know; strict mode would refuse them.
+    strict: false,
+    // Patterns run in linear time (RE2), never as backtracking RegExps.
+    code: { regExp: linearRegExp },
+    // Its notes on user schemas (an unknown format is ignored) would bypass the structured log, once per compile.
+    logger: false,
+  });
   addFormats(ajv);
   return ajv;
 }
@@ -67,14 +78,15 @@ export class EventTypeValidator {
     const ajv = newSchemaCompiler(allErrors);
     for (const definition of definitions) {
       if (isKnownEventType(definition.name)) {
-        this.problems.push({ name: definition.name, error: "shadows a built-in event type; ignored" });
+        this.problems.push({ name: definition.name, version: definition.version, error: "shadows a built-in event type; ignored" });
         continue;
       }
-      try {
-        this.custom.set(definition.name, ajv.compile(definition.schema));
-      } catch (error) {
-        this.problems.push({ name: definition.name, error: (error as Error).message });
-        this.unusable.set(definition.name, `${definition.name}: active definition v${definition.version} cannot be compiled (${(error as Error).message})`);
+      const compiled = compileSafely(ajv, definition.schema);
+      if (compiled.ok) {
+        this.custom.set(definition.name, compiled.validate);
+      } else {
+        this.problems.push({ name: definition.name, version: definition.version, error: compiled.problem });
+        this.unusable.set(definition.name, unusableDetail(definition, compiled.problem));
       }
     }
   }
@@ -109,9 +121,38 @@ export class EventTypeValidator {
         ? { reason: "unknown_event_type", detail: `${eventType} is neither a built-in type nor an active custom definition` }
         : undefined;
     }
-    if (validate(properties)) return undefined;
+    let valid: unknown;
+    try {
+      valid = validate(properties);
+    } catch (error) {
+      // e.g. a $ref cycle that never descends into the data overflows the stack: refuse the event, stop nothing.
+      const why = error instanceof Error ? error.message : String(error);
+      return { reason: "schema_violation", detail: `${eventType}: its schema could not check this event (${why}), so it is refused` };
+    }
+    if (valid === true) return undefined;
+    if (valid !== false) return { reason: "schema_violation", detail: notSynchronous(eventType, valid) };
     return { violations: (validate.errors ?? []).map((error) => violationOf(error, "properties")) };
   }
+}
+
+/** One definition that fails in a way nobody foresaw must not stop the others from loading. */
+function compileSafely(ajv: Ajv, schema: Record<string, unknown>): CompiledCustomSchema {
+  try {
+    return compileCustomSchema(ajv, schema);
+  } catch (error) {
+    return { ok: false, problem: `schema: cannot be checked (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+/** compileCustomSchema refuses async schemas; should one slip through, its promise is silenced and its events refused. */
+function notSynchronous(eventType: string, outcome: unknown): string {
+  const then = (outcome as { then?: unknown } | null)?.then;
+  if (typeof then === "function") (then as (a: undefined, b: () => void) => void).call(outcome, undefined, () => undefined);
+  return `${eventType}: its schema's validator did not answer synchronously, so its events are refused until the definition is replaced`;
+}
+
+function unusableDetail(definition: CustomEventDefinition, problem: string): string {
+  return `${definition.name}: active definition v${definition.version} cannot be used, so its events are refused until it is replaced (${problem})`;
 }
 
 /** An ajv error as the field it concerns and what is wrong with it. */
@@ -125,4 +166,13 @@ export function violationOf(error: ErrorObject, root: string): FieldViolation {
     return { field: path ? `${path}.${params.additionalProperty}` : params.additionalProperty, message: "is not a known field" };
   }
   return { field: path || "body", message: error.message ?? "is invalid" };
+}
+
+/**
+ * Why a custom schema would be refused, or undefined: what the API and CLI check before storing,
+ * with the validator's settings (compiled alone, as every definition is).
+ */
+export function customSchemaError(schema: Record<string, unknown>): string | undefined {
+  const compiled = compileCustomSchema(newSchemaCompiler(), schema);
+  return compiled.ok ? undefined : compiled.problem;
 }

@@ -1,3 +1,4 @@
+import { Gauge, type Registry } from "prom-client";
 import type { Logger } from "../logger";
 import type { RedisClient } from "../redis/redis-client";
 import { customEventsChangedChannel } from "../redis/redis-keys";
@@ -10,6 +11,20 @@ export interface EventTypesWatcherOptions {
   redisKeyPrefix: string;
   /** Name every bad field (the HTTP API) rather than the first (the ingester). */
   allErrors?: boolean;
+  /** Where to export how many active definitions are unusable. */
+  registry?: Registry;
+}
+
+/** analytics_custom_event_definitions_unusable, read from `unusable` at each scrape. */
+export function registerUnusableDefinitionsGauge(registry: Registry, unusable: () => number): void {
+  new Gauge({
+    name: "analytics_custom_event_definitions_unusable",
+    help: "Active custom event definitions that cannot be used (refused by the schema check or ajv); their events are refused",
+    registers: [registry],
+    collect() {
+      this.set(unusable());
+    },
+  });
 }
 
 /**
@@ -31,6 +46,7 @@ export class EventTypesWatcher {
     private readonly logger: Logger,
   ) {
     this.validator = new EventTypeValidator([], options.unknownTypes, { allErrors: options.allErrors });
+    if (options.registry) registerUnusableDefinitionsGauge(options.registry, () => this.validator.problems.length);
   }
 
   get current(): EventTypeValidator {
@@ -69,7 +85,8 @@ export class EventTypesWatcher {
     if (fingerprint === this.fingerprint) return;
     const active = await this.definitions.listActive();
     const next = new EventTypeValidator(active, this.options.unknownTypes, { allErrors: this.options.allErrors });
-    for (const problem of next.problems) this.logger.warn("custom event definition unusable", { ...problem });
+    // Logged at each change; the gauge keeps the count.
+    for (const problem of next.problems) this.logger.warn("custom event definition unusable; set aside", { ...problem });
     this.validator = next;
     this.fingerprint = fingerprint;
     this.logger.info("custom event definitions loaded", { types: next.customTypes });

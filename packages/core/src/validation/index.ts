@@ -1,6 +1,8 @@
 export { envelopeSchema } from "./envelope.schema";
 export { checkEnvelope, type EnvelopeCheck } from "./envelope-validator";
+export { CUSTOM_SCHEMA_LIMITS, customSchemaProblem, schemaIds } from "./custom-schema";
 export {
+  customSchemaError,
   type DefinitionProblem,
   EventTypeValidator,
   type EventTypeValidatorOptions,
@@ -15,4 +17,4 @@ export type { RejectReason, Rejection } from "./reject-reason";
 export { type ParseOptions, type ParseResult, parseMessage, type RawMessage } from "./parse-message";
 export { isStorableTime, MAX_EVENT_NESTING, nestsDeeperThan } from "./storable-limits";
 export { unstorableTextPath } from "./unstorable-text";
-export { EventTypesWatcher, type EventTypesWatcherOptions } from "./event-types.watcher";
+export { EventTypesWatcher, type EventTypesWatcherOptions, registerUnusableDefinitionsGauge } from "./event-types.watcher";
