@@ -24,6 +24,6 @@ describe("casesPerChannel", () => {
       expect([...counts.keys()]).toEqual([...HTTP_CHANNELS, KAFKA_CHANNEL]);
       expect([...counts.values()].reduce((sum, n) => sum + n, 0)).toBe(runs);
     }
-    expect(casesPerChannel(10_000).get(KAFKA_CHANNEL)).toBe(3_500);
+    expect(casesPerChannel(10_000).get(KAFKA_CHANNEL)).toBe(3_100);
   });
 });

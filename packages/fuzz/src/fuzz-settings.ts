@@ -24,13 +24,14 @@ export function fuzzSettings(env: NodeJS.ProcessEnv = process.env): FuzzSettings
 
 /** Share of the cases each channel gets: posts most (they reach Kafka and PostgreSQL), then Kafka, then queries. */
 const SHARES: Record<string, number> = {
+  "POST /api/v1/custom-events": 4,
   "POST /api/v1/events": 30,
   "POST /api/v1/events/batch": 10,
   "GET /api/v1/events": 9,
   "GET /api/v1/metrics": 6,
   "GET /api/v1/events/stats": 6,
   "GET /api/v1/custom-events": 4,
-  [KAFKA_CHANNEL]: 35,
+  [KAFKA_CHANNEL]: 31,
 };
 
 /** Cases per channel, adding up to exactly `runs`. */

@@ -20,6 +20,12 @@ export const HOSTILE_PATTERNS = [
   "",
 ] as const;
 
+/**
+ * Types the fuzz defines with hostile schemas. Only raw Kafka messages use them: the API under
+ * test validates against no definitions, so events posted to it must not depend on them.
+ */
+export const FUZZ_SCHEMA_TYPES: readonly string[] = Array.from({ length: 40 }, (_, n) => `custom.fuzz.schema.s${n}`);
+
 /** Inputs that make backtracking patterns and pairwise keywords slow: long near-matches, many items. */
 export function schemaProbe(): fc.Arbitrary<Record<string, unknown>> {
   const nearMatch = fc.constantFrom("a", "x", "ab ", "a.").chain((unit) => fc.integer({ min: 1, max: 20_000 }).map((n) => `${unit.repeat(n)}!`));

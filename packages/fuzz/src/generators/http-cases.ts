@@ -1,8 +1,11 @@
 import fc from "fast-check";
-import { batchBody, type BodySpec, eventBody } from "./hostile-bodies";
+import { batchBody, type BodySpec, eventBody, textMutation } from "./hostile-bodies";
+import { FUZZ_SCHEMA_TYPES, hostileSchema } from "./hostile-schemas";
 import { hostileString, hostileTime, NUMERIC_STRINGS, recentTime } from "./hostile-strings";
 
+// Definitions first, so that the ingester holds them when the Kafka channel sends their events.
 export const HTTP_CHANNELS = [
+  "POST /api/v1/custom-events",
   "POST /api/v1/events",
   "POST /api/v1/events/batch",
   "GET /api/v1/events",
@@ -112,12 +115,22 @@ const forgedCursor = fc
   )
   .map(([time, id]) => Buffer.from(`${time}|${id}`, "utf8").toString("base64url"));
 
+/** A custom event definition with a hostile schema, under names only the Kafka channel's events use. */
+const definitionBody: fc.Arbitrary<BodySpec> = fc
+  .record({
+    value: fc.record({ name: fc.constantFrom(...FUZZ_SCHEMA_TYPES), schema: hostileSchema(), description: fc.constantFrom("fuzz", "") }, { requiredKeys: ["name", "schema"] }),
+    mutation: fc.oneof({ weight: 9, arbitrary: fc.constant({ kind: "none" } as const) }, { weight: 1, arbitrary: textMutation }),
+  })
+  .map(({ value, mutation }) => ({ kind: "json" as const, value, mutation }));
+
 const limitValue = fc.oneof(fc.integer({ min: -5, max: 20_000 }).map(String), fc.constantFrom(...NUMERIC_STRINGS));
 const timeValue = fc.oneof(recentTime(), hostileTime);
 
 /** One generated request of `channel`. */
 export function httpCase(channel: HttpChannel): fc.Arbitrary<HttpCase> {
   switch (channel) {
+    case "POST /api/v1/custom-events":
+      return postCase(channel, "/api/v1/custom-events", definitionBody);
     case "POST /api/v1/events":
       return postCase(channel, "/api/v1/events", eventBody(hugeHttpBody));
     case "POST /api/v1/events/batch":
