@@ -180,6 +180,22 @@ describe("ingester with malformed messages", () => {
     expect([...end.values()].reduce((sum, offset) => sum + Number(offset), 0)).toBe(cases.length);
   });
 
+  it("keeps the first of two copies of a new id sent together, dead-letters the other, and keeps consuming", async () => {
+    const id = randomUUID();
+    const copy = (price: number) => json({ event_id: id, event_type: "custom.fill", user_id: "u1", properties: { price, quantity: 1 }, timestamp: time });
+    const [meta] = await harness.producer.send({ topic: harness.topic, acks: -1, messages: [{ value: copy(10), partition: 0 }, { value: copy(11), partition: 0 }] });
+    valid.push(id);
+    await harness.waitUntilCaughtUp();
+    const [row] = await harness.db.sql<{ properties: unknown }[]>`select properties from events where event_id = ${id}`;
+    expect(row).toEqual({ properties: { price: 10, quantity: 1 } });
+    const second = (BigInt(meta!.baseOffset!) + 1n).toString();
+    const letters = await harness.readDeadLetters();
+    const mine = letters.filter((letter) => String(letter.headers?.source_offset) === second || String(letter.headers?.source_offset) === meta!.baseOffset);
+    expect(mine.map((letter) => [String(letter.headers?.source_offset), String(letter.headers?.error_class)])).toEqual([[second, "duplicate_event_id"]]);
+    expect(harness.replicas[0]!.child.exitCode).toBeNull();
+    expect((await fetch(`http://127.0.0.1:${harness.replicas[0]!.port}/ready`)).status).toBe(200);
+  });
+
   it("stores a custom event that matches its active schema", async () => {
     const [row] = await harness.db.sql<{ event_type: string; properties: unknown }[]>`
       select event_type, properties from events where event_id = ${conformingSignal.id}`;

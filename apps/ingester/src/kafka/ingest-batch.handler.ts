@@ -69,7 +69,7 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
       // Another event under a taken id is kept as a dead letter, never dropped unseen; sent before
       // the commit, so a crash re-delivers the message and it is found conflicting again.
       if (stored.conflictingIds) {
-        const duplicates = conflictLetters(chunk, stored.conflictingIds);
+        const duplicates = conflictLetters(chunk, stored);
         if (!(await sendDeadLetters(deps, payload, duplicates))) return false;
         chunk.letters.push(...duplicates);
       }
@@ -150,11 +150,17 @@ async function sendDeadLetters(deps: IngestBatchDeps, payload: EachBatchPayload,
   }
 }
 
-/** Dead letters for the chunk's events whose id is stored with other content. */
-function conflictLetters(chunk: Chunk, conflictingIds: ReadonlySet<string>): DeadLetter[] {
+/**
+ * Dead letters for the chunk's events whose id is stored with other content. When this chunk
+ * stored the id, its first copy is the stored one (the writer keeps the first copy of an id):
+ * only the copies after it are letters.
+ */
+export function conflictLetters(chunk: Pick<Chunk, "events" | "messages">, stored: Pick<InsertResult, "conflictingIds" | "insertedIds">): DeadLetter[] {
   const letters: DeadLetter[] = [];
+  const storedHere = new Set([...(stored.conflictingIds ?? [])].filter((id) => stored.insertedIds?.has(id)));
   chunk.events.forEach((event, index) => {
-    if (!conflictingIds.has(event.eventId)) return;
+    if (!stored.conflictingIds?.has(event.eventId)) return;
+    if (storedHere.delete(event.eventId)) return;
     letters.push({
       message: chunk.messages[index]!,
       rejection: { reason: "duplicate_event_id", detail: `event_id ${event.eventId} is stored already with other content (type, user, session, time or properties)` },
@@ -166,7 +172,7 @@ function conflictLetters(chunk: Chunk, conflictingIds: ReadonlySet<string>): Dea
 function record(metrics: IngesterMetrics, topic: string, { events, letters }: Chunk, stored: InsertResult): void {
   for (const [eventType, n] of stored.insertedByType) metrics.eventsIngested.inc({ topic, event_type: eventType }, n);
   const conflicting = letters.filter((letter) => letter.rejection.reason === "duplicate_event_id").length;
-  metrics.duplicatesSkipped.inc(events.length - stored.inserted - conflicting);
+  metrics.duplicatesSkipped.inc(Math.max(0, events.length - stored.inserted - conflicting));
   for (const { rejection } of letters) {
     metrics.eventsFailed.inc({ reason: rejection.reason });
     metrics.deadLetters.inc({ reason: rejection.reason });
