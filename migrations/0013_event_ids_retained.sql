@@ -7,6 +7,10 @@
 -- Every id of every day is kept. Where the old layout let one id through on two days, the
 -- earliest copy keeps its id row; both events rows stay as they were stored.
 
+-- Writers wait until this commits: an id stored during the copy would otherwise be lost with the
+-- old table while its events row stays.
+LOCK TABLE event_ids IN SHARE MODE;
+
 CREATE TABLE event_ids_retained (
     event_id   uuid        NOT NULL,
     event_time timestamptz NOT NULL
