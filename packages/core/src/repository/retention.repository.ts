@@ -167,9 +167,24 @@ export class RetentionRepository {
   }
 
   /**
-   * Deletes the ids (event_ids) of events older than `before`, `batchSize` rows per statement, so
-   * no statement holds many row locks or runs long. Ids are unique across all retained days, so
-   * they cannot leave with their day's partition (migrations/0013). Returns how many went.
+   * Deletes the ids (event_ids) of events in [from, to), one window of `windowMs` per statement:
+   * each statement finds its rows through the BRIN index once, so a day of ids costs one pass,
+   * not a pass per batch over the dead rows earlier batches left. Ids are unique across all
+   * retained days, so they cannot leave with their day's partition (migrations/0013).
+   */
+  async deleteIdsBetween(db: Sql, from: Date, to: Date, windowMs: number): Promise<number> {
+    let deleted = 0;
+    for (let start = from.getTime(); start < to.getTime(); start += windowMs) {
+      const end = Math.min(start + windowMs, to.getTime());
+      const result = await db`delete from event_ids where event_time >= ${new Date(start)} and event_time < ${new Date(end)}`;
+      deleted += result.count;
+    }
+    return deleted;
+  }
+
+  /**
+   * Deletes whatever ids older than `before` are left (a run stopped halfway, ids of days dropped
+   * by hand), `batchSize` rows per statement. Normally it finds none. Returns how many went.
    */
   async deleteIdsBefore(db: Sql, before: Date, batchSize: number): Promise<number> {
     let deleted = 0;

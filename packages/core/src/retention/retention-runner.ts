@@ -6,6 +6,8 @@ import { type ExpiredPartition, planRetention, type RetentionPlan } from "./rete
 import { KIND_OF_INTERVAL, type RetentionPolicy, retentionPolicy } from "./retention-policy";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Ids deleted per statement: a minute of them (at 30,000 events/s, 1.8M rows). */
+const ID_WINDOW_MS = 60 * 1000;
 
 export interface RetentionSettings {
   policy: RetentionPolicy;
@@ -112,7 +114,12 @@ export class RetentionRunner {
       }
     }
     const lateEvents = await this.repository.deleteLateEventsBefore(db, plan.cutoffs.raw_events, settings.lateEventsBatchSize);
-    const eventIds = await this.repository.deleteIdsBefore(db, idsCutoff(plan), settings.idsBatchSize);
+    let eventIds = 0;
+    for (const { partition, error } of partitions) {
+      if (error !== undefined || partition.table !== "events" || !partition.from || !partition.to) continue;
+      eventIds += await this.repository.deleteIdsBetween(db, partition.from, partition.to, ID_WINDOW_MS);
+    }
+    eventIds += await this.repository.deleteIdsBefore(db, idsCutoff(plan), settings.idsBatchSize);
     if (eventIds > 0) this.logger?.info("retention deleted event ids", { rows: eventIds, before: idsCutoff(plan) });
     const setAside = await this.repository.deleteSetAsideBefore(db, idsCutoff(plan), settings.idsBatchSize);
     if (setAside > 0) this.logger?.info("retention deleted set-aside records of dropped days", { rows: setAside, before: idsCutoff(plan) });
