@@ -16,6 +16,7 @@ describe("decodeCursor", () => {
     ["not a time", `yesterday|${ID}`],
     ["no id", "2025-10-03T12:00:00.000Z|"],
     ["an id that is not a UUID", "2025-10-03T12:00:00.000Z|'; drop table events"],
+    ["36 hyphens, the length of a UUID", `2025-10-03T12:00:00.000Z|${"-".repeat(36)}`],
     ["not base64url text", "%%%"],
   ])("refuses %s", (_what, text) => {
     expect(decodeCursor(forged(text))).toBeUndefined();

@@ -1,4 +1,4 @@
-import { isStorableTime } from "@trading-analytics/core";
+import { isEventId, isStorableTime } from "@trading-analytics/core";
 
 /** Opaque keyset cursor: the (timestamp, id) of the last event of a page. */
 export interface EventCursor {
@@ -15,6 +15,6 @@ export function decodeCursor(text: string): EventCursor | undefined {
   if (!time || !eventId) return undefined;
   const timestamp = new Date(time);
   // A tampered time PostgreSQL cannot compare with (year 99999) is a bad cursor, not a 500.
-  if (!isStorableTime(timestamp) || !/^[0-9a-f-]{36}$/i.test(eventId)) return undefined;
+  if (!isStorableTime(timestamp) || !isEventId(eventId)) return undefined;
   return { timestamp, eventId };
 }

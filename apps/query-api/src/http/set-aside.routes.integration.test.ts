@@ -84,5 +84,9 @@ describe("set-aside cursors", () => {
     expect(decodeSetAsideCursor(encodeSetAsideCursor({ ...position, at: "0000-01-01 00:00:00+00" }))).toBeUndefined();
     expect(decodeSetAsideCursor(encodeSetAsideCursor({ ...position, eventId: "'; drop table x" }))).toBeUndefined();
     expect(decodeSetAsideCursor("")).toBeUndefined();
+    for (const at of ["2024-13-45 00:00:00+00", "2023-02-29 00:00:00+00", "2024-01-01 24:00:00+00", "2024-01-01 00:00:00+99"]) {
+      expect(decodeSetAsideCursor(encodeSetAsideCursor({ ...position, at }))).toBeUndefined();
+    }
+    expect(decodeSetAsideCursor(encodeSetAsideCursor({ ...position, at: "2024-02-29 23:59:59.123456+00" }))).toEqual({ ...position, at: "2024-02-29 23:59:59.123456+00" });
   });
 });

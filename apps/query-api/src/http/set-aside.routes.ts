@@ -23,8 +23,19 @@ export function encodeSetAsideCursor(position: SetAsidePosition): string {
 export function decodeSetAsideCursor(text: string): SetAsidePosition | undefined {
   const [at, eventId, extra] = Buffer.from(text, "base64url").toString("utf8").split("|");
   if (extra !== undefined || !at || !eventId || !PG_TIME.test(at) || !UUID.test(eventId)) return undefined;
-  const year = Number(at.slice(0, 4));
-  return year >= 1 && year <= 9999 ? { at, eventId } : undefined;
+  return isRealTime(at) ? { at, eventId } : undefined;
+}
+
+/** The shape alone lets "2024-13-45 25:61:00+99" through, which PostgreSQL refuses with an error (a 500). */
+function isRealTime(at: string): boolean {
+  const [year, month, day, hour, minute, second] = [0, 5, 8, 11, 14, 17].map((start) => Number(at.slice(start, start + (start === 0 ? 4 : 2))));
+  const offsetHours = Number(at.slice(at.search(/[+-]\d{2}(:\d{2})?$/) + 1).slice(0, 2));
+  const date = new Date(Date.UTC(2000, month! - 1, day!));
+  return (
+    year! >= 1 && year! <= 9999 && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day! &&
+    !(month === 2 && day === 29 && !(year! % 4 === 0 && (year! % 100 !== 0 || year! % 400 === 0))) &&
+    hour! < 24 && minute! < 60 && second! < 60 && offsetHours <= 15
+  );
 }
 
 /**
