@@ -70,6 +70,21 @@ describe("events the aggregator cannot fold", () => {
     expect(audit.maxPercentileRelError).toBeLessThanOrEqual(0.01);
   });
 
+  it("records a set-aside event at its stored time to the microsecond, so the tail and the audit match it", async () => {
+    const poison = filled({ price: 1e200 });
+    await storeEvents(db.sql, [poison]);
+    // Another tool wrote it with microseconds, which a JS Date cannot hold.
+    await db.sql`update events set event_time = event_time + interval '123 microseconds' where event_id = ${poison.eventId}`;
+    await db.sql`update event_ids set event_time = event_time + interval '123 microseconds' where event_id = ${poison.eventId}`;
+    await storeEvents(db.sql, tradingEvents(20, { endMs: NOW, spanMs: MINUTE, seed: 9 }));
+    expect(await drain(testCycle(db.sql, { maxEvents: 100 }))).toBe(20);
+    const [row] = await db.sql<{ same: boolean }[]>`
+      select s.event_time = e.event_time as same from set_aside_events s join events e using (event_id) where s.event_id = ${poison.eventId}`;
+    expect(row).toEqual({ same: true });
+    expect((await new SetAsideEventsRepository(db.sql).recordedAmong(db.sql, [{ eventId: poison.eventId, eventTime: new Date(poison.timestamp.getTime()) }])).size).toBe(1);
+    expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
+  });
+
   it("sets aside values stored as non-finite (1e400 in jsonb) and sums of ±1.7e308 that would overflow", async () => {
     const huge = [filled({ price: 1.7e308, quantity: 1 }), filled({ price: -1.7e308, quantity: 1 }), filled({ price: 1.7e308, quantity: 2 })];
     const infinite = filled({ price: 5 });

@@ -66,8 +66,14 @@ export class SetAsideEventsRepository {
       events.map((e) => ({ id: e.eventId, et: e.eventTime.toISOString(), t: e.eventType, r: e.reason, d: e.detail.slice(0, MAX_DETAIL_LENGTH) })),
     );
     await db.unsafe(
+      // The stored row's own time: a JS Date keeps milliseconds only, and a set-aside record must
+      // match its event to the microsecond (the tail and the audit join on it).
       `insert into set_aside_events (event_id, event_time, event_type, reason, detail)
-       select id, et, t, r, d from jsonb_to_recordset($1::text::jsonb) as x(id uuid, et timestamptz, t text, r text, d text)
+       select x.id, coalesce(e.event_time, x.et), x.t, x.r, x.d
+       from jsonb_to_recordset($1::text::jsonb) as x(id uuid, et timestamptz, t text, r text, d text)
+       left join lateral (
+         select event_time from events where event_id = x.id and event_time >= x.et and event_time < x.et + interval '1 millisecond' limit 1
+       ) e on true
        on conflict do nothing`,
       [document],
     );
@@ -80,7 +86,7 @@ export class SetAsideEventsRepository {
     const rows = await db.unsafe<{ event_id: string }[]>(
       `select s.event_id::text as event_id
        from jsonb_to_recordset($1::text::jsonb) as x(id uuid, et timestamptz)
-       join set_aside_events s on s.event_id = x.id and s.event_time = x.et`,
+       join set_aside_events s on s.event_id = x.id and s.event_time >= x.et and s.event_time < x.et + interval '1 millisecond'`,
       [document],
     );
     return new Set(rows.map((row) => row.event_id));
