@@ -15,6 +15,12 @@ interface Codec {
   decompress(buffer: Buffer): Promise<Buffer>;
 }
 const codec = (name: Name) => CompressionCodecs[TYPES[name]]() as Codec;
+/** A copy in memory of its own, as a fetch response is (small buffers otherwise share Node's pool). */
+const response = (...payloads: Buffer[]) => {
+  const out = Buffer.alloc(payloads.reduce((total, payload) => total + payload.length, 0));
+  payloads.reduce((offset, payload) => offset + payload.copy(out, offset), 0);
+  return out;
+};
 const snappy = SnappyCodec() as { compress(encoder: { buffer: Buffer }): Promise<Buffer> };
 
 /** A zstd frame of RLE blocks without a content size: each 4 bytes say "128 KiB of byte 0". */
@@ -42,7 +48,7 @@ describe("compression codecs with a decompressed-size cap", () => {
 
   it.each(Object.keys(TYPES) as Name[])("%s: a bomb is refused at the cap, and a batch under it decodes", async (name) => {
     registerCompressionCodecs({ maxDecompressedBatchBytes: CAP });
-    const bomb = (await bombs())[name];
+    const bomb = response((await bombs())[name]);
     expect(bomb.length).toBeLessThan(64 * KiB);
     await expect(codec(name).decompress(bomb)).rejects.toThrow(`${name} batch cannot be decoded: it decompresses past ${CAP} bytes`);
 
@@ -54,7 +60,7 @@ describe("compression codecs with a decompressed-size cap", () => {
     registerCompressionCodecs({ maxDecompressedBatchBytes: MiB });
     const records = Buffer.from("records ".repeat(1000));
     const compressed = await codec(name).compress({ buffer: records });
-    expect(await codec(name).decompress(compressed)).toEqual(records);
+    expect(await codec(name).decompress(response(compressed))).toEqual(records);
   });
 
   // If the cap did not hold, each of these would ask for more memory than the process has.
@@ -65,12 +71,38 @@ describe("compression codecs with a decompressed-size cap", () => {
     ["snappy", "a declared length of 4 GiB", Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0])],
   ] as const)("%s: %s is refused before anything is inflated", async (name, _what, bomb) => {
     registerCompressionCodecs({ maxDecompressedBatchBytes: CAP });
-    await expect(codec(name).decompress(bomb)).rejects.toThrow(`it decompresses past ${CAP} bytes`);
+    await expect(codec(name).decompress(response(bomb))).rejects.toThrow(`it decompresses past ${CAP} bytes`);
   });
 
   it("gzip stops inflating at the cap, whatever the stream claims", async () => {
     registerCompressionCodecs({ maxDecompressedBatchBytes: CAP });
-    const bomb = zlib.gzipSync(Buffer.alloc(64 * MiB)); // ~64 KB that inflates 1,024 times past the cap
+    const bomb = response(zlib.gzipSync(Buffer.alloc(64 * MiB))); // ~64 KB that inflates 1,024 times past the cap
     await expect(codec("gzip").decompress(bomb)).rejects.toThrow(`it decompresses past ${CAP} bytes`);
   });
+
+  it.each(Object.keys(TYPES) as Name[])(
+    "%s: batches of one fetch response are capped together; one past what is left waits for the next fetch",
+    async (name) => {
+      registerCompressionCodecs({ maxDecompressedBatchBytes: 2 * MiB });
+      const each = await codec(name).compress({ buffer: Buffer.alloc(512 * KiB) }); // five of them pass the cap together
+      const fetched = response(each, each, each, each, each);
+      const batches = [0, 1, 2, 3, 4].map((i) => fetched.subarray(i * each.length, (i + 1) * each.length));
+      const decoded: number[] = [];
+      let deferred: Error | undefined;
+      for (const batch of batches) {
+        try {
+          decoded.push((await codec(name).decompress(batch)).length);
+        } catch (error) {
+          deferred = error as Error;
+          break;
+        }
+      }
+      expect(decoded.length).toBeGreaterThan(0);
+      expect(decoded.reduce((total, length) => total + length, 0)).toBeLessThanOrEqual(2 * MiB);
+      // kafkajs reads this error as the end of what a response holds for the partition, and fetches the rest again.
+      expect(deferred?.name).toBe("KafkaJSPartialMessageError");
+      expect(deferred?.message).toContain(`${name} batch left for the next fetch`);
+      expect((await codec(name).decompress(response(each))).length).toBe(512 * KiB); // alone, in a new response, it decodes
+    },
+  );
 });

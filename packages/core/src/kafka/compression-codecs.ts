@@ -1,6 +1,6 @@
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import { CompressionCodecs, CompressionTypes } from "kafkajs";
+import { CompressionCodecs, CompressionTypes, KafkaJSPartialMessageError } from "kafkajs";
 import SnappyCodec from "kafkajs-snappy";
 import { compressFrame, decompressFrame } from "lz4-napi";
 import { compress as zstdCompress, decompress as zstdDecompress } from "@mongodb-js/zstd";
@@ -100,6 +100,15 @@ export function registerCompressionCodecs(options: CodecOptions = {}): void {
   }
 }
 
+/**
+ * Bytes decompressed so far from each fetch response, keyed by the memory kafkajs hands codecs a
+ * view into. kafkajs decodes all of a response's batches before any is processed, so the cap holds
+ * for them together, not only for each: many batches each just under it would add up otherwise.
+ */
+const decompressedByResponse = new WeakMap<ArrayBufferLike, number>();
+/** kafkajs's types leave out the message its constructor takes. */
+const PartialMessageError = KafkaJSPartialMessageError as unknown as new (message: string) => Error;
+
 function guarded(name: CodecName, implementation: CappedCodec | undefined, maxBytes: number): CodecImpl {
   return {
     compress: async (encoder) => {
@@ -107,14 +116,22 @@ function guarded(name: CodecName, implementation: CappedCodec | undefined, maxBy
       return implementation.compress(encoder);
     },
     decompress: async (buffer) => {
+      const spent = decompressedByResponse.get(buffer.buffer) ?? 0;
       let failure: string;
       try {
         if (!implementation) throw new Error(`no ${name} decoder`);
-        const records = await implementation.decompress(buffer, maxBytes);
+        if (spent >= maxBytes) throw new DecompressionCapError(0);
+        const records = await implementation.decompress(buffer, maxBytes - spent);
+        decompressedByResponse.set(buffer.buffer, (decompressedByResponse.get(buffer.buffer) ?? 0) + records.length);
         const batch = locateBatch(buffer, TYPES[name]);
         if (!batch || holdsRecords(records, batch.recordCount)) return records;
         failure = `it decompresses to bytes that are not its ${batch.recordCount} records`;
       } catch (error) {
+        // Past what this response has left, but maybe not past the cap: kafkajs reads this error
+        // as "the rest of this partition next fetch", where the batch meets the cap on its own.
+        if (spent > 0 && error instanceof DecompressionCapError) {
+          throw new PartialMessageError(`${name} batch left for the next fetch: this one has decompressed ${spent} of ${maxBytes} bytes`);
+        }
         failure = (error as Error).message;
       }
       const batch = locateBatch(buffer, TYPES[name]);
