@@ -1,10 +1,10 @@
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { CompressionCodecs, CompressionTypes, KafkaJSPartialMessageError } from "kafkajs";
-import SnappyCodec from "kafkajs-snappy";
+import snappyjs from "snappyjs";
 import { compressFrame, decompressFrame } from "lz4-napi";
 import { compress as zstdCompress, decompress as zstdDecompress } from "@mongodb-js/zstd";
-import { lz4DecompressedBound, snappyDecompressedSize, zstdDecompressedBound } from "./decompressed-size";
+import { lz4DecompressedBound, snappyBlocks, snappyDecompressedSize, zstdDecompressedBound } from "./decompressed-size";
 import { holdsRecords, locateBatch, placeholderRecords } from "./undecodable-batch";
 
 /** What kafkajs calls on a codec (its types leave it `any`). */
@@ -29,13 +29,12 @@ const TYPES: Record<CodecName, Exclude<CompressionTypes, CompressionTypes.None>>
   zstd: CompressionTypes.ZSTD,
 };
 
-// kafkajs ships gzip only. Kafka's lz4 is the LZ4 frame format; its snappy is Xerial-framed
-// (kafkajs-snappy reads both); zstd is a plain zstd frame.
+// kafkajs ships gzip only. Kafka's lz4 is the LZ4 frame format; its snappy is plain or
+// Xerial-framed (the Java client); zstd is a plain zstd frame.
 // Each decoder is capped: gzip by zlib's maxOutputLength (it stops inflating there), the others
 // by the size their own framing bounds them to, read before anything is decompressed.
 const gzip = CompressionCodecs[CompressionTypes.GZIP]() as CodecImpl;
 const unzip = promisify<zlib.InputType, zlib.ZlibOptions, Buffer>(zlib.unzip);
-const snappy = SnappyCodec() as CodecImpl;
 const IMPLEMENTATIONS: Record<CodecName, CappedCodec> = {
   gzip: {
     compress: (encoder) => gzip.compress(encoder),
@@ -48,7 +47,12 @@ const IMPLEMENTATIONS: Record<CodecName, CappedCodec> = {
       }
     },
   },
-  snappy: boundedBy(snappyDecompressedSize, (encoder) => snappy.compress(encoder), (buffer) => snappy.decompress(buffer)),
+  // The blocks are joined once: kafkajs-snappy concatenated them one by one, quadratic in their number.
+  snappy: boundedBy(
+    snappyDecompressedSize,
+    async (encoder) => snappyjs.compress(encoder.buffer),
+    async (buffer) => Buffer.concat(snappyBlocks(buffer).map((block) => snappyjs.uncompress(block))),
+  ),
   lz4: boundedBy(lz4DecompressedBound, (encoder) => compressFrame(encoder.buffer), (buffer) => decompressFrame(buffer)),
   zstd: boundedBy(zstdDecompressedBound, (encoder) => zstdCompress(encoder.buffer), (buffer) => zstdDecompress(buffer)),
 };

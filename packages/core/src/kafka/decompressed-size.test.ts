@@ -1,6 +1,6 @@
 import { compress as zstdCompress } from "@mongodb-js/zstd";
 import { compressFrameSync } from "lz4-napi";
-import { lz4DecompressedBound, MalformedFrameError, snappyDecompressedSize, zstdDecompressedBound } from "./decompressed-size";
+import { lz4DecompressedBound, MalformedFrameError, snappyBlocks, snappyDecompressedSize, zstdDecompressedBound } from "./decompressed-size";
 
 const MiB = 1024 * 1024;
 const zeros = Buffer.alloc(MiB);
@@ -86,6 +86,8 @@ describe("snappyDecompressedSize", () => {
       return Buffer.concat([size, block]);
     };
     expect(snappyDecompressedSize(Buffer.concat([header, chunk(MiB), chunk(3 * MiB)]))).toBe(4 * MiB);
+    expect(snappyBlocks(Buffer.concat([header, chunk(MiB), chunk(3 * MiB)])).map((block) => block.length)).toEqual([3, 4]);
+    expect(() => snappyBlocks(Buffer.concat([header, chunk(MiB)]).subarray(0, 21))).toThrow(MalformedFrameError);
   });
 
   it("refuses a length that runs past 32 bits", () => {

@@ -110,19 +110,27 @@ export function lz4DecompressedBound(input: Buffer): number {
 
 /**
  * The bytes a snappy payload decompresses to, as its blocks declare (a decoder allocates that much
- * up front): a plain block, or Xerial framing (Kafka's Java client) of length-prefixed blocks.
+ * up front).
  */
 export function snappyDecompressedSize(input: Buffer): number {
-  if (input.length < XERIAL_MAGIC.length || !input.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC)) return snappyPreamble(input, 0);
-  let total = 0;
-  // Same walk as kafkajs-snappy's, so the blocks summed are the blocks it decodes.
-  for (let offset = XERIAL_HEADER_BYTES; offset + 4 <= input.length; ) {
-    const size = input.readUInt32BE(offset);
+  return snappyBlocks(input).reduce((total, block) => total + snappyPreamble(block, 0), 0);
+}
+
+/**
+ * The raw snappy blocks of a payload: itself, or the length-prefixed blocks of the Xerial framing
+ * Kafka's Java client writes (after a 16-byte header of magic and versions).
+ */
+export function snappyBlocks(input: Buffer): Buffer[] {
+  if (input.length < XERIAL_MAGIC.length || !input.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC)) return [input];
+  const blocks: Buffer[] = [];
+  for (let offset = XERIAL_HEADER_BYTES; offset < input.length; ) {
+    const size = readU32BE(input, offset);
     offset += 4;
-    if (size > 0) total += snappyPreamble(input, offset);
+    if (offset + size > input.length) throw new MalformedFrameError("snappy (Xerial) block is truncated");
+    blocks.push(input.subarray(offset, offset + size));
     offset += size;
   }
-  return total;
+  return blocks;
 }
 
 /** A snappy block begins with its uncompressed length as an unsigned varint (at most 32 bits). */
@@ -146,6 +154,11 @@ function byteAt(input: Buffer, offset: number, format: string): number {
   const byte = input[offset];
   if (byte === undefined) throw new MalformedFrameError(`${format} frame is truncated`);
   return byte;
+}
+
+function readU32BE(input: Buffer, offset: number): number {
+  if (offset + 4 > input.length) throw new MalformedFrameError("snappy (Xerial) frame is truncated");
+  return input.readUInt32BE(offset);
 }
 
 function readU32LE(input: Buffer, offset: number, format: string): number {
