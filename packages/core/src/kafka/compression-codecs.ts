@@ -83,7 +83,7 @@ function boundedBy(
 export interface CodecOptions {
   /** Tests only: codecs to leave without a decoder, to prove a batch nobody can decode stops nothing. */
   unsupported?: readonly CodecName[];
-  /** The most bytes one batch may decompress to (kafka.max_decompressed_batch_bytes). */
+  /** The most bytes one batch, and one fetch response's batches together, may decompress to (kafka.max_decompressed_batch_bytes). */
   maxDecompressedBatchBytes?: number;
 }
 
