@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   handleUnhandledRejections(logger, registry);
   const sql = createSql(config.database, { applicationName: "ingester" });
   const kafka = createKafka(config.kafka, logger, `${config.kafka.client_id}-ingester`);
-  unsupportedCodecsFromEnv(process.env, logger); // fault injection; a no-op unless asked for
+  unsupportedCodecsFromEnv(process.env, logger, config.kafka.max_decompressed_batch_bytes); // fault injection; a no-op unless asked for
   const redis = createRedis(config.redis, logger);
   connectRedisInBackground(redis, logger);
   const afterDbCommit = killAfterDbCommitFromEnv(process.env, logger); // fault injection; undefined unless asked for

@@ -68,7 +68,7 @@ export async function withSql<T>(config: Config, fn: (sql: Sql) => Promise<T>): 
  * own logs stay off; the error it finally throws is what the command reports.
  */
 export function createCliKafka(config: Config, purpose: string): Kafka {
-  registerCompressionCodecs(); // letters the ingester wrote may be read back compressed by a broker setting
+  registerCompressionCodecs({ maxDecompressedBatchBytes: config.kafka.max_decompressed_batch_bytes }); // letters the ingester wrote may be read back compressed by a broker setting
   return new Kafka({
     clientId: `${config.kafka.client_id}-cli-${purpose}`,
     brokers: config.kafka.brokers,

@@ -18,9 +18,9 @@ export function parseUnsupportedCodecs(value: string | undefined): CodecName[] {
 }
 
 /** Re-registers the codecs without the ones the variable names (after createKafka registered them all). */
-export function unsupportedCodecsFromEnv(env: NodeJS.ProcessEnv, logger: Logger): void {
+export function unsupportedCodecsFromEnv(env: NodeJS.ProcessEnv, logger: Logger, maxDecompressedBatchBytes: number): void {
   const unsupported = parseUnsupportedCodecs(env[UNSUPPORTED_CODECS_ENV]);
   if (unsupported.length === 0) return;
-  registerCompressionCodecs({ unsupported });
+  registerCompressionCodecs({ unsupported, maxDecompressedBatchBytes });
   logger.warn("fault injection: compression codecs left without a decoder", { codecs: unsupported });
 }

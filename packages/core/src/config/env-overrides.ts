@@ -36,6 +36,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: "KAFKA_TOPICS", path: ["kafka", "topics"], parse: commaList },
   { env: "KAFKA_DLQ_TOPIC", path: ["kafka", "dead_letter_topic"] },
   { env: "KAFKA_HTTP_TOPIC", path: ["kafka", "http_ingest_topic"] },
+  { env: "KAFKA_MAX_DECOMPRESSED_BATCH_BYTES", path: ["kafka", "max_decompressed_batch_bytes"] },
   { env: "KAFKA_TLS_ENABLED", path: ["kafka", "tls", "enabled"] },
   { env: "KAFKA_TLS_CA_FILE", path: ["kafka", "tls", "ca_file"] },
   { env: "KAFKA_TLS_CERT_FILE", path: ["kafka", "tls", "cert_file"] },

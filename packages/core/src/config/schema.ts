@@ -94,6 +94,8 @@ export const configSchema = z
         .min(1024, { error: "an integer from 1024 to 67108864" })
         .max(64 * 1024 * 1024, { error: "an integer from 1024 to 67108864" })
         .optional(),
+      /** Most bytes one compressed batch, and all batches of one fetch together, may decompress to; a batch past it is a decompression bomb, dead-lettered as undecodable. */
+      max_decompressed_batch_bytes: integer(1024 * 1024, 1024 * 1024 * 1024, 64 * 1024 * 1024),
       tls: section({
         enabled: flag(false),
         /** PEM files; an empty ca_file trusts the system's CAs, cert_file and key_file (both or neither) give mutual TLS. */

@@ -25,7 +25,14 @@ function countDecompressions(): Record<CodecName, number> {
 }
 
 /** Consumes `topic` from the beginning into `received`; records crashes instead of failing. */
-async function consumeAll(topic: string, received: Received[], crashes: string[], codecs: CodecOptions = {}, instrument?: () => void): Promise<Consumer> {
+async function consumeAll(
+  topic: string,
+  received: Received[],
+  crashes: string[],
+  codecs: CodecOptions = {},
+  instrument?: () => void,
+  batchBytes: number[] = [],
+): Promise<Consumer> {
   const kafka = testKafka("codecs-test");
   registerCompressionCodecs(codecs); // after testKafka, which registers every codec
   instrument?.();
@@ -33,7 +40,12 @@ async function consumeAll(topic: string, received: Received[], crashes: string[]
   consumer.on(consumer.events.CRASH, (event) => crashes.push(event.payload.error.message));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachBatch: async ({ batch }) => void received.push(...batch.messages.map((message) => ({ partition: batch.partition, message }))) });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      received.push(...batch.messages.map((message) => ({ partition: batch.partition, message })));
+      batchBytes.push(batch.messages.reduce((total, message) => total + (message.value?.length ?? 0), 0));
+    },
+  });
   return consumer;
 }
 
@@ -100,6 +112,36 @@ describe("compression codecs with the real broker and the Java producer", () => 
       expect(standIns[0]!.message.value!.length).toBeGreaterThan(0); // the batch's compressed bytes, kept
       expect(standIns.slice(1).every(({ message }) => message.value === null && !undecodableBatchOf(message.headers)!.first)).toBe(true);
     } finally {
+      await remove();
+    }
+  }, 120_000);
+
+  it("caps what one fetch decompresses: batches each under the cap but past it together arrive over several fetches, none lost", async () => {
+    const { topics: [topic], remove } = await createTestTopics(["fetch-cap"], 1);
+    const cap = 1024 * 1024;
+    const producer = testKafka("codecs-test-producer").producer();
+    try {
+      await producer.connect();
+      // Six zstd batches of ~600 KB each, a few KB compressed: one fetch holds them all.
+      const sent = Array.from({ length: 18 }, (_, i) => JSON.stringify({ i, pad: "x".repeat(200_000) }));
+      for (let start = 0; start < sent.length; start += 3) {
+        await producer.send({ topic: topic!, acks: -1, compression: CompressionTypes.ZSTD, messages: sent.slice(start, start + 3).map((value) => ({ value })) });
+      }
+      const received: Received[] = [];
+      const crashes: string[] = [];
+      const batchBytes: number[] = [];
+      const consumer = await consumeAll(topic!, received, crashes, { maxDecompressedBatchBytes: cap }, undefined, batchBytes);
+      try {
+        await waitFor(async () => received.length, (n) => n >= sent.length, { what: "every record of every batch" });
+      } finally {
+        await consumer.disconnect();
+      }
+      expect(crashes).toEqual([]);
+      expect(received.map(({ message }) => message.value!.toString())).toEqual(sent);
+      expect(batchBytes.length).toBeGreaterThan(1);
+      expect(Math.max(...batchBytes)).toBeLessThanOrEqual(cap);
+    } finally {
+      await producer.disconnect();
       await remove();
     }
   }, 120_000);

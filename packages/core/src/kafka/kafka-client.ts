@@ -31,7 +31,7 @@ export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnec
  * SASL, and every compression codec Kafka producers use registered.
  */
 export function createKafka(kafka: Config["kafka"], logger: Logger, clientId = kafka.client_id): Kafka {
-  registerCompressionCodecs();
+  registerCompressionCodecs({ maxDecompressedBatchBytes: kafka.max_decompressed_batch_bytes });
   return new Kafka({
     clientId,
     brokers: kafka.brokers,
