@@ -16,18 +16,20 @@ export const SCHEMA_COST_LIMITS = {
 /** Keywords whose subschema applies to the same value. */
 const IN_PLACE = new Set(["allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependencies"]);
 /** Keywords whose subschema applies to some property of an object (any key, as far as counting knows). */
-const ANY_PROPERTY = new Set(["patternProperties", "additionalProperties", "propertyNames"]);
+const ANY_PROPERTY = new Set(["patternProperties", "propertyNames"]);
 /** Keywords whose subschema applies to items of an array. */
 const ITEMS = new Set(["items", "additionalItems", "contains"]);
 
 interface Descent {
-  /** The child value it applies to: a property name, "*" (any key) or "[]" (any item). */
+  /** The child value it applies to: ".name", "*" (any key), "+" (keys its `properties` does not name) or "[]" (any item). */
   step: string;
   to: string;
 }
 
 interface SchemaNode {
   inPlace: string[];
+  /** Its `properties` names: `additionalProperties` skips them. */
+  named: Set<string>;
   descents: Descent[];
   /** RE2 instructions of this subschema's own `pattern` and `patternProperties` keys. */
   patternInstructions: number;
@@ -51,7 +53,8 @@ export function schemaGraph(
   const refs: { from: string; ref: string; rebased: boolean }[] = [];
   const rebased = new Set<string>();
   traverse(schema, { allKeys: true }, (subschema, pointer, _root, parentPointer, parentKeyword, _parent, keyIndex) => {
-    nodes.set(pointer, { inPlace: [], descents: [], patternInstructions: patternInstructions(subschema) });
+    const named = new Set(subschema.properties !== null && typeof subschema.properties === "object" ? Object.keys(subschema.properties as object) : []);
+    nodes.set(pointer, { inPlace: [], named, descents: [], patternInstructions: patternInstructions(subschema) });
     const underId = parentPointer !== undefined && (rebased.has(parentPointer) || (typeof subschema.$id === "string" && !subschema.$id.startsWith("#")));
     if (underId) rebased.add(pointer);
     if (typeof subschema.$ref === "string") refs.push({ from: pointer, ref: subschema.$ref, rebased: underId });
@@ -60,6 +63,7 @@ export function schemaGraph(
     if (IN_PLACE.has(parentKeyword)) parent.inPlace.push(pointer);
     else if (parentKeyword === "properties") parent.descents.push({ step: `.${String(keyIndex)}`, to: pointer });
     else if (ANY_PROPERTY.has(parentKeyword)) parent.descents.push({ step: "*", to: pointer });
+    else if (parentKeyword === "additionalProperties") parent.descents.push({ step: "+", to: pointer });
     else if (ITEMS.has(parentKeyword)) parent.descents.push({ step: "[]", to: pointer });
   });
   for (const { from, ref, rebased: underId } of refs) {
@@ -91,7 +95,7 @@ export function evaluationCostProblem(graph: SchemaGraph): string | undefined {
   const { nodes } = graph;
   const size = memoised(nodes, () => 1);
   const instructions = memoised(nodes, (node) => node.patternInstructions);
-  const seen = new Set<string>();
+  const expanded = new Set<string>();
   let work = 0;
   let level: Applied[] = [new Map([["", 1]])];
   for (let depth = 0; depth < MAX_EVENT_NESTING && level.length > 0; depth++) {
@@ -99,18 +103,32 @@ export function evaluationCostProblem(graph: SchemaGraph): string | undefined {
     for (const applied of level) {
       const problem = valueCostProblem(applied, size, instructions);
       if (problem) return problem;
-      for (const pointer of applied.keys()) work += size(pointer);
-      if (work > MAX_COUNTING_WORK) return `schema: too intricate to bound what checking an event costs (over ${MAX_COUNTING_WORK} subschemas to count)`;
-      for (const child of childrenApplied(applied, nodes)) {
-        const key = JSON.stringify([...child].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-        if (seen.has(key)) continue; // its own children are explored already, from a level at least as shallow
-        seen.add(key);
-        next.push(child);
+      const closure = inPlaceClosure(applied, nodes);
+      // Values reached with the same subschemas that descend have the same children: explore them once.
+      const key = JSON.stringify([...closure].filter(([pointer]) => nodes.get(pointer)!.descents.length > 0).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+      work += closure.size;
+      if (!expanded.has(key)) {
+        expanded.add(key);
+        const children = childrenApplied(closure, nodes);
+        work += children.steps;
+        next.push(...children.children);
       }
+      if (work > MAX_COUNTING_WORK) return `schema: too intricate to bound what checking an event costs (over ${MAX_COUNTING_WORK} steps to count)`;
     }
     level = next;
   }
   return undefined;
+}
+
+/** Every subschema applied in place (allOf…, $ref targets) with how many times; at most maxNodesPerValue, checked first. */
+function inPlaceClosure(applied: Applied, nodes: Map<string, SchemaNode>): Applied {
+  const closure = new Map<string, number>();
+  const walk = (pointer: string, count: number) => {
+    closure.set(pointer, (closure.get(pointer) ?? 0) + count);
+    for (const next of nodes.get(pointer)!.inPlace) walk(next, count);
+  };
+  for (const [pointer, count] of applied) walk(pointer, count);
+  return closure;
 }
 
 function valueCostProblem(applied: Applied, size: (pointer: string) => number, instructions: (pointer: string) => number): string | undefined {
@@ -137,33 +155,39 @@ function valueCostProblem(applied: Applied, size: (pointer: string) => number, i
  * What applies to each kind of child value: one set per property name the schema mentions (with
  * whatever applies to any key), one for any other key, one for array items.
  */
-function childrenApplied(applied: Applied, nodes: Map<string, SchemaNode>): Applied[] {
+function childrenApplied(closure: Applied, nodes: Map<string, SchemaNode>): { children: Applied[]; steps: number } {
+  let steps = 0;
   const byStep = new Map<string, Applied>();
-  const add = (step: string, to: string, count: number) => {
-    const counts = byStep.get(step) ?? new Map<string, number>();
-    counts.set(to, (counts.get(to) ?? 0) + count);
-    byStep.set(step, counts);
-  };
-  // Walks each in-place closure once per applied pointer: at most maxNodesPerValue nodes (checked just before).
-  const walk = (pointer: string, count: number) => {
+  const additional: { named: Set<string>; to: string; count: number }[] = [];
+  for (const [pointer, count] of closure) {
     const node = nodes.get(pointer)!;
-    for (const { step, to } of node.descents) add(step, to, count);
-    for (const next of node.inPlace) walk(next, count);
-  };
-  for (const [pointer, count] of applied) walk(pointer, count);
-
-  const anyKey = byStep.get("*");
-  const children: Applied[] = [];
-  for (const [step, counts] of byStep) {
-    if (!step.startsWith(".") || !anyKey) children.push(counts);
-    else children.push(plus(counts, anyKey)); // a named property may match patternProperties too
+    steps += node.descents.length;
+    for (const { step, to } of node.descents) {
+      const counts = byStep.get(step) ?? new Map<string, number>();
+      counts.set(to, (counts.get(to) ?? 0) + count);
+      byStep.set(step, counts);
+      if (step === "+") additional.push({ named: node.named, to, count });
+    }
   }
-  return children;
+
+  // Any key no `properties` names gets what applies to any key; a named one also its own, and additionalProperties of schemas not naming it.
+  const anyKey = plus(byStep.get("*"), byStep.get("+"));
+  const children: Applied[] = anyKey.size > 0 ? [anyKey] : [];
+  for (const [step, counts] of byStep) {
+    if (step === "[]") children.push(counts);
+    if (!step.startsWith(".")) continue;
+    const name = step.slice(1);
+    const child = plus(counts, byStep.get("*"));
+    for (const { named, to, count } of additional) if (!named.has(name)) child.set(to, (child.get(to) ?? 0) + count);
+    steps += additional.length;
+    children.push(child);
+  }
+  return { children, steps };
 }
 
-function plus(a: Applied, b: Applied): Applied {
+function plus(a: Applied | undefined, b: Applied | undefined): Applied {
   const sum = new Map(a);
-  for (const [to, count] of b) sum.set(to, (sum.get(to) ?? 0) + count);
+  for (const [to, count] of b ?? []) sum.set(to, (sum.get(to) ?? 0) + count);
   return sum;
 }
 
