@@ -96,17 +96,27 @@ export function evaluationCostProblem(graph: SchemaGraph): string | undefined {
   const size = memoised(nodes, () => 1);
   const instructions = memoised(nodes, (node) => node.patternInstructions);
   const expanded = new Set<string>();
+  // Most values get one subschema (a property's): the many properties that use one definition walk it once.
+  const closures = new Map<string, { closure: Applied; key: string }>();
   let work = 0;
+  const closureOf = (applied: Applied) => {
+    const single = applied.size === 1 ? JSON.stringify([...applied][0]) : undefined;
+    const known = single === undefined ? undefined : closures.get(single);
+    if (known) return known;
+    const { closure, steps } = inPlaceClosure(applied, nodes);
+    work += steps;
+    // Values reached with the same subschemas that descend have the same children.
+    const key = JSON.stringify([...closure].filter(([pointer]) => nodes.get(pointer)!.descents.length > 0).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+    if (single !== undefined) closures.set(single, { closure, key });
+    return { closure, key };
+  };
   let level: Applied[] = [new Map([["", 1]])];
   for (let depth = 0; depth < MAX_EVENT_NESTING && level.length > 0; depth++) {
     const next: Applied[] = [];
     for (const applied of level) {
       const problem = valueCostProblem(applied, size, instructions);
       if (problem) return problem;
-      const closure = inPlaceClosure(applied, nodes);
-      // Values reached with the same subschemas that descend have the same children: explore them once.
-      const key = JSON.stringify([...closure].filter(([pointer]) => nodes.get(pointer)!.descents.length > 0).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
-      work += closure.size;
+      const { closure, key } = closureOf(applied);
       if (!expanded.has(key)) {
         expanded.add(key);
         const children = childrenApplied(closure, nodes);
@@ -120,15 +130,42 @@ export function evaluationCostProblem(graph: SchemaGraph): string | undefined {
   return undefined;
 }
 
-/** Every subschema applied in place (allOf…, $ref targets) with how many times; at most maxNodesPerValue, checked first. */
-function inPlaceClosure(applied: Applied, nodes: Map<string, SchemaNode>): Applied {
-  const closure = new Map<string, number>();
-  const walk = (pointer: string, count: number) => {
-    closure.set(pointer, (closure.get(pointer) ?? 0) + count);
-    for (const next of nodes.get(pointer)!.inPlace) walk(next, count);
-  };
-  for (const [pointer, count] of applied) walk(pointer, count);
-  return closure;
+/**
+ * Every subschema applied in place (allOf…, $ref targets) with how many times: counts flow down
+ * the in-place graph (acyclic) in topological order, so shared definitions are visited once.
+ */
+function inPlaceClosure(applied: Applied, nodes: Map<string, SchemaNode>): { closure: Applied; steps: number } {
+  const order: string[] = [];
+  const visited = new Set<string>();
+  const stack: { pointer: string; next: number }[] = [];
+  for (const start of applied.keys()) {
+    if (visited.has(start)) continue;
+    visited.add(start);
+    stack.push({ pointer: start, next: 0 });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const children = nodes.get(top.pointer)!.inPlace;
+      if (top.next < children.length) {
+        const child = children[top.next++]!;
+        if (!visited.has(child)) {
+          visited.add(child);
+          stack.push({ pointer: child, next: 0 });
+        }
+      } else {
+        order.push(top.pointer);
+        stack.pop();
+      }
+    }
+  }
+  const closure = new Map(applied);
+  let steps = 0;
+  for (let i = order.length - 1; i >= 0; i--) {
+    const pointer = order[i]!;
+    const count = closure.get(pointer) ?? 0;
+    for (const child of nodes.get(pointer)!.inPlace) closure.set(child, (closure.get(child) ?? 0) + count);
+    steps += 1 + nodes.get(pointer)!.inPlace.length;
+  }
+  return { closure, steps };
 }
 
 function valueCostProblem(applied: Applied, size: (pointer: string) => number, instructions: (pointer: string) => number): string | undefined {
