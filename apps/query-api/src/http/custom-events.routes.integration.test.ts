@@ -202,6 +202,15 @@ describe("/api/v1/custom-events", () => {
       ["uniqueItems over unbounded object items", { properties: { list: { type: "array", uniqueItems: true } } }, /^schema: uniqueItems at \/properties\/list needs "maxItems"/],
       ["a remote $ref", { $ref: "https://example.com/schemas/order.json" }, /^schema: \$ref "https:\/\/example.com\/schemas\/order.json" cannot be resolved: a \$ref must point inside the schema itself/],
       ["a schema nested too deep", JSON.parse(`${'{"not":'.repeat(40)}{}${"}".repeat(40)}`), /^schema: nests deeper than 32 levels$/],
+      [
+        "definitions that each use the next twice",
+        {
+          properties: { x: { $ref: "#/definitions/d0" } },
+          definitions: Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`d${i}`, i === 30 ? { type: "number" } : { allOf: [{ $ref: `#/definitions/d${i + 1}` }, { $ref: `#/definitions/d${i + 1}` }] }])),
+        },
+        /^schema: checking one value against \/properties\/x applies \d+ subschemas once every \$ref is expanded.*at most 10000 are accepted$/,
+      ],
+      ["a pattern compiling to a large RE2 program", { properties: { s: { type: "string", pattern: "^[a-z]{500}$" } } }, /^schema: pattern "\^\[a-z\]\{500\}\$" at \/properties\/s\/pattern compiles to \d+ RE2 instructions; at most 64 are accepted/],
     ])("refuses %s with 400 naming schema and saying why, storing nothing", async (_case, schema, message) => {
       for (const res of [
         await request(app).post("/api/v1/custom-events").send({ name: "custom.unsafe.schema", schema }),

@@ -633,7 +633,7 @@ export const openApiDocument = {
           schema: {
             type: "object",
             description:
-              "a JSON Schema for the event's properties, refused with 400 (field schema, saying why) unless it is synchronous (no $async), its patterns compile on RE2 (no backreferences or lookaround; they run in linear time), every $ref resolves inside it and none loops back without descending into the event, no other active type declares its $id, uniqueItems is bounded (maxItems <= 1000 or scalar items), it is at most 64 KiB and 32 levels deep, and ajv compiles it",
+              "a JSON Schema for the event's properties, refused with 400 (field schema, saying why) unless it is synchronous (no $async), its patterns compile on RE2 (no backreferences or lookaround; they run in linear time) to at most 64 instructions per value, every $ref is a JSON pointer inside it and none loops back without descending into the event, at most 10,000 subschemas apply to one value with every $ref expanded, no other active type declares its $id, uniqueItems is bounded (maxItems <= 1000 or scalar items), it is at most 64 KiB and 32 levels deep, and ajv compiles it",
           },
           is_active: { type: "boolean" },
         },

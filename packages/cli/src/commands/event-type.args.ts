@@ -24,8 +24,9 @@ Defines the custom event type NAME (a dotted lower-case name such as custom.trad
 from a JSON Schema file that an event's "properties" must match. The first definition of a
 name is version 1; defining it again stores version 2, 3, … and makes that the active one
 (old versions are kept). The schema must pass the ingester's own check: synchronous (no
-$async), patterns RE2 can run (no backreferences or lookaround), no $ref outside the schema
-nor one that loops back without descending into the event,
+$async), patterns RE2 can run (no backreferences or lookaround) of at most 64 RE2
+instructions per value, every $ref a JSON pointer into the schema and none looping back without
+descending into the event, at most 10,000 subschemas applied to one value ($refs expanded),
 at most 64 KiB and 32 levels deep, uniqueItems bounded by maxItems <= 1000 unless the items
 are scalars, no $id another active type declares, and compiled by ajv. If it does not, nothing
 is stored and the reason is printed (exit 1).

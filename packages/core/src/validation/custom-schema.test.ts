@@ -1,5 +1,7 @@
+import { RE2JS } from "re2js";
 import { CUSTOM_SCHEMA_LIMITS, schemaIds } from "./custom-schema";
 import { customSchemaError, newSchemaCompiler } from "./event-type-validator";
+import { SCHEMA_COST_LIMITS } from "./schema-cost";
 
 function nested(depth: number): Record<string, unknown> {
   let schema: Record<string, unknown> = { type: "string" };
@@ -103,5 +105,111 @@ describe("customSchemaError and recursion", () => {
     ["a property referring to itself through its root $id", { $id: "urn:loop", properties: { a: { anyOf: [{ $ref: "urn:loop#/properties/a" }] } } }, "/properties/a"],
   ])("refuses %s: checking would never end", (_case, schema, at) => {
     expect(customSchemaError(schema)).toBe(`schema: the $ref chain through ${at} comes back to itself without descending into the event, so checking would never end`);
+  });
+});
+
+/** Definitions d0…d(levels-1) each using the next `copies` times; properties.x uses d0. */
+function chain(levels: number, copies: number): Record<string, unknown> {
+  const definitions = Object.fromEntries(
+    Array.from({ length: levels + 1 }, (_, i) => [`d${i}`, i === levels ? { type: "number" } : { allOf: Array.from({ length: copies }, () => ({ $ref: `#/definitions/d${i + 1}` })) }]),
+  );
+  return { type: "object", properties: { x: { $ref: "#/definitions/d0" } }, definitions };
+}
+
+const TOO_MANY_SUBSCHEMAS = /^schema: checking one value against \S+ applies \d+ subschemas once every \$ref is expanded .*; at most 10000 are accepted$/;
+
+describe("customSchemaError and what checking an event costs", () => {
+  it("refuses definitions that each use the next twice (2^n subschemas for one value), naming where", () => {
+    expect(JSON.stringify(chain(30, 2)).length).toBeLessThan(3000);
+    expect(customSchemaError(chain(30, 2))).toMatch(TOO_MANY_SUBSCHEMAS);
+    expect(customSchemaError(chain(30, 2))).toContain("against /properties/x applies 4294967294 subschemas");
+    expect(customSchemaError(chain(13, 2))).toMatch(TOO_MANY_SUBSCHEMAS);
+  });
+
+  it("accepts reuse that stays bounded: a definition used a few times, or by many properties", () => {
+    expect(customSchemaError(chain(5, 5))).toBeUndefined(); // 3,906 subschemas
+    expect(customSchemaError(chain(11, 2))).toBeUndefined(); // 8,190
+    const price = { type: "number", minimum: 0 };
+    const legs = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`leg_${i}`, { $ref: "#/definitions/price" }]));
+    expect(customSchemaError({ definitions: { price }, properties: legs })).toBeUndefined();
+    const big = chain(11, 2);
+    const shared = { definitions: big.definitions, properties: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`p${i}`, { items: { $ref: "#/definitions/d0" } }])) };
+    expect(customSchemaError(shared)).toBeUndefined(); // 8,190 subschemas per item, counted once for the 1,000 properties
+  });
+
+  it.each([
+    ["applies itself twice to every item", { allOf: [{ items: { $ref: "#" } }, { items: { $ref: "#" } }] }],
+    ["reaches the same item through two paths (Fibonacci)", { items: [{ $ref: "#" }, { items: { $ref: "#" } }] }],
+    ["applies a definition twice to every property", { definitions: { v: { allOf: [{ additionalProperties: { $ref: "#/definitions/v" } }, { additionalProperties: { $ref: "#/definitions/v" } }] } }, properties: { p: { $ref: "#/definitions/v" } } }],
+  ])("refuses recursion that %s: the cost doubles with each level of the event", (_case, schema) => {
+    expect(customSchemaError(schema)).toMatch(TOO_MANY_SUBSCHEMAS);
+  });
+
+  it("accepts recursion that applies a schema once per level: trees, linked lists, any JSON value", () => {
+    expect(customSchemaError({ type: "object", properties: { left: { $ref: "#" }, right: { $ref: "#" }, value: { type: "number" } } })).toBeUndefined();
+    expect(customSchemaError({ properties: { next: { $ref: "#" }, price: { type: "number" } } })).toBeUndefined();
+    expect(customSchemaError({ properties: { name: { $ref: "#" } }, additionalProperties: { $ref: "#" } })).toBeUndefined();
+    const json = { anyOf: [{ type: ["string", "number", "boolean", "null"] }, { type: "array", items: { $ref: "#/definitions/v" } }, { type: "object", additionalProperties: { $ref: "#/definitions/v" } }] };
+    expect(customSchemaError({ definitions: { v: json }, properties: { payload: { $ref: "#/definitions/v" } } })).toBeUndefined();
+  });
+
+  it.each([
+    ["a nested $id (it rebases the $ref)", { properties: { a: { $id: "https://example.com/a.json", $ref: "#/definitions/q", definitions: { q: {} } } } }, /^schema: \$ref "#\/definitions\/q" at \/properties\/a lies under a nested \$id/],
+    ["an anchor rather than a pointer", { properties: { a: { $ref: "#foo" } }, definitions: { f: { $id: "#foo" } } }, /^schema: \$ref "#foo" cannot be resolved: .*as a JSON pointer to a subschema/],
+    ["a pointer to no subschema", { properties: { a: { $ref: "#/properties" } } }, /^schema: \$ref "#\/properties" cannot be resolved/],
+  ])("refuses a $ref whose cost cannot be counted: %s", (_case, schema, message) => {
+    expect(customSchemaError(schema)).toMatch(message);
+  });
+});
+
+describe("customSchemaError and pattern programs", () => {
+  const ordinary = {
+    isin: "^[A-Z]{2}[A-Z0-9]{9}[0-9]$",
+    symbol: "^[A-Z]{1,6}(\\.[A-Z]{1,3})?$",
+    email: "^[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}$",
+    uuid: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    date: "^\\d{4}-\\d{2}-\\d{2}$",
+    name: "^\\p{L}[\\p{L}\\p{N} .'-]*$",
+  };
+
+  it.each(Object.entries(ordinary))("accepts an ordinary pattern: %s", (_name, pattern) => {
+    expect(customSchemaError({ properties: { a: { type: "string", pattern }, b: { type: "string", pattern } }, patternProperties: { [pattern]: {} } })).toBeUndefined();
+  });
+
+  it.each([
+    ["pattern", { properties: { s: { pattern: "[a-z]{1000}[0-9]" } } }, "/properties/s/pattern"],
+    ["patternProperties", { patternProperties: { "[a-z]{1000}[0-9]": {} } }, "/patternProperties"],
+    ["propertyNames", { propertyNames: { pattern: "[a-z]{1000}[0-9]" } }, "/propertyNames/pattern"],
+  ])("refuses a large RE2 program in %s, naming its size", (_keyword, schema, where) => {
+    expect(customSchemaError(schema)).toBe(
+      `schema: pattern "[a-z]{1000}[0-9]" at ${where} compiles to 1003 RE2 instructions; at most 64 are accepted, since matching costs up to instructions × the value's length (use "enum" for a list of values, "maxLength" rather than a counted repetition)`,
+    );
+  });
+
+  it("refuses a pattern too long to compile cheaply, quoting only its start", () => {
+    const error = customSchemaError({ pattern: `${"[a-z]{1000}".repeat(100)}[0-9]` });
+    expect(error).toMatch(/^schema: pattern "(\[a-z\]\{1000\}){7}\[a-…" at \/pattern is 1105 characters long; at most 1000 are accepted$/);
+  });
+
+  it("refuses patterns that add up past the bound on one value, through allOf or $refs", () => {
+    const uuid = ordinary.uuid;
+    expect(customSchemaError({ properties: { s: { allOf: [{ pattern: uuid }, { pattern: uuid }] } } })).toBe(
+      "schema: the patterns checked against one value at /properties/s add up to 80 RE2 instructions once every $ref is expanded; at most 64 are accepted, since matching costs instructions × the value's length",
+    );
+    expect(customSchemaError({ definitions: { id: { pattern: uuid } }, properties: { s: { $ref: "#/definitions/id", pattern: ordinary.isin } } })).toBeUndefined(); // 40 + 16
+    expect(customSchemaError({ definitions: { id: { pattern: uuid } }, properties: { s: { allOf: [{ $ref: "#/definitions/id" }, { $ref: "#/definitions/id" }] } } })).toMatch(/at \/properties\/s add up to 80 RE2 instructions/);
+  });
+
+  it("keeps the largest accepted program cheap on a 1 MiB string", () => {
+    // Worst case for RE2: a program its DFA gives up on, run by the NFA over every character.
+    const pattern = `a[ab]{${SCHEMA_COST_LIMITS.maxPatternInstructionsPerValue - 4}}$`;
+    expect(RE2JS.compile(pattern).programSize()).toBe(SCHEMA_COST_LIMITS.maxPatternInstructionsPerValue);
+    expect(customSchemaError({ properties: { s: { pattern } } })).toBeUndefined();
+    const validate = newSchemaCompiler().compile({ properties: { s: { pattern } } });
+    let seed = 12345;
+    const input = Array.from({ length: 1 << 20 }, () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 16) & 1 ? "a" : "b").join("");
+    const started = performance.now();
+    validate({ s: input });
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });

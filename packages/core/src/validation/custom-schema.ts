@@ -1,11 +1,12 @@
 import type Ajv from "ajv";
 import type { AnySchemaObject, ValidateFunction } from "ajv";
 import traverse from "json-schema-traverse";
-import { linearPatternProblem } from "./linear-regexp";
+import { MAX_PATTERN_CHARS, patternProgram } from "./linear-regexp";
+import { evaluationCostProblem, SCHEMA_COST_LIMITS, schemaGraph } from "./schema-cost";
 
 /**
- * Bounds on a custom event schema, so compiling it and checking an event against it stay cheap:
- * checking costs about (schema size × event size), and the event size is bounded already.
+ * Bounds on a custom event schema document, so compiling it stays cheap. What checking one event
+ * costs is bounded apart (SCHEMA_COST_LIMITS): $refs and patterns make it more than the size.
  */
 export const CUSTOM_SCHEMA_LIMITS = {
   /** Serialized JSON, in bytes. */
@@ -20,9 +21,10 @@ const SCALAR_TYPES = new Set(["string", "number", "integer", "boolean", "null"])
 
 /**
  * Why a custom event schema cannot be accepted before compiling it, or undefined: too big or
- * deep, asynchronous, a pattern RE2 cannot run, an unbounded pairwise `uniqueItems`, or $refs
- * that loop without descending into the event. Each message starts with "schema" and names the
- * place as a JSON pointer.
+ * deep, asynchronous, a pattern RE2 cannot run or too large a program, an unbounded pairwise
+ * `uniqueItems`, $refs that loop without descending into the event or that are no pointer into
+ * the schema, or too many subschemas or pattern instructions applied to one value of an event.
+ * Each message starts with "schema" and names the place as a JSON pointer.
  */
 export function customSchemaProblem(schema: Record<string, unknown>): string | undefined {
   const depth = nestingDepth(schema, CUSTOM_SCHEMA_LIMITS.maxDepth);
@@ -30,11 +32,18 @@ export function customSchemaProblem(schema: Record<string, unknown>): string | u
   const bytes = Buffer.byteLength(JSON.stringify(schema));
   if (bytes > CUSTOM_SCHEMA_LIMITS.maxBytes) return `schema: is ${bytes} bytes; at most ${CUSTOM_SCHEMA_LIMITS.maxBytes} are accepted`;
 
+  const programs = new Map<string, number>();
   let problem: string | undefined;
   traverse(schema, { allKeys: true }, (subschema, pointer) => {
-    problem ??= subschemaProblem(subschema, pointer || "/");
+    problem ??= subschemaProblem(subschema, pointer || "/", programs);
   });
-  return problem ?? endlessRecursion(schema);
+  problem ??= endlessRecursion(schema);
+  if (problem) return problem;
+  const rootId = typeof schema.$id === "string" ? schema.$id.replace(/#$/, "") : undefined;
+  const graph = schemaGraph(schema, (ref) => localPointer(ref, rootId), (subschema) =>
+    patternsOf(subschema, "").reduce((sum, { pattern }) => sum + (programs.get(pattern) ?? 0), 0),
+  );
+  return typeof graph === "string" ? graph : evaluationCostProblem(graph);
 }
 
 /** Keywords that apply a subschema to the same value, not to a part of it. */
@@ -101,19 +110,31 @@ function localPointer(ref: string, rootId: string | undefined): string | undefin
   }
 }
 
-function subschemaProblem(schema: traverse.SchemaObject, at: string): string | undefined {
+/** The subschema's own patterns: `pattern` (matched against a string) and `patternProperties` keys (against an object's keys). */
+function patternsOf(schema: traverse.SchemaObject, at: string): { pattern: string; where: string }[] {
+  const base = at === "/" ? "" : at;
+  return [
+    ...(typeof schema.pattern === "string" ? [{ pattern: schema.pattern, where: `${base}/pattern` }] : []),
+    ...(isObject(schema.patternProperties) ? Object.keys(schema.patternProperties).map((pattern) => ({ pattern, where: `${base}/patternProperties` })) : []),
+  ];
+}
+
+/** Checks one subschema; `programs` collects each pattern's RE2 program size. */
+function subschemaProblem(schema: traverse.SchemaObject, at: string, programs: Map<string, number>): string | undefined {
   if ("$async" in schema) {
     return `schema: $async at ${at} is not supported: events are validated synchronously, so asynchronous schemas are refused`;
   }
-  const patterns = [
-    ...(typeof schema.pattern === "string" ? [{ pattern: schema.pattern, where: `${at === "/" ? "" : at}/pattern` }] : []),
-    ...(isObject(schema.patternProperties) ? Object.keys(schema.patternProperties).map((pattern) => ({ pattern, where: `${at === "/" ? "" : at}/patternProperties` })) : []),
-  ];
-  for (const { pattern, where } of patterns) {
-    const why = linearPatternProblem(pattern);
-    if (why) {
-      return `schema: pattern ${JSON.stringify(pattern)} at ${where} is not supported: patterns run on RE2 (linear time), which has no backreferences or lookaround (${why})`;
+  for (const { pattern, where } of patternsOf(schema, at)) {
+    const quoted = JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 80)}…` : pattern);
+    if (pattern.length > MAX_PATTERN_CHARS) return `schema: pattern ${quoted} at ${where} is ${pattern.length} characters long; at most ${MAX_PATTERN_CHARS} are accepted`;
+    const program = patternProgram(pattern);
+    if (!program.ok) {
+      return `schema: pattern ${quoted} at ${where} is not supported: patterns run on RE2 (linear time), which has no backreferences or lookaround (${program.problem})`;
     }
+    if (program.instructions > SCHEMA_COST_LIMITS.maxPatternInstructionsPerValue) {
+      return `schema: pattern ${quoted} at ${where} compiles to ${program.instructions} RE2 instructions; at most ${SCHEMA_COST_LIMITS.maxPatternInstructionsPerValue} are accepted, since matching costs up to instructions × the value's length (use "enum" for a list of values, "maxLength" rather than a counted repetition)`;
+    }
+    programs.set(pattern, program.instructions);
   }
   if (schema.uniqueItems === true && !uniqueItemsIsCheap(schema)) {
     return `schema: uniqueItems at ${at} needs "maxItems" of at most ${CUSTOM_SCHEMA_LIMITS.maxUniqueItemsCompared}, or "items" of a scalar "type": object and array items are compared pairwise`;

@@ -1,6 +1,7 @@
 export { envelopeSchema } from "./envelope.schema";
 export { checkEnvelope, type EnvelopeCheck } from "./envelope-validator";
 export { CUSTOM_SCHEMA_LIMITS, customSchemaProblem, schemaIds } from "./custom-schema";
+export { SCHEMA_COST_LIMITS } from "./schema-cost";
 export {
   customSchemaError,
   type DefinitionProblem,

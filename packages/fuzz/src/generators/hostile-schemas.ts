@@ -1,6 +1,6 @@
 import fc from "fast-check";
 
-/** Patterns that backtrack exponentially, need backtracking (backreferences, lookaround), or are no regex at all. */
+/** Patterns that backtrack exponentially, need backtracking (backreferences, lookaround), compile to large RE2 programs, or are no regex at all. */
 export const HOSTILE_PATTERNS = [
   "^(a+)+$",
   "^(a|aa)+$",
@@ -15,6 +15,8 @@ export const HOSTILE_PATTERNS = [
   "([a-z",
   "[^]",
   "a{1000}{1000}",
+  "[a-z]{1000}[0-9]",
+  "(?:[ab]{100}){9}c",
   "\\p{L}+",
   "^[a-z\\-]+$",
   "",
@@ -79,7 +81,16 @@ export function hostileSchema(): fc.Arbitrary<Record<string, unknown>> {
   return fc.oneof(
     { arbitrary: node, weight: 9 },
     { arbitrary: fc.tuple(node, fc.integer({ min: 5, max: 40 })).map(([schema, depth]) => nest(schema, depth)), weight: 1 },
+    { arbitrary: fc.tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 4 }), node).map(([levels, copies, leaf]) => fanOut(levels, copies, leaf)), weight: 1 },
   );
+}
+
+/** Definitions each using the next `copies` times (copies^levels subschemas for one value), ending in `leaf`. */
+function fanOut(levels: number, copies: number, leaf: Record<string, unknown>): Record<string, unknown> {
+  const definitions = Object.fromEntries(
+    Array.from({ length: levels + 1 }, (_, i) => [`d${i}`, i === levels ? leaf : { allOf: Array.from({ length: copies }, () => ({ $ref: `#/definitions/d${i + 1}` })) }]),
+  );
+  return { type: "object", properties: { s: { $ref: "#/definitions/d0" }, list: { type: "array", items: { $ref: "#/definitions/d0" } } }, definitions };
 }
 
 function nest(schema: Record<string, unknown>, depth: number): Record<string, unknown> {
