@@ -12,7 +12,7 @@ export {
   type UnknownTypePolicy,
   violationOf,
 } from "./event-type-validator";
-export { type EventLimits, eventLimits, type LimitViolation, mayOverflow, numberViolations, timeViolation } from "./event-limits";
+export { type EventLimits, eventLimits, type LimitViolation, numberViolations, timeViolation } from "./event-limits";
 export { KNOWN_EVENT_SCHEMAS } from "./known-event.schemas";
 export type { RejectReason, Rejection } from "./reject-reason";
 export { type ParseOptions, type ParseResult, parseMessage, type RawMessage } from "./parse-message";

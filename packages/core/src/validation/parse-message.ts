@@ -72,7 +72,7 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
   const badTime = timeViolation(timestamp, receivedAt, options);
   if (badTime) return { ok: false, reason: badTime.reason, detail: `timestamp ${badTime.message}` };
   const properties = body.properties ?? {};
-  const [badNumber] = numberViolations(properties, options, text);
+  const [badNumber] = numberViolations(properties, options);
   if (badNumber) return { ok: false, reason: badNumber.reason, detail: `${badNumber.field} ${badNumber.message}` };
   const typeProblem = types.check(body.event_type, properties);
   if (typeProblem) return { ok: false, ...typeProblem };
