@@ -1,4 +1,5 @@
 import type { AnalyticsEvent } from "@trading-analytics/core";
+import type { KafkaMessage } from "kafkajs";
 import { conflictLetters } from "./ingest-batch.handler";
 
 const event = (eventId: string, price: number): AnalyticsEvent => ({
@@ -13,7 +14,7 @@ const event = (eventId: string, price: number): AnalyticsEvent => ({
 });
 const chunkOf = (events: AnalyticsEvent[]) => ({
   events,
-  messages: events.map((e) => ({ key: null, value: Buffer.from(JSON.stringify(e.properties)), timestamp: "0", source: e.source! })),
+  messages: events.map((e) => ({ key: null, value: Buffer.from(JSON.stringify(e.properties)), timestamp: "0", offset: e.source!.offset, attributes: 0, headers: {} }) as KafkaMessage),
 });
 
 describe("conflictLetters", () => {

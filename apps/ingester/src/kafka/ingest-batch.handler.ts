@@ -1,4 +1,4 @@
-import type { EachBatchPayload } from "kafkajs";
+import type { EachBatchPayload, KafkaMessage } from "kafkajs";
 import {
   type AnalyticsEvent,
   type EventTypeValidator,
@@ -36,8 +36,8 @@ const CHUNKS_AHEAD = 2;
 
 interface Chunk {
   events: AnalyticsEvent[];
-  /** The message each event came from, aligned with events. */
-  messages: DeadLetter["message"][];
+  /** The chunk's Kafka messages (kafkajs holds them for the batch anyway), to letter a conflict from. */
+  messages: KafkaMessage[];
   letters: DeadLetter[];
   lastOffset: string;
   stored: Promise<InsertResult | undefined>;
@@ -100,7 +100,6 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
       const receivedAt = new Date();
       const types = deps.eventTypes();
       const events: AnalyticsEvent[] = [];
-      const eventMessages: DeadLetter["message"][] = [];
       const letters: DeadLetter[] = [];
       for (const message of messages) {
         const raw = {
@@ -118,15 +117,13 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
           continue;
         }
         const parsed = parseMessage(raw, receivedAt, options, types);
-        if (parsed.ok) {
-          events.push(parsed.event);
-          eventMessages.push(raw);
-        } else letters.push({ message: raw, rejection: { reason: parsed.reason, detail: parsed.detail } });
+        if (parsed.ok) events.push(parsed.event);
+        else letters.push({ message: raw, rejection: { reason: parsed.reason, detail: parsed.detail } });
       }
       // Retried apart from the events, so a database outage never re-sends dead letters already written.
       if (letters.length > 0 && !(await sendDeadLetters(deps, payload, letters))) break;
       const stored = deps.writer.write({ events, abandoned: gone, heartbeat });
-      submitted.push({ events, messages: eventMessages, letters, lastOffset: messages[messages.length - 1]!.offset, stored, timer });
+      submitted.push({ events, messages, letters, lastOffset: messages[messages.length - 1]!.offset, stored, timer });
       if (submitted.length >= CHUNKS_AHEAD && !(await commitOldest())) return;
     }
     while (submitted.length > 0) if (!(await commitOldest())) return;
@@ -158,14 +155,17 @@ async function sendDeadLetters(deps: IngestBatchDeps, payload: EachBatchPayload,
 export function conflictLetters(chunk: Pick<Chunk, "events" | "messages">, stored: Pick<InsertResult, "conflictingIds" | "insertedIds">): DeadLetter[] {
   const letters: DeadLetter[] = [];
   const storedHere = new Set([...(stored.conflictingIds ?? [])].filter((id) => stored.insertedIds?.has(id)));
-  chunk.events.forEach((event, index) => {
-    if (!stored.conflictingIds?.has(event.eventId)) return;
-    if (storedHere.delete(event.eventId)) return;
+  const byOffset = new Map(chunk.messages.map((message) => [message.offset, message]));
+  for (const event of chunk.events) {
+    if (!stored.conflictingIds?.has(event.eventId) || !event.source) continue;
+    if (storedHere.delete(event.eventId)) continue;
+    const message = byOffset.get(event.source.offset);
+    if (!message) continue;
     letters.push({
-      message: chunk.messages[index]!,
+      message: { key: message.key, value: message.value, timestamp: message.timestamp, source: event.source },
       rejection: { reason: "duplicate_event_id", detail: `event_id ${event.eventId} is stored already with other content (type, user, session, time or properties)` },
     });
-  });
+  }
   return letters;
 }
 
