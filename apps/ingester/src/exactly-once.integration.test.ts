@@ -85,12 +85,15 @@ describe("ingester exactly-once storage", () => {
 
     // Two crashes at different points of the backlog, each followed by a fresh process (each
     // restart waits out the dead member's 6 s session, so more kills only cost time).
+    // A kill can land after the last row when the poll that saw the fraction was late (a loaded
+    // machine): that run still checks the restart, and at least one kill must land mid-stream.
+    const seen: number[] = [];
     for (const fraction of [0.2, 0.6]) {
       const replica = await harness.startReplica();
-      const rows = await harness.waitForRows((stored) => stored >= n * fraction, `${fraction * 100}% stored`, 30_000, 20);
+      seen.push(await harness.waitForRows((stored) => stored >= n * fraction, `${fraction * 100}% stored`, 30_000, 20));
       await replica.stop("SIGKILL");
-      expect(rows).toBeLessThan(n);
     }
+    expect(Math.min(...seen)).toBeLessThan(n);
     await harness.startReplica();
     await harness.waitUntilCaughtUp(60_000);
 
