@@ -184,31 +184,15 @@ export class RetentionRepository {
 
   /**
    * Deletes whatever ids older than `before` are left (a run stopped halfway, ids of days dropped
-   * by hand), `batchSize` rows per statement. Normally it finds none. Returns how many went.
+   * by hand). Normally it finds none. Returns how many went.
    */
-  async deleteIdsBefore(db: Sql, before: Date, batchSize: number): Promise<number> {
-    let deleted = 0;
-    for (;;) {
-      const result = await db`
-        delete from event_ids where ctid = any(array(
-          select ctid from event_ids where event_time < ${before} limit ${batchSize}
-        ))`;
-      deleted += result.count;
-      if (result.count < batchSize) return deleted;
-    }
+  deleteIdsBefore(db: Sql, before: Date, batchSize: number): Promise<number> {
+    return deleteByEventTime(db, "event_ids", before, batchSize);
   }
 
-  /** Deletes the set-aside records of events older than `before` (their events are gone), in batches. */
-  async deleteSetAsideBefore(db: Sql, before: Date, batchSize: number): Promise<number> {
-    let deleted = 0;
-    for (;;) {
-      const result = await db`
-        delete from set_aside_events where ctid = any(array(
-          select ctid from set_aside_events where event_time < ${before} limit ${batchSize}
-        ))`;
-      deleted += result.count;
-      if (result.count < batchSize) return deleted;
-    }
+  /** Deletes the set-aside records of events older than `before` (their events are gone). */
+  deleteSetAsideBefore(db: Sql, before: Date, batchSize: number): Promise<number> {
+    return deleteByEventTime(db, "set_aside_events", before, batchSize);
   }
 
   /** How many ids belong to events older than `before`. */
@@ -237,5 +221,18 @@ export class RetentionRepository {
       deleted += result.count;
       if (result.count < batchSize) return deleted;
     }
+  }
+}
+
+/** Rows of `table` with event_time before `before`, `batchSize` per statement, so none holds many row locks or runs long. */
+async function deleteByEventTime(db: Sql, table: "event_ids" | "set_aside_events", before: Date, batchSize: number): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const result = await db`
+      delete from ${db(table)} where ctid = any(array(
+        select ctid from ${db(table)} where event_time < ${before} limit ${batchSize}
+      ))`;
+    deleted += result.count;
+    if (result.count < batchSize) return deleted;
   }
 }
