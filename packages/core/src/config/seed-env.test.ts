@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ENV_OVERRIDES } from "./env-overrides";
 import { loadConfig } from "./load-config";
 import type { Config } from "./schema";
 
@@ -48,5 +51,14 @@ describe("the seeds' environment variables", () => {
     expect(() => fromEnv({ DATABASE_URL: "mysql://u@h/db" })).toThrow(
       'config error: database.url = "mysql://u@h/db" (from DATABASE_URL); allowed: a postgres:// or postgresql:// URL',
     );
+  });
+});
+
+describe("docs/operations.md", () => {
+  it("lists every environment variable the configuration reads", () => {
+    const docs = readFileSync(path.resolve(__dirname, "../../../../docs/operations.md"), "utf8");
+    const section = docs.slice(docs.indexOf("## Configuration and environment variables"));
+    const missing = ENV_OVERRIDES.map((override) => override.env).filter((name) => !section.includes(`\`${name}\``));
+    expect(missing).toEqual([]);
   });
 });
