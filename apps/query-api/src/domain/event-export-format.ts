@@ -11,7 +11,9 @@ export interface ExportEncoder {
   encode(events: readonly AnalyticsEvent[]): string;
 }
 
-export const CSV_COLUMNS = ["event_id", "event_type", "user_id", "session_id", "timestamp", "received_at", "properties"] as const;
+// id and created_at (the reference's names, the same values as event_id and received_at) come last,
+// so that readers of the earlier columns by position read what they read before.
+export const CSV_COLUMNS = ["event_id", "event_type", "user_id", "session_id", "timestamp", "received_at", "properties", "id", "created_at"] as const;
 
 /**
  * A cell starting with = + - @ tab or CR (or their full-width forms) gets a leading single quote,
@@ -34,6 +36,8 @@ const csv: ExportEncoder = {
         event.timestamp.toISOString(),
         event.receivedAt.toISOString(),
         JSON.stringify(event.properties),
+        event.eventId,
+        event.receivedAt.toISOString(),
       ]),
       CSV_OPTIONS,
     ),

@@ -107,7 +107,7 @@ describe("EventsRepository.findPage", () => {
     ];
     await repository.copyMany(events);
     // Microseconds, which a Date cannot hold: both forms cut them the same way.
-    await db.sql`update events set event_time = event_time + interval '0.000789 seconds', received_at = received_at + interval '0.000999 seconds' where event_id = ${events[0]!.eventId}`;
+    await db.sql`update events set "timestamp" = "timestamp" + interval '0.000789 seconds', created_at = created_at + interval '0.000999 seconds' where id = ${events[0]!.eventId}`;
     const day = { start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z") };
     const queries = [
       { ...day, limit: 100 },
