@@ -211,4 +211,28 @@ describe("the reference's relations", () => {
     expect(rows.reduce((sum, row) => sum + Number(row.late_events), 0)).toBe(1);
     expect(rows.reduce((sum, row) => sum + Number(row.events_set_aside), 0)).toBe(1);
   });
+  // Last: it empties the rollups the tests above read.
+  it("DELETE FROM metric_aggregations (002 Step 14) deletes the rollups behind it, and folding starts afresh", async () => {
+    // This cycle has folded (and caches the rollup states of) events of its own before the delete.
+    const cycle = testCycle(db.sql);
+    await storeEvents(db.sql, tradingEvents(200, { endMs: NOW, spanMs: SPAN, seed: 18, receivedAtMs: NOW }));
+    await drain(cycle);
+    const before = await db.sql<{ version: string }[]>`select updated_at::text as version from aggregation_cursors where name = 'rollups'`;
+    const deleted = await db.sql`DELETE FROM metric_aggregations`;
+    expect(deleted.count).toBeGreaterThan(0);
+    const [left] = await db.sql<{ rollups: string; members: string; blocks: string }[]>`
+      select (select count(*) from metric_rollups)::text as rollups, (select count(*) from rollup_members)::text as members,
+             (select count(*) from metric_series_blocks)::text as blocks`;
+    expect(left).toEqual({ rollups: "0", members: "0", blocks: "0" });
+    const after = await db.sql<{ version: string }[]>`select updated_at::text as version from aggregation_cursors where name = 'rollups'`;
+    expect(after[0]!.version).not.toBe(before[0]!.version);
+
+    const fresh = tradingEvents(300, { endMs: NOW, spanMs: SPAN, seed: 17, receivedAtMs: NOW });
+    await storeEvents(db.sql, fresh);
+    await drain(cycle);
+    const [row] = await db.sql<{ n: string }[]>`
+      SELECT coalesce(sum(count), 0)::text AS n FROM metric_aggregations
+      WHERE metric_name = 'events.count.order.placed' AND interval = '1d' AND dimensions = '{}'`;
+    expect(row!.n).toBe(String(fresh.filter((event) => event.eventType === "order.placed").length));
+  });
 });
