@@ -110,10 +110,10 @@ export class OrderLifecycleRepository {
    * Retention: rows of orders placed before `cutoff` (never placed: first seen before it),
    * `batchSize` per statement. Returns how many went.
    */
-  async deleteBefore(db: Db, cutoff: Date, batchSize: number): Promise<number> {
+  async deleteBefore(cutoff: Date, batchSize: number): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const result = await db`
+      const result = await this.sql`
         delete from order_analytics where order_id in (
           select order_id from order_analytics where placed_at < ${cutoff}
           union all
