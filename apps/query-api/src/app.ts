@@ -13,6 +13,7 @@ import {
   IngestionStatusReader,
   type Logger,
   MetricSeriesReader,
+  OrderLifecycleRepository,
   opsRoutes,
   publishCustomEventsChanged,
   type RedisClient,
@@ -133,8 +134,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(streamRoutes({ live: deps.live, maxClients: query.max_streams, maxPerClient: query.max_streams_per_client }));
   app.use(statsRoutes({ stats: new EventStatsReader(sql), cache, allowedLatenessMs }));
   app.use(eventsRoutes({ events: new EventsRepository(sql), limits: { defaultLimit: query.default_limit, maxResults: query.max_results, ...ranges } }));
-  app.use(metricsRoutes({ series: new MetricSeriesReader(sql, rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
-  app.use(tradingRoutes({ trading: new TradingAnalyticsReader(rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
+  const trading = new TradingAnalyticsReader(rollups, new OrderLifecycleRepository(sql), intervals);
+  app.use(metricsRoutes({ series: new MetricSeriesReader(sql, rollups, intervals), trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
+  app.use(tradingRoutes({ trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(setAsideRoutes({ sql }));

@@ -48,6 +48,7 @@ function at(second: number, eventType: string, properties: Record<string, unknow
 const tick = (second: number, price: number, volume: number) => at(second, "market.data.update", { symbol: "BTCUSDT", price, volume });
 const order = (second: number, type: string, strategy: string, extra: Record<string, unknown> = {}) =>
   at(second, type, { order_id: randomUUID(), symbol: "BTCUSDT", side: "BUY", strategy_id: strategy, ...extra });
+const ofOrder = (orderId: string) => ({ order_id: orderId });
 
 const FIXTURE = [
   tick(3, 98, 3),
@@ -55,14 +56,14 @@ const FIXTURE = [
   tick(4, 101, 4),
   tick(2, 105, 1),
   tick(5, 50, 7),
-  order(10, "order.placed", "alpha", { price: 100, quantity: 1 }),
-  order(11, "order.placed", "alpha", { price: 100, quantity: 2 }),
-  order(12, "order.placed", "alpha", { price: 100, quantity: 1 }),
-  order(13, "order.placed", "beta", { price: 100, quantity: 1 }),
-  order(14, "order.filled", "alpha", { price: 100.5, quantity: 1, latency_ms: 12 }),
-  order(15, "order.filled", "alpha", { price: 101, quantity: 2, latency_ms: 20 }),
-  order(16, "order.filled", "beta", { price: 99, quantity: 1, latency_ms: 40 }),
-  order(17, "order.canceled", "alpha"),
+  order(10, "order.placed", "alpha", { ...ofOrder("o1"), price: 100, quantity: 1 }),
+  order(11, "order.placed", "alpha", { ...ofOrder("o2"), price: 100, quantity: 2 }),
+  order(12, "order.placed", "alpha", { ...ofOrder("o3"), price: 100, quantity: 1 }),
+  order(13, "order.placed", "beta", { ...ofOrder("o4"), price: 100, quantity: 1 }),
+  order(14, "order.filled", "alpha", { ...ofOrder("o1"), price: 100.5, quantity: 1, is_partial: false, latency_ms: 12 }),
+  order(15, "order.filled", "alpha", { ...ofOrder("o2"), price: 101, quantity: 2, is_partial: false, latency_ms: 20 }),
+  order(16, "order.filled", "beta", { ...ofOrder("o4"), price: 99, quantity: 1, is_partial: false, latency_ms: 40 }),
+  order(17, "order.canceled", "alpha", ofOrder("o3")),
   at(20, "signal.generated", { strategy_id: "alpha", symbol: "BTCUSDT", direction: "LONG" }),
   at(21, "position.closed", { position_id: "p1", symbol: "BTCUSDT", side: "LONG", strategy_id: "alpha", quantity: 1, entry_price: 100, exit_price: 103, realized_pnl: 3 }),
   at(30, "page.view", { path: "/orders" }, "viewer-2"),
@@ -159,7 +160,10 @@ describe("the read API over rollups the aggregator process folded", () => {
 
   it("answers trading questions: rates, volume, candles, strategies", async () => {
     const rates = await request(app).get("/api/v1/trading/fill-rate").query(range);
-    expect(rates.body).toMatchObject({ orders_placed: 4, orders_filled: 3, orders_canceled: 1, fill_rate: 0.75, cancel_rate: 0.25, reject_rate: 0 });
+    expect(rates.body).toMatchObject({
+      orders_placed: 4, orders_filled: 3, orders_partially_filled: 0, orders_canceled: 1, orders_rejected: 0, orders_open: 0,
+      fill_rate: 75, cancel_rate: 25, reject_rate: 0, ordered_quantity: 5, filled_quantity: 4, quantity_fill_rate: 80,
+    });
     const alpha = await request(app).get("/api/v1/trading/fill-rate").query({ ...range, strategy: "alpha" });
     expect(alpha.body).toMatchObject({ strategy: "alpha", orders_placed: 3, orders_filled: 2 });
 
@@ -182,11 +186,29 @@ describe("the read API over rollups the aggregator process folded", () => {
 
     const strategies = await request(app).get("/api/v1/trading/strategies").query(range);
     expect(strategies.body.strategies).toEqual([
-      { strategy: "alpha", signals: 1, orders: 3, fills: 2, fill_rate: 2 / 3, filled_notional: 302.5, realized_pnl: 3, closed_positions: 1 },
-      { strategy: "beta", signals: 0, orders: 1, fills: 1, fill_rate: 1, filled_notional: 99, realized_pnl: 0, closed_positions: 0 },
+      { strategy: "alpha", signals: 1, orders: 3, fills: 2, orders_filled: 2, fill_rate: 200 / 3, filled_notional: 302.5, realized_pnl: 3, closed_positions: 1 },
+      { strategy: "beta", signals: 0, orders: 1, fills: 1, orders_filled: 1, fill_rate: 100, filled_notional: 99, realized_pnl: 0, closed_positions: 0 },
     ]);
     const one = await request(app).get("/api/v1/trading/strategies/beta/performance").query(range);
     expect(one.body).toMatchObject({ strategy: "beta", orders: 1, fills: 1 });
+  });
+
+  it("serves trading.order_fill_rate and trading.total_volume through /api/v1/metrics at every interval, 30m and 4h too", async () => {
+    // Buckets starting in the range are served: a day either side holds a 4h and a 1d bucket start before the orders.
+    const days = { start_time: new Date(MINUTE - 86_400_000).toISOString(), end_time: new Date(MINUTE + 86_400_000).toISOString() };
+    for (const interval of ["1m", "5m", "15m", "30m", "1h", "4h", "1d"]) {
+      const query = { interval, ...(interval === "1m" ? range : days) };
+      const fill = await request(app).get("/api/v1/metrics").query({ metric_name: "trading.order_fill_rate", ...query });
+      expect(fill.status).toBe(200);
+      expect(fill.body).toMatchObject({ metric_name: "trading.order_fill_rate", interval, summary: { count: 4, sum: 3, value: 75, fill_rate: 75, orders_placed: 4 } });
+      expect(fill.body.points).toEqual([expect.objectContaining({ count: 4, sum: 3, avg: 75, value: 75, orders_canceled: 1 })]);
+      const volume = await request(app).get("/api/v1/metrics").query({ metric_name: "trading.total_volume", ...query });
+      expect(volume.status).toBe(200);
+      expect(volume.body.summary).toEqual({ count: 3, sum: 100.5 + 202 + 99, avg: (100.5 + 202 + 99) / 3, value: 100.5 + 202 + 99 });
+      expect(volume.body.points.map((point: { sum: number }) => point.sum)).toEqual([100.5 + 202 + 99]);
+    }
+    const refused = await request(app).get("/api/v1/metrics").query({ metric_name: "trading.order_fill_rate", interval: "2h" });
+    expect(refused.status).toBe(400);
   });
 
   it("caches rollup answers until the next fold changes the rollups", async () => {

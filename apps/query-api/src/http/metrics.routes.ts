@@ -1,9 +1,10 @@
 import { Router } from "express";
-import { type AggregationInterval, INTERVAL_MS, type MetricSeriesReader } from "@trading-analytics/core";
+import { type AggregationInterval, INTERVAL_MS, isTradingMetric, type MetricSeriesReader, type TradingAnalyticsReader } from "@trading-analytics/core";
 import type { QueryCache } from "../cache/query-cache";
 import { ParameterError, QueryParams } from "../domain/query-params";
 import { rollupScope } from "../domain/cache-scope";
 import { sendCachedJson } from "./send-json";
+import { tradingMetricResult } from "./trading-metrics";
 
 export interface MetricsRoutesDeps {
   series: MetricSeriesReader;
@@ -12,6 +13,8 @@ export interface MetricsRoutesDeps {
   allowedLatenessMs: number;
   /** Most points one request may return: buckets, times the values when a series is per value. */
   maxPoints: number;
+  /** Serves the trading.* metrics (order fill rate, total volume); without it they read as rollups. */
+  trading?: TradingAnalyticsReader;
   now?: () => Date;
 }
 
@@ -40,6 +43,10 @@ export function metricsRoutes(deps: MetricsRoutesDeps): Router {
       pattern: METRIC_NAME,
       patternHint: "must be a rollup metric name like events.count.order.placed (see the README's metric list)",
     });
+    if (deps.trading && isTradingMetric(metric)) {
+      sendCachedJson(res, await tradingMetricResult({ ...deps, trading: deps.trading }, metric, params, now()));
+      return;
+    }
     const interval = params.interval("interval", deps.intervals, deps.intervals.includes("1h") ? "1h" : deps.intervals[0]!);
     const at = now();
     const { from, to } = params.range(at, DAY_MS);

@@ -207,8 +207,14 @@ export const openApiDocument = {
       get: {
         tags: ["metrics"],
         summary: "One rollup metric's buckets over a range, and the range merged into a summary (percentiles from merged sketches)",
+        description:
+          "Besides the rollup metrics, the seed's trading metrics, computed per bucket of any interval (30m and 4h too): " +
+          "trading.order_fill_rate is, for the orders PLACED in each bucket, the percentage of them that are fully filled " +
+          "(0..100, one count per order, partial fills never inflate it); its points carry count = orders placed, sum = orders fully filled, " +
+          "avg = value = the fill rate, and the per-status counts. trading.total_volume is the sum of price × quantity of the fills in each " +
+          "bucket (by fill time): count = fills, sum = value = the volume. Both are served overall only (no dimension).",
         parameters: [
-          query("metric_name", "e.g. events.count.order.placed, events.price.order.filled, users.active", { type: "string" }, true),
+          query("metric_name", "e.g. events.count.order.placed, events.price.order.filled, users.active, trading.order_fill_rate, trading.total_volume", { type: "string" }, true),
           { ...INTERVAL, description: "bucket size; default 1h" },
           ...RANGE,
           query("dimension", "symbol, strategy, side (as configured); without dimension_value: one series per value"),
@@ -224,6 +230,7 @@ export const openApiDocument = {
                 ...RANGE_VIEW,
                 dimension: { type: ["string", "null"] },
                 dimension_value: { type: ["string", "null"] },
+                definition: { type: "string", description: "what the figures mean (trading.* metrics only)" },
                 summary: { oneOf: [ref("MetricFigures"), { type: "null" }] },
                 points: { type: "array", items: ref("MetricPoint") },
               },
@@ -244,28 +251,42 @@ export const openApiDocument = {
     "/api/v1/trading/fill-rate": {
       get: {
         tags: ["trading"],
-        summary: "Order fill, cancel and reject rates, overall or for one symbol, strategy or side",
+        summary: "Per-order fill, cancel and reject rates of the orders placed in the range, overall or for one symbol, strategy or side",
+        description:
+          "The cohort is the orders whose order.placed falls in the range's buckets (order_analytics, one row per order_id). " +
+          "fill_rate = orders fully filled / orders placed × 100: trading.order_fill_rate, at most 100, partial fills never inflate it. " +
+          "An order is fully filled when a fill says no quantity is left (is_partial false) or its fills reach the ordered quantity; " +
+          "a filled order counts as filled even if a cancel was also sent. The statuses (filled, partially_filled = still open with fills, " +
+          "canceled (also after partial fills), rejected, open) add up to orders_placed. All rates are percentages; null with nothing placed.",
         parameters: [...RANGE, INTERVAL, query("symbol", "one symbol"), query("strategy", "one strategy id"), query("side", "BUY or SELL")],
         responses: {
           "200": json(
             {
               type: "object",
-              required: ["orders_placed", "orders_filled", "orders_canceled", "orders_rejected", "fill_rate", "cancel_rate", "reject_rate"],
+              required: [
+                "orders_placed", "orders_filled", "orders_partially_filled", "orders_canceled", "orders_rejected", "orders_open",
+                "fill_rate", "cancel_rate", "reject_rate", "ordered_quantity", "filled_quantity", "quantity_fill_rate",
+              ],
               properties: {
                 ...RANGE_VIEW,
                 symbol: { type: "string" },
                 strategy: { type: "string" },
                 side: { type: "string" },
-                orders_placed: { type: "integer" },
-                orders_filled: { type: "integer" },
-                orders_canceled: { type: "integer" },
+                orders_placed: { type: "integer", description: "orders placed in the range" },
+                orders_filled: { type: "integer", description: "of those, fully filled" },
+                orders_partially_filled: { type: "integer", description: "of those, still open with some quantity filled" },
+                orders_canceled: { type: "integer", description: "of those, canceled (with or without partial fills)" },
                 orders_rejected: { type: "integer" },
-                fill_rate: nullableNumber,
-                cancel_rate: nullableNumber,
-                reject_rate: nullableNumber,
+                orders_open: { type: "integer", description: "of those, open with nothing filled" },
+                fill_rate: { ...nullableNumber, description: "orders_filled / orders_placed × 100 (trading.order_fill_rate)" },
+                cancel_rate: { ...nullableNumber, description: "orders_canceled / orders_placed × 100" },
+                reject_rate: { ...nullableNumber, description: "orders_rejected / orders_placed × 100" },
+                ordered_quantity: { type: "number", description: "ordered quantity of the orders placed" },
+                filled_quantity: { type: "number", description: "their filled quantity, each order's capped at its ordered quantity" },
+                quantity_fill_rate: { ...nullableNumber, description: "filled_quantity / ordered_quantity × 100" },
               },
             },
-            "rates (null when nothing was placed)",
+            "per-order rates in percent (null when nothing was placed)",
           ),
           ...COMMON_ERRORS,
         },
@@ -580,6 +601,7 @@ export const openApiDocument = {
         required: ["count"],
         properties: {
           count: { type: "integer" },
+          value: { ...nullableNumber, description: "trading.* metrics: the headline figure (the fill rate in percent, or the volume)" },
           sum: nullableNumber,
           avg: nullableNumber,
           min: nullableNumber,
@@ -600,25 +622,27 @@ export const openApiDocument = {
         properties: {
           active_users: { type: "integer" },
           events_per_second: { type: "number" },
-          orders_placed: { type: "integer" },
-          orders_filled: { type: "integer" },
+          orders_placed: { type: "integer", description: "orders placed today (UTC), one per order_id" },
+          orders_filled: { type: "integer", description: "of those, fully filled (never more than orders_placed)" },
+          order_fill_rate: { ...nullableNumber, description: "orders_filled / orders_placed × 100 (trading.order_fill_rate of today)" },
           active_strategies: { type: "integer" },
           total_volume: { type: "number" },
           average_latency: nullableNumber,
-          error_rate: nullableNumber,
+          error_rate: { ...nullableNumber, description: "of the orders placed today, the share rejected (0..1)" },
           window_minutes: { type: "integer" },
           last_updated: time,
         },
       },
       StrategyPerformance: {
         type: "object",
-        required: ["strategy", "signals", "orders", "fills", "fill_rate", "filled_notional", "realized_pnl", "closed_positions"],
+        required: ["strategy", "signals", "orders", "fills", "orders_filled", "fill_rate", "filled_notional", "realized_pnl", "closed_positions"],
         properties: {
           strategy: { type: "string" },
           signals: { type: "integer" },
           orders: { type: "integer" },
-          fills: { type: "integer" },
-          fill_rate: nullableNumber,
+          fills: { type: "integer", description: "fill events in the range" },
+          orders_filled: { type: "integer", description: "orders of the strategy placed in the range that are fully filled" },
+          fill_rate: { ...nullableNumber, description: "per order, in percent: fully filled / placed × 100 of the strategy's orders placed in the range" },
           filled_notional: { type: "number" },
           realized_pnl: { type: "number" },
           closed_positions: { type: "integer" },

@@ -1,6 +1,7 @@
 import { type AggregationInterval, bucketStart, INTERVAL_MS } from "../models/intervals";
 import { countMetric, DISTINCT_METRICS, measureMetric, OVERALL } from "../rollups/metric-names";
 import type { Sql } from "./database";
+import { OrderLifecycleRepository } from "./order-lifecycle.repository";
 
 /** The dashboard's headline figures (the reference's /api/v1/dashboard/metrics shape, extended). */
 export interface DashboardMetrics {
@@ -8,16 +9,19 @@ export interface DashboardMetrics {
   active_users: number;
   /** Events per second over the last `window_minutes`. */
   events_per_second: number;
-  /** Today (UTC) so far. */
+  /** Orders placed today (UTC) so far, one per order_id. */
   orders_placed: number;
+  /** Of those, the orders fully filled: never more than orders_placed, partial fills not counted. */
   orders_filled: number;
+  /** orders_filled / orders_placed × 100 (trading.order_fill_rate of today), null with nothing placed. */
+  order_fill_rate: number | null;
   /** Strategies that placed an order or generated a signal in the last `window_minutes`. */
   active_strategies: number;
   /** Filled notional today (sum of price × quantity of order.filled). */
   total_volume: number;
   /** Mean order.filled latency_ms today, null without fills carrying it. */
   average_latency: number | null;
-  /** order.rejected / order.placed today, null with nothing placed. */
+  /** Of the orders placed today, the share rejected (0..1), null with nothing placed. */
   error_rate: number | null;
   window_minutes: number;
   /**
@@ -29,20 +33,24 @@ export interface DashboardMetrics {
 }
 
 const DAY_METRICS = {
-  placed: countMetric("order.placed"),
-  filled: countMetric("order.filled"),
-  rejected: countMetric("order.rejected"),
   notional: measureMetric("notional", "order.filled"),
   latency: measureMetric("latency_ms", "order.filled"),
 };
 
-/** Computes the dashboard figures from rollups alone (so a flushed cache is rebuilt exactly). */
+/**
+ * Computes the dashboard figures from rollups and the order lifecycle alone (so a flushed cache
+ * is rebuilt exactly). Order figures are per order, for the orders placed today.
+ */
 export class DashboardMetricsReader {
+  private readonly orders: OrderLifecycleRepository;
+
   constructor(
     private readonly sql: Sql,
     private readonly interval: AggregationInterval,
     private readonly windowMinutes = 5,
-  ) {}
+  ) {
+    this.orders = new OrderLifecycleRepository(sql);
+  }
 
   async read(now = new Date()): Promise<DashboardMetrics> {
     const { sql, interval } = this;
@@ -60,6 +68,7 @@ export class DashboardMetricsReader {
         (select count(distinct dimension_value) from metric_rollups
           where interval = ${interval} and dimension = 'strategy' and bucket_start >= ${windowStart}
             and metric_name in (${countMetric("order.placed")}, ${countMetric("signal.generated")}))::text as strategies`;
+    const ordersToday = this.orders.cohort({ from: dayStart, to: new Date(dayStart.getTime() + INTERVAL_MS["1d"]) });
     const today = await sql<{ metric_name: string; count: string; sum: number }[]>`
       select metric_name, sum(count)::text as count, sum(sum) as sum from metric_rollups
       where interval = ${interval} and dimension = ${OVERALL} and bucket_start >= ${dayStart}
@@ -75,17 +84,18 @@ export class DashboardMetricsReader {
       select created_at from events
       where write_xid >= (select next_xid from aggregation_cursors where name = 'rollups')
       order by write_xid limit 1`;
-    const placed = day(DAY_METRICS.placed).count;
+    const orders = await ordersToday;
     const latency = day(DAY_METRICS.latency);
     return {
       active_users: Number(recent!.users),
       events_per_second: Number(recent!.events) / windowSeconds,
-      orders_placed: placed,
-      orders_filled: day(DAY_METRICS.filled).count,
+      orders_placed: orders.placed,
+      orders_filled: orders.filled,
+      order_fill_rate: orders.placed === 0 ? null : (100 * orders.filled) / orders.placed,
       active_strategies: Number(recent!.strategies),
       total_volume: day(DAY_METRICS.notional).sum,
       average_latency: latency.count === 0 ? null : latency.sum / latency.count,
-      error_rate: placed === 0 ? null : day(DAY_METRICS.rejected).count / placed,
+      error_rate: orders.placed === 0 ? null : orders.rejected / orders.placed,
       window_minutes: this.windowMinutes,
       last_updated: new Date(Math.min(nowMs, waiting?.created_at.getTime() ?? nowMs)).toISOString(),
     };

@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import type { Logger } from "../logger";
+import { OrderLifecycleRepository } from "../repository/order-lifecycle.repository";
 import type { RetentionRepository, RetentionSession } from "../repository/retention.repository";
 import { SERIES_BLOCK_INTERVALS, SeriesBlocksRepository } from "../repository/series-blocks.repository";
 import { type ExpiredPartition, planRetention, type RetentionPlan } from "./retention-plan";
@@ -123,6 +124,9 @@ export class RetentionRunner {
     if (eventIds > 0) this.logger?.info("retention deleted event ids", { rows: eventIds, before: idsCutoff(plan) });
     const setAside = await this.repository.deleteSetAsideBefore(db, idsCutoff(plan), settings.idsBatchSize);
     if (setAside > 0) this.logger?.info("retention deleted set-aside records of dropped days", { rows: setAside, before: idsCutoff(plan) });
+    // Order lifecycle rows go with the days of raw events dropped (orders placed before them).
+    const orders = await new OrderLifecycleRepository(db).deleteBefore(idsCutoff(plan), settings.idsBatchSize);
+    if (orders > 0) this.logger?.info("retention deleted order_analytics rows of orders placed in dropped days", { rows: orders, before: idsCutoff(plan) });
     if (created.events + created.rollups > 0) this.logger?.info("retention created partitions ahead", created);
     if (lateEvents > 0) this.logger?.info("retention deleted late_events rows", { rows: lateEvents, recorded_before: plan.cutoffs.raw_events });
     return { status: "done", dryRun: false, plan, partitions, lateEvents, eventIds, created: created.events + created.rollups };
