@@ -31,7 +31,7 @@ const RANGE_VIEW = { interval: { type: "string" }, start_time: time, end_time: t
 
 const READ = [{ ApiKey: [] }, { Bearer: [] }];
 const COMMON_ERRORS = {
-  "400": errorResponse("a parameter or the body is invalid; error.field names it"),
+  "400": errorResponse("a parameter or the body is invalid; field names it"),
   "401": errorResponse("API key missing, unknown or revoked (when API keys are enabled)"),
   "403": errorResponse("the API key lacks the scope this route needs"),
   "429": errorResponse("rate limited; see Retry-After and X-RateLimit-*"),
@@ -524,21 +524,17 @@ export const openApiDocument = {
     schemas: {
       Error: {
         type: "object",
-        required: ["error"],
+        description: "Flat, as the B25 seed's clients read it: error is the message; code, field, request_id and any details sit beside it.",
+        required: ["error", "code"],
         properties: {
-          error: {
-            type: "object",
-            required: ["code", "message"],
-            properties: {
-              code: { type: "string" },
-              message: { type: "string" },
-              field: { type: "string" },
-              request_id: { type: "string" },
-              fields: { type: "array", items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } } },
-              fields_omitted: { type: "integer", description: "bad fields past the first 20 listed in fields" },
-              event_ids: { type: "array", items: { type: "string" } },
-            },
-          },
+          error: { type: "string", description: "what went wrong, for people" },
+          code: { type: "string", description: "what went wrong, for programs (invalid_parameter, rate_limited, ...)" },
+          field: { type: "string", description: "the parameter or body field at fault" },
+          request_id: { type: "string" },
+          retry_after: { type: "integer", description: "on 429: seconds until a request is admitted again (as Retry-After)" },
+          fields: { type: "array", items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } } },
+          fields_omitted: { type: "integer", description: "bad fields past the first 20 listed in fields" },
+          event_ids: { type: "array", items: { type: "string" } },
         },
       },
       Event: {

@@ -47,7 +47,14 @@ describe("rate limiting", () => {
       expect(Number(ok.headers["x-ratelimit-reset"])).toBeGreaterThanOrEqual(before);
     }
     const limited = await request(app).get("/api/v1/events").expect(429);
-    expect(limited.body).toEqual({ error: { code: "rate_limited", message: expect.stringContaining("60 requests per minute"), request_id: "req-test" } });
+    // The seed's body: its clients read error and retry_after.
+    expect(limited.body).toEqual({
+      error: "rate limit exceeded",
+      retry_after: 1,
+      code: "rate_limited",
+      rate_limit: expect.stringContaining("60 requests per minute"),
+      request_id: "req-test",
+    });
     expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
     expect(Number(limited.headers["retry-after"])).toBeLessThanOrEqual(1);
     expect(limited.headers["x-ratelimit-remaining"]).toBe("0");
@@ -61,7 +68,7 @@ describe("rate limiting", () => {
     const { app } = appWith({ rate_limit: { requests_per_minute: 60, burst: 3, public_requests_per_minute: 600 } });
     for (let index = 0; index < 3; index++) await request(app).get("/health").expect(200);
     const limited = await request(app).get("/metrics").expect(429);
-    expect(limited.body.error).toMatchObject({ code: "rate_limited", message: expect.stringContaining("600 requests per minute") });
+    expect(limited.body).toMatchObject({ code: "rate_limited", rate_limit: expect.stringContaining("600 requests per minute") });
     expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
     // The API's own bucket is untouched by the probes.
     const api = await request(app).get("/api/v1/events").expect(200);
@@ -73,7 +80,7 @@ describe("rate limiting", () => {
     await request(app).get("/api/v1/events").set("X-Forwarded-For", "198.51.100.1").expect(200);
     await request(app).get("/api/v1/events").set("X-Forwarded-For", "198.51.100.2").expect(200);
     const third = await request(app).get("/api/v1/events").set("X-Forwarded-For", "198.51.100.3").expect(429);
-    expect(third.body.error.code).toBe("rate_limited");
+    expect(third.body.code).toBe("rate_limited");
   });
 
   it("limits per forwarded client when the proxy in front is trusted", async () => {
@@ -92,7 +99,7 @@ describe("rate limiting", () => {
     const second = await request(app).get("/api/v1/events").set("X-API-Key", secret).expect(200);
     expect(second.headers["x-ratelimit-limit"]).toBe("2");
     const limited = await request(app).get("/api/v1/events").set("X-API-Key", secret).expect(429);
-    expect(limited.body.error.message).toMatch(/2 requests per minute .* for API key ta_[0-9a-f]{8}/);
+    expect(limited.body.rate_limit).toMatch(/2 requests per minute .* for API key ta_[0-9a-f]{8}/);
     // The same address with another key has its own bucket.
     await request(app).get("/api/v1/events").set("X-API-Key", other.secret).expect(200);
   });
