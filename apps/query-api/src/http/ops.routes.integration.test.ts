@@ -18,7 +18,7 @@ describe("query-api operational routes", () => {
   it("reports health with the database check", async () => {
     const res = await request(setup.app).get("/health");
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: "healthy", service: "query-api", checks: { database: { status: "up" } } });
+    expect(res.body).toMatchObject({ status: "healthy", service: "analytics", database: "connected", timestamp: expect.any(String), checks: { database: { status: "up" } } });
   });
 
   it("echoes a caller's request id and makes one up otherwise", async () => {

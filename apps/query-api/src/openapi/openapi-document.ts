@@ -54,7 +54,7 @@ export const openApiDocument = {
     version: "1.0.0",
     description:
       "Ingest events over HTTP, query stored events, rollup metrics, trading analytics and dashboard figures. " +
-      "Every error has the shape {\"error\":{\"code\",\"message\",\"field?\",\"request_id\"}}; every response carries X-Request-ID.",
+      "Every error is flat, as the B25 seed's clients read it: {\"error\":\"<message>\",\"code\",\"field?\",\"request_id\",...details}; every response carries X-Request-ID.",
   },
   servers: [{ url: "http://localhost:9097" }],
   security: READ,
@@ -652,8 +652,11 @@ export const openApiDocument = {
         required: ["status", "service", "timestamp", "checks"],
         properties: {
           status: { enum: ["healthy", "degraded", "unhealthy", "shutting_down"] },
-          service: { type: "string" },
+          service: { type: "string", description: "analytics for the query-api (the seed's name)" },
+          database: { enum: ["connected", "disconnected"], description: "the seed's field: the database check is up" },
+          cache: { enum: ["connected", "disconnected"], description: "the seed's field: the Redis check is up" },
           timestamp: time,
+          fatal: { type: "string", description: "on a 503 liveness answer: the component gone for good" },
           checks: {
             type: "object",
             additionalProperties: { type: "object", required: ["status", "latency_ms"], properties: { status: { enum: ["up", "down"] }, latency_ms: { type: "number" }, error: { type: "string" } } },
