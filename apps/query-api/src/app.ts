@@ -23,6 +23,7 @@ import {
 } from "@trading-analytics/core";
 import type { Registry } from "prom-client";
 import { createCacheMetrics, QueryCache } from "./cache/query-cache";
+import { createDatabaseMetrics, timedSql } from "./database/timed-sql";
 import { customEventsRoutes } from "./http/custom-events.routes";
 import { deadLettersRoutes } from "./http/dead-letters.routes";
 import { dashboardRoutes } from "./http/dashboard.routes";
@@ -63,7 +64,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The query-api's express app; supertest drives it directly in tests. */
 export function createApp(deps: AppDeps): Express {
-  const { config, sql, redis, logger } = deps;
+  const { config, redis, logger } = deps;
+  // Every statement the routes run is timed (analytics_query_duration_seconds, analytics_active_connections).
+  const sql = timedSql(deps.sql, createDatabaseMetrics(deps.registry, config.database.max_connections));
   const prefix = config.redis.key_prefix;
   const { aggregation, query } = config.analytics;
   const intervals = sortIntervals(aggregation.intervals);
