@@ -15,10 +15,12 @@ export interface DashboardMetrics {
   active_strategies: number;
   /** Filled notional today (sum of price × quantity of order.filled). */
   total_volume: number;
-  /** Mean order.filled latency_ms today, null without fills carrying it. */
-  average_latency: number | null;
-  /** order.rejected / order.placed today, null with nothing placed. */
-  error_rate: number | null;
+  /** Mean order.filled latency_ms today; 0 without fills carrying it (a number, as in the seed). */
+  average_latency: number;
+  /** order.rejected / order.placed today; 0 with nothing placed (a number, as in the seed). */
+  error_rate: number;
+  /** The seed's free-form figures: events of each active custom event type in the last `window_minutes` ({} when none). */
+  custom_metrics: Record<string, number>;
   window_minutes: number;
   /**
    * How current the figures are: every event stored before it is in the rollups read. The
@@ -70,6 +72,13 @@ export class DashboardMetricsReader {
       const row = today.find((r) => r.metric_name === metric);
       return { count: Number(row?.count ?? 0), sum: row?.sum ?? 0 };
     };
+    const custom = await sql<{ name: string; count: string }[]>`
+      select d.name, sum(r.count)::text as count
+      from custom_event_definitions d
+      join metric_rollups r on r.metric_name = 'events.count.' || d.name
+      where d.is_active and r.interval = ${interval} and r.dimension = ${OVERALL} and r.bucket_start >= ${windowStart}
+      group by d.name
+      order by d.name`;
     // The first event at the aggregation cursor (cheap on the write_xid index).
     const [waiting] = await sql<{ received_at: Date }[]>`
       select received_at from events
@@ -84,8 +93,9 @@ export class DashboardMetricsReader {
       orders_filled: day(DAY_METRICS.filled).count,
       active_strategies: Number(recent!.strategies),
       total_volume: day(DAY_METRICS.notional).sum,
-      average_latency: latency.count === 0 ? null : latency.sum / latency.count,
-      error_rate: placed === 0 ? null : day(DAY_METRICS.rejected).count / placed,
+      average_latency: latency.count === 0 ? 0 : latency.sum / latency.count,
+      error_rate: placed === 0 ? 0 : day(DAY_METRICS.rejected).count / placed,
+      custom_metrics: Object.fromEntries(custom.map((row) => [row.name, Number(row.count)])),
       window_minutes: this.windowMinutes,
       last_updated: new Date(Math.min(nowMs, waiting?.received_at.getTime() ?? nowMs)).toISOString(),
     };
