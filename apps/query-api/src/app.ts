@@ -42,6 +42,7 @@ import type { EventPublisher } from "./kafka/event-publisher";
 import type { LiveEventsPoller } from "./live/live-events.poller";
 import { createHttpMetrics } from "./metrics";
 import { createSecurity } from "./security";
+import { MergedSeriesReader } from "./series/merged-series.reader";
 import { openApiRoutes } from "./openapi/openapi.routes";
 import { dashboardPageRoutes } from "./web/dashboard-page.routes";
 
@@ -136,7 +137,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(streamRoutes({ live: deps.live, maxClients: query.max_streams, maxPerClient: query.max_streams_per_client }));
   app.use(statsRoutes({ stats: new EventStatsReader(sql), cache, allowedLatenessMs }));
   app.use(eventsRoutes({ events: new EventsRepository(sql), limits: { defaultLimit: query.default_limit, maxResults: query.max_results, ...ranges } }));
-  app.use(metricsRoutes({ series: new MetricSeriesReader(sql, rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
+  const series = new MetricSeriesReader(sql, rollups, intervals);
+  const merged = new MergedSeriesReader(sql, rollups, series, intervals);
+  app.use(metricsRoutes({ series, merged, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(tradingRoutes({ trading: new TradingAnalyticsReader(rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));

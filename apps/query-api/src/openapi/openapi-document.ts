@@ -209,10 +209,16 @@ export const openApiDocument = {
         summary: "One rollup metric's buckets over a range, and the range merged into a summary (percentiles from merged sketches)",
         parameters: [
           query("metric_name", "e.g. events.count.order.placed, events.price.order.filled, users.active", { type: "string" }, true),
-          { ...INTERVAL, description: "bucket size; default 1h" },
+          query("interval", "bucket size; default 1h. 30m and 4h (the B25 seed's) are merged exactly from 15m and 1h buckets (or the coarsest stored interval that tiles them)", {
+            type: "string",
+            enum: ["1m", "5m", "15m", "30m", "1h", "4h", "1d"],
+          }),
           ...RANGE,
           query("dimension", "symbol, strategy, side (as configured); without dimension_value: one series per value"),
           query("dimension_value", "one value of the dimension"),
+          query("dimensions", 'the B25 seed\'s spelling of one dimension value, a JSON object: {"symbol":"BTCUSDT"} (or {} for the overall series); not with dimension', {
+            type: "string",
+          }),
         ],
         responses: {
           "200": json(
@@ -224,6 +230,11 @@ export const openApiDocument = {
                 ...RANGE_VIEW,
                 dimension: { type: ["string", "null"] },
                 dimension_value: { type: ["string", "null"] },
+                dimensions: {
+                  type: ["object", "null"],
+                  additionalProperties: { type: "string" },
+                  description: "the seed's form of dimension and dimension_value: {} overall, null for one series per value",
+                },
                 summary: { oneOf: [ref("MetricFigures"), { type: "null" }] },
                 points: { type: "array", items: ref("MetricPoint") },
               },

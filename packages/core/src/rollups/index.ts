@@ -4,3 +4,4 @@ export * from "./rollup-key";
 export * from "./rollup-state";
 export * from "./value-sketch";
 export * from "./trading-analytics";
+export * from "./merged-buckets";
