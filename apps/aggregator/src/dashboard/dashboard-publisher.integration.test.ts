@@ -58,6 +58,8 @@ describe("dashboard metrics in Redis", () => {
       total_volume: 10 * 2 + 11 * 1 + 10 * 0.5 * 2,
       average_latency: 6,
       error_rate: 1 / 4,
+      custom_metrics: {},
+      last_updated: expect.any(String),
     });
     expect(published.events_per_second).toBeGreaterThan(0);
 
@@ -65,6 +67,25 @@ describe("dashboard metrics in Redis", () => {
     expect(await read()).toBeNull();
     await publisher.publish(new Date(now));
     expect(await read()).toMatchObject({ orders_placed: 4, orders_filled: 2, total_volume: 41 });
+  });
+
+  it("counts each active custom event type's events of the window in custom_metrics, as plain SQL over the raw events does", async () => {
+    const now = Date.now();
+    await db.sql`insert into custom_event_definitions (name, version, schema) values ('custom.trading.signal', 1, '{}'), ('custom.unused', 1, '{}')`;
+    await db.sql`insert into custom_event_definitions (name, version, schema, is_active) values ('custom.retired', 1, '{}', false)`;
+    const signal = (agoMs: number, type = "custom.trading.signal"): AnalyticsEvent => ({
+      eventId: randomUUID(), eventType: type, userId: "u7", sessionId: null, properties: { signal_strength: 0.85, strategy: "momentum-v1" },
+      timestamp: new Date(now - agoMs), receivedAt: new Date(now - agoMs), source: null,
+    });
+    await storeEvents(db.sql, [signal(10_000), signal(20_000), signal(30_000), signal(15 * 60_000), signal(10_000, "custom.retired")]);
+    await drain(testCycle(db.sql));
+    const reader = new DashboardMetricsReader(db.sql, "1m");
+    const figures = await reader.read(new Date(now));
+    const windowStart = new Date(Math.floor((now - 5 * 60_000) / 60_000) * 60_000);
+    const [expected] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from events where event_type = 'custom.trading.signal' and "timestamp" >= ${windowStart}`;
+    expect(figures.custom_metrics).toEqual({ "custom.trading.signal": expected!.n });
+    expect(expected!.n).toBe(3);
   });
 
   it("stops moving last_updated while stored events wait unfolded, and catches up once they are folded", async () => {

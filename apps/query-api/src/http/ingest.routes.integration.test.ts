@@ -104,13 +104,13 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
       .post("/api/v1/events")
       .send({ event_type: "order.filled", user_id: 42, properties: { price: "10", quantity: -1 }, colour: "red" });
     expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe("invalid_event");
-    expect(res.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(["colour", "user_id"]);
+    expect(res.body.code).toBe("invalid_event");
+    expect(res.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(["colour", "user_id"]);
 
     const typed = await request(app).post("/api/v1/events").send({ event_type: "order.filled", properties: { price: "10", quantity: -1 } });
     expect(typed.status).toBe(400);
-    expect(typed.body.error).toMatchObject({ field: "properties.price", request_id: expect.any(String) });
-    expect(typed.body.error.fields).toEqual([
+    expect(typed.body).toMatchObject({ field: "properties.price", request_id: expect.any(String) });
+    expect(typed.body.fields).toEqual([
       { field: "properties.price", message: "must be number" },
       { field: "properties.quantity", message: "must be >= 0" },
     ]);
@@ -128,7 +128,7 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
   ])("rejects %j naming %s", async (body, field) => {
     const res = await request(app).post("/api/v1/events").send(body);
     expect(res.status).toBe(400);
-    expect(res.body.error.field).toBe(field);
+    expect(res.body.field).toBe(field);
   });
 
   it("refuses a batch with one bad event whole, naming it by index, and oversized or empty batches", async () => {
@@ -136,14 +136,14 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
       .post("/api/v1/events/batch")
       .send({ events: [{ event_type: "page.view" }, { event_type: "page.view", properties: { path: 5 } }] });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.field).toBe("events[1].properties.path");
+    expect(bad.body.field).toBe("events[1].properties.path");
     const many = await request(app)
       .post("/api/v1/events/batch")
       .send({ events: Array.from({ length: 6 }, () => ({ event_type: "page.view" })) });
     expect(many.status).toBe(400);
-    expect(many.body.error.message).toContain("at most 5");
-    expect((await request(app).post("/api/v1/events/batch").send({ events: [] })).body.error.field).toBe("events");
-    expect((await request(app).post("/api/v1/events/batch").send({ items: [] })).body.error.field).toBe("events");
+    expect(many.body.error).toContain("at most 5");
+    expect((await request(app).post("/api/v1/events/batch").send({ events: [] })).body.field).toBe("events");
+    expect((await request(app).post("/api/v1/events/batch").send({ items: [] })).body.field).toBe("events");
   });
 
   it("answers 415 to a body that is not JSON and 400 to broken JSON", async () => {
@@ -151,7 +151,7 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
     expect(text.status).toBe(415);
     const broken = await request(app).post("/api/v1/events").set("Content-Type", "application/json").send('{"event_type":');
     expect(broken.status).toBe(400);
-    expect(broken.body.error.field).toBe("body");
+    expect(broken.body.field).toBe("body");
   });
 
   it("answers 503 with the ids to retry with when Kafka does not acknowledge", async () => {
@@ -161,7 +161,7 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
     const res = await request(offline).post("/api/v1/events").send({ event_type: "page.view", properties: { path: "/" } });
     expect(res.status).toBe(503);
     expect(res.headers["retry-after"]).toBe("5");
-    expect(res.body.error).toMatchObject({ code: "kafka_unavailable", event_ids: [expect.any(String)] });
+    expect(res.body).toMatchObject({ code: "kafka_unavailable", event_ids: [expect.any(String)] });
   });
 
   it("reports ids stored already as duplicates, single and batch, and counts them", async () => {

@@ -31,7 +31,7 @@ const RANGE_VIEW = { interval: { type: "string" }, start_time: time, end_time: t
 
 const READ = [{ ApiKey: [] }, { Bearer: [] }];
 const COMMON_ERRORS = {
-  "400": errorResponse("a parameter or the body is invalid; error.field names it"),
+  "400": errorResponse("a parameter or the body is invalid; field names it"),
   "401": errorResponse("API key missing, unknown or revoked (when API keys are enabled)"),
   "403": errorResponse("the API key lacks the scope this route needs"),
   "429": errorResponse("rate limited; see Retry-After and X-RateLimit-*"),
@@ -54,7 +54,7 @@ export const openApiDocument = {
     version: "1.0.0",
     description:
       "Ingest events over HTTP, query stored events, rollup metrics, trading analytics and dashboard figures. " +
-      "Every error has the shape {\"error\":{\"code\",\"message\",\"field?\",\"request_id\"}}; every response carries X-Request-ID.",
+      "Every error is flat, as the B25 seed's clients read it: {\"error\":\"<message>\",\"code\",\"field?\",\"request_id\",...details}; every response carries X-Request-ID.",
   },
   servers: [{ url: "http://localhost:9097" }],
   security: READ,
@@ -215,10 +215,16 @@ export const openApiDocument = {
           "bucket (by fill time): count = fills, sum = value = the volume. Both are served overall only (no dimension).",
         parameters: [
           query("metric_name", "e.g. events.count.order.placed, events.price.order.filled, users.active, trading.order_fill_rate, trading.total_volume", { type: "string" }, true),
-          { ...INTERVAL, description: "bucket size; default 1h" },
+          query("interval", "bucket size; default 1h. 30m and 4h (the B25 seed's) are merged exactly from 15m and 1h buckets (or the coarsest stored interval that tiles them)", {
+            type: "string",
+            enum: ["1m", "5m", "15m", "30m", "1h", "4h", "1d"],
+          }),
           ...RANGE,
           query("dimension", "symbol, strategy, side (as configured); without dimension_value: one series per value"),
           query("dimension_value", "one value of the dimension"),
+          query("dimensions", 'the B25 seed\'s spelling of one dimension value, a JSON object: {"symbol":"BTCUSDT"} (or {} for the overall series); not with dimension', {
+            type: "string",
+          }),
         ],
         responses: {
           "200": json(
@@ -231,6 +237,11 @@ export const openApiDocument = {
                 dimension: { type: ["string", "null"] },
                 dimension_value: { type: ["string", "null"] },
                 definition: { type: "string", description: "what the figures mean (trading.* metrics only)" },
+                dimensions: {
+                  type: ["object", "null"],
+                  additionalProperties: { type: "string" },
+                  description: "the seed's form of dimension and dimension_value: {} overall, null for one series per value",
+                },
                 summary: { oneOf: [ref("MetricFigures"), { type: "null" }] },
                 points: { type: "array", items: ref("MetricPoint") },
               },
@@ -545,21 +556,17 @@ export const openApiDocument = {
     schemas: {
       Error: {
         type: "object",
-        required: ["error"],
+        description: "Flat, as the B25 seed's clients read it: error is the message; code, field, request_id and any details sit beside it.",
+        required: ["error", "code"],
         properties: {
-          error: {
-            type: "object",
-            required: ["code", "message"],
-            properties: {
-              code: { type: "string" },
-              message: { type: "string" },
-              field: { type: "string" },
-              request_id: { type: "string" },
-              fields: { type: "array", items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } } },
-              fields_omitted: { type: "integer", description: "bad fields past the first 20 listed in fields" },
-              event_ids: { type: "array", items: { type: "string" } },
-            },
-          },
+          error: { type: "string", description: "what went wrong, for people" },
+          code: { type: "string", description: "what went wrong, for programs (invalid_parameter, rate_limited, ...)" },
+          field: { type: "string", description: "the parameter or body field at fault" },
+          request_id: { type: "string" },
+          retry_after: { type: "integer", description: "on 429: seconds until a request is admitted again (as Retry-After)" },
+          fields: { type: "array", items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } } },
+          fields_omitted: { type: "integer", description: "bad fields past the first 20 listed in fields" },
+          event_ids: { type: "array", items: { type: "string" } },
         },
       },
       Event: {
@@ -618,7 +625,18 @@ export const openApiDocument = {
       },
       DashboardMetrics: {
         type: "object",
-        required: ["active_users", "events_per_second", "orders_placed", "orders_filled", "active_strategies", "total_volume", "average_latency", "error_rate", "last_updated"],
+        required: [
+          "active_users",
+          "events_per_second",
+          "orders_placed",
+          "orders_filled",
+          "active_strategies",
+          "total_volume",
+          "average_latency",
+          "error_rate",
+          "custom_metrics",
+          "last_updated",
+        ],
         properties: {
           active_users: { type: "integer" },
           events_per_second: { type: "number" },
@@ -627,8 +645,9 @@ export const openApiDocument = {
           order_fill_rate: { ...nullableNumber, description: "orders_filled / orders_placed × 100 (trading.order_fill_rate of today)" },
           active_strategies: { type: "integer" },
           total_volume: { type: "number" },
-          average_latency: nullableNumber,
-          error_rate: { ...nullableNumber, description: "of the orders placed today, the share rejected (0..1)" },
+          average_latency: { type: "number", description: "mean order.filled latency_ms today; 0 without fills carrying it" },
+          error_rate: { type: "number", description: "of the orders placed today, the share rejected (0..1); 0 with nothing placed" },
+          custom_metrics: { type: "object", additionalProperties: { type: "integer" }, description: "events of each active custom event type in the window" },
           window_minutes: { type: "integer" },
           last_updated: time,
         },
@@ -682,8 +701,11 @@ export const openApiDocument = {
         required: ["status", "service", "timestamp", "checks"],
         properties: {
           status: { enum: ["healthy", "degraded", "unhealthy", "shutting_down"] },
-          service: { type: "string" },
+          service: { type: "string", description: "analytics for the query-api (the seed's name)" },
+          database: { enum: ["connected", "disconnected"], description: "the seed's field: the database check is up" },
+          cache: { enum: ["connected", "disconnected"], description: "the seed's field: the Redis check is up" },
           timestamp: time,
+          fatal: { type: "string", description: "on a 503 liveness answer: the component gone for good" },
           checks: {
             type: "object",
             additionalProperties: { type: "object", required: ["status", "latency_ms"], properties: { status: { enum: ["up", "down"] }, latency_ms: { type: "number" }, error: { type: "string" } } },

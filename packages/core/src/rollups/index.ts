@@ -5,3 +5,4 @@ export * from "./rollup-state";
 export * from "./value-sketch";
 export * from "./trading-analytics";
 export * from "./order-lifecycle";
+export * from "./merged-buckets";
