@@ -163,7 +163,7 @@ export function conflictLetters(chunk: Pick<Chunk, "events" | "messages">, store
     if (!message) continue;
     letters.push({
       message: { key: message.key, value: message.value, timestamp: message.timestamp, source: event.source },
-      rejection: { reason: "duplicate_event_id", detail: `event_id ${event.eventId} is stored already with other content (type, user, session, time or properties)` },
+      rejection: { reason: "duplicate_event_id", detail: `event_id ${event.eventId} is stored already with other content (type, user, session, service, time or properties)` },
     });
   }
   return letters;

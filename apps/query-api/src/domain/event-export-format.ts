@@ -11,7 +11,8 @@ export interface ExportEncoder {
   encode(events: readonly AnalyticsEvent[]): string;
 }
 
-export const CSV_COLUMNS = ["event_id", "event_type", "user_id", "session_id", "timestamp", "received_at", "properties"] as const;
+// service last: added after the others, so a reader that takes the columns by position keeps working.
+export const CSV_COLUMNS = ["event_id", "event_type", "user_id", "session_id", "timestamp", "received_at", "properties", "service"] as const;
 
 /**
  * A cell starting with = + - @ tab or CR (or their full-width forms) gets a leading single quote,
@@ -19,7 +20,7 @@ export const CSV_COLUMNS = ["event_id", "event_type", "user_id", "session_id", "
  */
 const CSV_OPTIONS = { escape_formulas: true } as const;
 
-/** RFC 4180 CSV (quoting by csv-stringify); properties as JSON text, a missing user or session as an empty field. */
+/** RFC 4180 CSV (quoting by csv-stringify); properties as JSON text, a missing user, session or service as an empty field. */
 const csv: ExportEncoder = {
   contentType: "text/csv; charset=utf-8",
   extension: "csv",
@@ -34,6 +35,7 @@ const csv: ExportEncoder = {
         event.timestamp.toISOString(),
         event.receivedAt.toISOString(),
         JSON.stringify(event.properties),
+        event.service,
       ]),
       CSV_OPTIONS,
     ),

@@ -84,6 +84,7 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
       eventType: body.event_type,
       userId: body.user_id ?? null,
       sessionId: body.session_id ?? null,
+      ...(typeof body.service === "string" && { service: body.service }),
       properties,
       timestamp,
       receivedAt,
