@@ -128,6 +128,15 @@ describe("parseMessage", () => {
     });
   });
 
+  it("names the event type a rejected message claimed, when it is a valid name (for metrics)", () => {
+    expect(parse(JSON.stringify({ event_type: "page.view", properties: { path: 5 } }))).toMatchObject({ reason: "schema_violation", eventType: "page.view" });
+    expect(parse(JSON.stringify({ event_type: "page.view", user_id: 42 }))).toMatchObject({ reason: "invalid_envelope", eventType: "page.view" });
+    for (const value of [JSON.stringify({ event_type: "Page View" }), JSON.stringify({ event_type: 7 }), JSON.stringify([1]), "null", "{"]) {
+      const result = parse(value);
+      expect(result.ok === false && !("eventType" in result)).toBe(true);
+    }
+  });
+
   it("names the offending field of an invalid envelope", () => {
     const result = parse(JSON.stringify({ event_type: "page.view", user_id: 42 }));
     expect(result).toMatchObject({ ok: false, detail: "user_id must be string,null" });
@@ -143,6 +152,7 @@ describe("parseMessage", () => {
       ok: false,
       reason: "invalid_envelope",
       detail: "properties nests deeper than 64 levels",
+      eventType: "page.view",
     });
   });
 
@@ -151,6 +161,7 @@ describe("parseMessage", () => {
       ok: false,
       reason: "invalid_envelope",
       detail: `timestamp ${timestamp} cannot be stored (years 0001 to 9999 UTC, no leap second)`,
+      eventType: "page.view",
     });
   });
 });
@@ -197,6 +208,7 @@ describe("parseMessage with NexusCore's envelope", () => {
       ok: false,
       reason: "invalid_envelope",
       detail: "data cannot be sent together with properties (data is NexusCore's name for properties): send one of them",
+      eventType: "user_registered",
     });
   });
 
@@ -205,7 +217,7 @@ describe("parseMessage with NexusCore's envelope", () => {
     [{ service: "s".repeat(257) }, "service must NOT have more than 256 characters"],
     [{ data: "free" }, "data must be object"],
   ])("dead-letters a bad NexusCore field: %j", (change, detail) => {
-    expect(parseStrict({ ...nexusCore, ...change })).toEqual({ ok: false, reason: "invalid_envelope", detail });
+    expect(parseStrict({ ...nexusCore, ...change })).toEqual({ ok: false, reason: "invalid_envelope", detail, eventType: "user_registered" });
   });
 
   it("keeps no service when it is null, and checks numbers in data as in properties", () => {
