@@ -7,7 +7,7 @@
 //
 // Env:
 //   KAFKA_BROKERS          comma separated, default 127.0.0.1:9092
-//   KAFKA_TOPICS           comma separated, default trading.events,market.data,order.events,user.actions
+//   KAFKA_TOPICS           comma separated, default trading.events,market.data,order.events,user.actions,user-events
 //   KAFKA_DLQ_TOPIC        default analytics.dead-letter (always created as well)
 //   KAFKA_PARTITIONS       partitions for created topics, default 6
 //   KAFKA_READY_TIMEOUT    seconds for the whole run, default 60
@@ -23,7 +23,7 @@ const list = (value, fallback) =>
 const brokers = list(process.env.KAFKA_BROKERS, '127.0.0.1:9092');
 const topics = [
   ...new Set([
-    ...list(process.env.KAFKA_TOPICS, 'trading.events,market.data,order.events,user.actions'),
+    ...list(process.env.KAFKA_TOPICS, 'trading.events,market.data,order.events,user.actions,user-events'),
     process.env.KAFKA_DLQ_TOPIC || 'analytics.dead-letter',
   ]),
 ];
