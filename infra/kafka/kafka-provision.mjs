@@ -7,7 +7,7 @@
 //
 // Env:
 //   KAFKA_BROKERS          comma separated, default 127.0.0.1:9092
-//   KAFKA_TOPICS           comma separated, default trading.events,market.data,order.events,user.actions,user-events
+//   KAFKA_TOPICS           comma separated, default the apps' kafka.topics: trading.events,market.data,order.events,user.actions,user-events
 //   KAFKA_DLQ_TOPIC        default analytics.dead-letter (always created as well)
 //   KAFKA_PARTITIONS       partitions for created topics, default 6
 //   KAFKA_READY_TIMEOUT    seconds for the whole run, default 60

@@ -32,8 +32,9 @@ import { EventTail } from "./storage/event-tail";
 const SERIES_COMPACTION_INTERVAL_MS = 30_000;
 
 async function main(): Promise<void> {
-  const { config, file } = loadConfigOrExit();
+  const { config, file, warnings } = loadConfigOrExit();
   const logger = createLogger(config.logging, "aggregator");
+  for (const warning of warnings) logger.warn(warning);
   const registry = createMetricsRegistry(config.metrics, "aggregator");
   handleUnhandledRejections(logger, registry);
   const metrics = createAggregatorMetrics(registry);

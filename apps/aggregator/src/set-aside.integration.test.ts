@@ -74,12 +74,12 @@ describe("events the aggregator cannot fold", () => {
     const poison = filled({ price: 1e200 });
     await storeEvents(db.sql, [poison]);
     // Another tool wrote it with microseconds, which a JS Date cannot hold.
-    await db.sql`update events set event_time = event_time + interval '123 microseconds' where event_id = ${poison.eventId}`;
+    await db.sql`update events set "timestamp" = "timestamp" + interval '123 microseconds' where id = ${poison.eventId}`;
     await db.sql`update event_ids set event_time = event_time + interval '123 microseconds' where event_id = ${poison.eventId}`;
     await storeEvents(db.sql, tradingEvents(20, { endMs: NOW, spanMs: MINUTE, seed: 9 }));
     expect(await drain(testCycle(db.sql, { maxEvents: 100 }))).toBe(20);
     const [row] = await db.sql<{ same: boolean }[]>`
-      select s.event_time = e.event_time as same from set_aside_events s join events e using (event_id) where s.event_id = ${poison.eventId}`;
+      select s.event_time = e."timestamp" as same from set_aside_events s join events e on e.id = s.event_id where s.event_id = ${poison.eventId}`;
     expect(row).toEqual({ same: true });
     expect((await new SetAsideEventsRepository(db.sql).recordedAmong(db.sql, [{ eventId: poison.eventId, eventTime: new Date(poison.timestamp.getTime()) }])).size).toBe(1);
     expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
@@ -91,7 +91,7 @@ describe("events the aggregator cannot fold", () => {
     const fine = filled({ price: 101.5, quantity: 2 });
     await storeEvents(db.sql, [...huge, infinite, fine]);
     // PostgreSQL's jsonb keeps 1e400 as a number; JSON.parse reads it as Infinity.
-    await db.sql`update events set properties = jsonb_set(properties, '{quantity}', '1e400'::jsonb) where event_id = ${infinite.eventId}`;
+    await db.sql`update events set properties = jsonb_set(properties, '{quantity}', '1e400'::jsonb) where id = ${infinite.eventId}`;
 
     expect(await drain(testCycle(db.sql))).toBe(1);
 
@@ -136,7 +136,7 @@ describe("events the aggregator cannot fold", () => {
     await expect(cycle.run({ isolate: true })).rejects.toThrow(/every one of 2 events fails on its own/);
     expect(await cycle.unfoldedEvents()).toBe(2);
     await db.sql`insert into set_aside_events (event_id, event_time, event_type, reason, detail)
-                 select event_id, event_time, event_type, 'fold_failed', 'set aside by hand' from events`;
+                 select id, "timestamp", event_type, 'fold_failed', 'set aside by hand' from events`;
     expect(await cycle.run({ isolate: true })).toMatchObject({ outcome: "folded", folded: 0, setAside: [] });
     expect(await cycle.unfoldedEvents()).toBe(0);
   });

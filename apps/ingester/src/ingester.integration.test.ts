@@ -80,7 +80,7 @@ describe("ingester process", () => {
     });
     // Give any duplicate a chance to land before asserting there is none.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const [{ n, ids }] = (await db.sql`select count(*)::int as n, count(distinct event_id)::int as ids from events`) as unknown as [
+    const [{ n, ids }] = (await db.sql`select count(*)::int as n, count(distinct id)::int as ids from events`) as unknown as [
       { n: number; ids: number },
     ];
     expect(n).toBe(expected);

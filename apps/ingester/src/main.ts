@@ -20,8 +20,9 @@ import { unsupportedCodecsFromEnv } from "./faults/unsupported-codecs";
 import { IngesterService } from "./ingester.service";
 
 async function main(): Promise<void> {
-  const { config, file } = loadConfigOrExit();
+  const { config, file, warnings } = loadConfigOrExit();
   const logger = createLogger(config.logging, "ingester");
+  for (const warning of warnings) logger.warn(warning);
   const registry = createMetricsRegistry(config.metrics, "ingester");
   handleUnhandledRejections(logger, registry);
   const sql = createSql(config.database, { applicationName: "ingester" });

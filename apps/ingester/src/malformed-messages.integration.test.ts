@@ -173,9 +173,9 @@ describe("ingester with malformed messages", () => {
   it("keeps the first event under a reused id as it was stored, and skips an identical re-send without a letter", async () => {
     await harness.produceOne(taken.value);
     await harness.waitUntilCaughtUp();
-    const [row] = await harness.db.sql<{ properties: unknown }[]>`select properties from events where event_id = ${taken.id}`;
+    const [row] = await harness.db.sql<{ properties: unknown }[]>`select properties from events where id = ${taken.id}`;
     expect(row).toEqual({ properties: { price: 101.25, quantity: 3 } });
-    expect(await harness.db.sql`select count(*)::int as n from events where event_id = ${taken.id}`).toEqual([{ n: 1 }]);
+    expect(await harness.db.sql`select count(*)::int as n from events where id = ${taken.id}`).toEqual([{ n: 1 }]);
     const end = await harness.endOffsets(harness.deadLetterTopic);
     expect([...end.values()].reduce((sum, offset) => sum + Number(offset), 0)).toBe(cases.length);
   });
@@ -186,7 +186,7 @@ describe("ingester with malformed messages", () => {
     const [meta] = await harness.producer.send({ topic: harness.topic, acks: -1, messages: [{ value: copy(10), partition: 0 }, { value: copy(11), partition: 0 }] });
     valid.push(id);
     await harness.waitUntilCaughtUp();
-    const [row] = await harness.db.sql<{ properties: unknown }[]>`select properties from events where event_id = ${id}`;
+    const [row] = await harness.db.sql<{ properties: unknown }[]>`select properties from events where id = ${id}`;
     expect(row).toEqual({ properties: { price: 10, quantity: 1 } });
     const second = (BigInt(meta!.baseOffset!) + 1n).toString();
     const letters = await harness.readDeadLetters();
@@ -198,7 +198,7 @@ describe("ingester with malformed messages", () => {
 
   it("stores a custom event that matches its active schema", async () => {
     const [row] = await harness.db.sql<{ event_type: string; properties: unknown }[]>`
-      select event_type, properties from events where event_id = ${conformingSignal.id}`;
+      select event_type, properties from events where id = ${conformingSignal.id}`;
     expect(row).toEqual({ event_type: "custom.trading.signal", properties: { signal_strength: 0.8 } });
   });
 

@@ -53,13 +53,13 @@ describe("ingester with NexusCore's producers", () => {
     });
 
     const rows = await waitFor(
-      () => db.sql<{ event_type: string; user_id: string; service: string | null; properties: object; event_time: Date }[]>`
-        select event_type, user_id, service, properties, event_time from events order by event_time`,
+      () => db.sql<{ event_type: string; user_id: string; service: string | null; properties: object; timestamp: Date }[]>`
+        select event_type, user_id, service, properties, "timestamp" from events order by "timestamp"`,
       (found) => found.length >= events.length,
       { what: "NexusCore's events to be stored" },
     );
     expect(rows).toEqual(
-      events.map((event) => ({ event_type: event.event_type, user_id: user, service: event.service, properties: event.data, event_time: new Date(event.timestamp) })),
+      events.map((event) => ({ event_type: event.event_type, user_id: user, service: event.service, properties: event.data, timestamp: new Date(event.timestamp) })),
     );
 
     const metrics = await waitFor(
@@ -79,17 +79,25 @@ describe("ingester with NexusCore's producers", () => {
     expect(await health.json()).toMatchObject({ status: "healthy", service: expect.any(String) });
   });
 
-  it("runs NexusCore's SQL examples on what it stored (the column names of this branch, before 0014's renames)", async () => {
+  it("runs NexusCore's SQL examples, as its seed writes them, on what it stored", async () => {
     const user = "7d0c6c1e-5b7a-4f0e-9d43-2f5a1c3b8e90";
-    const byUser = await db.sql`select * from events where user_id = ${user} order by event_time desc`;
-    expect(byUser.map((row) => row.event_type)).toEqual(["profile_viewed", "user_login", "user_registered"]);
-    const byType = await db.sql`select event_type, count(*)::int as count from events group by event_type order by event_type`;
-    expect(byType).toEqual([
-      { event_type: "profile_viewed", count: 1 },
-      { event_type: "user_login", count: 1 },
-      { event_type: "user_registered", count: 1 },
+    const byUser = await db.sql.unsafe(`SELECT * FROM events
+      WHERE user_id = '${user}'
+      ORDER BY timestamp DESC;`);
+    expect(byUser.map((row) => [row.event_type, row.service, row.properties])).toEqual([
+      ["profile_viewed", "profile-service", { viewer_id: "b3c1" }],
+      ["user_login", "auth-service", { method: "password" }],
+      ["user_registered", "auth-service", { email_domain: "example.com" }],
     ]);
-    const logins = await db.sql`select * from events where event_type = 'user_login' and event_time > now() - interval '24 hours'`;
+    const byType = await db.sql.unsafe(`SELECT event_type, COUNT(*)
+      FROM events
+      GROUP BY event_type;`);
+    expect(Object.fromEntries(byType.map((row) => [row.event_type, Number(row.count)]))).toEqual({ profile_viewed: 1, user_login: 1, user_registered: 1 });
+    const logins = await db.sql.unsafe(`SELECT * FROM events
+      WHERE event_type = 'user_login'
+      AND timestamp > NOW() - INTERVAL '24 hours';`);
     expect(logins.map((row) => row.service)).toEqual(["auth-service"]);
+    const byService = await db.sql.unsafe(`SELECT event_type FROM events WHERE service = 'auth-service' ORDER BY timestamp`);
+    expect(byService.map((row) => row.event_type)).toEqual(["user_registered", "user_login"]);
   });
 });

@@ -101,7 +101,7 @@ describe("Kafka → ingester → PostgreSQL → API", () => {
       for (let attempt = 0; attempt < 2; attempt++) expect((await request(app).post("/api/v1/events/batch").send({ events: [retried] })).status).toBe(202);
 
       const stored = await waitFor(
-        () => db.sql<{ event_id: string; user_id: string }[]>`select event_id::text, user_id from events where event_id in (${order.body.event_id}, ${retried.event_id})`,
+        () => db.sql<{ event_id: string; user_id: string }[]>`select id::text as event_id, user_id from events where id in (${order.body.event_id}, ${retried.event_id})`,
         (rows) => rows.length >= 2,
         { what: "the posted events to be stored" },
       );

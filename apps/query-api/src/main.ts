@@ -27,8 +27,9 @@ import { listenAddress } from "./security/listen-address";
 const PUBLISH_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
-  const { config, file } = loadConfigOrExit();
+  const { config, file, warnings } = loadConfigOrExit();
   const logger = createLogger(config.logging, "query-api");
+  for (const warning of warnings) logger.warn(warning);
   const registry = createMetricsRegistry(config.metrics, "query-api");
   handleUnhandledRejections(logger, registry);
   const sql = createQuerySql(config);

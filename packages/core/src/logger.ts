@@ -17,8 +17,11 @@ const addContext = winston.format((info) => {
   return fields ? Object.assign(info, fields) : info;
 });
 
-/** A JSON (or console) logger named after the app, carrying the current request/trace ids. */
-export function createLogger(logging: Config["logging"], service: string): Logger {
+type LoggingOptions = Pick<Config["logging"], "level" | "format"> & Partial<Pick<Config["logging"], "output" | "file_path">>;
+
+/** A JSON (or console) logger named after the app, carrying the current request/trace ids; to stdout or to logging.file_path. */
+export function createLogger(logging: LoggingOptions, service: string): Logger {
+  const toFile = logging.output === "file";
   const { combine, timestamp, errors, json, colorize, printf } = winston.format;
   const format =
     logging.format === "json"
@@ -27,7 +30,8 @@ export function createLogger(logging: Config["logging"], service: string): Logge
           addContext(),
           errors({ stack: true }),
           timestamp(),
-          colorize(),
+          // Colours are escape codes: only for a terminal, not in a file.
+          ...(toFile ? [] : [colorize()]),
           printf(({ level, message, timestamp: time, service: svc, ...rest }) => {
             const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : "";
             return `${String(time)} ${level} [${String(svc)}] ${String(message)}${extra}`;
@@ -37,6 +41,6 @@ export function createLogger(logging: Config["logging"], service: string): Logge
     level: logging.level,
     defaultMeta: { service },
     format,
-    transports: [new winston.transports.Console()],
+    transports: [toFile ? new winston.transports.File({ filename: logging.file_path }) : new winston.transports.Console()],
   });
 }

@@ -7,7 +7,7 @@ import { REPO_ROOT } from "./private-stack";
 
 /** Rows per event id in the private database. */
 export async function storedCounts(sql: Sql): Promise<Map<string, number>> {
-  const rows = await sql<Array<{ event_id: string; n: number }>>`select event_id::text, count(*)::int as n from events group by event_id`;
+  const rows = await sql<Array<{ event_id: string; n: number }>>`select id::text as event_id, count(*)::int as n from events group by id`;
   return new Map(rows.map((row) => [row.event_id, row.n]));
 }
 

@@ -57,7 +57,7 @@ async function storeBatch(sql: Sql, batchSize: number, index: number): Promise<S
 
 async function writeXidOf(sql: Sql, eventId: string, eventTime: Date): Promise<bigint> {
   const [row] = await sql<{ xid: string }[]>`
-    select write_xid::text as xid from events where event_id = ${eventId} and event_time = ${eventTime}`;
+    select write_xid::text as xid from events where id = ${eventId} and "timestamp" = ${eventTime}`;
   if (!row) throw new Error(`stream: stored event ${eventId} not found`);
   return BigInt(row.xid);
 }

@@ -18,7 +18,7 @@ export async function insertMonthOfRawEvents(sql: Sql, count: number, toMs: numb
   const from = new Date(fromMs);
   await sql`select ensure_events_partitions(${from}::timestamptz::date - 1, ${new Date(toMs)}::timestamptz::date + 1)`;
   await sql`
-    insert into events (event_id, event_type, event_time, received_at, user_id, session_id, properties)
+    insert into events (id, event_type, "timestamp", created_at, user_id, session_id, properties)
     select gen_random_uuid(),
            (${QUERY_EVENT_TYPES as unknown as string[]}::text[])[1 + g % ${QUERY_EVENT_TYPES.length}],
            t, t + interval '20 milliseconds', 'user-' || g % 25, 'session-' || g % 40,
@@ -33,7 +33,7 @@ export async function insertMonthOfRawEvents(sql: Sql, count: number, toMs: numb
 export async function fillMinuteCountRollups(sql: Sql): Promise<number> {
   const result = await sql`
     insert into metric_rollups (metric_name, interval, bucket_start, dimension, dimension_value, count, sum)
-    select 'events.count.' || event_type, '1m', date_trunc('minute', event_time), '', '', count(*), 0
+    select 'events.count.' || event_type, '1m', date_trunc('minute', "timestamp"), '', '', count(*), 0
     from events group by 1, 3`;
   return result.count;
 }

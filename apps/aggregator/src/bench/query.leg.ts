@@ -108,8 +108,8 @@ export async function runQueryLeg(sql: Sql, rawEvents: number, log: (line: strin
   };
 }
 
-const RAW_SQL = `select date_trunc('minute', event_time) as minute, count(*) from events
-  where event_type = $1 and event_time >= $2 and event_time < $3 group by 1 order by 1`;
+const RAW_SQL = `select date_trunc('minute', "timestamp") as minute, count(*) from events
+  where event_type = $1 and "timestamp" >= $2 and "timestamp" < $3 group by 1 order by 1`;
 const ROLLUP_SQL = `select bucket_start, count from metric_rollups
   where metric_name = $1 and interval = '1m' and dimension = '' and bucket_start >= $2 and bucket_start < $3
   order by bucket_start`;

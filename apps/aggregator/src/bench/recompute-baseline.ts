@@ -6,11 +6,11 @@ import type { Sql } from "@trading-analytics/core";
 
 /** Bucket expression per interval: date_trunc where PostgreSQL has the unit, date_bin otherwise. */
 const BUCKET_SQL: Record<string, string> = {
-  "1m": "date_trunc('minute', event_time)",
-  "5m": "date_bin('5 minutes', event_time, 'epoch')",
-  "15m": "date_bin('15 minutes', event_time, 'epoch')",
-  "1h": "date_trunc('hour', event_time)",
-  "1d": "date_trunc('day', event_time)",
+  "1m": `date_trunc('minute', "timestamp")`,
+  "5m": `date_bin('5 minutes', "timestamp", 'epoch')`,
+  "15m": `date_bin('15 minutes', "timestamp", 'epoch')`,
+  "1h": `date_trunc('hour', "timestamp")`,
+  "1d": `date_trunc('day', "timestamp")`,
 };
 
 export async function createBaselineTable(sql: Sql): Promise<void> {

@@ -35,7 +35,7 @@ describe("rollups rebuild", () => {
     const now = Date.now();
     await storeEvents(db.sql, tradingEvents(6, { endMs: now - 60_000, spanMs: 1, seed: 21 }));
     // Same millisecond, distinct microseconds: a page position cut to milliseconds re-reads them.
-    await db.sql`update events set event_time = event_time + (random() * 900 + 1)::int * interval '1 microsecond'`;
+    await db.sql`update events set "timestamp" = "timestamp" + (random() * 900 + 1)::int * interval '1 microsecond'`;
     await drain(testCycle(db.sql));
     expect(await rebuildSpan(rebuildWith(TEST_PLAN, 1), 2 * 60_000)).toBe(6);
     expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
@@ -49,7 +49,7 @@ describe("rollups rebuild", () => {
     await drain(testCycle(db.sql));
     // Even one set aside for a reason a rebuild would not see again stays out.
     await db.sql`insert into set_aside_events (event_id, event_time, event_type, reason, detail)
-                 select event_id, event_time, event_type, 'fold_failed', 'test' from events where event_id = ${events[1]!.eventId}`;
+                 select id, "timestamp", event_type, 'fold_failed', 'test' from events where id = ${events[1]!.eventId}`;
     expect(await rebuildSpan(rebuildWith(TEST_PLAN), HOUR)).toBe(198);
     expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
   });

@@ -35,7 +35,7 @@ describe("series compaction on the real database", () => {
   const storedPageViews = async () =>
     Number(
       (await db.sql<{ n: string }[]>`select count(*)::text as n from events where event_type = 'page.view'
-        and event_time >= ${new Date(DAY_START)} and event_time < ${new Date(DAY_START + DAY)}`)[0]!.n,
+        and "timestamp" >= ${new Date(DAY_START)} and "timestamp" < ${new Date(DAY_START + DAY)}`)[0]!.n,
     );
 
   it("keeps settled days as day rows that a late event replaces, never serving a stale count", async () => {

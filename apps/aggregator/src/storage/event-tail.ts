@@ -27,10 +27,10 @@ export interface LockedCursor {
 }
 
 interface TailRow {
-  event_id: string;
+  id: string;
   event_type: string;
-  event_time: Date;
-  received_at: Date;
+  timestamp: Date;
+  created_at: Date;
   user_id: string | null;
   session_id: string | null;
   properties: Record<string, unknown>;
@@ -69,8 +69,8 @@ export class EventTail {
   }
 
   /**
-   * Folded events (write_xid below the cursor, not set aside) with event_time in [from, to), in (event_time,
-   * event_id) order after `after`, at most `limit`: what a rebuild of those buckets refolds. The
+   * Folded events (write_xid below the cursor, not set aside) with "timestamp" in [from, to), in ("timestamp",
+   * id) order after `after`, at most `limit`: what a rebuild of those buckets refolds. The
    * position is PostgreSQL's own text of the time, sent as text (a timestamptz parameter would pass
    * through a JS Date), so microseconds survive the round trip.
    */
@@ -81,16 +81,16 @@ export class EventTail {
     limit: number,
   ): Promise<{ events: FoldableEvent[]; last: FoldedPosition | undefined }> {
     const rows = await tx<(TailRow & { time_text: string })[]>`
-      select event_id::text as event_id, event_type, event_time, received_at, user_id, session_id, properties,
-             write_xid::text as write_xid, event_time::text as time_text
+      select id::text as id, event_type, "timestamp", created_at, user_id, session_id, properties,
+             write_xid::text as write_xid, "timestamp"::text as time_text
       from events
-      where event_time >= ${range.from} and event_time < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
-        and not exists (select 1 from set_aside_events s where s.event_id = events.event_id and s.event_time = events.event_time)
-        ${after ? tx`and (event_time, event_id) > (${after.time}::text::timestamptz, ${after.eventId}::uuid)` : tx``}
-      order by event_time, event_id
+      where "timestamp" >= ${range.from} and "timestamp" < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
+        and not exists (select 1 from set_aside_events s where s.event_id = events.id and s.event_time = events."timestamp")
+        ${after ? tx`and ("timestamp", id) > (${after.time}::text::timestamptz, ${after.eventId}::uuid)` : tx``}
+      order by "timestamp", id
       limit ${limit}`;
     const last = rows[rows.length - 1];
-    return { events: rows.map(toFoldable), last: last && { time: last.time_text, eventId: last.event_id } };
+    return { events: rows.map(toFoldable), last: last && { time: last.time_text, eventId: last.id } };
   }
 
   async readPage(tx: Tx, from: bigint, limit: number): Promise<TailPage> {
@@ -99,7 +99,7 @@ export class EventTail {
     if (horizon <= from) return { events: [], nextXid: from, more: false };
 
     const rows = await tx<TailRow[]>`
-      select event_id::text as event_id, event_type, event_time, received_at, user_id, session_id, properties,
+      select id::text as id, event_type, "timestamp", created_at, user_id, session_id, properties,
              write_xid::text as write_xid
       from events
       where write_xid >= ${from.toString()}::xid8 and write_xid < ${horizon.toString()}::xid8
@@ -114,7 +114,7 @@ export class EventTail {
 
     // One transaction larger than the page: take all of it.
     const single = await tx<TailRow[]>`
-      select event_id::text as event_id, event_type, event_time, received_at, user_id, session_id, properties,
+      select id::text as id, event_type, "timestamp", created_at, user_id, session_id, properties,
              write_xid::text as write_xid
       from events where write_xid = ${cutXid}::xid8`;
     return { events: single.map(toFoldable), nextXid: BigInt(cutXid) + 1n, more: true };
@@ -122,15 +122,15 @@ export class EventTail {
 
   /**
    * When the oldest event not yet folded was received (epoch ms), or null when every stored event
-   * is folded: the first row at or above the cursor (received_at follows write order closely, and
+   * is folded: the first row at or above the cursor (created_at follows write order closely, and
    * the write_xid index finds it without scanning a backlog). Rows a transaction elsewhere keeps
    * below the horizon count as waiting, and so does every row while cycles fail.
    */
   async oldestUnfoldedReceivedAt(db: Tx | Sql, cursor?: bigint): Promise<number | null> {
     const from = cursor === undefined ? db`(select next_xid from aggregation_cursors where name = ${CURSOR})` : db`${cursor.toString()}::xid8`;
-    const [row] = await db<{ received_at: Date }[]>`
-      select received_at from events where write_xid >= ${from} order by write_xid limit 1`;
-    return row ? row.received_at.getTime() : null;
+    const [row] = await db<{ created_at: Date }[]>`
+      select created_at from events where write_xid >= ${from} order by write_xid limit 1`;
+    return row ? row.created_at.getTime() : null;
   }
 
   /** Events stored but not folded yet (at or above the cursor), whatever the horizon says. */
@@ -176,10 +176,10 @@ export class EventTail {
 
 function toFoldable(row: TailRow): FoldableEvent {
   return {
-    eventId: row.event_id,
+    eventId: row.id,
     eventType: row.event_type,
-    timeMs: row.event_time.getTime(),
-    receivedAtMs: row.received_at.getTime(),
+    timeMs: row.timestamp.getTime(),
+    receivedAtMs: row.created_at.getTime(),
     userId: row.user_id,
     sessionId: row.session_id,
     properties: row.properties,

@@ -45,12 +45,12 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
     `with i as (select name, (ms || ' milliseconds')::interval as width from jsonb_to_recordset($1::text::jsonb) as x(name text, ms bigint)),
      d as (select * from jsonb_to_recordset($2::text::jsonb) as x(name text, prop text, pattern text)),
      m as (select * from jsonb_to_recordset($3::text::jsonb) as x(name text, a text, b text)),
-     ev as (select * from events where received_at - event_time <= $4::interval
-              and not exists (select 1 from set_aside_events s where s.event_id = events.event_id and s.event_time = events.event_time)),
+     ev as (select * from events where created_at - "timestamp" <= $4::interval
+              and not exists (select 1 from set_aside_events s where s.event_id = events.id and s.event_time = events."timestamp")),
      breakdown as (
        select ev.*, ''::text as dimension, ''::text as dimension_value from ev
        union all
-       select distinct on (ev.event_id, d.name) ev.*, d.name, ev.properties->>d.prop
+       select distinct on (ev.id, d.name) ev.*, d.name, ev.properties->>d.prop
        from ev join d on ev.event_type like d.pattern
        where jsonb_typeof(ev.properties->d.prop) in ('string', 'number') and ev.properties->>d.prop <> ''
      ),
@@ -62,21 +62,21 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
                               and (m.b is null or jsonb_typeof(b.properties->m.b) = 'number')
      ),
      exact as (
-       select 'events.count.' || event_type as metric, i.name as interval, date_bin(i.width, event_time, 'epoch') as bucket,
+       select 'events.count.' || event_type as metric, i.name as interval, date_bin(i.width, "timestamp", 'epoch') as bucket,
               dimension, dimension_value, count(*) as c, null::float8 as s, null::float8 as mn, null::float8 as mx, null::float8[] as p
        from breakdown cross join i group by 1, 2, 3, 4, 5
        union all
-       select 'events.' || measure || '.' || event_type, i.name, date_bin(i.width, event_time, 'epoch'),
+       select 'events.' || measure || '.' || event_type, i.name, date_bin(i.width, "timestamp", 'epoch'),
               dimension, dimension_value, count(*), sum(v), min(v), max(v),
               array[(array_agg(v order by v))[floor(0.5 * (count(*) - 1))::int + 1],
                     (array_agg(v order by v))[floor(0.95 * (count(*) - 1))::int + 1],
                     (array_agg(v order by v))[floor(0.99 * (count(*) - 1))::int + 1]]
        from measured cross join i group by 1, 2, 3, 4, 5
        union all
-       select 'users.active', i.name, date_bin(i.width, event_time, 'epoch'), '', '', count(distinct user_id), null, null, null, null
+       select 'users.active', i.name, date_bin(i.width, "timestamp", 'epoch'), '', '', count(distinct user_id), null, null, null, null
        from ev cross join i where user_id is not null group by 1, 2, 3
        union all
-       select 'sessions.active', i.name, date_bin(i.width, event_time, 'epoch'), '', '', count(distinct session_id), null, null, null, null
+       select 'sessions.active', i.name, date_bin(i.width, "timestamp", 'epoch'), '', '', count(distinct session_id), null, null, null, null
        from ev cross join i where session_id is not null group by 1, 2, 3
      )
      select coalesce(x.metric, r.metric_name) as metric, coalesce(x.interval, r.interval) as interval,

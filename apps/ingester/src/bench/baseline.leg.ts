@@ -84,10 +84,10 @@ export async function runBaselineLeg({ dataset, kafka, cleanup, log, stallMs }: 
 function toRow(sql: Sql, message: KafkaMessage, topic: string, partition: number) {
   const event = JSON.parse(message.value!.toString("utf8")) as WireEvent;
   return {
-    event_id: event.event_id!,
+    id: event.event_id!,
     event_type: event.event_type,
-    event_time: new Date(event.timestamp!),
-    received_at: new Date(),
+    timestamp: new Date(event.timestamp!),
+    created_at: new Date(),
     user_id: event.user_id ?? null,
     session_id: event.session_id ?? null,
     properties: sql.json((event.properties ?? {}) as Parameters<Sql["json"]>[0]),

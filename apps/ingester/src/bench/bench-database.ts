@@ -21,13 +21,13 @@ export async function checkStored(sql: Sql, ids: readonly string[]): Promise<Sto
   await pipeline(Readable.from(chunkLines(ids, 50_000)), writable);
   await sql`analyze bench_expected_ids`;
   const [counts] = await sql<{ rows: number; distinct_ids: number }[]>`
-    select count(*)::int as rows, count(distinct event_id)::int as distinct_ids from events`;
+    select count(*)::int as rows, count(distinct id)::int as distinct_ids from events`;
   const [lost] = await sql<{ n: number }[]>`
     select count(*)::int as n from bench_expected_ids x
-    where not exists (select 1 from events e where e.event_id = x.event_id)`;
+    where not exists (select 1 from events e where e.id = x.event_id)`;
   const [unexpected] = await sql<{ n: number }[]>`
-    select count(distinct e.event_id)::int as n from events e
-    where not exists (select 1 from bench_expected_ids x where x.event_id = e.event_id)`;
+    select count(distinct e.id)::int as n from events e
+    where not exists (select 1 from bench_expected_ids x where x.event_id = e.id)`;
   await sql`drop table bench_expected_ids`;
   return {
     rows: counts!.rows,

@@ -26,7 +26,7 @@ export async function runCeilingLeg({ dataset, cleanup, log }: LegContext): Prom
     const cpuBefore = snapshotCpu();
     const started = performance.now();
     const writable = await db.sql`
-      copy events (event_id, event_type, event_time, received_at, user_id, session_id, properties,
+      copy events (id, event_type, "timestamp", created_at, user_id, session_id, properties,
                    source_topic, source_partition, source_offset) from stdin`.writable();
     await pipeline(Readable.from(chunks), writable);
     const elapsed = seconds(started);

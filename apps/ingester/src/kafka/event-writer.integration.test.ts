@@ -46,7 +46,7 @@ describe("EventWriter", () => {
   });
 
   const writeXids = async (ids: string[]) => {
-    const rows = await db.sql<{ xid: string }[]>`select distinct write_xid::text as xid from events where event_id = any(${ids}::uuid[])`;
+    const rows = await db.sql<{ xid: string }[]>`select distinct write_xid::text as xid from events where id = any(${ids}::uuid[])`;
     return rows.map((row) => row.xid);
   };
 
@@ -72,14 +72,14 @@ describe("EventWriter", () => {
     expect(ra).toMatchObject({ inserted: 2, insertedIds: new Set([shared.eventId, a[2]!.eventId]) });
     expect(Object.fromEntries(ra!.insertedByType)).toEqual({ "user.login": 1, "page.view": 1 });
     expect(rb).toMatchObject({ inserted: 2, insertedIds: new Set([b[1]!.eventId, b[2]!.eventId]) });
-    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from events where event_id = ${shared.eventId}`;
+    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from events where id = ${shared.eventId}`;
     expect(row?.n).toBe(1);
   });
 
   it("creates the daily partition an event needs", async () => {
     const old = event({ timestamp: new Date("2024-02-29T12:00:00Z") });
     expect(await writer.write(request([old]))).toMatchObject({ inserted: 1 });
-    const [row] = await db.sql<{ name: string }[]>`select tableoid::regclass::text as name from events where event_id = ${old.eventId}`;
+    const [row] = await db.sql<{ name: string }[]>`select tableoid::regclass::text as name from events where id = ${old.eventId}`;
     expect(row?.name).toBe("events_20240229");
   });
 });

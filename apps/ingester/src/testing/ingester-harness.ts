@@ -139,13 +139,13 @@ export class IngesterHarness {
 
   async counts(): Promise<{ rows: number; distinct: number }> {
     const [row] = await this.db.sql<{ rows: number; distinct: number }[]>`
-      select count(*)::int as rows, count(distinct event_id)::int as distinct from events`;
+      select count(*)::int as rows, count(distinct id)::int as distinct from events`;
     return row!;
   }
 
   /** Ids of `expected` that are not stored. */
   async missing(expected: Iterable<string>): Promise<string[]> {
-    const rows = await this.db.sql<{ id: string }[]>`select event_id::text as id from events`;
+    const rows = await this.db.sql<{ id: string }[]>`select id::text as id from events`;
     const stored = new Set(rows.map((row) => row.id));
     return [...expected].filter((id) => !stored.has(id));
   }

@@ -15,7 +15,7 @@ export interface CountRollupsFilled {
 export async function fillCountRollups(sql: Sql, recentFrom: Date): Promise<CountRollupsFilled> {
   const minutes = await sql`
     insert into metric_rollups (metric_name, interval, bucket_start, dimension, dimension_value, count, sum)
-    select 'events.count.' || event_type, '1m', date_trunc('minute', event_time), '', '', count(*), 0
+    select 'events.count.' || event_type, '1m', date_trunc('minute', "timestamp"), '', '', count(*), 0
     from events group by 1, 3`;
   let countRows = minutes.count;
   for (const interval of AGGREGATION_INTERVALS.filter((each) => each !== "1m")) {
@@ -30,12 +30,12 @@ export async function fillCountRollups(sql: Sql, recentFrom: Date): Promise<Coun
   }
   const strategies = await sql`
     insert into metric_rollups (metric_name, interval, bucket_start, dimension, dimension_value, count, sum)
-    select 'events.count.' || event_type, '1m', date_trunc('minute', event_time), 'strategy', properties->>'strategy_id', count(*), 0
-    from events where event_type in ('order.placed', 'signal.generated') and event_time >= ${recentFrom}
+    select 'events.count.' || event_type, '1m', date_trunc('minute', "timestamp"), 'strategy', properties->>'strategy_id', count(*), 0
+    from events where event_type in ('order.placed', 'signal.generated') and "timestamp" >= ${recentFrom}
     group by 1, 3, 5`;
   const members = await sql`
     insert into rollup_members (metric_name, interval, bucket_start, member)
-    select distinct 'users.active', '1m', date_trunc('minute', event_time), user_id
-    from events where event_time >= ${recentFrom} and user_id is not null`;
+    select distinct 'users.active', '1m', date_trunc('minute', "timestamp"), user_id
+    from events where "timestamp" >= ${recentFrom} and user_id is not null`;
   return { countRows, strategyRows: strategies.count, memberRows: members.count };
 }

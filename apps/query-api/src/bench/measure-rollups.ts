@@ -37,11 +37,11 @@ export interface MeasureRollupsRequest {
 /** Fills one measure's overall series at every interval over [from, to); returns the rows written. */
 export async function fillMeasureRollups(sql: Sql, request: MeasureRollupsRequest): Promise<number> {
   const minutes = new Map<number, RollupState>();
-  await sql<{ id: string; event_time: Date; value: number }[]>`
-    select event_id::text as id, event_time, ${MEASURE_VALUES[request.measure](sql)} as value from events
-    where event_type = ${request.eventType} and event_time >= ${request.from} and event_time < ${request.to}`.cursor(CURSOR_ROWS, (rows) => {
+  await sql<{ id: string; timestamp: Date; value: number }[]>`
+    select id::text as id, "timestamp", ${MEASURE_VALUES[request.measure](sql)} as value from events
+    where event_type = ${request.eventType} and "timestamp" >= ${request.from} and "timestamp" < ${request.to}`.cursor(CURSOR_ROWS, (rows) => {
     for (const row of rows) {
-      const timeMs = row.event_time.getTime();
+      const timeMs = row.timestamp.getTime();
       const bucket = bucketStart(timeMs, "1m");
       let state = minutes.get(bucket);
       if (!state) minutes.set(bucket, (state = emptyValueState()));

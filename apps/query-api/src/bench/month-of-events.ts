@@ -28,7 +28,7 @@ export async function insertMonthOfEvents(sql: Sql, count: number, nowMs: number
   const from = new Date(fromMs);
   await sql`select ensure_events_partitions(${from}::timestamptz::date - 1, ${new Date(toMs)}::timestamptz::date + 1)`;
   await sql`
-    insert into events (event_id, event_type, event_time, received_at, user_id, session_id, properties)
+    insert into events (id, event_type, "timestamp", created_at, user_id, session_id, properties)
     select gen_random_uuid(),
            (${BENCH_EVENT_TYPES as unknown as string[]}::text[])[1 + g % ${BENCH_EVENT_TYPES.length}],
            t, t + interval '20 milliseconds', 'user-' || g % 500, 'session-' || g % 2000,

@@ -30,17 +30,17 @@ describe("the CSV encoder", () => {
     "prefixes a cell starting like a formula (%j) with a single quote",
     (value) => {
       const text = exportEncoder("csv").encode([event(value, "plain", value)]);
-      expect(text).toBe(stringify([[ID, "user.login", `'${value}`, "plain", ...TIMES, '{"note":"=1+1"}', `'${value}`]]));
+      expect(text).toBe(stringify([[ID, "user.login", `'${value}`, "plain", ...TIMES, '{"note":"=1+1"}', ID, TIMES[1], `'${value}`]]));
     },
   );
 
   it("leaves ordinary cells, and properties' JSON, as they are", () => {
     const text = exportEncoder("csv").encode([event("u1", "s-1", "auth-service")]);
-    expect(text).toBe(stringify([[ID, "user.login", "u1", "s-1", ...TIMES, '{"note":"=1+1"}', "auth-service"]]));
+    expect(text).toBe(stringify([[ID, "user.login", "u1", "s-1", ...TIMES, '{"note":"=1+1"}', ID, TIMES[1], "auth-service"]]));
   });
 
   it("writes the service last, an empty field when the event names none", () => {
-    expect(exportEncoder("csv").header).toBe("event_id,event_type,user_id,session_id,timestamp,received_at,properties,service\n");
-    expect(exportEncoder("csv").encode([event("u1", "s-1")])).toBe(`${ID},user.login,u1,s-1,${TIMES.join(",")},"{""note"":""=1+1""}",\n`);
+    expect(exportEncoder("csv").header).toBe("event_id,event_type,user_id,session_id,timestamp,received_at,properties,id,created_at,service\n");
+    expect(exportEncoder("csv").encode([event("u1", "s-1")])).toBe(`${ID},user.login,u1,s-1,${TIMES.join(",")},"{""note"":""=1+1""}",${ID},${TIMES[1]},\n`);
   });
 });

@@ -11,8 +11,9 @@ export interface ExportEncoder {
   encode(events: readonly AnalyticsEvent[]): string;
 }
 
-// service last: added after the others, so a reader that takes the columns by position keeps working.
-export const CSV_COLUMNS = ["event_id", "event_type", "user_id", "session_id", "timestamp", "received_at", "properties", "service"] as const;
+// id and created_at (the reference's names, the same values as event_id and received_at), then
+// service, come last, so that readers of the earlier columns by position read what they read before.
+export const CSV_COLUMNS = ["event_id", "event_type", "user_id", "session_id", "timestamp", "received_at", "properties", "id", "created_at", "service"] as const;
 
 /**
  * A cell starting with = + - @ tab or CR (or their full-width forms) gets a leading single quote,
@@ -35,6 +36,8 @@ const csv: ExportEncoder = {
         event.timestamp.toISOString(),
         event.receivedAt.toISOString(),
         JSON.stringify(event.properties),
+        event.eventId,
+        event.receivedAt.toISOString(),
         event.service,
       ]),
       CSV_OPTIONS,

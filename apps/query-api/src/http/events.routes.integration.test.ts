@@ -41,6 +41,7 @@ describe("GET /api/v1/events", () => {
       [events[24], events[23], events[22]].map((event) => event!.eventId),
     );
     expect(res.body.events[0]).toEqual({
+      id: events[24]!.eventId,
       event_id: events[24]!.eventId,
       event_type: "order.placed",
       user_id: "user-0",
@@ -48,7 +49,8 @@ describe("GET /api/v1/events", () => {
       service: null,
       properties: { symbol: "ETHUSDT", price: 2524 },
       timestamp: "2025-10-03T12:24:00.000Z",
-      received_at: expect.any(String),
+      created_at: res.body.events[0].received_at,
+      received_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       source: { topic: "order.events", partition: 1, offset: "24" },
     });
   });

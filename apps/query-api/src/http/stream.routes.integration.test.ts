@@ -249,7 +249,7 @@ describe("GET /api/v1/events/stream", () => {
     const before = liveEvent("order.filled");
     await store(before);
     // A transaction still open elsewhere on the server would hold the horizon below `before`.
-    const [row] = await db.sql<{ xid: string }[]>`select write_xid::text as xid from events where event_id = ${before.eventId}`;
+    const [row] = await db.sql<{ xid: string }[]>`select write_xid::text as xid from events where id = ${before.eventId}`;
     const reader = new EventsTailReader(db.sql);
     await waitUntilAsync(async () => (await reader.horizon()) > BigInt(row!.xid), "the horizon to pass the earlier event");
     const client = await connect("?event_type=order.filled");

@@ -544,8 +544,9 @@ export const openApiDocument = {
       },
       Event: {
         type: "object",
-        required: ["event_id", "event_type", "user_id", "session_id", "service", "properties", "timestamp", "received_at", "source"],
+        required: ["id", "event_id", "event_type", "user_id", "session_id", "service", "properties", "timestamp", "created_at", "received_at", "source"],
         properties: {
+          id: { type: "string", format: "uuid", description: "the event's id (the reference's name; the same as event_id)" },
           event_id: { type: "string", format: "uuid" },
           event_type: { type: "string" },
           user_id: { type: ["string", "null"] },
@@ -553,6 +554,7 @@ export const openApiDocument = {
           service: { type: ["string", "null"], description: "the emitting service (NexusCore's service); null when none was named" },
           properties: { type: "object" },
           timestamp: time,
+          created_at: { ...time, description: "when the event was stored (the reference's name; the same as received_at)" },
           received_at: time,
           source: {
             oneOf: [

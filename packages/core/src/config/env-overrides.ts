@@ -12,11 +12,16 @@ const commaList = (raw: string) =>
     .map((item) => item.trim())
     .filter((item) => item !== "");
 
-/** Later entries win when two variables name the same key (QUERY_API_PORT over SERVER_PORT). */
+/**
+ * Later entries win when two variables name the same key: ours over the seeds' (QUERY_API_PORT
+ * over B25's SERVER_PORT, INGESTER_PORT over NexusCore's METRICS_PORT).
+ */
 export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: "SERVER_PORT", path: ["server", "port"] },
   { env: "QUERY_API_PORT", path: ["server", "port"] },
   { env: "QUERY_API_HOST", path: ["server", "host"] },
+  // NexusCore serves its metrics there; here the ingester serves /metrics on its own port.
+  { env: "METRICS_PORT", path: ["ingester", "port"] },
   { env: "INGESTER_PORT", path: ["ingester", "port"] },
   { env: "AGGREGATOR_PORT", path: ["aggregator", "port"] },
   { env: "DATABASE_URL", path: ["database", "url"] },
@@ -32,7 +37,10 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: "REDIS_PORT", path: ["redis", "port"] },
   { env: "REDIS_PASSWORD", path: ["redis", "password"] },
   { env: "KAFKA_BROKERS", path: ["kafka", "brokers"], parse: commaList },
+  { env: "KAFKA_GROUP_ID", path: ["kafka", "consumer_group"] },
   { env: "KAFKA_CONSUMER_GROUP", path: ["kafka", "consumer_group"] },
+  // NexusCore's one topic: consumed alone, as that service did.
+  { env: "KAFKA_TOPIC", path: ["kafka", "topics"], parse: (raw) => [raw.trim()] },
   { env: "KAFKA_TOPICS", path: ["kafka", "topics"], parse: commaList },
   { env: "KAFKA_DLQ_TOPIC", path: ["kafka", "dead_letter_topic"] },
   { env: "KAFKA_HTTP_TOPIC", path: ["kafka", "http_ingest_topic"] },

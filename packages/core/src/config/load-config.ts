@@ -4,7 +4,9 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "./config-error";
 import { applyEnvOverrides } from "./env-overrides";
+import { keysAt, suggestKey } from "./key-suggestion";
 import { type Config, configSchema } from "./schema";
+import { seedKeyWarnings, valueAt } from "./seed-keys";
 
 export interface LoadConfigOptions {
   /** Path of the YAML file; default CONFIG_FILE, else ./config.yaml when present, else none. */
@@ -17,6 +19,8 @@ export interface LoadedConfig {
   config: Config;
   /** The file read, if any. */
   file: string | undefined;
+  /** One line per key that was accepted but does nothing here; each app logs them at start. */
+  warnings: string[];
 }
 
 /** Reads, overrides and validates the configuration; throws ConfigError naming each bad key. */
@@ -29,7 +33,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (!result.success) {
     throw new ConfigError(result.error.issues.flatMap((issue) => describeIssue(issue, raw, origins, file)));
   }
-  return { config: result.data, file };
+  return { config: result.data, file, warnings: [...seedKeyWarnings(raw), ...consistencyWarnings(result.data, raw)] };
 }
 
 /** For main.ts: the validated config, or one stderr line per bad key and exit code 78 (EX_CONFIG). */
@@ -76,7 +80,12 @@ function describeIssue(
 ): string[] {
   if (issue.code === "unrecognized_keys") {
     const parent = issue.path.map(String);
-    return issue.keys.map((key) => `config error: ${[...parent, key].join(".")}: unknown key${file ? ` in ${file}` : ""}`);
+    const known = keysAt(configSchema, issue.path as (string | number)[]);
+    return issue.keys.map((key) => {
+      const nearest = suggestKey(key, known);
+      const hint = nearest === undefined ? "" : `; did you mean ${[...parent, nearest].join(".")}?`;
+      return `config error: ${[...parent, key].join(".")}: unknown key${file ? ` in ${file}` : ""}${hint}`;
+    });
   }
   const key = issue.path.map(String).join(".");
   const value = valueAt(raw, issue.path.map(String));
@@ -85,11 +94,17 @@ function describeIssue(
   return [`config error: ${key} = ${shown} (from ${source}); allowed: ${issue.message}`];
 }
 
-function valueAt(raw: unknown, keys: string[]): unknown {
-  let node = raw;
-  for (const key of keys) {
-    if (typeof node !== "object" || node === null) return undefined;
-    node = (node as Record<string, unknown>)[key];
+/** Keys that were given but cannot take effect as set. */
+function consistencyWarnings(config: Config, raw: Record<string, unknown>): string[] {
+  const warnings: string[] = [];
+  if (config.logging.output === "stdout" && config.logging.file_path !== "") {
+    warnings.push("config warning: logging.file_path has no effect while logging.output is stdout");
   }
-  return node;
+  const ingestTopicGiven = valueAt(raw, ["kafka", "http_ingest_topic"]) !== undefined;
+  if (ingestTopicGiven && !config.kafka.topics.includes(config.kafka.http_ingest_topic)) {
+    warnings.push(
+      `config warning: kafka.http_ingest_topic ${config.kafka.http_ingest_topic} is not in kafka.topics: events posted over HTTP are stored only if other ingesters consume it`,
+    );
+  }
+  return warnings;
 }

@@ -5,13 +5,13 @@ import { formatDuration, parseDuration } from "./duration";
 // start-up error naming the key and the value.
 
 export function integer(min: number, max: number, fallback: number) {
+  return optionalInteger(min, max).default(fallback);
+}
+
+/** An integer that may be left out (undefined): for keys whose default is another key's value. */
+export function optionalInteger(min: number, max: number) {
   const allowed = `an integer from ${min} to ${max}`;
-  return z.coerce
-    .number({ error: allowed })
-    .int({ error: allowed })
-    .min(min, { error: allowed })
-    .max(max, { error: allowed })
-    .default(fallback);
+  return z.coerce.number({ error: allowed }).int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
 }
 
 export function port(fallback: number) {
@@ -71,4 +71,12 @@ export function list(fallback: string[], minItems = 0) {
 export function section<T extends z.ZodRawShape>(shape: T) {
   // The cast: zod types the prefault as the fully-typed input; an empty mapping is what we mean.
   return z.strictObject(shape, { error: "a mapping of keys" }).prefault({} as never);
+}
+
+/**
+ * A seed key that has no effect here: validated like the seed's value, then dropped, so a
+ * seed's config file loads (seed-keys.ts says why each one is inert, and loadConfig warns).
+ */
+export function seedOnly(schema: z.ZodType) {
+  return z.optional(schema.transform((): undefined => undefined));
 }

@@ -2,7 +2,10 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { AGGREGATION_INTERVALS } from "../models/intervals";
 import { DEFAULT_DIMENSIONS, DEFAULT_MEASURES, rollupDimension, rollupMeasure } from "./rollup-schema";
-import { duration, flag, integer, list, nonEmptyText, oneOf, optionalDuration, port, section, text } from "./schema-helpers";
+import { duration, flag, integer, list, nonEmptyText, oneOf, optionalDuration, optionalInteger, port, section, seedOnly, text } from "./schema-helpers";
+
+/** The seeds' topics: B25's four and NexusCore's user-events. */
+const DEFAULT_TOPICS = ["trading.events", "market.data", "order.events", "user.actions", "user-events"];
 
 // The one configuration schema. YAML keys are snake_case as in config.example.yaml, which
 // documents every key; durations are parsed to milliseconds.
@@ -47,9 +50,13 @@ export const configSchema = z
     /** The aggregator's own /health, /ready and /metrics. */
     aggregator: httpListener(9099),
     database: section({
-      /** Either url, or host and the keys below; url wins. No default: say where the database is. */
-      url: z.string().optional(),
-      host: z.string().optional(),
+      /** Wins over host and the keys below; postgres:// or postgresql:// as libpq reads it. */
+      url: z
+        .string({ error: "a postgres:// or postgresql:// URL" })
+        .regex(/^postgres(ql)?:\/\//, { error: "a postgres:// or postgresql:// URL" })
+        .optional(),
+      // Optional in the type only (the default always fills it): a config built from a url needs none.
+      host: z.optional(nonEmptyText("localhost")),
       port: port(5432),
       database: nonEmptyText("analytics"),
       user: nonEmptyText("postgres"),
@@ -60,40 +67,38 @@ export const configSchema = z
       connection_lifetime: duration("10s", "24h", "30m"),
       connect_timeout: duration("1s", "5m", "10s"),
       statement_timeout: duration("100ms", "1h", "60s"),
+      max_idle_connections: seedOnly(integer(0, 500, 0)),
     }),
     redis: section({
-      /** Either url, or host and port. No default: say where Redis is. */
+      /** Wins over host and port. */
       url: z.string().optional(),
-      host: z.string().optional(),
+      host: z.optional(nonEmptyText("localhost")),
       port: port(6379),
       password: text(""),
       db: integer(0, 15, 0),
       key_prefix: text("analytics:"),
       connect_timeout: duration("100ms", "1m", "5s"),
+      pool_size: seedOnly(integer(0, 10_000, 0)),
+      min_idle_conns: seedOnly(integer(0, 10_000, 0)),
     }),
     kafka: section({
-      /** No default: say where Kafka is. */
       brokers: z
         .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: "host:port entries" }), {
           error: "a list of host:port entries",
         })
-        .min(1, { error: "a list of at least one host:port entry" }),
+        .min(1, { error: "a list of at least one host:port entry" })
+        .default(["localhost:9092"]),
       client_id: nonEmptyText("trading-analytics"),
-      consumer_group: nonEmptyText("analytics-ingester"),
-      topics: list(["trading.events", "market.data", "order.events", "user.actions"], 1),
+      consumer_group: nonEmptyText("analytics-consumer-group"),
+      topics: list(DEFAULT_TOPICS, 1),
       dead_letter_topic: nonEmptyText("analytics.dead-letter"),
-      /** Where the query-api produces events posted over HTTP; the ingesters must consume it (kafka.topics). */
-      http_ingest_topic: nonEmptyText("trading.events"),
+      /** Where the query-api produces events posted over HTTP; the ingesters must consume it. Unset: trading.events if consumed, else the first of kafka.topics. */
+      http_ingest_topic: nonEmptyText().optional(),
       session_timeout: duration("6s", "5m", "30s"),
       heartbeat_interval: duration("100ms", "1m", "3s"),
       connection_timeout: duration("100ms", "1m", "3s"),
       /** Largest dead letter, headers included, sent whole; larger ones go as a pointer to the original. Unset: the topic's max.message.bytes, read at start. */
-      dead_letter_max_bytes: z.coerce
-        .number({ error: "an integer from 1024 to 67108864" })
-        .int({ error: "an integer from 1024 to 67108864" })
-        .min(1024, { error: "an integer from 1024 to 67108864" })
-        .max(64 * 1024 * 1024, { error: "an integer from 1024 to 67108864" })
-        .optional(),
+      dead_letter_max_bytes: optionalInteger(1024, 64 * 1024 * 1024).optional(),
       /** Most bytes one compressed batch, and all batches of one fetch together, may decompress to; a batch past it is a decompression bomb, dead-lettered as undecodable. */
       max_decompressed_batch_bytes: integer(1024 * 1024, 1024 * 1024 * 1024, 64 * 1024 * 1024),
       tls: section({
@@ -110,7 +115,8 @@ export const configSchema = z
         username: text(""),
         password: text(""),
       }),
-    }),
+      enable_auto_commit: seedOnly(flag(false)),
+    }).transform((kafka) => ({ ...kafka, http_ingest_topic: kafka.http_ingest_topic ?? defaultIngestTopic(kafka.topics) })),
     analytics: section({
       ingestion: section({
         batch_size: integer(1, 100_000, 1000),
@@ -145,6 +151,7 @@ export const configSchema = z
         isolate_after_failures: integer(1, 1000, 3),
         /** Consecutive failed cycles after which the aggregator's /ready answers 503 (until a cycle succeeds). */
         max_failed_cycles: integer(1, 1000, 5),
+        workers: seedOnly(integer(1, 1000, 1)),
       }),
       retention: section({
         raw_events: duration("1d", "36500d", "90d"),
@@ -179,10 +186,19 @@ export const configSchema = z
       enabled: flag(true),
       path: text("/metrics"),
       default_metrics: flag(true),
+      port: seedOnly(port(9098)),
     }),
     logging: section({
       level: oneOf(["error", "warn", "info", "http", "debug"], "info"),
       format: oneOf(["json", "console"], "json"),
+      /** file: every line goes to file_path instead of stdout. */
+      output: oneOf(["stdout", "file"], "stdout"),
+      file_path: text(""),
+    }),
+    /** The seed's separate health listener; here each app serves /health and /ready on its own port. */
+    health: section({
+      port: seedOnly(port(9099)),
+      path: seedOnly(text("/health")),
     }),
     /** The query-api's API keys, rate limits and CORS. */
     security: section({
@@ -200,27 +216,24 @@ export const configSchema = z
         enabled: flag(true),
         /** Sustained rate of the token bucket; an API key's own rate_limit_per_minute overrides it. */
         requests_per_minute: integer(1, 10_000_000, 1000),
-        /** Bucket size: requests allowed at once (capped at the per-minute rate). */
-        burst: integer(1, 1_000_000, 100),
+        /** Bucket size: requests allowed at once (capped at the per-minute rate). Unset: requests_per_minute, as the seed's one-minute window. */
+        burst: optionalInteger(1, 1_000_000).optional(),
         /** A Redis answer slower than this is not waited for: the process's own bucket decides instead. */
         redis_timeout: duration("1ms", "10s", "100ms"),
         /** Health, readiness, Prometheus and the dashboard's files: their own bucket per client address. */
         public_requests_per_minute: integer(1, 10_000_000, 1200),
-      }),
+      }).transform((limit) => ({ ...limit, burst: limit.burst ?? limit.requests_per_minute })),
       cors: section({
         enabled: flag(true),
-        allowed_origins: list(["http://localhost:3000"]),
+        allowed_origins: list(["http://localhost:3000", "http://localhost:8080"]),
         allowed_methods: list(["GET", "POST", "PUT", "DELETE"]),
         allowed_headers: list(["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"]),
       }),
     }),
   })
   .superRefine((config, ctx) => {
-    if (!config.database.url && !config.database.host) {
-      ctx.addIssue({ code: "custom", path: ["database", "host"], message: "a host name (or database.url, DATABASE_URL, DB_HOST)" });
-    }
-    if (!config.redis.url && !config.redis.host) {
-      ctx.addIssue({ code: "custom", path: ["redis", "host"], message: "a host name (or redis.url, REDIS_URL, REDIS_HOST)" });
+    if (config.logging.output === "file" && config.logging.file_path === "") {
+      ctx.addIssue({ code: "custom", path: ["logging", "file_path"], message: "a file to write to when logging.output is file" });
     }
     const { query, retention, aggregation } = config.analytics;
     for (const key of ["dimensions", "measures"] as const) {
@@ -274,6 +287,10 @@ export const configSchema = z
       });
     }
   });
+
+function defaultIngestTopic(topics: string[]): string {
+  return topics.includes("trading.events") ? "trading.events" : topics[0]!;
+}
 
 export type Config = z.output<typeof configSchema>;
 export type RawConfigInput = z.input<typeof configSchema>;

@@ -46,8 +46,12 @@ export interface WireEvent {
 /** A WireEvent once checked: NexusCore's `data` moved to `properties`. */
 export type CheckedWireEvent = Omit<WireEvent, "data">;
 
-/** The JSON the API returns for one event. */
+/**
+ * The JSON the API returns for one event: the reference's fields (id, timestamp, created_at, the
+ * names of the events columns) and ours (event_id and received_at carry the same values).
+ */
 export interface EventView {
+  id: string;
   event_id: string;
   event_type: string;
   user_id: string | null;
@@ -55,12 +59,15 @@ export interface EventView {
   service: string | null;
   properties: Record<string, unknown>;
   timestamp: string;
+  created_at: string;
   received_at: string;
   source: EventSource | null;
 }
 
 export function toEventView(event: AnalyticsEvent): EventView {
+  const receivedAt = event.receivedAt.toISOString();
   return {
+    id: event.eventId,
     event_id: event.eventId,
     event_type: event.eventType,
     user_id: event.userId,
@@ -68,7 +75,8 @@ export function toEventView(event: AnalyticsEvent): EventView {
     service: event.service ?? null,
     properties: event.properties,
     timestamp: event.timestamp.toISOString(),
-    received_at: event.receivedAt.toISOString(),
+    created_at: receivedAt,
+    received_at: receivedAt,
     source: event.source,
   };
 }

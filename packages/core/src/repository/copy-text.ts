@@ -5,10 +5,10 @@ import type { AnalyticsEvent } from "../models";
 
 /** The events columns, in the order copyRow writes them. */
 export const EVENT_COPY_COLUMNS = [
-  "event_id",
+  "id",
   "event_type",
-  "event_time",
-  "received_at",
+  '"timestamp"',
+  "created_at",
   "user_id",
   "session_id",
   "service",

@@ -71,8 +71,8 @@ export class DashboardMetricsReader {
       return { count: Number(row?.count ?? 0), sum: row?.sum ?? 0 };
     };
     // The first event at the aggregation cursor (cheap on the write_xid index).
-    const [waiting] = await sql<{ received_at: Date }[]>`
-      select received_at from events
+    const [waiting] = await sql<{ created_at: Date }[]>`
+      select created_at from events
       where write_xid >= (select next_xid from aggregation_cursors where name = 'rollups')
       order by write_xid limit 1`;
     const placed = day(DAY_METRICS.placed).count;
@@ -87,7 +87,7 @@ export class DashboardMetricsReader {
       average_latency: latency.count === 0 ? null : latency.sum / latency.count,
       error_rate: placed === 0 ? null : day(DAY_METRICS.rejected).count / placed,
       window_minutes: this.windowMinutes,
-      last_updated: new Date(Math.min(nowMs, waiting?.received_at.getTime() ?? nowMs)).toISOString(),
+      last_updated: new Date(Math.min(nowMs, waiting?.created_at.getTime() ?? nowMs)).toISOString(),
     };
   }
 }

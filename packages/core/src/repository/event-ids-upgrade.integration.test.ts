@@ -1,33 +1,16 @@
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "../testing";
+import { createTestDatabase, migrateBefore, type TestDatabase } from "../testing";
 import { DeploymentSettingsRepository } from "./deployment-settings.repository";
-import { parseMigrationFileName } from "./migration-plan";
-import { defaultMigrationsDir, runMigrations } from "./migration-runner";
+import { runMigrations } from "./migration-runner";
 
+/** Migration 0013: event_ids from daily partitions into one table. */
 const UPGRADE = 13;
-
-/** A database at the layout before migration 0013: event_ids in daily partitions. */
-async function migratedBefore(db: TestDatabase): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), "migrations-"));
-  try {
-    for (const name of readdirSync(defaultMigrationsDir())) {
-      const parsed = parseMigrationFileName(name);
-      if (parsed && parsed.version < UPGRADE) copyFileSync(path.join(defaultMigrationsDir(), name), path.join(dir, name));
-    }
-    await runMigrations(db.sql, dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe("migration 0013 on a populated database", () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
     db = await createTestDatabase("ids_upgrade", { migrate: false });
-    await migratedBefore(db);
+    await migrateBefore(db.sql, UPGRADE);
     await db.sql`select ensure_events_partitions('2026-03-01', '2026-03-03')`;
     // One id stored on two days (the old layout's hole), and ids of their own on each day.
     await db.sql`insert into event_ids (event_id, event_time) values

@@ -2,10 +2,10 @@ import type { AnalyticsEvent } from "../models";
 
 /** One events row as the readers select it (see EVENT_ROW_COLUMNS). */
 export interface EventRow {
-  event_id: string;
+  id: string;
   event_type: string;
-  event_time: Date;
-  received_at: Date;
+  timestamp: Date;
+  created_at: Date;
   user_id: string | null;
   session_id: string | null;
   service: string | null;
@@ -18,18 +18,18 @@ export interface EventRow {
 /** The select list that yields an EventRow (a constant: use it as `${sql.unsafe(EVENT_ROW_COLUMNS)}`). */
 export const EVENT_ROW_COLUMNS =
   // source_offset is a bigint, read as text to keep it exact.
-  "event_id, event_type, event_time, received_at, user_id, session_id, service, properties, source_topic, source_partition, source_offset::text as source_offset";
+  `id, event_type, "timestamp", created_at, user_id, session_id, service, properties, source_topic, source_partition, source_offset::text as source_offset`;
 
 export function eventFromRow(row: EventRow): AnalyticsEvent {
   return {
-    eventId: row.event_id,
+    eventId: row.id,
     eventType: row.event_type,
     userId: row.user_id,
     sessionId: row.session_id,
     ...(row.service !== null && { service: row.service }),
     properties: row.properties,
-    timestamp: row.event_time,
-    receivedAt: row.received_at,
+    timestamp: row.timestamp,
+    receivedAt: row.created_at,
     source:
       row.source_topic === null
         ? null

@@ -13,7 +13,7 @@ export class EventStatsReader {
   async stats(from: Date, to: Date): Promise<EventStats> {
     const rows = await this.sql<{ event_type: string; count: string }[]>`
       select event_type, count(*)::text as count from events
-      where event_time >= ${from} and event_time < ${to}
+      where "timestamp" >= ${from} and "timestamp" < ${to}
       group by event_type order by count(*) desc, event_type`;
     const byType = rows.map((row) => ({ eventType: row.event_type, count: Number(row.count) }));
     return { total: byType.reduce((sum, entry) => sum + entry.count, 0), byType };

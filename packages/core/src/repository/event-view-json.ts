@@ -6,9 +6,10 @@
 const UTC_ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 export const EVENT_VIEW_JSON_SQL = `(select row_to_json(v)::text from (select
-    event_id, event_type, user_id, session_id, service, properties,
-    to_char(event_time at time zone 'UTC', ${UTC_ISO_MS}) as "timestamp",
-    to_char(received_at at time zone 'UTC', ${UTC_ISO_MS}) as received_at,
+    id, id as event_id, event_type, user_id, session_id, service, properties,
+    to_char("timestamp" at time zone 'UTC', ${UTC_ISO_MS}) as "timestamp",
+    to_char(created_at at time zone 'UTC', ${UTC_ISO_MS}) as created_at,
+    to_char(created_at at time zone 'UTC', ${UTC_ISO_MS}) as received_at,
     case when source_topic is null then null else (select row_to_json(s) from (select
       source_topic as topic, coalesce(source_partition, 0) as "partition", coalesce(source_offset::text, '0') as "offset") s) end as source
   ) v)`;

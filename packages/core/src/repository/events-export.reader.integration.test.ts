@@ -9,7 +9,7 @@ import { EventPartitionsRepository } from "./partitions.repository";
 describe("EventsExportReader", () => {
   let db: TestDatabase;
   const base = Date.parse("2025-10-03T12:00:00Z");
-  // Two events share a timestamp so the event_id tie-break is exercised.
+  // Two events share a timestamp so the id tie-break is exercised.
   const events: AnalyticsEvent[] = Array.from({ length: 23 }, (_, i) => ({
     eventId: randomUUID(),
     eventType: i % 3 === 0 ? "order.filled" : "order.placed",
@@ -113,7 +113,7 @@ describe("EventsExportReader", () => {
     await release();
     expect(await settled).toMatchObject({ name: "AbortError" });
     expect(batches).toBe(0);
-    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where query like '%order by event_time, event_id%' and state <> 'idle' and pid <> pg_backend_pid()`;
+    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where query like '%order by "timestamp", id%' and state <> 'idle' and pid <> pg_backend_pid()`;
     expect(row?.n).toBe(0);
   });
 

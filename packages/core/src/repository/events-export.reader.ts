@@ -35,7 +35,7 @@ export type EventBatchHandler = (events: AnalyticsEvent[]) => Promise<void>;
 const DEFAULT_BATCH_SIZE = 500;
 
 /**
- * Reads every event matching a filter, oldest first by (event_time, event_id), through one
+ * Reads every event matching a filter, oldest first by ("timestamp", id), through one
  * cursor of one statement: a consistent snapshot in constant memory, paced by the handler.
  */
 export class EventsExportReader {
@@ -51,12 +51,12 @@ export class EventsExportReader {
       const query = tx<EventRow[]>`
         select ${tx.unsafe(EVENT_ROW_COLUMNS)}
         from events
-        where event_time >= ${filter.start} and event_time < ${filter.end}
+        where "timestamp" >= ${filter.start} and "timestamp" < ${filter.end}
           ${filter.eventType ? tx`and event_type = ${filter.eventType}` : tx``}
           ${filter.userId ? tx`and user_id = ${filter.userId}` : tx``}
           ${filter.sessionId ? tx`and session_id = ${filter.sessionId}` : tx``}
           ${filter.service ? tx`and service = ${filter.service}` : tx``}
-        order by event_time, event_id`;
+        order by "timestamp", id`;
       let count = 0;
       // Leaving this loop early (a throw, an abort) closes the portal before the transaction ends.
       for await (const rows of query.cursor(batchSize)) {

@@ -38,7 +38,7 @@ describe("EventsTailReader", () => {
 
   /** A horizon past the transaction that stored `earlier` (a transaction still open elsewhere on the server holds it back). */
   async function horizonAfter(earlier: AnalyticsEvent): Promise<bigint> {
-    const [row] = await db.sql<{ xid: string }[]>`select write_xid::text as xid from events where event_id = ${earlier.eventId}`;
+    const [row] = await db.sql<{ xid: string }[]>`select write_xid::text as xid from events where id = ${earlier.eventId}`;
     for (let attempt = 0; attempt < 200; attempt++) {
       const horizon = await tail.horizon();
       if (horizon > BigInt(row!.xid)) return horizon;
@@ -95,7 +95,7 @@ describe("EventsTailReader", () => {
       await repository.copyMany([event()]); // commits while the first transaction is still open
       expect((await tail.read(start, { limit: 100 })).events).toEqual([]);
 
-      await writer`insert into events (event_id, event_type, event_time, received_at, properties)
+      await writer`insert into events (id, event_type, "timestamp", created_at, properties)
                    values (${slow.eventId}, ${slow.eventType}, ${slow.timestamp}, ${slow.receivedAt}, '{}')`;
       await writer`commit`;
       const read = await tail.read(start, { limit: 100 });

@@ -50,12 +50,12 @@ export class EventsTailReader {
       select ${sql.unsafe(EVENT_ROW_COLUMNS)}, write_xid::text as write_xid
       from events
       where write_xid >= ${fromXid}::xid8 and write_xid < ${horizon.toString()}::xid8
-        ${from.afterEventId ? sql`and (write_xid, event_id) > (${fromXid}::xid8, ${from.afterEventId}::uuid)` : sql``}
+        ${from.afterEventId ? sql`and (write_xid, id) > (${fromXid}::xid8, ${from.afterEventId}::uuid)` : sql``}
         ${eventTypes ? sql`and event_type = any(${eventTypes as string[]}::text[])` : sql``}
-      order by write_xid, event_id
+      order by write_xid, id
       limit ${limit}`;
     const last = rows[rows.length - 1];
     if (rows.length < limit || !last) return { events: rows.map(eventFromRow), next: { xid: horizon }, more: false };
-    return { events: rows.map(eventFromRow), next: { xid: BigInt(last.write_xid), afterEventId: last.event_id }, more: true };
+    return { events: rows.map(eventFromRow), next: { xid: BigInt(last.write_xid), afterEventId: last.id }, more: true };
   }
 }

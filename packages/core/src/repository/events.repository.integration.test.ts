@@ -86,10 +86,10 @@ describe("EventsRepository.copyMany", () => {
     const named = event({ eventType: "user_login", service: "auth\tservice\n", properties: { method: "password" } });
     const unnamed = event({ timestamp: new Date("2025-10-03T12:00:02Z") });
     await repository.copyMany([named, unnamed]);
-    const rows = await db.sql<{ event_id: string; service: string | null }[]>`select event_id, service from events order by event_time`;
+    const rows = await db.sql<{ id: string; service: string | null }[]>`select id, service from events order by "timestamp"`;
     expect(rows).toEqual([
-      { event_id: named.eventId, service: "auth\tservice\n" },
-      { event_id: unnamed.eventId, service: null },
+      { id: named.eventId, service: "auth\tservice\n" },
+      { id: unnamed.eventId, service: null },
     ]);
     const day = { start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z"), limit: 10 };
     expect(await repository.find(day)).toEqual([unnamed, named]);
@@ -133,7 +133,7 @@ describe("EventsRepository.findPage", () => {
     ];
     await repository.copyMany(events);
     // Microseconds, which a Date cannot hold: both forms cut them the same way.
-    await db.sql`update events set event_time = event_time + interval '0.000789 seconds', received_at = received_at + interval '0.000999 seconds' where event_id = ${events[0]!.eventId}`;
+    await db.sql`update events set "timestamp" = "timestamp" + interval '0.000789 seconds', created_at = created_at + interval '0.000999 seconds' where id = ${events[0]!.eventId}`;
     const day = { start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z") };
     const queries = [
       { ...day, limit: 100 },

@@ -74,34 +74,34 @@ export class EventsRepository {
       await tx.unsafe(STALL_LIMITS);
       await tx`create temp table events_staging (like events including defaults) on commit drop`;
       await copyInto(tx, "events_staging", text.events);
-      const inserted = await tx<{ event_id: string; event_type: string }[]>`
+      const inserted = await tx<{ id: string; event_type: string }[]>`
         with batch as (
           -- ctid: the staging table's rows in COPY order, so the first copy of an id in the batch wins.
-          select distinct on (event_id) * from events_staging order by event_id, ctid
+          select distinct on (id) * from events_staging order by id, ctid
         ), fresh as (
-          insert into event_ids (event_id, event_time) select event_id, event_time from batch
+          insert into event_ids (event_id, event_time) select id, "timestamp" from batch
           on conflict do nothing returning event_id
         )
         insert into events (${tx.unsafe(COLUMNS)})
         select ${tx.unsafe(STAGED_COLUMNS)}
-        from batch join fresh using (event_id)
-        returning event_id, event_type`;
+        from batch join fresh on fresh.event_id = batch.id
+        returning id, event_type`;
       // Staged rows unlike the stored row of their id. The stored row is found by its id's time
       // and type (events_type_time_idx); a row of another type or time is unlike by definition.
-      const conflicting = await tx<{ event_id: string }[]>`
-        select distinct s.event_id from events_staging s join event_ids i using (event_id)
+      const conflicting = await tx<{ id: string }[]>`
+        select distinct s.id from events_staging s join event_ids i on i.event_id = s.id
         where not exists (
           select 1 from events e
-          where e.event_type = s.event_type and e.event_time = i.event_time and e.event_id = s.event_id
-            and e.event_time = s.event_time and e.user_id is not distinct from s.user_id
+          where e.event_type = s.event_type and e."timestamp" = i.event_time and e.id = s.id
+            and e."timestamp" = s."timestamp" and e.user_id is not distinct from s.user_id
             and e.session_id is not distinct from s.session_id and e.service is not distinct from s.service
             and e.properties = s.properties
         )`;
       return {
         inserted: inserted.length,
         insertedByType: countByType(inserted.map((row) => row.event_type)),
-        insertedIds: new Set(inserted.map((row) => row.event_id)),
-        ...(conflicting.length > 0 ? { conflictingIds: new Set(conflicting.map((row) => row.event_id)) } : {}),
+        insertedIds: new Set(inserted.map((row) => row.id)),
+        ...(conflicting.length > 0 ? { conflictingIds: new Set(conflicting.map((row) => row.id)) } : {}),
       };
     });
   }
@@ -113,7 +113,7 @@ export class EventsRepository {
     return new Set(rows.map((row) => row.event_id));
   }
 
-  /** Newest first, keyset-paginated on (event_time, event_id). */
+  /** Newest first, keyset-paginated on ("timestamp", id). */
   async find(query: EventQuery): Promise<AnalyticsEvent[]> {
     const rows = await this.sql<EventRow[]>`
       select ${this.sql.unsafe(EVENT_ROW_COLUMNS)}
@@ -135,11 +135,11 @@ export class EventsRepository {
       select coalesce(string_agg(view, ',' order by n) filter (where n <= ${limit}), '') as events_json,
         count(*) filter (where n <= ${limit})::int as count,
         count(*) > ${limit} as more,
-        max(event_id::text) filter (where n = ${limit}) as last_id,
-        max(event_time) filter (where n = ${limit}) as last_time
+        max(id::text) filter (where n = ${limit}) as last_id,
+        max("timestamp") filter (where n = ${limit}) as last_time
       from (
-        select event_id, event_time, ${this.sql.unsafe(EVENT_VIEW_JSON_SQL)} as view,
-          row_number() over (order by event_time desc, event_id desc) as n
+        select id, "timestamp", ${this.sql.unsafe(EVENT_VIEW_JSON_SQL)} as view,
+          row_number() over (order by "timestamp" desc, id desc) as n
         from events
         ${this.matching({ ...query, limit: limit + 1 })}
       ) page`;
@@ -151,20 +151,20 @@ export class EventsRepository {
   private matching(query: EventQuery) {
     const { sql } = this;
     return sql`
-      where event_time >= ${query.start} and event_time < ${query.end}
+      where "timestamp" >= ${query.start} and "timestamp" < ${query.end}
         ${query.eventType ? sql`and event_type = ${query.eventType}` : sql``}
         ${query.userId ? sql`and user_id = ${query.userId}` : sql``}
         ${query.sessionId ? sql`and session_id = ${query.sessionId}` : sql``}
         ${query.service ? sql`and service = ${query.service}` : sql``}
         ${propertyFilters(sql, query.properties)}
-        ${query.before ? sql`and (event_time, event_id) < (${query.before.timestamp}, ${query.before.eventId}::uuid)` : sql``}
-      order by event_time desc, event_id desc
+        ${query.before ? sql`and ("timestamp", id) < (${query.before.timestamp}, ${query.before.eventId}::uuid)` : sql``}
+      order by "timestamp" desc, id desc
       limit ${query.limit}`;
   }
 
   async countByIds(eventIds: readonly string[]): Promise<number> {
     if (eventIds.length === 0) return 0;
-    const [row] = await this.sql<{ n: string }[]>`select count(*)::text as n from events where event_id = any(${eventIds as string[]}::uuid[])`;
+    const [row] = await this.sql<{ n: string }[]>`select count(*)::text as n from events where id = any(${eventIds as string[]}::uuid[])`;
     return Number(row?.n ?? 0);
   }
 }

@@ -143,7 +143,7 @@ describe("retention on the real database", () => {
 
     const after = names(await repository.listPartitions());
     expect(after.filter((name) => before.includes(name))).toEqual(before.filter((name) => !EXPECTED_EXPIRED.includes(name)));
-    const events = await db.sql<{ id: string }[]>`select event_id::text as id from events order by event_time`;
+    const events = await db.sql<{ id: string }[]>`select id::text as id from events order by "timestamp"`;
     expect(events.map((row) => row.id)).toEqual(liveEvents.map((e) => e.eventId));
     // The ids of the dropped days went with them, in batches of 2; the live days' ids stay.
     expect(result.eventIds).toBe(2);
@@ -284,7 +284,7 @@ describe("partitioned rollups and event ids", () => {
     expect(otherDay).toMatchObject({ inserted: 0, conflictingIds: new Set([original.eventId]) });
     const otherMonth = await events.copyMany([{ ...original, timestamp: new Date("2025-12-24T00:00:01Z") }]);
     expect(otherMonth.inserted).toBe(0);
-    expect(await db.sql`select count(*)::int as n from events where event_id = ${original.eventId}`).toEqual([{ n: 1 }]);
+    expect(await db.sql`select count(*)::int as n from events where id = ${original.eventId}`).toEqual([{ n: 1 }]);
   });
 
   it("tells a re-delivery (same content) from another event under a taken id", async () => {

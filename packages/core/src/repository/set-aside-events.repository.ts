@@ -69,10 +69,10 @@ export class SetAsideEventsRepository {
       // The stored row's own time: a JS Date keeps milliseconds only, and a set-aside record must
       // match its event to the microsecond (the tail and the audit join on it).
       `insert into set_aside_events (event_id, event_time, event_type, reason, detail)
-       select x.id, coalesce(e.event_time, x.et), x.t, x.r, x.d
+       select x.id, coalesce(e."timestamp", x.et), x.t, x.r, x.d
        from jsonb_to_recordset($1::text::jsonb) as x(id uuid, et timestamptz, t text, r text, d text)
        left join lateral (
-         select event_time from events where event_id = x.id and event_time >= x.et and event_time < x.et + interval '1 millisecond' limit 1
+         select "timestamp" from events where id = x.id and "timestamp" >= x.et and "timestamp" < x.et + interval '1 millisecond' limit 1
        ) e on true
        on conflict do nothing`,
       [document],

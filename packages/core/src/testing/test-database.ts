@@ -1,5 +1,9 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import postgres from "postgres";
-import { runMigrations } from "../repository/migration-runner";
+import { parseMigrationFileName } from "../repository/migration-plan";
+import { defaultMigrationsDir, runMigrations } from "../repository/migration-runner";
 import type { Sql } from "../repository/database";
 import { TEST_DATABASE_URL, uniqueSuffix } from "./stack-env";
 
@@ -49,4 +53,18 @@ export async function createTestDatabase(prefix: string, { migrate = true } = {}
       }
     },
   };
+}
+
+/** Applies the migrations numbered below `version` only: a database as an older release left it, to upgrade in a test. */
+export async function migrateBefore(sql: Sql, version: number): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), "migrations-"));
+  try {
+    for (const name of readdirSync(defaultMigrationsDir())) {
+      const parsed = parseMigrationFileName(name);
+      if (parsed && parsed.version < version) copyFileSync(path.join(defaultMigrationsDir(), name), path.join(dir, name));
+    }
+    await runMigrations(sql, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

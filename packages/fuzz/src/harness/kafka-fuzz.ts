@@ -138,7 +138,7 @@ export async function storedSources(sql: Sql, topics: string[]): Promise<Set<str
 export async function storedIds(sql: Sql, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (let start = 0; start < ids.length; start += 5_000) {
-    const rows = await sql<{ id: string }[]>`select event_id::text as id from events where event_id = any(${ids.slice(start, start + 5_000)}::uuid[])`;
+    const rows = await sql<{ id: string }[]>`select id::text as id from events where id = any(${ids.slice(start, start + 5_000)}::uuid[])`;
     for (const row of rows) found.add(row.id);
   }
   return found;
