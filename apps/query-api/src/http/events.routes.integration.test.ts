@@ -46,6 +46,7 @@ describe("GET /api/v1/events", () => {
       event_type: "order.placed",
       user_id: "user-0",
       session_id: "session-0",
+      service: null,
       properties: { symbol: "ETHUSDT", price: 2524 },
       timestamp: "2025-10-03T12:24:00.000Z",
       created_at: res.body.events[0].received_at,

@@ -146,6 +146,45 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
     expect((await request(app).post("/api/v1/events/batch").send({ items: [] })).body.field).toBe("events");
   });
 
+  describe("NexusCore's envelope", () => {
+    // The error's fields, whether nested under error (ours before issue 16) or flat beside it (the seeds').
+    const errorOf = (body: { error: unknown }) => (typeof body.error === "string" ? body : body.error) as { code: string; field: string };
+    const nexusCore = (eventType: string, data: object) => ({
+      event_type: eventType,
+      user_id: "7d0c6c1e-5b7a-4f0e-9d43-2f5a1c3b8e90",
+      service: "auth-service",
+      timestamp: new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString(),
+      data,
+    });
+
+    it("accepts it, single and batch, and produces data as properties with the service", async () => {
+      const single = nexusCore("user_registered", { email_domain: "example.com" });
+      const res = await request(app).post("/api/v1/events").send(single);
+      expect(res.status).toBe(202);
+      const { data, ...envelope } = single;
+      expect((await producedWith(res.body.event_id))[0]!.value).toEqual({ ...envelope, properties: data, event_id: res.body.event_id });
+
+      const batch = [nexusCore("user_login", { method: "sso" }), nexusCore("user_search", { query: "ada" })];
+      const posted = await request(app).post("/api/v1/events/batch").send({ events: batch });
+      expect(posted.status).toBe(202);
+      for (const [index, id] of (posted.body.event_ids as string[]).entries()) {
+        const [message] = await producedWith(id);
+        expect(message!.value).toMatchObject({ event_type: batch[index]!.event_type, service: "auth-service", properties: batch[index]!.data });
+        expect(message!.value).not.toHaveProperty("data");
+      }
+    });
+
+    it("refuses data together with properties with a 400 naming data, single and batch", async () => {
+      const both = { ...nexusCore("user_login", { method: "sso" }), properties: { method: "sso" } };
+      const res = await request(app).post("/api/v1/events").send(both);
+      expect(res.status).toBe(400);
+      expect(errorOf(res.body)).toMatchObject({ code: "invalid_event", field: "data" });
+      const batch = await request(app).post("/api/v1/events/batch").send({ events: [nexusCore("user_login", {}), both] });
+      expect(batch.status).toBe(400);
+      expect(errorOf(batch.body).field).toBe("events[1].data");
+    });
+  });
+
   it("answers 415 to a body that is not JSON and 400 to broken JSON", async () => {
     const text = await request(app).post("/api/v1/events").set("Content-Type", "text/plain").send("event_type=page.view");
     expect(text.status).toBe(415);

@@ -26,6 +26,7 @@ const EVENT_FILTERS = [
   query("event_type", "only this event type", { type: "string" }),
   query("user_id", "only this user", { type: "string" }),
   query("session_id", "only this session", { type: "string" }),
+  query("service", "only events of this emitting service (NexusCore's service)", { type: "string" }),
 ];
 const RANGE_VIEW = { interval: { type: "string" }, start_time: time, end_time: time };
 
@@ -194,7 +195,7 @@ export const openApiDocument = {
       get: {
         tags: ["events"],
         summary: "Server-Sent Events: each newly stored event (event: event, id: event_id, data: the event's JSON)",
-        parameters: [query("event_type", "comma-separated event types to receive"), query("user_id", "only this user's events")],
+        parameters: [query("event_type", "comma-separated event types to receive"), query("user_id", "only this user's events"), query("service", "only this service's events")],
         responses: {
           "200": { description: "an event stream", content: { "text/event-stream": { schema: { type: "string" } } } },
           ...COMMON_ERRORS,
@@ -571,13 +572,14 @@ export const openApiDocument = {
       },
       Event: {
         type: "object",
-        required: ["id", "event_id", "event_type", "user_id", "session_id", "properties", "timestamp", "created_at", "received_at", "source"],
+        required: ["id", "event_id", "event_type", "user_id", "session_id", "service", "properties", "timestamp", "created_at", "received_at", "source"],
         properties: {
           id: { type: "string", format: "uuid", description: "the event's id (the reference's name; the same as event_id)" },
           event_id: { type: "string", format: "uuid" },
           event_type: { type: "string" },
           user_id: { type: ["string", "null"] },
           session_id: { type: ["string", "null"] },
+          service: { type: ["string", "null"], description: "the emitting service (NexusCore's service); null when none was named" },
           properties: { type: "object" },
           timestamp: time,
           created_at: { ...time, description: "when the event was stored (the reference's name; the same as received_at)" },
@@ -594,12 +596,16 @@ export const openApiDocument = {
         type: "object",
         required: ["event_type"],
         additionalProperties: false,
+        description: "Our envelope, or NexusCore's {event_type, user_id, service, timestamp, data}: data is stored as properties; sending both is refused naming data.",
+        not: { required: ["data", "properties"] },
         properties: {
           event_id: { type: "string", format: "uuid", description: "your id for idempotent retries; generated when absent" },
           event_type: { type: "string", pattern: "^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$" },
           user_id: { type: ["string", "null"], maxLength: 256 },
           session_id: { type: ["string", "null"], maxLength: 256 },
+          service: { type: ["string", "null"], maxLength: 256, description: "the emitting service (NexusCore's service)" },
           properties: { type: "object", description: "checked against the type's schema (built-in or custom)" },
+          data: { type: "object", description: "NexusCore's name for properties, stored as properties" },
           timestamp: { type: "string", format: "date-time", description: "when it happened; receipt time when absent" },
         },
       },
