@@ -1,4 +1,8 @@
 import {
+  addTransitions,
+  NO_ORDER_TRANSITIONS,
+  OrderLifecycleRepository,
+  type OrderTransitions,
   rollupKeyString,
   type RollupsRepository,
   type SetAsideEvent,
@@ -38,6 +42,8 @@ export type CycleResult =
       /** Events of the page not folded, with their reason (recorded in set_aside_events). */
       setAside: SetAsideEvent[];
       rowsWritten: number;
+      /** Placed orders that reached a lifecycle state (placed, filled, canceled, rejected) in this cycle. */
+      orders: OrderTransitions;
       /** The oldest event still not folded once this cycle commits, or null when none is. */
       oldestUnfoldedReceivedAtMs: number | null;
       more: boolean;
@@ -53,7 +59,7 @@ export interface CycleOptions {
 
 /**
  * One aggregation step, in one transaction: lock the cursor, read the events stored since,
- * fold them, merge into the stored rollups, move the cursor. A crash anywhere rolls all of it
+ * fold them, merge into the stored rollups and the order lifecycle, move the cursor. A crash anywhere rolls all of it
  * back; a replica that finds the cursor locked does nothing.
  */
 export class AggregationCycle {
@@ -69,7 +75,7 @@ export class AggregationCycle {
     private readonly cache = new RollupStateCache(CACHED_ROLLUP_BYTES),
   ) {
     this.setAsideEvents = new SetAsideEventsRepository(sql);
-    this.merger = new RollupMerger(tail, rollups, plan, this.setAsideEvents);
+    this.merger = new RollupMerger(tail, rollups, plan, this.setAsideEvents, new OrderLifecycleRepository(sql));
   }
 
   async run(options: CycleOptions = {}): Promise<CycleResult> {
@@ -118,6 +124,7 @@ export class AggregationCycle {
       late: merged.late,
       setAside: merged.setAside.map(toSetAsideEvent),
       rowsWritten: merged.rows.length,
+      orders: merged.orders,
       oldestUnfoldedReceivedAtMs: await this.tail.oldestUnfoldedReceivedAt(tx, page.nextXid),
       more: page.more,
     };
@@ -131,7 +138,7 @@ export class AggregationCycle {
     this.cache.clear();
     const already = await this.setAsideEvents.recordedAmong(tx, page.map((e) => ({ eventId: e.eventId, eventTime: new Date(e.timeMs) })));
     const events = page.filter((event) => !already.has(event.eventId));
-    const total: MergeResult = { rows: [], late: [], setAside: [], folded: 0 };
+    const total: MergeResult = { rows: [], late: [], setAside: [], folded: 0, orders: { ...NO_ORDER_TRANSITIONS } };
     const failed = await isolateFailures(
       events,
       async (part) => {
@@ -140,6 +147,7 @@ export class AggregationCycle {
         total.late.push(...result.late);
         total.setAside.push(...result.setAside);
         total.folded += result.folded;
+        addTransitions(total.orders, result.orders);
       },
       isEventSpecificFailure,
     );

@@ -125,6 +125,7 @@ export class AggregatorService {
     this.metrics.cycleDuration.observe(seconds);
     this.metrics.eventsAggregated.inc(result.folded);
     this.metrics.rollupRowsWritten.inc(result.rowsWritten);
+    for (const [state, count] of Object.entries(result.orders)) if (count > 0) this.metrics.orders.inc({ state }, count);
     for (const event of result.late) this.metrics.lateEvents.inc({ event_type: event.eventType });
     if (result.late.length > 0) {
       this.logger.warn("events stored too late to fold; recorded in late_events", { count: result.late.length });

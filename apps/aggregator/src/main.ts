@@ -13,6 +13,7 @@ import {
   HealthMonitor,
   listen,
   loadConfigOrExit,
+  redisHealthCheck,
   RetentionJob,
   RetentionRepository,
   RetentionRunner,
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   const cycle = new AggregationCycle(sql, new EventTail(sql), new RollupsRepository(sql), plan, settings.max_events_per_cycle);
   const redis = createRedis(config.redis, logger);
   connectRedisInBackground(redis, logger);
+  health.add(redisHealthCheck(redis)); // not critical: the dashboard figures wait for it, the rollups do not
   // Best effort: while Redis is away the query-api caches nothing that could still change.
   const bumpCacheVersion = () => {
     if (redis.isReady) redis.incr(rollupsVersionKey(config.redis.key_prefix)).catch(() => undefined);

@@ -40,6 +40,12 @@ export function createAggregatorMetrics(registry: Registry) {
       labelNames: ["event_type"] as const,
       registers: [registry],
     }),
+    orders: new Counter({
+      name: "analytics_orders_total",
+      help: "Placed orders that reached each lifecycle state (placed, filled, canceled, rejected), each order counted once per state when the aggregator folds it; filled / placed is the per-order fill rate",
+      labelNames: ["state"] as const,
+      registers: [registry],
+    }),
     rollupRowsWritten: new Counter({
       name: "analytics_rollup_rows_written_total",
       help: "metric_rollups rows inserted or updated",

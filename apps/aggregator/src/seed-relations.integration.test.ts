@@ -86,17 +86,30 @@ describe("the reference's relations", () => {
     const [viaSql] = await db.sql`select * from dashboard_metrics_at(${asOf}, '1m', 5)`;
     const api = await new DashboardMetricsReader(db.sql, "1m").read(asOf);
     const [exact] = await db.sql<{ users: string; events: string; seconds: number; placed: string; filled: string; strategies: string; volume: number; latency: number; rejected: string }[]>`
-      with b as (select date_bin('1 minute', ${asOf}::timestamptz - interval '5 minutes', 'epoch') as ws, date_bin('1 day', ${asOf}::timestamptz, 'epoch') as ds)
+      with b as (select date_bin('1 minute', ${asOf}::timestamptz - interval '5 minutes', 'epoch') as ws, date_bin('1 day', ${asOf}::timestamptz, 'epoch') as ds),
+      -- Orders, one row each: placed when first placed; filled by a final fill or by quantity.
+      per_order as (
+        select properties->>'order_id' as order_id,
+               min("timestamp") filter (where event_type = 'order.placed') as placed_at,
+               (array_agg((properties->>'quantity')::float8 order by "timestamp", id) filter (where event_type = 'order.placed'))[1] as ordered,
+               bool_or(event_type = 'order.filled' and properties->'is_partial' = 'false') as final_fill,
+               coalesce(sum((properties->>'quantity')::float8) filter (where event_type = 'order.filled'), 0) as filled_qty,
+               count(*) filter (where event_type = 'order.filled') as fills,
+               bool_or(event_type = 'order.rejected') as rejected
+        from events where event_type like 'order.%' group by 1),
+      orders as (
+        select placed_at, rejected, coalesce(final_fill, false) or (ordered > 0 and fills > 0 and filled_qty >= ordered * (1 - 1e-9)) as is_filled
+        from per_order)
       select
         (select count(distinct user_id) from events, b where "timestamp" >= ws)::text as users,
         (select count(*) from events, b where "timestamp" >= ws and "timestamp" >= now() - interval '1 day')::text as events,
         (select extract(epoch from ${asOf}::timestamptz - ws)::float8 from b) as seconds,
-        (select count(*) from events, b where event_type = 'order.placed' and "timestamp" >= ds)::text as placed,
-        (select count(*) from events, b where event_type = 'order.filled' and "timestamp" >= ds)::text as filled,
+        (select count(*) from orders, b where placed_at >= ds and placed_at < ds + interval '1 day')::text as placed,
+        (select count(*) from orders, b where placed_at >= ds and placed_at < ds + interval '1 day' and is_filled)::text as filled,
         (select count(distinct properties->>'strategy_id') from events, b where event_type in ('order.placed', 'signal.generated') and "timestamp" >= ws)::text as strategies,
         (select sum((properties->>'price')::float8 * (properties->>'quantity')::float8) from events, b where event_type = 'order.filled' and "timestamp" >= ds) as volume,
         (select avg((properties->>'latency_ms')::float8) from events, b where event_type = 'order.filled' and "timestamp" >= ds) as latency,
-        (select count(*) from events, b where event_type = 'order.rejected' and "timestamp" >= ds)::text as rejected`;
+        (select count(*) from orders, b where placed_at >= ds and placed_at < ds + interval '1 day' and not is_filled and rejected)::text as rejected`;
     const e = exact!;
     expect(viaSql).toMatchObject({
       active_users: e.users,
@@ -110,6 +123,8 @@ describe("the reference's relations", () => {
     expect(viaSql!.average_latency).toBeCloseTo(e.latency, 6);
     expect(viaSql!.error_rate).toBeCloseTo(Number(e.rejected) / Number(e.placed), 9);
     // The same figures as GET /api/v1/dashboard/metrics.
+    expect(Number(e.filled)).toBeLessThan(Number(e.placed));
+    expect(viaSql!.order_fill_rate).toBeCloseTo((100 * Number(e.filled)) / Number(e.placed), 9);
     expect({ ...viaSql, last_updated: (viaSql!.last_updated as Date).toISOString() }).toEqual({
       ...api,
       active_users: String(api.active_users),
@@ -210,5 +225,29 @@ describe("the reference's relations", () => {
     expect(rows.reduce((sum, row) => sum + Number(row.events_via_http), 0)).toBe(stored.reduce((sum, row) => sum + Number(row.n), 0));
     expect(rows.reduce((sum, row) => sum + Number(row.late_events), 0)).toBe(1);
     expect(rows.reduce((sum, row) => sum + Number(row.events_set_aside), 0)).toBe(1);
+  });
+  // Last: it empties the rollups the tests above read.
+  it("DELETE FROM metric_aggregations (002 Step 14) deletes the rollups behind it, and folding starts afresh", async () => {
+    // This cycle has folded (and caches the rollup states of) events of its own before the delete.
+    const cycle = testCycle(db.sql);
+    await storeEvents(db.sql, tradingEvents(200, { endMs: NOW, spanMs: SPAN, seed: 18, receivedAtMs: NOW }));
+    await drain(cycle);
+    const before = await db.sql<{ version: string }[]>`select updated_at::text as version from aggregation_cursors where name = 'rollups'`;
+    const deleted = await db.sql`DELETE FROM metric_aggregations`;
+    expect(deleted.count).toBeGreaterThan(0);
+    const [left] = await db.sql<{ rollups: string; members: string; blocks: string }[]>`
+      select (select count(*) from metric_rollups)::text as rollups, (select count(*) from rollup_members)::text as members,
+             (select count(*) from metric_series_blocks)::text as blocks`;
+    expect(left).toEqual({ rollups: "0", members: "0", blocks: "0" });
+    const after = await db.sql<{ version: string }[]>`select updated_at::text as version from aggregation_cursors where name = 'rollups'`;
+    expect(after[0]!.version).not.toBe(before[0]!.version);
+
+    const fresh = tradingEvents(300, { endMs: NOW, spanMs: SPAN, seed: 17, receivedAtMs: NOW });
+    await storeEvents(db.sql, fresh);
+    await drain(cycle);
+    const [row] = await db.sql<{ n: string }[]>`
+      SELECT coalesce(sum(count), 0)::text AS n FROM metric_aggregations
+      WHERE metric_name = 'events.count.order.placed' AND interval = '1d' AND dimensions = '{}'`;
+    expect(row!.n).toBe(String(fresh.filter((event) => event.eventType === "order.placed").length));
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type AnalyticsEvent, RollupsRepository, TradingAnalyticsReader } from "@trading-analytics/core";
+import { type AnalyticsEvent, OrderLifecycleRepository, RollupsRepository, TradingAnalyticsReader } from "@trading-analytics/core";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
 import { drain, testCycle } from "./testing/aggregator-fixture";
 import { storeEvents } from "./testing/trading-events";
@@ -13,8 +13,8 @@ function at(second: number, eventType: string, properties: Record<string, unknow
 }
 
 const tick = (second: number, price: number, volume: number) => at(second, "market.data.update", { symbol: "BTCUSDT", price, volume });
-const order = (second: number, eventType: string, strategy: string, extra: Record<string, unknown> = {}) =>
-  at(second, eventType, { order_id: randomUUID(), symbol: "BTCUSDT", side: "BUY", strategy_id: strategy, ...extra });
+const order = (second: number, eventType: string, orderId: string, strategy: string, extra: Record<string, unknown> = {}) =>
+  at(second, eventType, { order_id: orderId, symbol: "BTCUSDT", side: "BUY", strategy_id: strategy, ...extra });
 
 const FIXTURE = [
   // Ticks out of order: open is the earliest (100), close the latest (101).
@@ -23,14 +23,14 @@ const FIXTURE = [
   tick(4, 101, 4),
   tick(2, 105, 1),
   tick(5, 50, 7),
-  order(10, "order.placed", "alpha", { price: 100, quantity: 1 }),
-  order(11, "order.placed", "alpha", { price: 100, quantity: 2 }),
-  order(12, "order.placed", "alpha", { price: 100, quantity: 1 }),
-  order(13, "order.placed", "beta", { price: 100, quantity: 1 }),
-  order(14, "order.filled", "alpha", { price: 100.5, quantity: 1 }),
-  order(15, "order.filled", "alpha", { price: 101, quantity: 2 }),
-  order(16, "order.filled", "beta", { price: 99, quantity: 1 }),
-  order(17, "order.canceled", "alpha"),
+  order(10, "order.placed", "o1", "alpha", { price: 100, quantity: 1 }),
+  order(11, "order.placed", "o2", "alpha", { price: 100, quantity: 2 }),
+  order(12, "order.placed", "o3", "alpha", { price: 100, quantity: 1 }),
+  order(13, "order.placed", "o4", "beta", { price: 100, quantity: 1 }),
+  order(14, "order.filled", "o1", "alpha", { price: 100.5, quantity: 1, is_partial: false }),
+  order(15, "order.filled", "o2", "alpha", { price: 101, quantity: 2, is_partial: false }),
+  order(16, "order.filled", "o4", "beta", { price: 99, quantity: 1, is_partial: false }),
+  order(17, "order.canceled", "o3", "alpha"),
   at(20, "signal.generated", { strategy_id: "alpha", symbol: "BTCUSDT", direction: "LONG" }),
   at(21, "position.closed", { position_id: "p1", symbol: "BTCUSDT", side: "LONG", strategy_id: "alpha", quantity: 1, entry_price: 100, exit_price: 103, realized_pnl: 3 }),
   at(22, "position.closed", { position_id: "p2", symbol: "BTCUSDT", side: "LONG", strategy_id: "alpha", quantity: 2, entry_price: 101, exit_price: 100, realized_pnl: -2 }),
@@ -46,7 +46,7 @@ describe("trading analytics from rollups", () => {
     await drain(testCycle(db.sql));
     await storeEvents(db.sql, FIXTURE.slice(8)); // a second cycle merges into the stored buckets
     await drain(testCycle(db.sql));
-    reader = new TradingAnalyticsReader(new RollupsRepository(db.sql));
+    reader = new TradingAnalyticsReader(new RollupsRepository(db.sql), new OrderLifecycleRepository(db.sql));
   });
 
   afterAll(async () => {
@@ -67,11 +67,12 @@ describe("trading analytics from rollups", () => {
     }
   });
 
-  it("computes fill, cancel and reject rates overall and per strategy", async () => {
+  it("computes per-order fill, cancel and reject rates in percent, overall and per strategy", async () => {
     expect(await reader.orderRates(range("1m"))).toEqual({
-      placed: 4, filled: 3, canceled: 1, rejected: 0, fillRate: 0.75, cancelRate: 0.25, rejectRate: 0,
+      placed: 4, filled: 3, partiallyFilled: 0, canceled: 1, rejected: 0, open: 0, orderedQuantity: 5, filledQuantity: 4,
+      fillRate: 75, cancelRate: 25, rejectRate: 0, quantityFillRate: 80,
     });
-    expect(await reader.orderRates(range("1h"), { dimension: "strategy", value: "alpha" })).toMatchObject({ placed: 3, filled: 2, fillRate: 2 / 3 });
+    expect(await reader.orderRates(range("1h"), { dimension: "strategy", value: "alpha" })).toMatchObject({ placed: 3, filled: 2, fillRate: 200 / 3 });
   });
 
   it("sums a strategy's signals, orders, fills, filled notional and realized PnL", async () => {
@@ -80,6 +81,8 @@ describe("trading analytics from rollups", () => {
       signals: 1,
       orders: 3,
       fills: 2,
+      ordersPlaced: 3,
+      ordersFilled: 2,
       filledNotional: 100.5 * 1 + 101 * 2,
       realizedPnl: 1,
       closedPositions: 2,
@@ -105,7 +108,7 @@ describe("trading analytics from rollups", () => {
           return original(...args);
         };
       }
-      const all = await new TradingAnalyticsReader(rollups).allStrategyPerformances(range(interval));
+      const all = await new TradingAnalyticsReader(rollups, new OrderLifecycleRepository(db.sql)).allStrategyPerformances(range(interval));
       expect(calls).toEqual(["totalsByValue"]);
       const oneByOne = await Promise.all(["alpha", "beta"].map((name) => reader.strategyPerformance(name, range(interval))));
       expect(all).toEqual(oneByOne);

@@ -1,4 +1,10 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { BoundedLabel } from "./domain/bounded-label";
+import { WeightedHistogram } from "./weighted-histogram";
+
+/** Distinct event types and services each seed metric labels by; more are reported as _other. */
+const MAX_EVENT_TYPE_LABELS = 200;
+const MAX_SERVICE_LABELS = 100;
 
 export type IngesterMetrics = ReturnType<typeof createIngesterMetrics>;
 
@@ -66,6 +72,44 @@ export function createIngesterMetrics(registry: Registry) {
       name: "analytics_batch_duration_seconds",
       help: "Time from a batch's first message to its offsets being committed",
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    nexusCore: createNexusCoreMetrics(registry),
+  };
+}
+
+/** NexusCore's analytics-service metrics (seed 004), with its names and meaning, beside ours. */
+function createNexusCoreMetrics(registry: Registry) {
+  return {
+    eventTypes: new BoundedLabel(MAX_EVENT_TYPE_LABELS),
+    services: new BoundedLabel(MAX_SERVICE_LABELS),
+    eventsProcessed: new Counter({
+      name: "events_processed_total",
+      help: "Events consumed and stored (or found stored already), by type and emitting service",
+      labelNames: ["event_type", "service"] as const,
+      registers: [registry],
+    }),
+    eventsStored: new Counter({
+      name: "events_stored_total",
+      help: "Events written to PostgreSQL for the first time",
+      registers: [registry],
+    }),
+    processingErrors: new Counter({
+      name: "processing_errors_total",
+      help: "Consumed messages that can never be stored (each dead-lettered), by event type and reason",
+      labelNames: ["event_type", "reason"] as const,
+      registers: [registry],
+    }),
+    processingDuration: new WeightedHistogram(
+      "event_processing_duration_seconds",
+      "Per event: time from its batch being taken from Kafka to its offset being committed",
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      [registry],
+    ),
+    consumerLag: new Gauge({
+      name: "kafka_consumer_lag",
+      help: "Messages in a partition not yet stored and committed by this replica (high watermark - next offset)",
+      labelNames: ["topic", "partition"] as const,
       registers: [registry],
     }),
   };

@@ -13,6 +13,7 @@ import {
   IngestionStatusReader,
   type Logger,
   MetricSeriesReader,
+  OrderLifecycleRepository,
   opsRoutes,
   publishCustomEventsChanged,
   type RedisClient,
@@ -23,6 +24,7 @@ import {
 } from "@trading-analytics/core";
 import type { Registry } from "prom-client";
 import { createCacheMetrics, QueryCache } from "./cache/query-cache";
+import { createDatabaseMetrics, timedSql } from "./database/timed-sql";
 import { customEventsRoutes } from "./http/custom-events.routes";
 import { deadLettersRoutes } from "./http/dead-letters.routes";
 import { dashboardRoutes } from "./http/dashboard.routes";
@@ -41,6 +43,7 @@ import type { EventPublisher } from "./kafka/event-publisher";
 import type { LiveEventsPoller } from "./live/live-events.poller";
 import { createHttpMetrics } from "./metrics";
 import { createSecurity } from "./security";
+import { MergedSeriesReader } from "./series/merged-series.reader";
 import { openApiRoutes } from "./openapi/openapi.routes";
 import { dashboardPageRoutes } from "./web/dashboard-page.routes";
 
@@ -63,7 +66,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The query-api's express app; supertest drives it directly in tests. */
 export function createApp(deps: AppDeps): Express {
-  const { config, sql, redis, logger } = deps;
+  const { config, redis, logger } = deps;
+  // Every statement the routes run is timed (analytics_query_duration_seconds, analytics_active_connections).
+  const sql = timedSql(deps.sql, createDatabaseMetrics(deps.registry, config.database.max_connections));
   const prefix = config.redis.key_prefix;
   const { aggregation, query } = config.analytics;
   const intervals = sortIntervals(aggregation.intervals);
@@ -133,8 +138,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(streamRoutes({ live: deps.live, maxClients: query.max_streams, maxPerClient: query.max_streams_per_client }));
   app.use(statsRoutes({ stats: new EventStatsReader(sql), cache, allowedLatenessMs }));
   app.use(eventsRoutes({ events: new EventsRepository(sql), limits: { defaultLimit: query.default_limit, maxResults: query.max_results, ...ranges } }));
-  app.use(metricsRoutes({ series: new MetricSeriesReader(sql, rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
-  app.use(tradingRoutes({ trading: new TradingAnalyticsReader(rollups, intervals), cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
+  const series = new MetricSeriesReader(sql, rollups, intervals);
+  const merged = new MergedSeriesReader(sql, rollups, series, intervals);
+  const trading = new TradingAnalyticsReader(rollups, new OrderLifecycleRepository(sql), intervals);
+  app.use(metricsRoutes({ series, merged, trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
+  app.use(tradingRoutes({ trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(setAsideRoutes({ sql }));

@@ -112,4 +112,30 @@ describe("Kafka → ingester → PostgreSQL → API", () => {
       await publisher.close();
     }
   });
+
+  it("stores NexusCore's envelope POSTed to the API with its service, and serves it filtered by service", async () => {
+    const publisher = new KafkaEventPublisher(testKafka("end-to-end-nexuscore"), topics.topics[TOPICS.indexOf("trading.events")]!, 10_000);
+    try {
+      const { app } = createTestApp(db.sql, { publisher });
+      const user = randomUUID();
+      const login = { event_type: "user_login", user_id: user, service: "auth-service", timestamp: new Date(Date.now() - 5000).toISOString(), data: { method: "password" } };
+      const view = { event_type: "profile_viewed", user_id: user, service: "profile-service", data: { viewer_id: "v1" } };
+      const posted = await request(app).post("/api/v1/events/batch").send({ events: [login, view] });
+      expect(posted.status).toBe(202);
+      await waitFor(() => db.sql`select 1 from events where user_id = ${user}`, (rows) => rows.length >= 2, { what: "NexusCore's events to be stored" });
+
+      const served = await request(app).get("/api/v1/events").query({ user_id: user, service: "auth-service" });
+      expect(served.status).toBe(200);
+      expect(served.body.events).toEqual([
+        expect.objectContaining({ event_id: posted.body.event_ids[0], event_type: "user_login", user_id: user, service: "auth-service", properties: { method: "password" } }),
+      ]);
+      const all = await request(app).get("/api/v1/events").query({ user_id: user });
+      expect(all.body.events.map((event: { service: string }) => event.service).sort()).toEqual(["auth-service", "profile-service"]);
+      const exported = await request(app).get("/api/v1/events/export").query({ format: "ndjson", user_id: user, service: "profile-service" });
+      expect(exported.status).toBe(200);
+      expect(exported.text.trim().split("\n").map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ event_type: "profile_viewed", service: "profile-service", properties: { viewer_id: "v1" } })]);
+    } finally {
+      await publisher.close();
+    }
+  });
 });

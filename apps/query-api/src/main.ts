@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const publisher = new KafkaEventPublisher(kafka, config.kafka.http_ingest_topic, PUBLISH_TIMEOUT_MS);
   publisher.connect().catch((error: Error) => logger.warn("Kafka not reachable yet; POSTs answer 503 until it is", { error: error.message }));
   const kafkaCheck = kafkaHealthCheck(kafka);
-  const health = new HealthMonitor("query-api", [databaseHealthCheck(sql), redisHealthCheck(redis), kafkaCheck]);
+  const health = new HealthMonitor("analytics", [databaseHealthCheck(sql), redisHealthCheck(redis), kafkaCheck]);
 
   const watcher = new EventTypesWatcher(
     new CustomEventDefinitionsRepository(sql),

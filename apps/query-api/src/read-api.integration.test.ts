@@ -48,6 +48,7 @@ function at(second: number, eventType: string, properties: Record<string, unknow
 const tick = (second: number, price: number, volume: number) => at(second, "market.data.update", { symbol: "BTCUSDT", price, volume });
 const order = (second: number, type: string, strategy: string, extra: Record<string, unknown> = {}) =>
   at(second, type, { order_id: randomUUID(), symbol: "BTCUSDT", side: "BUY", strategy_id: strategy, ...extra });
+const ofOrder = (orderId: string) => ({ order_id: orderId });
 
 const FIXTURE = [
   tick(3, 98, 3),
@@ -55,14 +56,14 @@ const FIXTURE = [
   tick(4, 101, 4),
   tick(2, 105, 1),
   tick(5, 50, 7),
-  order(10, "order.placed", "alpha", { price: 100, quantity: 1 }),
-  order(11, "order.placed", "alpha", { price: 100, quantity: 2 }),
-  order(12, "order.placed", "alpha", { price: 100, quantity: 1 }),
-  order(13, "order.placed", "beta", { price: 100, quantity: 1 }),
-  order(14, "order.filled", "alpha", { price: 100.5, quantity: 1, latency_ms: 12 }),
-  order(15, "order.filled", "alpha", { price: 101, quantity: 2, latency_ms: 20 }),
-  order(16, "order.filled", "beta", { price: 99, quantity: 1, latency_ms: 40 }),
-  order(17, "order.canceled", "alpha"),
+  order(10, "order.placed", "alpha", { ...ofOrder("o1"), price: 100, quantity: 1 }),
+  order(11, "order.placed", "alpha", { ...ofOrder("o2"), price: 100, quantity: 2 }),
+  order(12, "order.placed", "alpha", { ...ofOrder("o3"), price: 100, quantity: 1 }),
+  order(13, "order.placed", "beta", { ...ofOrder("o4"), price: 100, quantity: 1 }),
+  order(14, "order.filled", "alpha", { ...ofOrder("o1"), price: 100.5, quantity: 1, is_partial: false, latency_ms: 12 }),
+  order(15, "order.filled", "alpha", { ...ofOrder("o2"), price: 101, quantity: 2, is_partial: false, latency_ms: 20 }),
+  order(16, "order.filled", "beta", { ...ofOrder("o4"), price: 99, quantity: 1, is_partial: false, latency_ms: 40 }),
+  order(17, "order.canceled", "alpha", ofOrder("o3")),
   at(20, "signal.generated", { strategy_id: "alpha", symbol: "BTCUSDT", direction: "LONG" }),
   at(21, "position.closed", { position_id: "p1", symbol: "BTCUSDT", side: "LONG", strategy_id: "alpha", quantity: 1, entry_price: 100, exit_price: 103, realized_pnl: 3 }),
   at(30, "page.view", { path: "/orders" }, "viewer-2"),
@@ -143,6 +144,59 @@ describe("the read API over rollups the aggregator process folded", () => {
     expect(hourly.body.summary).toBeNull();
   });
 
+  it("serves the seed's 30m and 4h buckets merged exactly from 15m and 1h, as plain SQL over the raw events has them", async () => {
+    const [expected] = await db.sql<{ n: number; sum: number; min: number; max: number }[]>`
+      select count(*)::int as n, sum((properties->>'price')::float8) as sum, min((properties->>'price')::float8) as min, max((properties->>'price')::float8) as max
+      from events where event_type = 'order.filled'`;
+    for (const [interval, sizeMs] of [["30m", 30 * 60_000], ["4h", 4 * 3_600_000]] as const) {
+      const start = Math.floor(MINUTE / sizeMs) * sizeMs;
+      const window = { start_time: new Date(start).toISOString(), end_time: new Date(start + sizeMs).toISOString() };
+      const res = await request(app).get("/api/v1/metrics").query({ metric_name: "events.price.order.filled", interval, ...window });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ interval, dimensions: {} });
+      expect(res.body.points).toEqual([
+        expect.objectContaining({
+          bucket_start: new Date(start).toISOString().replace(".000", ""),
+          count: expected!.n,
+          sum: expected!.sum,
+          min: expected!.min,
+          max: expected!.max,
+          open: 100.5,
+          close: 99,
+        }),
+      ]);
+      // Percentiles from the merged sketches: those of the same events summarised at 1m.
+      const minutes = await request(app).get("/api/v1/metrics").query({ metric_name: "events.price.order.filled", interval: "1m", ...window });
+      expect(res.body.points[0].p50).toBe(minutes.body.summary.p50);
+      expect(res.body.points[0].p99).toBe(minutes.body.summary.p99);
+      expect(res.body.summary).toEqual(minutes.body.summary);
+    }
+    const fourHours = Math.floor(MINUTE / 14_400_000) * 14_400_000;
+    const counts = await request(app)
+      .get("/api/v1/metrics")
+      .query({ metric_name: "events.count.order.placed", interval: "4h", start_time: new Date(fourHours).toISOString(), end_time: new Date(fourHours + 14_400_000).toISOString(), dimension: "strategy" });
+    expect(counts.body.points.map((p: { dimension_value: string; count: number }) => [p.dimension_value, p.count])).toEqual([
+      ["alpha", 3],
+      ["beta", 1],
+    ]);
+  });
+
+  it("takes the seed's dimensions JSON as a breakdown by one dimension value, and names it when it cannot", async () => {
+    const seed = await request(app).get("/api/v1/metrics").query({ metric_name: "events.count.order.placed", interval: "1h", ...range, dimensions: '{"strategy":"alpha"}' });
+    const ours = await request(app).get("/api/v1/metrics").query({ metric_name: "events.count.order.placed", interval: "1h", ...range, dimension: "strategy", dimension_value: "alpha" });
+    expect(seed.status).toBe(200);
+    expect(seed.body).toEqual({ ...ours.body });
+    expect(seed.body).toMatchObject({ dimension: "strategy", dimension_value: "alpha", dimensions: { strategy: "alpha" }, summary: { count: 3 } });
+    const overall = await request(app).get("/api/v1/metrics").query({ metric_name: "events.count.order.placed", interval: "15m", ...range, dimensions: "{}" });
+    expect(overall.body.summary.count).toBe(4);
+    for (const dimensions of ['{"strategy":"alpha","symbol":"BTCUSDT"}', "strategy=alpha", '{"strategy":["alpha"]}']) {
+      const refused = await request(app).get("/api/v1/metrics").query({ metric_name: "events.count.order.placed", ...range, dimensions });
+      expect([dimensions, refused.status, refused.body.field]).toEqual([dimensions, 400, "dimensions"]);
+    }
+    const both = await request(app).get("/api/v1/metrics").query({ metric_name: "events.count.order.placed", ...range, dimensions: "{}", dimension: "strategy" });
+    expect([both.status, both.body.field]).toEqual([400, "dimensions"]);
+  });
+
   it("counts a per-value series' points (buckets × values) against max_points", async () => {
     const capped = createTestApp(db.sql, { config: { analytics: { query: { max_points: 1 } } } }).app;
     const minute = { start_time: new Date(MINUTE).toISOString(), end_time: new Date(MINUTE + 60_000).toISOString(), interval: "1m" };
@@ -152,14 +206,17 @@ describe("the read API over rollups the aggregator process folded", () => {
     // One bucket, two strategies: two points.
     const perValue = await request(capped).get("/api/v1/metrics").query({ metric_name: "events.count.order.placed", ...minute, dimension: "strategy" });
     expect(perValue.status).toBe(400);
-    expect(perValue.body.error).toMatchObject({ code: "invalid_parameter", field: "dimension", message: expect.stringContaining("more than 1 points") });
+    expect(perValue.body).toMatchObject({ code: "invalid_parameter", field: "dimension", error: expect.stringContaining("more than 1 points") });
     const allowed = createTestApp(db.sql, { config: { analytics: { query: { max_points: 2 } } } }).app;
     expect((await request(allowed).get("/api/v1/metrics").query({ metric_name: "events.count.order.placed", ...minute, dimension: "strategy" })).body.points).toHaveLength(2);
   });
 
   it("answers trading questions: rates, volume, candles, strategies", async () => {
     const rates = await request(app).get("/api/v1/trading/fill-rate").query(range);
-    expect(rates.body).toMatchObject({ orders_placed: 4, orders_filled: 3, orders_canceled: 1, fill_rate: 0.75, cancel_rate: 0.25, reject_rate: 0 });
+    expect(rates.body).toMatchObject({
+      orders_placed: 4, orders_filled: 3, orders_partially_filled: 0, orders_canceled: 1, orders_rejected: 0, orders_open: 0,
+      fill_rate: 75, cancel_rate: 25, reject_rate: 0, ordered_quantity: 5, filled_quantity: 4, quantity_fill_rate: 80,
+    });
     const alpha = await request(app).get("/api/v1/trading/fill-rate").query({ ...range, strategy: "alpha" });
     expect(alpha.body).toMatchObject({ strategy: "alpha", orders_placed: 3, orders_filled: 2 });
 
@@ -182,11 +239,29 @@ describe("the read API over rollups the aggregator process folded", () => {
 
     const strategies = await request(app).get("/api/v1/trading/strategies").query(range);
     expect(strategies.body.strategies).toEqual([
-      { strategy: "alpha", signals: 1, orders: 3, fills: 2, fill_rate: 2 / 3, filled_notional: 302.5, realized_pnl: 3, closed_positions: 1 },
-      { strategy: "beta", signals: 0, orders: 1, fills: 1, fill_rate: 1, filled_notional: 99, realized_pnl: 0, closed_positions: 0 },
+      { strategy: "alpha", signals: 1, orders: 3, fills: 2, orders_filled: 2, fill_rate: 200 / 3, filled_notional: 302.5, realized_pnl: 3, closed_positions: 1 },
+      { strategy: "beta", signals: 0, orders: 1, fills: 1, orders_filled: 1, fill_rate: 100, filled_notional: 99, realized_pnl: 0, closed_positions: 0 },
     ]);
     const one = await request(app).get("/api/v1/trading/strategies/beta/performance").query(range);
     expect(one.body).toMatchObject({ strategy: "beta", orders: 1, fills: 1 });
+  });
+
+  it("serves trading.order_fill_rate and trading.total_volume through /api/v1/metrics at every interval, 30m and 4h too", async () => {
+    // Buckets starting in the range are served: a day either side holds a 4h and a 1d bucket start before the orders.
+    const days = { start_time: new Date(MINUTE - 86_400_000).toISOString(), end_time: new Date(MINUTE + 86_400_000).toISOString() };
+    for (const interval of ["1m", "5m", "15m", "30m", "1h", "4h", "1d"]) {
+      const query = { interval, ...(interval === "1m" ? range : days) };
+      const fill = await request(app).get("/api/v1/metrics").query({ metric_name: "trading.order_fill_rate", ...query });
+      expect(fill.status).toBe(200);
+      expect(fill.body).toMatchObject({ metric_name: "trading.order_fill_rate", interval, summary: { count: 4, sum: 3, value: 75, fill_rate: 75, orders_placed: 4 } });
+      expect(fill.body.points).toEqual([expect.objectContaining({ count: 4, sum: 3, avg: 75, value: 75, orders_canceled: 1 })]);
+      const volume = await request(app).get("/api/v1/metrics").query({ metric_name: "trading.total_volume", ...query });
+      expect(volume.status).toBe(200);
+      expect(volume.body.summary).toEqual({ count: 3, sum: 100.5 + 202 + 99, avg: (100.5 + 202 + 99) / 3, value: 100.5 + 202 + 99 });
+      expect(volume.body.points.map((point: { sum: number }) => point.sum)).toEqual([100.5 + 202 + 99]);
+    }
+    const refused = await request(app).get("/api/v1/metrics").query({ metric_name: "trading.order_fill_rate", interval: "2h" });
+    expect(refused.status).toBe(400);
   });
 
   it("caches rollup answers until the next fold changes the rollups", async () => {
@@ -271,7 +346,7 @@ describe("the read API over rollups the aggregator process folded", () => {
   ])("rejects metrics query %j with a 400 naming %s", async (query, field) => {
     const res = await request(app).get("/api/v1/metrics").query(query);
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: "invalid_parameter", field, request_id: expect.any(String) });
+    expect(res.body).toMatchObject({ code: "invalid_parameter", field, request_id: expect.any(String) });
   });
 
   it.each([
@@ -283,6 +358,6 @@ describe("the read API over rollups the aggregator process folded", () => {
   ])("rejects %s %j with a 400 naming %s", async (route, query, field) => {
     const res = await request(app).get(route).query(query);
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: "invalid_parameter", field });
+    expect(res.body).toMatchObject({ code: "invalid_parameter", field });
   });
 });

@@ -45,7 +45,7 @@ const noKafka: EventPublisher = {
 /** createApp wired to a real database with quiet logs, as the tests use it. */
 export function createTestApp(sql: Sql, options: TestAppOptions = {}) {
   const registry = new Registry();
-  const health = new HealthMonitor("query-api", [databaseHealthCheck(sql)]);
+  const health = new HealthMonitor("analytics", [databaseHealthCheck(sql)]);
   const base = testConfig(options.config);
   const config: Config = {
     ...base,

@@ -17,14 +17,18 @@ export class AuthRequiredError extends Error {
   }
 }
 
-/** The API's error shape {"error":{"code","message","field?"}} as an exception. */
+/** The API's flat error shape {"error":"<message>","code","field?"} as an exception. */
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.error?.message ?? `HTTP ${status}`);
+    super(errorMessage(body) ?? `HTTP ${status}`);
     this.name = "ApiError";
     this.status = status;
-    this.code = body?.error?.code;
+    this.code = typeof body?.code === "string" ? body.code : undefined;
   }
+}
+
+function errorMessage(body) {
+  return typeof body?.error === "string" ? body.error : undefined;
 }
 
 /** The key lives in sessionStorage: this tab only, gone when it closes. */
@@ -45,7 +49,7 @@ export async function getJson(path, params = {}) {
   const url = query.size > 0 ? `${path}?${query}` : path;
   const res = await fetch(url, { headers: headers("application/json"), cache: "no-store" });
   const body = await res.json().catch(() => undefined);
-  if (res.status === 401) throw new AuthRequiredError(body?.error?.message ?? "an API key is required");
+  if (res.status === 401) throw new AuthRequiredError(errorMessage(body) ?? "an API key is required");
   if (!res.ok) throw new ApiError(res.status, body);
   return body;
 }

@@ -1,7 +1,7 @@
 // The dashboard's charts (Apache ECharts, loaded as window.echarts from its own bundle). Each
 // function takes the API's answer as it is and sets the whole chart, so a refresh is one call.
 
-import { formatClock, formatCompact, formatCount, formatMs, formatPercent, formatPrice } from "./format.js";
+import { formatClock, formatCompact, formatCount, formatMs, formatPercentValue, formatPrice } from "./format.js";
 
 const COLORS = {
   text: "#d8dee6",
@@ -109,14 +109,14 @@ export function drawTypes(chart, counts) {
   );
 }
 
-/** Placed orders by outcome, the fill rate in the middle. */
+/** Orders placed in the window by status (they add up to orders placed), the per-order fill rate in the middle. */
 export function drawFill(chart, rates) {
-  const open = Math.max(0, rates.orders_placed - rates.orders_filled - rates.orders_canceled - rates.orders_rejected);
   const data = [
     { name: "filled", value: rates.orders_filled, itemStyle: { color: COLORS.up } },
+    { name: "partially filled", value: rates.orders_partially_filled, itemStyle: { color: "#7fb3d5" } },
     { name: "canceled", value: rates.orders_canceled, itemStyle: { color: COLORS.warn } },
     { name: "rejected", value: rates.orders_rejected, itemStyle: { color: COLORS.down } },
-    { name: "open", value: open, itemStyle: { color: "#3a4656" } },
+    { name: "open", value: rates.orders_open, itemStyle: { color: "#3a4656" } },
   ];
   chart.setOption(
     {
@@ -127,7 +127,7 @@ export function drawFill(chart, rates) {
           top: "middle",
           silent: true,
           style: {
-            text: `${formatPercent(rates.fill_rate)}\nfilled`,
+            text: `${formatPercentValue(rates.fill_rate)}\nfilled`,
             fill: COLORS.text,
             fontSize: 18,
             fontWeight: 600,

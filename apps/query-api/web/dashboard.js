@@ -3,7 +3,7 @@
 
 import { apiKeyStore, AuthRequiredError, EventStream, getJson } from "./api-client.js";
 import { createCharts, drawCandles, drawDeadLetters, drawFill, drawLatency, drawRate, drawTypes, drawVolume } from "./charts.js";
-import { describeEvent, formatClock, formatCount, formatMs, formatPercent, formatPrice, formatRate } from "./format.js";
+import { describeEvent, formatClock, formatCount, formatMs, formatPercentValue, formatPrice, formatRate } from "./format.js";
 
 const WINDOWS = {
   "15m": { ms: 15 * 60_000, interval: "1m" },
@@ -158,8 +158,8 @@ async function refreshFill() {
   await guarded("fill-hint", async () => {
     const rates = await getJson("/api/v1/trading/fill-rate", { ...windowRange(), interval: state.window.interval });
     drawFill(charts.fill, rates);
-    setKpi("kpi-fill-rate", formatPercent(rates.fill_rate), `${formatPercent(rates.cancel_rate)} canceled · ${formatPercent(rates.reject_rate)} rejected`);
-    setKpi("kpi-orders", formatCount(rates.orders_placed), `${formatCount(rates.orders_filled)} fills`);
+    setKpi("kpi-fill-rate", formatPercentValue(rates.fill_rate), `${formatPercentValue(rates.cancel_rate)} canceled · ${formatPercentValue(rates.reject_rate)} rejected`);
+    setKpi("kpi-orders", formatCount(rates.orders_placed), `${formatCount(rates.orders_filled)} filled`);
     setHint("fill-hint", `${formatCount(rates.orders_placed)} placed`);
   });
 }

@@ -25,8 +25,9 @@ export function formatPrice(n) {
   return typeof n === "number" && Number.isFinite(n) ? price.format(n) : DASH;
 }
 
-export function formatPercent(ratio) {
-  return typeof ratio === "number" && Number.isFinite(ratio) ? `${decimal.format(ratio * 100)}%` : DASH;
+/** A figure already in percent (the API's per-order rates). */
+export function formatPercentValue(percent) {
+  return typeof percent === "number" && Number.isFinite(percent) ? `${decimal.format(percent)}%` : DASH;
 }
 
 export function formatMs(n) {

@@ -56,4 +56,14 @@ describe("HealthMonitor", () => {
     monitor.markShuttingDown();
     expect((await monitor.report()).status).toBe("shutting_down");
   });
+
+  it("says database and cache connected or disconnected as the seed does, only for the dependencies it checks", async () => {
+    const up: HealthCheck = { name: "database", critical: true, check: async () => undefined };
+    const down: HealthCheck = { name: "redis", critical: false, check: async () => Promise.reject(new Error("refused")) };
+    const report = await new HealthMonitor("analytics", [up, down]).report();
+    expect(report).toMatchObject({ status: "degraded", service: "analytics", database: "connected", cache: "disconnected" });
+    const withoutRedis = await new HealthMonitor("aggregator", [up]).report();
+    expect(withoutRedis.database).toBe("connected");
+    expect("cache" in withoutRedis).toBe(false);
+  });
 });

@@ -17,12 +17,21 @@ export interface CheckResult {
   error?: string;
 }
 
+export type DependencyConnection = "connected" | "disconnected";
+
 export interface HealthReport {
   status: "healthy" | "degraded" | "unhealthy" | "shutting_down";
   service: string;
+  /** The B25 seed's field, from the "database" check; absent where the process has none. */
+  database?: DependencyConnection;
+  /** The B25 seed's field, from the "redis" check; absent where the process has none. */
+  cache?: DependencyConnection;
   timestamp: string;
   checks: Record<string, CheckResult>;
 }
+
+const connection = (result: CheckResult | undefined): DependencyConnection | undefined =>
+  result === undefined ? undefined : result.status === "up" ? "connected" : "disconnected";
 
 /**
  * Runs health checks with a timeout. Readiness drops as soon as shutdown starts, so load
@@ -79,7 +88,12 @@ export class HealthMonitor {
       }
     });
     const status = this.shuttingDown ? "shutting_down" : criticalDown ? "unhealthy" : anyDown ? "degraded" : "healthy";
-    return { status, service: this.service, timestamp: new Date().toISOString(), checks };
+    const seedFields: Pick<HealthReport, "database" | "cache"> = {};
+    const database = connection(checks.database);
+    const cache = connection(checks.redis);
+    if (database) seedFields.database = database;
+    if (cache) seedFields.cache = cache;
+    return { status, service: this.service, ...seedFields, timestamp: new Date().toISOString(), checks };
   }
 
   /** Ready to take work: not shutting down and every critical check passes. */

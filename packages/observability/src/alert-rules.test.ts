@@ -22,6 +22,10 @@ describe("Prometheus alert rules", () => {
         "AnalyticsIngesterDown",
         "AnalyticsAggregatorDown",
         "AnalyticsQueryApiDown",
+        // The B25 seed's own (002, 003), under their names.
+        "HighEventFailureRate",
+        "HighQueryLatency",
+        "LowCacheHitRate",
       ]),
     );
     expect(new Set(alerts.map((alert) => alert.name)).size).toBe(alerts.length);

@@ -3,6 +3,7 @@ import { createMetricsRegistry, createRetentionMetrics, registerUnusableDefiniti
 import { createSeriesCompactionMetrics } from "@trading-analytics/aggregator/src/series/series-compaction.job";
 import { createIngesterMetrics } from "@trading-analytics/ingester/src/metrics";
 import { createCacheMetrics } from "@trading-analytics/query-api/src/cache/query-cache";
+import { createDatabaseMetrics } from "@trading-analytics/query-api/src/database/timed-sql";
 import { duplicatesPostedCounter } from "@trading-analytics/query-api/src/http/ingest.routes";
 import { createHttpMetrics } from "@trading-analytics/query-api/src/metrics";
 import { createSecurityMetrics } from "@trading-analytics/query-api/src/security/security.metrics";
@@ -40,6 +41,7 @@ const REGISTRIES: Record<AppName, (registry: Registry) => void> = {
   "query-api": (registry) => {
     createHttpMetrics(registry);
     createCacheMetrics(registry);
+    createDatabaseMetrics(registry, 10); // the timed sql createApp wraps its pool in
     createSecurityMetrics(registry);
     duplicatesPostedCounter(registry); // the ingest routes createApp mounts
     registerUnusableDefinitionsGauge(registry, () => 0); // the EventTypesWatcher main.ts starts

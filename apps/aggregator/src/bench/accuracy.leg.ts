@@ -1,13 +1,13 @@
-// Leg 2: every stored rollup against exact SQL over the raw events (auditRollups).
+// Leg 2: every stored rollup and order lifecycle row against exact SQL over the raw events (auditRollups).
 import type { Sql } from "@trading-analytics/core";
 import { TEST_PLAN } from "../testing/aggregator-fixture";
-import { type RollupMismatch, auditRollups } from "../verify/rollup-audit";
+import { type AuditMismatch, auditRollups } from "../verify/rollup-audit";
 import { timed } from "./timing";
 
 export interface AccuracyResult {
   rowsCompared: number;
   mismatches: number;
-  firstMismatches: RollupMismatch[];
+  firstMismatches: AuditMismatch[];
   maxPercentileRelError: number;
   seconds: number;
 }

@@ -1,7 +1,15 @@
-import { rollupKeyString, type RollupsRepository, SeriesBlocksRepository, SetAsideEventsRepository, type Sql } from "@trading-analytics/core";
+import {
+  OrderLifecycleRepository,
+  rollupKeyString,
+  type RollupsRepository,
+  SeriesBlocksRepository,
+  SetAsideEventsRepository,
+  type Sql,
+} from "@trading-analytics/core";
 import type { RollupPlan } from "../domain/rollup-plan";
 import type { EventTail, FoldedPosition } from "../storage/event-tail";
 import { RollupMerger } from "../storage/rollup-merger";
+import { OrderLifecycleRebuild } from "./order-lifecycle-rebuild";
 
 const DAY_MS = 86_400_000;
 
@@ -10,6 +18,8 @@ export interface RebuiltDay {
   /** Events folded into the day's rollups again (too-late ones are recorded, not folded). */
   events: number;
   rows: number;
+  /** Orders with an event in the day, refolded into order_analytics from all their events. */
+  orders: number;
 }
 
 /**
@@ -17,12 +27,15 @@ export interface RebuiltDay {
  * change (new dimensions or measures), a bug fix, or a manual correction of events. Each day is
  * one transaction that holds the aggregation cursor (so no fold interleaves), deletes the day's
  * rollup rows and distinct members at every interval, refolds the day's events that the
- * aggregator had already folded (never those it set aside), and gives the cursor a new version so every replica drops
- * its cached rollups. Events not folded yet are left to the aggregator, so nothing counts twice.
+ * aggregator had already folded (never those it set aside), refolds the order lifecycle of the
+ * orders with an event in the day (see OrderLifecycleRebuild), and gives the cursor a new version
+ * so every replica drops its cached rollups. Events not folded yet are left to the aggregator, so
+ * nothing counts twice.
  */
 export class RollupsRebuild {
   private readonly merger: RollupMerger;
   private readonly seriesBlocks = new SeriesBlocksRepository();
+  private readonly orders: OrderLifecycleRebuild;
 
   constructor(
     private readonly sql: Sql,
@@ -31,7 +44,9 @@ export class RollupsRebuild {
     plan: RollupPlan,
     private readonly pageSize = 20_000,
   ) {
+    // No lifecycle repository here: the lifecycle is refolded per order below, not per day.
     this.merger = new RollupMerger(tail, rollups, plan, new SetAsideEventsRepository(sql));
+    this.orders = new OrderLifecycleRebuild(tail, new OrderLifecycleRepository(sql), plan.allowedLatenessMs, pageSize);
   }
 
   /** The UTC days overlapping [from, to), oldest first. */
@@ -61,8 +76,9 @@ export class RollupsRebuild {
         after = page.last;
         if (page.events.length < this.pageSize) break;
       }
+      const orders = await this.orders.rebuild(tx, { from, to, belowXid: cursor.nextXid });
       await this.tail.touchCursor(tx);
-      return { day: from, events, rows: written.size };
+      return { day: from, events, rows: written.size, orders };
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { Sql, SqlTransaction as Tx } from "@trading-analytics/core";
+import { ORDER_EVENT_TYPES, type Sql, type SqlTransaction as Tx } from "@trading-analytics/core";
 import type { FoldableEvent } from "../domain/fold-events";
 
 const CURSOR = "rollups";
@@ -76,21 +76,39 @@ export class EventTail {
    */
   async readFolded(
     tx: Tx,
-    range: { from: Date; to: Date; belowXid: bigint },
+    range: { from: Date; to: Date; belowXid: bigint; orderIds?: readonly string[] },
     after: FoldedPosition | undefined,
     limit: number,
   ): Promise<{ events: FoldableEvent[]; last: FoldedPosition | undefined }> {
+    const ofOrders = range.orderIds
+      ? tx`and event_type in ${tx(ORDER_EVENT_TYPES)} and properties->>'order_id' = any(${tx.array([...range.orderIds])}::text[])`
+      : tx``;
     const rows = await tx<(TailRow & { time_text: string })[]>`
       select id::text as id, event_type, "timestamp", created_at, user_id, session_id, properties,
              write_xid::text as write_xid, "timestamp"::text as time_text
       from events
       where "timestamp" >= ${range.from} and "timestamp" < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
         and not exists (select 1 from set_aside_events s where s.event_id = events.id and s.event_time = events."timestamp")
+        ${ofOrders}
         ${after ? tx`and ("timestamp", id) > (${after.time}::text::timestamptz, ${after.eventId}::uuid)` : tx``}
       order by "timestamp", id
       limit ${limit}`;
     const last = rows[rows.length - 1];
     return { events: rows.map(toFoldable), last: last && { time: last.time_text, eventId: last.id } };
+  }
+
+  /**
+   * The orders a rebuild of [from, to) refolds: those with a folded order event in the range, and
+   * those whose stored row spans it (an event of theirs may have been deleted since).
+   */
+  async orderIdsIn(tx: Tx, range: { from: Date; to: Date; belowXid: bigint }): Promise<string[]> {
+    const rows = await tx<{ order_id: string }[]>`
+      select properties->>'order_id' as order_id from events
+      where "timestamp" >= ${range.from} and "timestamp" < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
+        and event_type in ${tx(ORDER_EVENT_TYPES)} and jsonb_typeof(properties->'order_id') = 'string' and properties->>'order_id' <> ''
+      union
+      select order_id from order_analytics where first_event_at < ${range.to} and last_event_at >= ${range.from}`;
+    return rows.map((row) => row.order_id);
   }
 
   async readPage(tx: Tx, from: bigint, limit: number): Promise<TailPage> {

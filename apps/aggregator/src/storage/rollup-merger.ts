@@ -6,6 +6,9 @@ import {
   SeriesBlocksRepository,
   memberBucketId,
   mergeInto,
+  NO_ORDER_TRANSITIONS,
+  type OrderLifecycleRepository,
+  type OrderTransitions,
   OVERALL,
   rollupKeyString,
   type RollupsRepository,
@@ -15,6 +18,7 @@ import {
   type StoredRollup,
 } from "@trading-analytics/core";
 import { type BucketMember, type FoldableEvent, foldEvents, type RollupDelta } from "../domain/fold-events";
+import { foldOrders } from "../domain/fold-orders";
 import type { RollupPlan } from "../domain/rollup-plan";
 import { screenEvents, type Unfoldable } from "../domain/screen-events";
 import type { EventTail } from "./event-tail";
@@ -27,13 +31,16 @@ export interface MergeResult {
   /** Events not folded because a measure is out of range or not finite (recorded in set_aside_events). */
   setAside: Unfoldable[];
   folded: number;
+  /** Placed orders that reached a state in this merge (order_analytics). */
+  orders: OrderTransitions;
 }
 
 /**
  * Folds events into the stored rollups inside the caller's transaction: events with a measure
  * out of range are set aside, too-late events recorded, new distinct members counted, each
  * delta merged into its row's stored state (from the cache when it holds the row, else read)
- * and the rows written back.
+ * and the rows written back; with an order lifecycle repository, the same events' order deltas
+ * are merged into order_analytics in one more statement.
  */
 export class RollupMerger {
   private readonly seriesBlocks = new SeriesBlocksRepository();
@@ -43,6 +50,8 @@ export class RollupMerger {
     private readonly rollups: RollupsRepository,
     private readonly plan: RollupPlan,
     private readonly setAsideEvents: SetAsideEventsRepository,
+    /** Absent for a rebuild of rollups, which must not add order events to the lifecycle twice. */
+    private readonly orders?: OrderLifecycleRepository,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -56,7 +65,8 @@ export class RollupMerger {
     // Late events change buckets that may already be kept in series blocks: those blocks go with this change.
     await this.seriesBlocks.invalidate(tx, bucketsInBlocks(rows, this.clock()));
     await this.rollups.save(tx, rows);
-    return { rows, late, setAside, folded };
+    const orders = this.orders ? await this.orders.merge(tx, foldOrders(foldable, this.plan.allowedLatenessMs)) : { ...NO_ORDER_TRANSITIONS };
+    return { rows, late, setAside, folded, orders };
   }
 
   private async mergeWithStored(tx: SqlTransaction, deltas: readonly RollupDelta[], cache?: RollupStateCache): Promise<StoredRollup[]> {

@@ -1,5 +1,6 @@
 import { INTERVAL_MS, type Sql } from "@trading-analytics/core";
 import type { RollupPlanOptions } from "../domain/rollup-plan";
+import { auditOrderLifecycle, type OrderMismatch } from "./order-lifecycle-audit";
 
 export interface RollupMismatch {
   metric: string;
@@ -11,9 +12,12 @@ export interface RollupMismatch {
   exact: { count: number | null; sum: number | null; min: number | null; max: number | null };
 }
 
+export type AuditMismatch = RollupMismatch | OrderMismatch;
+
 export interface RollupAudit {
+  /** Rollup rows and order_analytics rows compared. */
   rowsCompared: number;
-  mismatches: RollupMismatch[];
+  mismatches: AuditMismatch[];
   /** Worst relative error of stored p50/p95/p99 against the exact value at the same rank. */
   maxPercentileRelError: number;
 }
@@ -27,6 +31,7 @@ const SUM_TOLERANCE = 1e-9;
  * bucket and breakdown, active users/sessions as count(distinct), and each percentile against
  * the exact value at the sketch's rank, floor(q × (n − 1)). Events the aggregator set aside
  * (set_aside_events) are left out of the exact side too: they are not in the rollups by design.
+ * The order lifecycle (order_analytics) is audited the same way, one GROUP BY order_id.
  */
 export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<RollupAudit> {
   const intervals = JSON.stringify(plan.intervals.map((name) => ({ name, ms: INTERVAL_MS[name] })));
@@ -92,7 +97,8 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
     [intervals, dimensions, measures, lateness],
   );
 
-  const mismatches: RollupMismatch[] = [];
+  const orders = await auditOrderLifecycle(sql, plan.allowedLatenessMs);
+  const mismatches: AuditMismatch[] = [];
   let maxPercentileRelError = 0;
   for (const row of rows) {
     const stored = { count: num(row.r_count), sum: row.r_sum, min: row.r_min, max: row.r_max };
@@ -112,7 +118,8 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
       });
     }
   }
-  return { rowsCompared: rows.length, mismatches, maxPercentileRelError };
+  mismatches.push(...orders.mismatches);
+  return { rowsCompared: rows.length + orders.rowsCompared, mismatches, maxPercentileRelError };
 }
 
 function likePattern(pattern: string): string {

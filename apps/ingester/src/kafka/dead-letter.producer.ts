@@ -8,6 +8,8 @@ export type DeadLetterReason = RejectReason | "undecodable_batch";
 export interface DeadLetter {
   message: RawMessage & { key: Buffer | null };
   rejection: { reason: DeadLetterReason; detail: string };
+  /** The event type the message claimed, when it named a valid one (metrics only). */
+  eventType?: string;
 }
 
 /** Kafka's default max.message.bytes (1 MB plus batch overhead). */

@@ -13,6 +13,7 @@ import type { IngesterMetrics } from "../metrics";
 import type { RealtimeCounters } from "../realtime/realtime-counters";
 import type { DeadLetter, DeadLetterProducer } from "./dead-letter.producer";
 import type { EventWriter } from "./event-writer";
+import { recordNexusCoreMetrics } from "./nexuscore-metrics.recorder";
 
 export interface IngestBatchDeps {
   writer: EventWriter;
@@ -84,11 +85,14 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
       });
       payload.resolveOffset(chunk.lastOffset);
       // Counted before the heartbeat, which throws when a rebalance starts: this chunk is done.
-      deps.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - next));
+      const lag = { labels: { topic: batch.topic, partition: String(batch.partition) }, value: Number(BigInt(batch.highWatermark) - next) };
+      deps.metrics.consumerLag.set(lag.labels, lag.value);
+      deps.metrics.nexusCore.consumerLag.set(lag.labels, lag.value);
       deps.counters?.record(stored.insertedIds ? chunk.events.filter((event) => stored.insertedIds!.has(event.eventId)) : chunk.events);
       deps.counters?.recordDeadLetters(chunk.letters.map((letter) => letter.rejection.reason));
       record(deps.metrics, batch.topic, chunk, stored);
-      chunk.timer();
+      const seconds = chunk.timer();
+      recordNexusCoreMetrics(deps.metrics.nexusCore, { events: chunk.events, letters: chunk.letters, stored, seconds });
       await heartbeat();
       return true;
     };
@@ -118,7 +122,7 @@ export function createIngestBatchHandler(deps: IngestBatchDeps, options: IngestB
         }
         const parsed = parseMessage(raw, receivedAt, options, types);
         if (parsed.ok) events.push(parsed.event);
-        else letters.push({ message: raw, rejection: { reason: parsed.reason, detail: parsed.detail } });
+        else letters.push({ message: raw, rejection: { reason: parsed.reason, detail: parsed.detail }, eventType: parsed.eventType });
       }
       // Retried apart from the events, so a database outage never re-sends dead letters already written.
       if (letters.length > 0 && !(await sendDeadLetters(deps, payload, letters))) break;
@@ -163,7 +167,8 @@ export function conflictLetters(chunk: Pick<Chunk, "events" | "messages">, store
     if (!message) continue;
     letters.push({
       message: { key: message.key, value: message.value, timestamp: message.timestamp, source: event.source },
-      rejection: { reason: "duplicate_event_id", detail: `event_id ${event.eventId} is stored already with other content (type, user, session, time or properties)` },
+      rejection: { reason: "duplicate_event_id", detail: `event_id ${event.eventId} is stored already with other content (type, user, session, service, time or properties)` },
+      eventType: event.eventType,
     });
   }
   return letters;

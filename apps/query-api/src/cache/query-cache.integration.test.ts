@@ -57,4 +57,20 @@ describe("QueryCache", () => {
     expect(computed).toBe(2);
     expect(await storedKeys()).toHaveLength(before);
   });
+
+  it("counts the seed's cache hits and misses: a result asked of the cache, found or not; live results ask nothing", async () => {
+    const registry = new Registry();
+    const counted = new QueryCache(redis, keyPrefix, 60, createCacheMetrics(registry));
+    const total = async (name: string) => (await registry.getSingleMetric(name)!.get()).values.reduce((sum, value) => sum + value.value, 0);
+    await counted.json("seed", { c: 1 }, "settled", async () => "{}");
+    await eventually(storedKeys, (keys) => keys.some((key) => key.includes("seed")));
+    await counted.json("seed", { c: 1 }, "settled", async () => "{}");
+    await counted.json("seed", { c: 1 }, "settled", async () => "{}");
+    await counted.json("seed", { c: 2 }, "live", async () => "{}");
+    expect([await total("analytics_cache_hits_total"), await total("analytics_cache_misses_total")]).toEqual([2, 1]);
+    // Redis away: asked for nothing it could answer, so a miss, as a failed GET is in the seed.
+    const away = new Registry();
+    await new QueryCache(undefined, keyPrefix, 60, createCacheMetrics(away)).json("seed", { c: 1 }, "settled", async () => "{}");
+    expect((await away.getSingleMetric("analytics_cache_misses_total")!.get()).values[0]!.value).toBe(1);
+  });
 });

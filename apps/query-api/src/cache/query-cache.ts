@@ -21,13 +21,33 @@ export interface CachedJson {
   cache: CacheOutcome;
 }
 
-export function createCacheMetrics(registry: Registry) {
-  return new Counter({
+export interface CacheRequests {
+  /** One result served; `lookedUp` when the cache was asked for it (or would have been, Redis being away). */
+  record(query: string, result: CacheOutcome, lookedUp: boolean): void;
+}
+
+export function createCacheMetrics(registry: Registry): CacheRequests {
+  const requests = new Counter({
     name: "analytics_query_cache_requests_total",
     help: "Cacheable query results served, by result: hit, miss, bypass (not cacheable, larger than the cache takes, or Redis unavailable)",
     labelNames: ["query", "result"] as const,
     registers: [registry],
   });
+  // The B25 seed's pair, with its meaning: a result the cache was asked for was there, or not
+  // (Redis away counts as a miss, as a failed GET does there); live results never ask.
+  const hits = new Counter({ name: "analytics_cache_hits_total", help: "Query results served from the Redis cache", registers: [registry] });
+  const misses = new Counter({
+    name: "analytics_cache_misses_total",
+    help: "Cacheable query results the Redis cache did not have (or could not be asked for), computed from PostgreSQL",
+    registers: [registry],
+  });
+  return {
+    record(query, result, lookedUp) {
+      requests.inc({ query, result });
+      if (result === "hit") hits.inc();
+      else if (lookedUp) misses.inc();
+    },
+  };
 }
 
 /**
@@ -47,23 +67,25 @@ export class QueryCache {
     private readonly redis: RedisClient | undefined,
     private readonly keyPrefix: string,
     private readonly ttlSeconds: number,
-    private readonly requests: Counter<"query" | "result">,
+    private readonly requests: CacheRequests,
     private readonly timeoutMs = 100,
   ) {}
 
   async json(name: string, params: Record<string, unknown>, scope: CacheScope, compute: () => Promise<JsonBody>): Promise<CachedJson> {
+    if (scope === "live" || this.ttlSeconds === 0) return this.served(name, "bypass", await compute(), false);
     const key = await this.keyFor(name, params, scope);
-    if (key === undefined) return this.served(name, "bypass", await compute());
+    if (key === undefined) return this.served(name, "bypass", await compute(), true);
     const cached = await this.quietly(() => this.redis!.get(key));
-    if (typeof cached === "string") return this.served(name, "hit", cached);
+    if (typeof cached === "string") return this.served(name, "hit", cached, true);
     const body = await compute();
-    if (cached !== null || jsonBodyBytes(body) > MAX_CACHED_BODY_BYTES) return this.served(name, "bypass", body);
+    if (cached !== null || jsonBodyBytes(body) > MAX_CACHED_BODY_BYTES) return this.served(name, "bypass", body, true);
     void this.quietly(() => this.redis!.set(key, joinedJsonBody(body), { EX: this.ttlSeconds }));
-    return this.served(name, "miss", body);
+    return this.served(name, "miss", body, true);
   }
 
-  private async keyFor(name: string, params: Record<string, unknown>, scope: CacheScope): Promise<string | undefined> {
-    if (scope === "live" || this.ttlSeconds === 0 || !this.redis?.isReady) return undefined;
+  /** The key of a cacheable result; undefined when Redis is away. */
+  private async keyFor(name: string, params: Record<string, unknown>, scope: Exclude<CacheScope, "live">): Promise<string | undefined> {
+    if (!this.redis?.isReady) return undefined;
     if (scope === "settled") return cacheKey(this.keyPrefix, name, params);
     const version = await this.quietly(() => this.redis!.get(rollupsVersionKey(this.keyPrefix)));
     return typeof version === "string" || version === null ? cacheKey(this.keyPrefix, name, params, version ?? "0") : undefined;
@@ -73,8 +95,8 @@ export class QueryCache {
     return redisQuietly(command, this.timeoutMs);
   }
 
-  private served(name: string, outcome: CacheOutcome, body: JsonBody): CachedJson {
-    this.requests.inc({ query: name, result: outcome });
+  private served(name: string, outcome: CacheOutcome, body: JsonBody, lookedUp: boolean): CachedJson {
+    this.requests.record(name, outcome, lookedUp);
     return { body, cache: outcome };
   }
 }

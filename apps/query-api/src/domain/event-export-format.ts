@@ -11,9 +11,9 @@ export interface ExportEncoder {
   encode(events: readonly AnalyticsEvent[]): string;
 }
 
-// id and created_at (the reference's names, the same values as event_id and received_at) come last,
-// so that readers of the earlier columns by position read what they read before.
-export const CSV_COLUMNS = ["event_id", "event_type", "user_id", "session_id", "timestamp", "received_at", "properties", "id", "created_at"] as const;
+// id and created_at (the reference's names, the same values as event_id and received_at), then
+// service, come last, so that readers of the earlier columns by position read what they read before.
+export const CSV_COLUMNS = ["event_id", "event_type", "user_id", "session_id", "timestamp", "received_at", "properties", "id", "created_at", "service"] as const;
 
 /**
  * A cell starting with = + - @ tab or CR (or their full-width forms) gets a leading single quote,
@@ -21,7 +21,7 @@ export const CSV_COLUMNS = ["event_id", "event_type", "user_id", "session_id", "
  */
 const CSV_OPTIONS = { escape_formulas: true } as const;
 
-/** RFC 4180 CSV (quoting by csv-stringify); properties as JSON text, a missing user or session as an empty field. */
+/** RFC 4180 CSV (quoting by csv-stringify); properties as JSON text, a missing user, session or service as an empty field. */
 const csv: ExportEncoder = {
   contentType: "text/csv; charset=utf-8",
   extension: "csv",
@@ -38,6 +38,7 @@ const csv: ExportEncoder = {
         JSON.stringify(event.properties),
         event.eventId,
         event.receivedAt.toISOString(),
+        event.service,
       ]),
       CSV_OPTIONS,
     ),

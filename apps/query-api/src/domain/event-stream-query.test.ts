@@ -10,7 +10,13 @@ describe("parseStreamQuery", () => {
     expect(parsed).toEqual({ ok: true, filter: { eventTypes: new Set(["order.filled", "trade.executed"]), userId: "user-1" } });
   });
 
+  it("filters on NexusCore's service", () => {
+    expect(parseStreamQuery({ event_type: "user_login", service: "auth-service" })).toEqual({ ok: true, filter: { eventTypes: new Set(["user_login"]), service: "auth-service" } });
+  });
+
   it.each([
+    [{ service: "" }, "service", "1 to 256"],
+    [{ service: ["a", "b"] }, "service", "must be given once"],
     [{ event_type: "order.filled,Order.Placed" }, "event_type", '"Order.Placed"'],
     [{ event_type: "order.filled,,trade.executed" }, "event_type", "an empty name"],
     [{ event_type: ["a", "b"] }, "event_type", "must be given once"],

@@ -3,11 +3,11 @@ import type { LiveEventFilter } from "../live/live-event-filter";
 
 export type ParsedStreamQuery = { ok: true; filter: LiveEventFilter } | { ok: false; field: string; message: string };
 
-const KNOWN_PARAMETERS = new Set(["event_type", "user_id"]);
+const KNOWN_PARAMETERS = new Set(["event_type", "user_id", "service"]);
 /** More types than this is a client bug, and each costs every poll a comparison. */
 export const MAX_STREAM_EVENT_TYPES = 50;
 
-/** Validates GET /api/v1/events/stream: event_type (a comma-separated list) and user_id, both optional. */
+/** Validates GET /api/v1/events/stream: event_type (a comma-separated list), user_id and service, all optional. */
 export function parseStreamQuery(params: Record<string, unknown>): ParsedStreamQuery {
   for (const [name, value] of Object.entries(params)) {
     if (!KNOWN_PARAMETERS.has(name)) return { ok: false, field: name, message: "unknown parameter" };
@@ -28,9 +28,10 @@ export function parseStreamQuery(params: Record<string, unknown>): ParsedStreamQ
     }
     eventTypes = new Set(types);
   }
-  const userId = text.user_id;
-  if (userId !== undefined && (userId.length === 0 || userId.length > 256)) {
-    return { ok: false, field: "user_id", message: "must be 1 to 256 characters" };
+  for (const field of ["user_id", "service"] as const) {
+    const value = text[field];
+    if (value !== undefined && (value.length === 0 || value.length > 256)) return { ok: false, field, message: "must be 1 to 256 characters" };
   }
-  return { ok: true, filter: { eventTypes, userId } };
+  const { user_id: userId, service } = text;
+  return { ok: true, filter: { eventTypes, userId, service } };
 }

@@ -23,7 +23,15 @@ describe("parseExportQuery", () => {
     });
   });
 
-  it("accepts a range of exactly max_range", () => {
+  it("filters on NexusCore's service, as GET /api/v1/events does", () => {
+    expect(parseExportQuery({ format: "csv", service: "auth-service" }, now, { defaultRangeMs: DAY_MS, maxRangeMs: 31 * DAY_MS })).toMatchObject({
+      ok: true,
+      filter: { service: "auth-service" },
+    });
+    expect(parseExportQuery({ format: "csv", service: "" }, now, { defaultRangeMs: DAY_MS, maxRangeMs: 31 * DAY_MS })).toMatchObject({ ok: false, field: "service" });
+  });
+
+    it("accepts a range of exactly max_range", () => {
     expect(parseExportQuery({ format: "csv", start_time: "2025-09-04T12:00:00Z" }, now, { defaultRangeMs: DAY_MS, maxRangeMs: 31 * DAY_MS })).toMatchObject({ ok: true });
   });
 

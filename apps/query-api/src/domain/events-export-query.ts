@@ -8,7 +8,7 @@ export type ParsedExportQuery =
   | { ok: true; format: ExportFormat; filter: EventExportFilter }
   | { ok: false; field: string; message: string };
 
-const FILTER_PARAMETERS = new Set(["start_time", "end_time", "event_type", "user_id", "session_id"]);
+const FILTER_PARAMETERS = new Set(["start_time", "end_time", "event_type", "user_id", "session_id", "service"]);
 
 /**
  * Validates GET /api/v1/events/export: `format` plus the filters of GET /api/v1/events, checked
@@ -30,6 +30,6 @@ export function parseExportQuery(params: Record<string, unknown>, now: Date, ran
   // limit is never given here (refused above), so these limits only satisfy the signature.
   const parsed = parseEventsQuery(filters, now, { defaultLimit: 1, maxResults: 1, ...ranges });
   if (!parsed.ok) return parsed;
-  const { start, end, eventType, userId, sessionId } = parsed.query;
-  return { ok: true, format: format as ExportFormat, filter: { start, end, eventType, userId, sessionId } };
+  const { start, end, eventType, userId, sessionId, service } = parsed.query;
+  return { ok: true, format: format as ExportFormat, filter: { start, end, eventType, userId, sessionId, service } };
 }

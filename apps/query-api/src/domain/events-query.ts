@@ -13,7 +13,7 @@ export interface EventsQueryLimits {
 
 export type ParsedEventsQuery = { ok: true; query: EventQuery } | { ok: false; field: string; message: string };
 
-const KNOWN_PARAMETERS = new Set(["start_time", "end_time", "event_type", "user_id", "session_id", "limit", "cursor"]);
+const KNOWN_PARAMETERS = new Set(["start_time", "end_time", "event_type", "user_id", "session_id", "service", "limit", "cursor"]);
 /** `properties.<key>=<value>` filters on top-level properties; keys like the ones producers use. */
 const PROPERTY_FILTER = /^properties\.([A-Za-z_][A-Za-z0-9_]{0,63})$/;
 const MAX_PROPERTY_FILTERS = 5;
@@ -59,7 +59,7 @@ export function parseEventsQuery(params: Record<string, unknown>, now: Date, lim
   if (text.event_type !== undefined && !EVENT_TYPE_PATTERN.test(text.event_type)) {
     return { ok: false, field: "event_type", message: "must be a dotted lower-case name like order.placed" };
   }
-  for (const field of ["user_id", "session_id"] as const) {
+  for (const field of ["user_id", "session_id", "service"] as const) {
     const value = text[field];
     if (value !== undefined && (value.length === 0 || value.length > 256)) {
       return { ok: false, field, message: "must be 1 to 256 characters" };
@@ -71,6 +71,6 @@ export function parseEventsQuery(params: Record<string, unknown>, now: Date, lim
 
   return {
     ok: true,
-    query: { start, end, limit, eventType: text.event_type, userId: text.user_id, sessionId: text.session_id, properties, before },
+    query: { start, end, limit, eventType: text.event_type, userId: text.user_id, sessionId: text.session_id, service: text.service, properties, before },
   };
 }

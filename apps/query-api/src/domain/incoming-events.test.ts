@@ -60,3 +60,52 @@ describe("checkIncomingEvent", () => {
     expect(fields).not.toContain("properties.volume");
   });
 });
+
+describe("checkIncomingEvent with NexusCore's envelope", () => {
+  const nexusCore = {
+    event_type: "user_login",
+    user_id: "7d0c6c1e-5b7a-4f0e-9d43-2f5a1c3b8e90",
+    service: "auth-service",
+    timestamp: "2025-10-03T11:30:00Z",
+    data: { method: "password", ip_country: "DE" },
+  };
+  const strict = { ...rules, types: new EventTypeValidator([], "dead_letter", { allErrors: true }) };
+
+  it("produces data as properties, with the service, and no data field", () => {
+    const checked = checkIncomingEvent(nexusCore, receivedAt, strict);
+    expect(checked).toEqual({
+      ok: true,
+      event: {
+        event_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        event_type: "user_login",
+        user_id: nexusCore.user_id,
+        service: "auth-service",
+        timestamp: "2025-10-03T11:30:00.000Z",
+        properties: nexusCore.data,
+      },
+    });
+  });
+
+  it("refuses data given with properties, naming data", () => {
+    expect(checkIncomingEvent({ ...nexusCore, properties: {} }, receivedAt, strict)).toEqual({
+      ok: false,
+      violations: [{ field: "data", message: "cannot be sent together with properties (data is NexusCore's name for properties): send one of them" }],
+    });
+  });
+
+  it("names every bad field, data among them, when the envelope is bad too", () => {
+    const checked = checkIncomingEvent({ ...nexusCore, properties: {}, service: 7 }, receivedAt, strict);
+    expect(checked.ok ? [] : checked.violations.map((violation) => violation.field)).toEqual(["service", "data"]);
+  });
+
+  it("names a bad value inside data as data.<field>, as the client wrote it", () => {
+    const body = JSON.parse('{"event_type":"profile_updated","service":"profile-service","data":{"price":1e200,"scores":[1,1e309]}}');
+    const checked = checkIncomingEvent(body, receivedAt, strict);
+    expect(checked.ok ? [] : checked.violations.map((violation) => violation.field).sort()).toEqual(["data.price", "data.scores[1]"]);
+  });
+
+  it("names each bad event of a NexusCore batch", () => {
+    const checked = checkIncomingBatch({ events: [nexusCore, { ...nexusCore, service: "x".repeat(257) }] }, receivedAt, { ...strict, maxEvents: 10 });
+    expect(checked).toMatchObject({ ok: false, violations: [{ field: "events[1].service", message: "must NOT have more than 256 characters" }] });
+  });
+});

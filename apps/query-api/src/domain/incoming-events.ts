@@ -10,7 +10,7 @@ import {
   numberViolations,
   timeViolation,
   unstorableTextPath,
-  type WireEvent,
+  type CheckedWireEvent,
 } from "@trading-analytics/core";
 
 /** The ingester's limits (it would dead-letter an event outside them), the type's schema and the size. */
@@ -21,16 +21,27 @@ export interface IncomingEventRules extends EventLimits {
 }
 
 /** An event ready to produce: its id and time are fixed here, so a retried produce is the same event. */
-export type ReadyEvent = WireEvent & { event_id: string; timestamp: string };
+export type ReadyEvent = CheckedWireEvent & { event_id: string; timestamp: string };
 
 export type IncomingCheck = { ok: true; event: ReadyEvent } | { ok: false; violations: FieldViolation[] };
 
 /**
  * Validates one posted event as the ingester would (envelope, storable text, time window,
  * numbers, the type's schema) and names every bad field. A missing event_id gets a random UUID and a missing
- * timestamp the receipt time, so what is produced to Kafka is final.
+ * timestamp the receipt time, so what is produced to Kafka is final. NexusCore's `data` is
+ * produced as properties, and its bad fields are named `data.…` as the client wrote them.
  */
 export function checkIncomingEvent(body: unknown, receivedAt: Date, rules: IncomingEventRules): IncomingCheck {
+  const checked = checkEvent(body, receivedAt, rules);
+  if (checked.ok || !sentData(body)) return checked;
+  return { ok: false, violations: checked.violations.map(({ field, message }) => ({ field: field.replace(/^properties(?=$|[.[])/, "data"), message })) };
+}
+
+function sentData(body: unknown): boolean {
+  return typeof body === "object" && body !== null && "data" in body && !("properties" in body);
+}
+
+function checkEvent(body: unknown, receivedAt: Date, rules: IncomingEventRules): IncomingCheck {
   const envelope = checkEnvelope(body, { allErrors: true });
   if (!envelope.ok) return envelope;
   const wire = envelope.envelope;

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { dashboardMetricsKey, type DashboardMetricsReader, type RedisClient } from "@trading-analytics/core";
-import type { Counter } from "prom-client";
+import type { CacheRequests } from "../cache/query-cache";
 import { REDIS_UNAVAILABLE, redisQuietly } from "../cache/redis-quietly";
 import { SharedRecentValue } from "../cache/shared-recent-value";
 
@@ -8,8 +8,8 @@ export interface DashboardRoutesDeps {
   reader: DashboardMetricsReader;
   redis: RedisClient | undefined;
   keyPrefix: string;
-  /** The query cache's request counter (query="dashboard"). */
-  cacheRequests: Counter<"query" | "result">;
+  /** The query cache's request counters (query="dashboard"). */
+  cacheRequests: CacheRequests;
   /**
    * How long one read of the figures from Redis serves every request of this process. Half the
    * aggregator's refresh interval keeps them at most 1.5 intervals old; 0 reads Redis per request.
@@ -40,14 +40,14 @@ export function dashboardRoutes(deps: DashboardRoutesDeps): Router {
         const body = Buffer.from(cached);
         sendable = { text: cached, body, etag: (req.app.get("etag fn") as ((body: Buffer) => string) | undefined)?.(body) ?? "" };
       }
-      deps.cacheRequests.inc({ query: "dashboard", result: "hit" });
+      deps.cacheRequests.record("dashboard", "hit", true);
       res.setHeader("X-Cache", "HIT");
       res.setHeader("Content-Type", "application/json; charset=utf-8");
       if (sendable.etag) res.setHeader("ETag", sendable.etag);
       res.send(sendable.body);
       return;
     }
-    deps.cacheRequests.inc({ query: "dashboard", result: cached === REDIS_UNAVAILABLE ? "bypass" : "miss" });
+    deps.cacheRequests.record("dashboard", cached === REDIS_UNAVAILABLE ? "bypass" : "miss", true);
     res.setHeader("X-Cache", "MISS");
     res.json(await deps.reader.read());
   });

@@ -58,10 +58,10 @@ describe("GET /api/v1/internal/dead-letters", () => {
     for (const minutes of ["0", "1441", "ten"]) {
       const res = await request(app).get("/api/v1/internal/dead-letters").query({ minutes });
       expect(res.status).toBe(400);
-      expect(res.body.error).toMatchObject({ code: "invalid_parameter", field: "minutes" });
+      expect(res.body).toMatchObject({ code: "invalid_parameter", field: "minutes" });
     }
     const unknown = await request(app).get("/api/v1/internal/dead-letters").query({ minute: "5" });
-    expect(unknown.body.error).toMatchObject({ field: "minute" });
+    expect(unknown.body).toMatchObject({ field: "minute" });
   });
 
   it("answers null without Redis", async () => {

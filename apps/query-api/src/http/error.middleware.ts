@@ -10,25 +10,23 @@ export function notFound(): RequestHandler {
   return (req, _res, next) => next(new HttpError(404, "not_found", `no route for ${req.method} ${req.path}`));
 }
 
-/** Every error becomes JSON with the request id; unexpected ones are logged and not leaked. */
+/** Every error becomes flat JSON (`error` the message, code and request id beside it); unexpected ones are logged and not leaked. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (thrown: unknown, req, res, _next) => {
     const error = thrown instanceof ParameterError ? invalidParameter(thrown.field, thrown.message) : thrown;
     const requestId = res.locals.requestId as string | undefined;
     if (error instanceof HttpError) {
       if (error.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(error.retryAfterSeconds));
-      res.status(error.status).json({ error: errorBody(error, requestId) });
+      res.status(error.status).json(errorBody(error, requestId));
       return;
     }
     // PostgreSQL cancelled the statement at its statement_timeout: the ask was too big, not a bug.
     if ((error as { code?: unknown }).code === QUERY_CANCELED) {
       logger.warn("query timed out", { path: req.path, error: (error as Error).message });
       res.status(503).json({
-        error: {
-          code: "query_timeout",
-          message: "the query ran past its time limit (analytics.query.timeout; for an export, export_timeout): narrow the range or the filters",
-          request_id: requestId,
-        },
+        error: "the query ran past its time limit (analytics.query.timeout; for an export, export_timeout): narrow the range or the filters",
+        code: "query_timeout",
+        request_id: requestId,
       });
       return;
     }
@@ -36,10 +34,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const parserError = error as { status?: number; type?: string; message?: string };
     if (typeof parserError.status === "number" && parserError.status >= 400 && parserError.status < 500) {
       const code = parserError.type === "entity.too.large" ? "payload_too_large" : "invalid_body";
-      res.status(parserError.status).json({ error: { code, message: parserError.message ?? code, field: "body", request_id: requestId } });
+      res.status(parserError.status).json({ error: parserError.message ?? code, code, field: "body", request_id: requestId });
       return;
     }
     logger.error("request failed", { error: (error as Error).message, stack: (error as Error).stack, path: req.path });
-    res.status(500).json({ error: { code: "internal", message: "internal error", request_id: requestId } });
+    res.status(500).json({ error: "internal error", code: "internal", request_id: requestId });
   };
 }

@@ -129,10 +129,10 @@ describe("GET /api/v1/events/export", () => {
     expect(res.headers["content-disposition"]).toBe('attachment; filename="events-20251005T000000Z-20251006T000000Z.csv"');
     expect(res.text).toBe(
       [
-        "event_id,event_type,user_id,session_id,timestamp,received_at,properties,id,created_at",
-        '00000000-0000-4000-8000-000000000002,order.filled,"user, the second",session-2,2025-10-05T11:59:59.250Z,2025-10-05T12:00:05.000Z,{},00000000-0000-4000-8000-000000000002,2025-10-05T12:00:05.000Z',
-        '00000000-0000-4000-8000-000000000001,order.filled,,,2025-10-05T12:00:00.000Z,2025-10-05T12:00:05.000Z,"{""note"":""fill, \\""partial\\""\\nsecond line""}",00000000-0000-4000-8000-000000000001,2025-10-05T12:00:05.000Z',
-        '00000000-0000-4000-8000-000000000003,order.placed,user-1,session-1,2025-10-05T12:00:00.000Z,2025-10-05T12:00:05.000Z,"{""price"":50000.5,""symbol"":""BTCUSDT""}",00000000-0000-4000-8000-000000000003,2025-10-05T12:00:05.000Z',
+        "event_id,event_type,user_id,session_id,timestamp,received_at,properties,id,created_at,service",
+        '00000000-0000-4000-8000-000000000002,order.filled,"user, the second",session-2,2025-10-05T11:59:59.250Z,2025-10-05T12:00:05.000Z,{},00000000-0000-4000-8000-000000000002,2025-10-05T12:00:05.000Z,',
+        '00000000-0000-4000-8000-000000000001,order.filled,,,2025-10-05T12:00:00.000Z,2025-10-05T12:00:05.000Z,"{""note"":""fill, \\""partial\\""\\nsecond line""}",00000000-0000-4000-8000-000000000001,2025-10-05T12:00:05.000Z,',
+        '00000000-0000-4000-8000-000000000003,order.placed,user-1,session-1,2025-10-05T12:00:00.000Z,2025-10-05T12:00:05.000Z,"{""price"":50000.5,""symbol"":""BTCUSDT""}",00000000-0000-4000-8000-000000000003,2025-10-05T12:00:05.000Z,',
         "",
       ].join("\n"),
     );
@@ -152,8 +152,8 @@ describe("GET /api/v1/events/export", () => {
         .get("/api/v1/events/export")
         .query({ format: "csv", ...fixtureRange, user_id: 'a "b"\nc' });
       expect(oddRes.text).toBe(
-        "event_id,event_type,user_id,session_id,timestamp,received_at,properties,id,created_at\n" +
-          '00000000-0000-4000-8000-000000000009,order.filled,"a ""b""\nc",session-2,2025-10-05T11:59:59.250Z,2025-10-05T12:00:05.000Z,{},00000000-0000-4000-8000-000000000009,2025-10-05T12:00:05.000Z\n',
+        "event_id,event_type,user_id,session_id,timestamp,received_at,properties,id,created_at,service\n" +
+          '00000000-0000-4000-8000-000000000009,order.filled,"a ""b""\nc",session-2,2025-10-05T11:59:59.250Z,2025-10-05T12:00:05.000Z,{},00000000-0000-4000-8000-000000000009,2025-10-05T12:00:05.000Z,\n',
       );
     } finally {
       await db.sql`delete from events where id = ${odd.eventId}`;
@@ -168,8 +168,8 @@ describe("GET /api/v1/events/export", () => {
     expect(res.headers["content-type"]).toBe("application/x-ndjson");
     expect(res.headers["content-disposition"]).toBe('attachment; filename="events-20251005T000000Z-20251006T000000Z.ndjson"');
     expect(res.text).toBe(
-      '{"id":"00000000-0000-4000-8000-000000000002","event_id":"00000000-0000-4000-8000-000000000002","event_type":"order.filled","user_id":"user, the second","session_id":"session-2","properties":{},"timestamp":"2025-10-05T11:59:59.250Z","created_at":"2025-10-05T12:00:05.000Z","received_at":"2025-10-05T12:00:05.000Z","source":null}\n' +
-        '{"id":"00000000-0000-4000-8000-000000000001","event_id":"00000000-0000-4000-8000-000000000001","event_type":"order.filled","user_id":null,"session_id":null,"properties":{"note":"fill, \\"partial\\"\\nsecond line"},"timestamp":"2025-10-05T12:00:00.000Z","created_at":"2025-10-05T12:00:05.000Z","received_at":"2025-10-05T12:00:05.000Z","source":null}\n',
+      '{"id":"00000000-0000-4000-8000-000000000002","event_id":"00000000-0000-4000-8000-000000000002","event_type":"order.filled","user_id":"user, the second","session_id":"session-2","service":null,"properties":{},"timestamp":"2025-10-05T11:59:59.250Z","created_at":"2025-10-05T12:00:05.000Z","received_at":"2025-10-05T12:00:05.000Z","source":null}\n' +
+        '{"id":"00000000-0000-4000-8000-000000000001","event_id":"00000000-0000-4000-8000-000000000001","event_type":"order.filled","user_id":null,"session_id":null,"service":null,"properties":{"note":"fill, \\"partial\\"\\nsecond line"},"timestamp":"2025-10-05T12:00:00.000Z","created_at":"2025-10-05T12:00:05.000Z","received_at":"2025-10-05T12:00:05.000Z","source":null}\n',
     );
     const sourced = await request(app)
       .get("/api/v1/events/export")
@@ -181,7 +181,7 @@ describe("GET /api/v1/events/export", () => {
     const empty = { start_time: "2025-10-05T00:00:00Z", end_time: "2025-10-05T01:00:00Z" };
     const csv = await request(app).get("/api/v1/events/export").query({ format: "csv", ...empty });
     expect(csv.status).toBe(200);
-    expect(csv.text).toBe("event_id,event_type,user_id,session_id,timestamp,received_at,properties,id,created_at\n");
+    expect(csv.text).toBe("event_id,event_type,user_id,session_id,timestamp,received_at,properties,id,created_at,service\n");
     const ndjson = await request(app).get("/api/v1/events/export").query({ format: "ndjson", ...empty });
     expect(ndjson.status).toBe(200);
     expect(ndjson.text).toBe("");
@@ -205,8 +205,8 @@ describe("GET /api/v1/events/export", () => {
     expect(res.status).toBe(400);
     expect(res.headers["content-type"]).toMatch(/^application\/json/);
     expect(res.headers["content-disposition"]).toBeUndefined();
-    expect(res.body.error).toMatchObject({ code: "invalid_parameter", field });
-    expect(res.body.error.message).toContain(field);
+    expect(res.body).toMatchObject({ code: "invalid_parameter", field });
+    expect(res.body.error).toContain(field);
   });
 
   it("answers HEAD with the headers GET would send, without running the export", async () => {
@@ -243,9 +243,10 @@ describe("GET /api/v1/events/export", () => {
       const refused = await fetch(`${server.url}/api/v1/events/export?${query}`);
       expect(refused.status).toBe(429);
       expect(refused.headers.get("retry-after")).toBe("10");
-      expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      expect(await refused.json()).toMatchObject({
+        error: expect.stringContaining("max_exports_per_client"),
         code: "too_many_exports",
-        message: expect.stringContaining("max_exports_per_client"),
+        retry_after: 10,
       });
 
       requests.shift()!.destroy();
@@ -263,7 +264,7 @@ describe("GET /api/v1/events/export", () => {
   it("rejects a format given twice", async () => {
     const res = await request(app).get("/api/v1/events/export?format=csv&format=ndjson");
     expect(res.status).toBe(400);
-    expect(res.body.error.field).toBe("format");
+    expect(res.body.field).toBe("format");
   });
 
   it("answers a JSON 503 query_timeout when the query runs past its time limit before its first row", async () => {
@@ -277,7 +278,7 @@ describe("GET /api/v1/events/export", () => {
         .get("/api/v1/events/export")
         .query({ format: "csv", ...fixtureRange });
       expect(res.status).toBe(503);
-      expect(res.body.error.code).toBe("query_timeout");
+      expect(res.body.code).toBe("query_timeout");
     } finally {
       await locker`rollback`;
       locker.release();

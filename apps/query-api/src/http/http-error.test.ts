@@ -11,12 +11,22 @@ describe("errorBody", () => {
 
   it("cuts a long message and says how much was cut", () => {
     const body = errorBody(new HttpError(400, "invalid_event", "x".repeat(MAX_MESSAGE_CHARS + 500)), undefined);
-    expect(body.message).toBe(`${"x".repeat(MAX_MESSAGE_CHARS)}… (500 more characters)`);
+    expect(body.error).toBe(`${"x".repeat(MAX_MESSAGE_CHARS)}… (500 more characters)`);
+  });
+
+  it("keeps error, code and request_id when details carry the same names", () => {
+    const body = errorBody(new HttpError(409, "conflict", "taken", undefined, { error: "x", code: "y", request_id: "z", name: "n" }), "r");
+    expect(body).toEqual({ error: "taken", code: "conflict", field: undefined, name: "n", request_id: "r" });
+  });
+
+  it("answers the seed's 429 body: the error text, retry_after in seconds, and the code", () => {
+    const body = errorBody(new HttpError(429, "rate_limited", "rate limit exceeded", undefined, { limit: "1000 requests per minute" }, 60), "r");
+    expect(body).toMatchObject({ error: "rate limit exceeded", retry_after: 60, code: "rate_limited", request_id: "r" });
   });
 
   it("leaves small errors and other details as they are", () => {
     const ids = Array.from({ length: 1000 }, (_, index) => `id-${index}`);
     const body = errorBody(new HttpError(503, "unavailable", "retry", undefined, { fields: [{ field: "a" }], event_ids: ids }), "r");
-    expect(body).toEqual({ code: "unavailable", message: "retry", field: undefined, fields: [{ field: "a" }], event_ids: ids, request_id: "r" });
+    expect(body).toEqual({ error: "retry", code: "unavailable", field: undefined, fields: [{ field: "a" }], event_ids: ids, request_id: "r" });
   });
 });

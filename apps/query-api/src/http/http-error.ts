@@ -7,7 +7,7 @@ export class HttpError extends Error {
     readonly field?: string,
     /** More the client may need (every bad field, ids to retry with), merged into the error object. */
     readonly details?: Record<string, unknown>,
-    /** Sent as Retry-After on 429 and 503 answers. */
+    /** Sent as Retry-After on 429 and 503 answers, and as retry_after in the body (the seed's 429 field). */
     readonly retryAfterSeconds?: number,
   ) {
     super(message);
@@ -24,9 +24,16 @@ export const MAX_LISTED_FIELDS = 20;
 /** Longest message sent; longer ones (one clause per bad field) are cut and say how much was cut. */
 export const MAX_MESSAGE_CHARS = 2000;
 
-/** The JSON `error` object of an HttpError, with its lists and message bounded. */
+/** Keys of the error body that details never overwrite. */
+const RESERVED_KEYS = new Set(["error", "code", "field", "retry_after", "request_id"]);
+
+/**
+ * The JSON body of an HttpError, flat as the seed's clients read it: `error` is the message
+ * string, with code, field, request_id and the details beside it; lists and message bounded.
+ */
 export function errorBody(error: HttpError, requestId: string | undefined): Record<string, unknown> {
-  const details: Record<string, unknown> = { ...error.details };
+  const details: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(error.details ?? {})) if (!RESERVED_KEYS.has(key)) details[key] = value;
   const fields = details.fields;
   if (Array.isArray(fields) && fields.length > MAX_LISTED_FIELDS) {
     details.fields = fields.slice(0, MAX_LISTED_FIELDS);
@@ -36,5 +43,6 @@ export function errorBody(error: HttpError, requestId: string | undefined): Reco
   if (message.length > MAX_MESSAGE_CHARS) {
     message = `${message.slice(0, MAX_MESSAGE_CHARS)}… (${message.length - MAX_MESSAGE_CHARS} more characters)`;
   }
-  return { code: error.code, message, field: error.field, ...details, request_id: requestId };
+  const retry = error.retryAfterSeconds === undefined ? {} : { retry_after: error.retryAfterSeconds };
+  return { error: message, code: error.code, field: error.field, ...retry, ...details, request_id: requestId };
 }

@@ -104,13 +104,13 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
       .post("/api/v1/events")
       .send({ event_type: "order.filled", user_id: 42, properties: { price: "10", quantity: -1 }, colour: "red" });
     expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe("invalid_event");
-    expect(res.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(["colour", "user_id"]);
+    expect(res.body.code).toBe("invalid_event");
+    expect(res.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(["colour", "user_id"]);
 
     const typed = await request(app).post("/api/v1/events").send({ event_type: "order.filled", properties: { price: "10", quantity: -1 } });
     expect(typed.status).toBe(400);
-    expect(typed.body.error).toMatchObject({ field: "properties.price", request_id: expect.any(String) });
-    expect(typed.body.error.fields).toEqual([
+    expect(typed.body).toMatchObject({ field: "properties.price", request_id: expect.any(String) });
+    expect(typed.body.fields).toEqual([
       { field: "properties.price", message: "must be number" },
       { field: "properties.quantity", message: "must be >= 0" },
     ]);
@@ -128,7 +128,7 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
   ])("rejects %j naming %s", async (body, field) => {
     const res = await request(app).post("/api/v1/events").send(body);
     expect(res.status).toBe(400);
-    expect(res.body.error.field).toBe(field);
+    expect(res.body.field).toBe(field);
   });
 
   it("refuses a batch with one bad event whole, naming it by index, and oversized or empty batches", async () => {
@@ -136,14 +136,53 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
       .post("/api/v1/events/batch")
       .send({ events: [{ event_type: "page.view" }, { event_type: "page.view", properties: { path: 5 } }] });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.field).toBe("events[1].properties.path");
+    expect(bad.body.field).toBe("events[1].properties.path");
     const many = await request(app)
       .post("/api/v1/events/batch")
       .send({ events: Array.from({ length: 6 }, () => ({ event_type: "page.view" })) });
     expect(many.status).toBe(400);
-    expect(many.body.error.message).toContain("at most 5");
-    expect((await request(app).post("/api/v1/events/batch").send({ events: [] })).body.error.field).toBe("events");
-    expect((await request(app).post("/api/v1/events/batch").send({ items: [] })).body.error.field).toBe("events");
+    expect(many.body.error).toContain("at most 5");
+    expect((await request(app).post("/api/v1/events/batch").send({ events: [] })).body.field).toBe("events");
+    expect((await request(app).post("/api/v1/events/batch").send({ items: [] })).body.field).toBe("events");
+  });
+
+  describe("NexusCore's envelope", () => {
+    // The error's fields, whether nested under error (ours before issue 16) or flat beside it (the seeds').
+    const errorOf = (body: { error: unknown }) => (typeof body.error === "string" ? body : body.error) as { code: string; field: string };
+    const nexusCore = (eventType: string, data: object) => ({
+      event_type: eventType,
+      user_id: "7d0c6c1e-5b7a-4f0e-9d43-2f5a1c3b8e90",
+      service: "auth-service",
+      timestamp: new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString(),
+      data,
+    });
+
+    it("accepts it, single and batch, and produces data as properties with the service", async () => {
+      const single = nexusCore("user_registered", { email_domain: "example.com" });
+      const res = await request(app).post("/api/v1/events").send(single);
+      expect(res.status).toBe(202);
+      const { data, ...envelope } = single;
+      expect((await producedWith(res.body.event_id))[0]!.value).toEqual({ ...envelope, properties: data, event_id: res.body.event_id });
+
+      const batch = [nexusCore("user_login", { method: "sso" }), nexusCore("user_search", { query: "ada" })];
+      const posted = await request(app).post("/api/v1/events/batch").send({ events: batch });
+      expect(posted.status).toBe(202);
+      for (const [index, id] of (posted.body.event_ids as string[]).entries()) {
+        const [message] = await producedWith(id);
+        expect(message!.value).toMatchObject({ event_type: batch[index]!.event_type, service: "auth-service", properties: batch[index]!.data });
+        expect(message!.value).not.toHaveProperty("data");
+      }
+    });
+
+    it("refuses data together with properties with a 400 naming data, single and batch", async () => {
+      const both = { ...nexusCore("user_login", { method: "sso" }), properties: { method: "sso" } };
+      const res = await request(app).post("/api/v1/events").send(both);
+      expect(res.status).toBe(400);
+      expect(errorOf(res.body)).toMatchObject({ code: "invalid_event", field: "data" });
+      const batch = await request(app).post("/api/v1/events/batch").send({ events: [nexusCore("user_login", {}), both] });
+      expect(batch.status).toBe(400);
+      expect(errorOf(batch.body).field).toBe("events[1].data");
+    });
   });
 
   it("answers 415 to a body that is not JSON and 400 to broken JSON", async () => {
@@ -151,7 +190,7 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
     expect(text.status).toBe(415);
     const broken = await request(app).post("/api/v1/events").set("Content-Type", "application/json").send('{"event_type":');
     expect(broken.status).toBe(400);
-    expect(broken.body.error.field).toBe("body");
+    expect(broken.body.field).toBe("body");
   });
 
   it("answers 503 with the ids to retry with when Kafka does not acknowledge", async () => {
@@ -161,7 +200,7 @@ describe("POST /api/v1/events and /api/v1/events/batch", () => {
     const res = await request(offline).post("/api/v1/events").send({ event_type: "page.view", properties: { path: "/" } });
     expect(res.status).toBe(503);
     expect(res.headers["retry-after"]).toBe("5");
-    expect(res.body.error).toMatchObject({ code: "kafka_unavailable", event_ids: [expect.any(String)] });
+    expect(res.body).toMatchObject({ code: "kafka_unavailable", event_ids: [expect.any(String)] });
   });
 
   it("reports ids stored already as duplicates, single and batch, and counts them", async () => {

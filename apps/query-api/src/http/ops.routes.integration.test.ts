@@ -18,7 +18,7 @@ describe("query-api operational routes", () => {
   it("reports health with the database check", async () => {
     const res = await request(setup.app).get("/health");
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: "healthy", service: "query-api", checks: { database: { status: "up" } } });
+    expect(res.body).toMatchObject({ status: "healthy", service: "analytics", database: "connected", timestamp: expect.any(String), checks: { database: { status: "up" } } });
   });
 
   it("echoes a caller's request id and makes one up otherwise", async () => {
@@ -31,7 +31,7 @@ describe("query-api operational routes", () => {
   it("answers unknown routes with a JSON 404", async () => {
     const res = await request(setup.app).get("/api/v1/nope");
     expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe("not_found");
+    expect(res.body.code).toBe("not_found");
   });
 
   it("serves Prometheus metrics counting requests by route", async () => {
@@ -53,7 +53,7 @@ describe("query-api operational routes", () => {
     for (const path of ["/health", "/ready", "/metrics", "/dashboard/index.html"]) {
       const res = await request(setup.app).post(path).set("Content-Type", "application/json").send(broken);
       // Parsed, the broken JSON would be a 400 invalid_body; unread, there is simply no such route.
-      expect({ path, status: res.status, code: res.body.error?.code }).toEqual({ path, status: 404, code: "not_found" });
+      expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 404, code: "not_found" });
     }
   });
 
@@ -62,6 +62,6 @@ describe("query-api operational routes", () => {
     await request(limited.app).get("/health").expect(200);
     await request(limited.app).get("/ready").expect(200);
     const refused = await request(limited.app).get("/healthz").expect(429);
-    expect(refused.body.error.code).toBe("rate_limited");
+    expect(refused.body.code).toBe("rate_limited");
   });
 });

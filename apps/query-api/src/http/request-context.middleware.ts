@@ -24,13 +24,15 @@ export function requestContext(logger: Logger, metrics: HttpMetrics): RequestHan
       const route = (req.route?.path as string | undefined) ?? "unmatched";
       metrics.record(req.method, route, res.statusCode, seconds);
       // winston formats a line before its transports drop it by level: skip the work when nothing would be written.
-      if (!logger.isLevelEnabled("http")) return;
+      if (!logger.isLevelEnabled("info")) return;
+      // At info, the default level, with the seed's LoggerMiddleware fields (latency in seconds, as zap writes a duration).
       withLogContext({ request_id: requestId }, () =>
-        logger.http("request", {
+        logger.info("HTTP request", {
           method: req.method,
           // Without the query string: a caller that puts a secret in the URL must not see it logged.
           path: req.originalUrl.split("?", 1)[0],
           status: res.statusCode,
+          latency: Math.round(seconds * 1e6) / 1e6,
           duration_ms: Math.round(seconds * 1000),
           // Which key (its public prefix, never the secret) made the request.
           api_key_prefix: (res.locals.apiKey as { prefix?: string } | undefined)?.prefix,

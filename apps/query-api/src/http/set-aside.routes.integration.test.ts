@@ -72,7 +72,7 @@ describe("GET /api/v1/aggregation/set-aside", () => {
       ["colour=red", "colour"],
     ] as const) {
       const res = await request(setup.app).get(`/api/v1/aggregation/set-aside?${query}`);
-      expect([query, res.status, res.body.error?.field]).toEqual([query, 400, field]);
+      expect([query, res.status, res.body.field]).toEqual([query, 400, field]);
     }
   });
 });

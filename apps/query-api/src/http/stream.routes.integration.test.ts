@@ -272,8 +272,8 @@ describe("GET /api/v1/events/stream", () => {
     const res = await request(app).get(`/api/v1/events/stream${query}`);
     expect(res.status).toBe(400);
     expect(res.headers["content-type"]).toMatch(/^application\/json/);
-    expect(res.body.error).toMatchObject({ code: "invalid_parameter", field });
-    expect(res.body.error.message).toContain(field);
+    expect(res.body).toMatchObject({ code: "invalid_parameter", field });
+    expect(res.body.error).toContain(field);
   });
 
   it("drops a client that stops reading once its queue passes the bound, ending with event: overflow", async () => {
@@ -313,7 +313,7 @@ describe("GET /api/v1/events/stream", () => {
     await first.ready();
     const res = await request(limited).get("/api/v1/events/stream");
     expect(res.status).toBe(503);
-    expect(res.body.error.code).toBe("too_many_streams");
+    expect(res.body.code).toBe("too_many_streams");
   });
 
   it("refuses a client past its own stream cap with a 429, and takes it again once one of its streams closes", async () => {
@@ -329,7 +329,7 @@ describe("GET /api/v1/events/stream", () => {
       await Promise.all(open.map((client) => client.ready()));
       const refused = await request(limited).get("/api/v1/events/stream");
       expect(refused.status).toBe(429);
-      expect(refused.body.error).toMatchObject({ code: "too_many_streams", message: expect.stringContaining("max_streams_per_client") });
+      expect(refused.body).toMatchObject({ code: "too_many_streams", error: expect.stringContaining("max_streams_per_client") });
       expect(refused.headers["retry-after"]).toBeDefined();
 
       open.shift()!.close();
@@ -363,7 +363,7 @@ describe("GET /api/v1/events/stream", () => {
       expect(own.polling).toBe(false);
       const refused = await request(ownApp).get("/api/v1/events/stream");
       expect(refused.status).toBe(503);
-      expect(refused.body.error.code).toBe("shutting_down");
+      expect(refused.body.code).toBe("shutting_down");
     } finally {
       ownServer.closeAllConnections();
       await new Promise((resolve) => ownServer.close(resolve));

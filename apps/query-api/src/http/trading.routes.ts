@@ -19,8 +19,9 @@ const NAME = { maxLength: 128, pattern: /^[A-Za-z0-9._:/-]+$/, patternHint: "let
 const BREAKDOWNS = ["symbol", "strategy", "side"] as const;
 
 /**
- * Trading analytics from the rollups: fill/cancel/reject rates, filled volume and notional per
- * symbol/strategy/side, OHLCV candles with VWAP per symbol, and strategy performance.
+ * Trading analytics: per-order fill/cancel/reject rates of the orders placed in a range (from
+ * order_analytics), and from the rollups filled volume and notional per symbol/strategy/side,
+ * OHLCV candles with VWAP per symbol, and strategy performance.
  */
 export function tradingRoutes(deps: TradingRoutesDeps): Router {
   const now = deps.now ?? (() => new Date());
@@ -41,22 +42,28 @@ export function tradingRoutes(deps: TradingRoutesDeps): Router {
 
   router.get("/api/v1/trading/fill-rate", async (req, res) => {
     const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "interval", ...BREAKDOWNS]);
-    const { range, scope } = rangeOf(params);
+    const { range } = rangeOf(params);
     const given = BREAKDOWNS.map((dimension) => ({ dimension, value: params.text(dimension, NAME) })).filter((entry) => entry.value !== undefined);
     if (given.length > 1) throw new ParameterError(given[1]!.dimension, "only one of symbol, strategy, side may be given");
     const breakdown = given[0] ? { dimension: given[0].dimension, value: given[0].value! } : undefined;
-    const result = await deps.cache.json("fill-rate", { ...range, ...breakdown }, scope, async () => {
+    // An order placed long ago can still fill: its cohort changes with any fold, never settles.
+    const result = await deps.cache.json("fill-rate", { ...range, ...breakdown }, "rollups", async () => {
       const rates = await deps.trading.orderRates(range, breakdown);
       return JSON.stringify({
         ...rangeView(range),
         ...(breakdown ? { [breakdown.dimension]: breakdown.value } : {}),
         orders_placed: rates.placed,
         orders_filled: rates.filled,
+        orders_partially_filled: rates.partiallyFilled,
         orders_canceled: rates.canceled,
         orders_rejected: rates.rejected,
+        orders_open: rates.open,
         fill_rate: rates.fillRate,
         cancel_rate: rates.cancelRate,
         reject_rate: rates.rejectRate,
+        ordered_quantity: rates.orderedQuantity,
+        filled_quantity: rates.filledQuantity,
+        quantity_fill_rate: rates.quantityFillRate,
       });
     });
     sendCachedJson(res, result);
@@ -136,7 +143,9 @@ function performanceView(performance: Awaited<ReturnType<TradingAnalyticsReader[
     signals: performance.signals,
     orders: performance.orders,
     fills: performance.fills,
-    fill_rate: performance.orders === 0 ? null : performance.fills / performance.orders,
+    orders_filled: performance.ordersFilled,
+    // Per order, of the orders placed in the range, in percent (as /trading/fill-rate).
+    fill_rate: performance.ordersPlaced === 0 ? null : (100 * performance.ordersFilled) / performance.ordersPlaced,
     filled_notional: performance.filledNotional,
     realized_pnl: performance.realizedPnl,
     closed_positions: performance.closedPositions,

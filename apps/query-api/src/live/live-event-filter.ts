@@ -4,11 +4,13 @@ import type { AnalyticsEvent } from "@trading-analytics/core";
 export interface LiveEventFilter {
   eventTypes?: ReadonlySet<string>;
   userId?: string;
+  service?: string;
 }
 
 export function matchesLiveFilter(filter: LiveEventFilter, event: AnalyticsEvent): boolean {
   if (filter.eventTypes && !filter.eventTypes.has(event.eventType)) return false;
   if (filter.userId !== undefined && event.userId !== filter.userId) return false;
+  if (filter.service !== undefined && event.service !== filter.service) return false;
   return true;
 }
 

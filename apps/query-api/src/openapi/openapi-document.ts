@@ -26,12 +26,13 @@ const EVENT_FILTERS = [
   query("event_type", "only this event type", { type: "string" }),
   query("user_id", "only this user", { type: "string" }),
   query("session_id", "only this session", { type: "string" }),
+  query("service", "only events of this emitting service (NexusCore's service)", { type: "string" }),
 ];
 const RANGE_VIEW = { interval: { type: "string" }, start_time: time, end_time: time };
 
 const READ = [{ ApiKey: [] }, { Bearer: [] }];
 const COMMON_ERRORS = {
-  "400": errorResponse("a parameter or the body is invalid; error.field names it"),
+  "400": errorResponse("a parameter or the body is invalid; field names it"),
   "401": errorResponse("API key missing, unknown or revoked (when API keys are enabled)"),
   "403": errorResponse("the API key lacks the scope this route needs"),
   "429": errorResponse("rate limited; see Retry-After and X-RateLimit-*"),
@@ -54,7 +55,7 @@ export const openApiDocument = {
     version: "1.0.0",
     description:
       "Ingest events over HTTP, query stored events, rollup metrics, trading analytics and dashboard figures. " +
-      "Every error has the shape {\"error\":{\"code\",\"message\",\"field?\",\"request_id\"}}; every response carries X-Request-ID.",
+      "Every error is flat, as the B25 seed's clients read it: {\"error\":\"<message>\",\"code\",\"field?\",\"request_id\",...details}; every response carries X-Request-ID.",
   },
   servers: [{ url: "http://localhost:9097" }],
   security: READ,
@@ -194,7 +195,7 @@ export const openApiDocument = {
       get: {
         tags: ["events"],
         summary: "Server-Sent Events: each newly stored event (event: event, id: event_id, data: the event's JSON)",
-        parameters: [query("event_type", "comma-separated event types to receive"), query("user_id", "only this user's events")],
+        parameters: [query("event_type", "comma-separated event types to receive"), query("user_id", "only this user's events"), query("service", "only this service's events")],
         responses: {
           "200": { description: "an event stream", content: { "text/event-stream": { schema: { type: "string" } } } },
           ...COMMON_ERRORS,
@@ -207,12 +208,24 @@ export const openApiDocument = {
       get: {
         tags: ["metrics"],
         summary: "One rollup metric's buckets over a range, and the range merged into a summary (percentiles from merged sketches)",
+        description:
+          "Besides the rollup metrics, the seed's trading metrics, computed per bucket of any interval (30m and 4h too): " +
+          "trading.order_fill_rate is, for the orders PLACED in each bucket, the percentage of them that are fully filled " +
+          "(0..100, one count per order, partial fills never inflate it); its points carry count = orders placed, sum = orders fully filled, " +
+          "avg = value = the fill rate, and the per-status counts. trading.total_volume is the sum of price × quantity of the fills in each " +
+          "bucket (by fill time): count = fills, sum = value = the volume. Both are served overall only (no dimension).",
         parameters: [
-          query("metric_name", "e.g. events.count.order.placed, events.price.order.filled, users.active", { type: "string" }, true),
-          { ...INTERVAL, description: "bucket size; default 1h" },
+          query("metric_name", "e.g. events.count.order.placed, events.price.order.filled, users.active, trading.order_fill_rate, trading.total_volume", { type: "string" }, true),
+          query("interval", "bucket size; default 1h. 30m and 4h (the B25 seed's) are merged exactly from 15m and 1h buckets (or the coarsest stored interval that tiles them)", {
+            type: "string",
+            enum: ["1m", "5m", "15m", "30m", "1h", "4h", "1d"],
+          }),
           ...RANGE,
           query("dimension", "symbol, strategy, side (as configured); without dimension_value: one series per value"),
           query("dimension_value", "one value of the dimension"),
+          query("dimensions", 'the B25 seed\'s spelling of one dimension value, a JSON object: {"symbol":"BTCUSDT"} (or {} for the overall series); not with dimension', {
+            type: "string",
+          }),
         ],
         responses: {
           "200": json(
@@ -224,6 +237,12 @@ export const openApiDocument = {
                 ...RANGE_VIEW,
                 dimension: { type: ["string", "null"] },
                 dimension_value: { type: ["string", "null"] },
+                definition: { type: "string", description: "what the figures mean (trading.* metrics only)" },
+                dimensions: {
+                  type: ["object", "null"],
+                  additionalProperties: { type: "string" },
+                  description: "the seed's form of dimension and dimension_value: {} overall, null for one series per value",
+                },
                 summary: { oneOf: [ref("MetricFigures"), { type: "null" }] },
                 points: { type: "array", items: ref("MetricPoint") },
               },
@@ -244,28 +263,42 @@ export const openApiDocument = {
     "/api/v1/trading/fill-rate": {
       get: {
         tags: ["trading"],
-        summary: "Order fill, cancel and reject rates, overall or for one symbol, strategy or side",
+        summary: "Per-order fill, cancel and reject rates of the orders placed in the range, overall or for one symbol, strategy or side",
+        description:
+          "The cohort is the orders whose order.placed falls in the range's buckets (order_analytics, one row per order_id). " +
+          "fill_rate = orders fully filled / orders placed × 100: trading.order_fill_rate, at most 100, partial fills never inflate it. " +
+          "An order is fully filled when a fill says no quantity is left (is_partial false) or its fills reach the ordered quantity; " +
+          "a filled order counts as filled even if a cancel was also sent. The statuses (filled, partially_filled = still open with fills, " +
+          "canceled (also after partial fills), rejected, open) add up to orders_placed. All rates are percentages; null with nothing placed.",
         parameters: [...RANGE, INTERVAL, query("symbol", "one symbol"), query("strategy", "one strategy id"), query("side", "BUY or SELL")],
         responses: {
           "200": json(
             {
               type: "object",
-              required: ["orders_placed", "orders_filled", "orders_canceled", "orders_rejected", "fill_rate", "cancel_rate", "reject_rate"],
+              required: [
+                "orders_placed", "orders_filled", "orders_partially_filled", "orders_canceled", "orders_rejected", "orders_open",
+                "fill_rate", "cancel_rate", "reject_rate", "ordered_quantity", "filled_quantity", "quantity_fill_rate",
+              ],
               properties: {
                 ...RANGE_VIEW,
                 symbol: { type: "string" },
                 strategy: { type: "string" },
                 side: { type: "string" },
-                orders_placed: { type: "integer" },
-                orders_filled: { type: "integer" },
-                orders_canceled: { type: "integer" },
+                orders_placed: { type: "integer", description: "orders placed in the range" },
+                orders_filled: { type: "integer", description: "of those, fully filled" },
+                orders_partially_filled: { type: "integer", description: "of those, still open with some quantity filled" },
+                orders_canceled: { type: "integer", description: "of those, canceled (with or without partial fills)" },
                 orders_rejected: { type: "integer" },
-                fill_rate: nullableNumber,
-                cancel_rate: nullableNumber,
-                reject_rate: nullableNumber,
+                orders_open: { type: "integer", description: "of those, open with nothing filled" },
+                fill_rate: { ...nullableNumber, description: "orders_filled / orders_placed × 100 (trading.order_fill_rate)" },
+                cancel_rate: { ...nullableNumber, description: "orders_canceled / orders_placed × 100" },
+                reject_rate: { ...nullableNumber, description: "orders_rejected / orders_placed × 100" },
+                ordered_quantity: { type: "number", description: "ordered quantity of the orders placed" },
+                filled_quantity: { type: "number", description: "their filled quantity, each order's capped at its ordered quantity" },
+                quantity_fill_rate: { ...nullableNumber, description: "filled_quantity / ordered_quantity × 100" },
               },
             },
-            "rates (null when nothing was placed)",
+            "per-order rates in percent (null when nothing was placed)",
           ),
           ...COMMON_ERRORS,
         },
@@ -524,32 +557,29 @@ export const openApiDocument = {
     schemas: {
       Error: {
         type: "object",
-        required: ["error"],
+        description: "Flat, as the B25 seed's clients read it: error is the message; code, field, request_id and any details sit beside it.",
+        required: ["error", "code"],
         properties: {
-          error: {
-            type: "object",
-            required: ["code", "message"],
-            properties: {
-              code: { type: "string" },
-              message: { type: "string" },
-              field: { type: "string" },
-              request_id: { type: "string" },
-              fields: { type: "array", items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } } },
-              fields_omitted: { type: "integer", description: "bad fields past the first 20 listed in fields" },
-              event_ids: { type: "array", items: { type: "string" } },
-            },
-          },
+          error: { type: "string", description: "what went wrong, for people" },
+          code: { type: "string", description: "what went wrong, for programs (invalid_parameter, rate_limited, ...)" },
+          field: { type: "string", description: "the parameter or body field at fault" },
+          request_id: { type: "string" },
+          retry_after: { type: "integer", description: "on 429: seconds until a request is admitted again (as Retry-After)" },
+          fields: { type: "array", items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } } },
+          fields_omitted: { type: "integer", description: "bad fields past the first 20 listed in fields" },
+          event_ids: { type: "array", items: { type: "string" } },
         },
       },
       Event: {
         type: "object",
-        required: ["id", "event_id", "event_type", "user_id", "session_id", "properties", "timestamp", "created_at", "received_at", "source"],
+        required: ["id", "event_id", "event_type", "user_id", "session_id", "service", "properties", "timestamp", "created_at", "received_at", "source"],
         properties: {
           id: { type: "string", format: "uuid", description: "the event's id (the reference's name; the same as event_id)" },
           event_id: { type: "string", format: "uuid" },
           event_type: { type: "string" },
           user_id: { type: ["string", "null"] },
           session_id: { type: ["string", "null"] },
+          service: { type: ["string", "null"], description: "the emitting service (NexusCore's service); null when none was named" },
           properties: { type: "object" },
           timestamp: time,
           created_at: { ...time, description: "when the event was stored (the reference's name; the same as received_at)" },
@@ -566,12 +596,16 @@ export const openApiDocument = {
         type: "object",
         required: ["event_type"],
         additionalProperties: false,
+        description: "Our envelope, or NexusCore's {event_type, user_id, service, timestamp, data}: data is stored as properties; sending both is refused naming data.",
+        not: { required: ["data", "properties"] },
         properties: {
           event_id: { type: "string", format: "uuid", description: "your id for idempotent retries; generated when absent" },
           event_type: { type: "string", pattern: "^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$" },
           user_id: { type: ["string", "null"], maxLength: 256 },
           session_id: { type: ["string", "null"], maxLength: 256 },
+          service: { type: ["string", "null"], maxLength: 256, description: "the emitting service (NexusCore's service)" },
           properties: { type: "object", description: "checked against the type's schema (built-in or custom)" },
+          data: { type: "object", description: "NexusCore's name for properties, stored as properties" },
           timestamp: { type: "string", format: "date-time", description: "when it happened; receipt time when absent" },
         },
       },
@@ -580,6 +614,7 @@ export const openApiDocument = {
         required: ["count"],
         properties: {
           count: { type: "integer" },
+          value: { ...nullableNumber, description: "trading.* metrics: the headline figure (the fill rate in percent, or the volume)" },
           sum: nullableNumber,
           avg: nullableNumber,
           min: nullableNumber,
@@ -596,29 +631,43 @@ export const openApiDocument = {
       },
       DashboardMetrics: {
         type: "object",
-        required: ["active_users", "events_per_second", "orders_placed", "orders_filled", "active_strategies", "total_volume", "average_latency", "error_rate", "last_updated"],
+        required: [
+          "active_users",
+          "events_per_second",
+          "orders_placed",
+          "orders_filled",
+          "active_strategies",
+          "total_volume",
+          "average_latency",
+          "error_rate",
+          "custom_metrics",
+          "last_updated",
+        ],
         properties: {
           active_users: { type: "integer" },
           events_per_second: { type: "number" },
-          orders_placed: { type: "integer" },
-          orders_filled: { type: "integer" },
+          orders_placed: { type: "integer", description: "orders placed today (UTC), one per order_id" },
+          orders_filled: { type: "integer", description: "of those, fully filled (never more than orders_placed)" },
+          order_fill_rate: { ...nullableNumber, description: "orders_filled / orders_placed × 100 (trading.order_fill_rate of today)" },
           active_strategies: { type: "integer" },
           total_volume: { type: "number" },
-          average_latency: nullableNumber,
-          error_rate: nullableNumber,
+          average_latency: { type: "number", description: "mean order.filled latency_ms today; 0 without fills carrying it" },
+          error_rate: { type: "number", description: "of the orders placed today, the share rejected (0..1); 0 with nothing placed" },
+          custom_metrics: { type: "object", additionalProperties: { type: "integer" }, description: "events of each active custom event type in the window" },
           window_minutes: { type: "integer" },
           last_updated: time,
         },
       },
       StrategyPerformance: {
         type: "object",
-        required: ["strategy", "signals", "orders", "fills", "fill_rate", "filled_notional", "realized_pnl", "closed_positions"],
+        required: ["strategy", "signals", "orders", "fills", "orders_filled", "fill_rate", "filled_notional", "realized_pnl", "closed_positions"],
         properties: {
           strategy: { type: "string" },
           signals: { type: "integer" },
           orders: { type: "integer" },
-          fills: { type: "integer" },
-          fill_rate: nullableNumber,
+          fills: { type: "integer", description: "fill events in the range" },
+          orders_filled: { type: "integer", description: "orders of the strategy placed in the range that are fully filled" },
+          fill_rate: { ...nullableNumber, description: "per order, in percent: fully filled / placed × 100 of the strategy's orders placed in the range" },
           filled_notional: { type: "number" },
           realized_pnl: { type: "number" },
           closed_positions: { type: "integer" },
@@ -658,8 +707,11 @@ export const openApiDocument = {
         required: ["status", "service", "timestamp", "checks"],
         properties: {
           status: { enum: ["healthy", "degraded", "unhealthy", "shutting_down"] },
-          service: { type: "string" },
+          service: { type: "string", description: "analytics for the query-api (the seed's name)" },
+          database: { enum: ["connected", "disconnected"], description: "the seed's field: the database check is up" },
+          cache: { enum: ["connected", "disconnected"], description: "the seed's field: the Redis check is up" },
           timestamp: time,
+          fatal: { type: "string", description: "on a 503 liveness answer: the component gone for good" },
           checks: {
             type: "object",
             additionalProperties: { type: "object", required: ["status", "latency_ms"], properties: { status: { enum: ["up", "down"] }, latency_ms: { type: "number" }, error: { type: "string" } } },

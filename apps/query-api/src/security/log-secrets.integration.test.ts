@@ -113,7 +113,7 @@ describe("secrets never reach the logs", () => {
 
     const output = app.output();
     // Not vacuous: every request above was logged, with the public prefix of the key that made it.
-    expect(output.split("\n").filter((line) => line.includes('"message":"request"')).length).toBeGreaterThanOrEqual(statuses.length);
+    expect(output.split("\n").filter((line) => line.includes('"message":"HTTP request"')).length).toBeGreaterThanOrEqual(statuses.length);
     expect(output).toContain(read.key.prefix);
     for (const secret of [read.secret, write.secret, admin.secret, slow.secret, revoked.secret, unknown]) {
       for (const form of leakForms(secret)) expect({ leaked: output.includes(form), form }).toEqual({ leaked: false, form });

@@ -1,4 +1,5 @@
-import { connect, createServer, type Server, type Socket } from "node:net";
+import { Agent, get as httpGet } from "node:http";
+import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
 import { ApiKeysRepository, createLogger, createRedis, type RedisClient } from "@trading-analytics/core";
 import { createTestDatabase, freePort, TEST_REDIS_URL, type TestDatabase, uniqueSuffix } from "@trading-analytics/core/testing";
 import type { Registry } from "prom-client";
@@ -47,7 +48,14 @@ describe("rate limiting", () => {
       expect(Number(ok.headers["x-ratelimit-reset"])).toBeGreaterThanOrEqual(before);
     }
     const limited = await request(app).get("/api/v1/events").expect(429);
-    expect(limited.body).toEqual({ error: { code: "rate_limited", message: expect.stringContaining("60 requests per minute"), request_id: "req-test" } });
+    // The seed's body: its clients read error and retry_after.
+    expect(limited.body).toEqual({
+      error: "rate limit exceeded",
+      retry_after: 1,
+      code: "rate_limited",
+      rate_limit: expect.stringContaining("60 requests per minute"),
+      request_id: "req-test",
+    });
     expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
     expect(Number(limited.headers["retry-after"])).toBeLessThanOrEqual(1);
     expect(limited.headers["x-ratelimit-remaining"]).toBe("0");
@@ -61,7 +69,7 @@ describe("rate limiting", () => {
     const { app } = appWith({ rate_limit: { requests_per_minute: 60, burst: 3, public_requests_per_minute: 600 } });
     for (let index = 0; index < 3; index++) await request(app).get("/health").expect(200);
     const limited = await request(app).get("/metrics").expect(429);
-    expect(limited.body.error).toMatchObject({ code: "rate_limited", message: expect.stringContaining("600 requests per minute") });
+    expect(limited.body).toMatchObject({ code: "rate_limited", rate_limit: expect.stringContaining("600 requests per minute") });
     expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
     // The API's own bucket is untouched by the probes.
     const api = await request(app).get("/api/v1/events").expect(200);
@@ -73,7 +81,7 @@ describe("rate limiting", () => {
     await request(app).get("/api/v1/events").set("X-Forwarded-For", "198.51.100.1").expect(200);
     await request(app).get("/api/v1/events").set("X-Forwarded-For", "198.51.100.2").expect(200);
     const third = await request(app).get("/api/v1/events").set("X-Forwarded-For", "198.51.100.3").expect(429);
-    expect(third.body.error.code).toBe("rate_limited");
+    expect(third.body.code).toBe("rate_limited");
   });
 
   it("limits per forwarded client when the proxy in front is trusted", async () => {
@@ -92,7 +100,7 @@ describe("rate limiting", () => {
     const second = await request(app).get("/api/v1/events").set("X-API-Key", secret).expect(200);
     expect(second.headers["x-ratelimit-limit"]).toBe("2");
     const limited = await request(app).get("/api/v1/events").set("X-API-Key", secret).expect(429);
-    expect(limited.body.error.message).toMatch(/2 requests per minute .* for API key ta_[0-9a-f]{8}/);
+    expect(limited.body.rate_limit).toMatch(/2 requests per minute .* for API key ta_[0-9a-f]{8}/);
     // The same address with another key has its own bucket.
     await request(app).get("/api/v1/events").set("X-API-Key", other.secret).expect(200);
   });
@@ -146,6 +154,45 @@ describe("rate limiting", () => {
     } finally {
       client.destroy();
       await slow.close();
+    }
+  });
+
+  // Last: a thousand requests leave the machine busy for a moment, and the tests above count on quick answers.
+  it("admits the seed's 1,000 parallel requests from one address in a fresh minute, then refuses past the refill", async () => {
+    const { app } = appWith({ rate_limit: { requests_per_minute: 1000, burst: 1000 } });
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    const { port } = server.address() as AddressInfo;
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    const get = () =>
+      new Promise<{ status: number; limit?: string; remaining?: string; body: string }>((resolve, reject) => {
+        httpGet({ host: "127.0.0.1", port, path: "/api/v1/events", agent }, (res) => {
+          let body = "";
+          res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+          res.on("end", () =>
+            resolve({ status: res.statusCode!, limit: res.headers["x-ratelimit-limit"] as string, remaining: res.headers["x-ratelimit-remaining"] as string, body }),
+          );
+        }).on("error", reject);
+      });
+    try {
+      const started = performance.now();
+      const first = await Promise.all(Array.from({ length: 1000 }, get));
+      expect(first.filter((answer) => answer.status === 200)).toHaveLength(1000);
+      expect(new Set(first.map((answer) => answer.limit))).toEqual(new Set(["1000"]));
+      // The bucket refills one request per 60 ms (the seed's window admits none until its minute
+      // ends): past the first thousand, no more get through than have refilled meanwhile.
+      let admitted = 0;
+      let refused: { body: string } | undefined;
+      for (let round = 0; round < 20 && !refused; round += 1) {
+        const more = await Promise.all(Array.from({ length: 100 }, get));
+        admitted += more.filter((answer) => answer.status === 200).length;
+        refused = more.find((answer) => answer.status === 429);
+      }
+      expect(admitted).toBeLessThanOrEqual(Math.ceil((performance.now() - started) / 60) + 1);
+      expect(JSON.parse(refused!.body)).toMatchObject({ error: "rate limit exceeded", retry_after: 1, code: "rate_limited" });
+    } finally {
+      agent.destroy();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

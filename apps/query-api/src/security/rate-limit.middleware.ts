@@ -27,7 +27,8 @@ type Fallback = "unavailable" | "error" | "timeout";
  * authenticated (its own rate_limit_per_minute, else the default), else per client address
  * (req.ip, so X-Forwarded-For counts only from security.trusted_proxies); public paths (health,
  * metrics, the dashboard's files) per address at public_requests_per_minute. Every limited
- * response carries X-RateLimit-Limit/-Remaining/-Reset; a refusal is 429 with Retry-After.
+ * response carries X-RateLimit-Limit/-Remaining/-Reset; a refusal is 429 with Retry-After and the
+ * seed's body, `{"error":"rate limit exceeded","retry_after":<s>,"code":"rate_limited",...}`.
  * Redis down or slow never fails a request: this process's own buckets decide instead.
  */
 export function rateLimit(options: RateLimitOptions): RequestHandler {
@@ -68,9 +69,9 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     if (decision.allowed) return next();
     metrics.rateLimited.inc({ subject: key ? "api_key" : "address" });
     const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-    res.setHeader("Retry-After", String(retryAfter));
     const who = key ? `API key ${key.prefix}` : "this client address";
-    throw new HttpError(429, "rate_limited", `rate limit of ${rate} requests per minute (burst ${decision.limit}) exceeded for ${who}; retry in ${retryAfter} s`);
+    // The seed's clients match on this error text and read retry_after; the rest says which limit.
+    throw new HttpError(429, "rate_limited", "rate limit exceeded", undefined, { rate_limit: `${rate} requests per minute (burst ${decision.limit}) for ${who}` }, retryAfter);
   };
 }
 

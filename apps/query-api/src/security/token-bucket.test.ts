@@ -31,4 +31,21 @@ describe("token bucket", () => {
     expect(decide(true, 3.5, policy)).toEqual({ allowed: true, limit: 5, remaining: 3, retryAfterMs: 0, resetAfterMs: 1500 });
     expect(decide(false, 0.25, policy)).toEqual({ allowed: false, limit: 5, remaining: 0, retryAfterMs: 750, resetAfterMs: 4750 });
   });
+
+  it("with the seed's limit (1,000 a minute, burst = the minute's rate) admits 1,000 at once and refuses the 1,001st", () => {
+    const seed = bucketPolicy(1000, 1000);
+    let state: BucketState | undefined;
+    let admitted = 0;
+    for (let i = 0; i < 1000; i += 1) {
+      const result = takeToken(state, seed, 5_000);
+      state = result.state;
+      if (result.allowed) admitted += 1;
+    }
+    expect(admitted).toBe(1000);
+    const next = takeToken(state, seed, 5_000);
+    expect(next.allowed).toBe(false);
+    expect(decide(false, next.state.tokens, seed)).toMatchObject({ limit: 1000, remaining: 0, retryAfterMs: 60 });
+    // Past the burst the seed refuses for the rest of its minute; a bucket admits one per 60 ms.
+    expect(takeToken(state, seed, 5_060).allowed).toBe(true);
+  });
 });

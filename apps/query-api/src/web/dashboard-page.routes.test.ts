@@ -47,7 +47,7 @@ describe("dashboardPageRoutes", () => {
     const fallthrough = express()
       .use(dashboardPageRoutes())
       .use((_req, res) => {
-        res.status(404).json({ error: { code: "not_found" } });
+        res.status(404).json({ error: "not found", code: "not_found" });
       });
     expect((await request(fallthrough).get("/dashboard/nope.js")).status).toBe(404);
     expect((await request(fallthrough).get("/dashboard/../package.json")).status).toBe(404);

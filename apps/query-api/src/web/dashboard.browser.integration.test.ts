@@ -56,14 +56,14 @@ const FIXTURE = [
   tick(6, "ETHUSDT", 2000, 1),
   tick(7, "ETHUSDT", 2010, 2),
   tick(8, "ETHUSDT", 1990, 1),
-  order(10, "order.placed", "BTCUSDT", { price: 100, quantity: 1 }),
-  order(11, "order.placed", "BTCUSDT", { price: 100, quantity: 2 }),
-  order(12, "order.placed", "BTCUSDT", { price: 100, quantity: 1 }),
-  order(13, "order.placed", "ETHUSDT", { price: 2000, quantity: 0.5 }),
-  order(14, "order.filled", "BTCUSDT", { price: 100.5, quantity: 1, latency_ms: 12 }),
-  order(15, "order.filled", "BTCUSDT", { price: 101, quantity: 2, latency_ms: 20 }),
-  order(16, "order.filled", "ETHUSDT", { price: 2000, quantity: 0.5, latency_ms: 40 }),
-  order(17, "order.canceled", "BTCUSDT"),
+  order(10, "order.placed", "BTCUSDT", { order_id: "o1", price: 100, quantity: 1 }),
+  order(11, "order.placed", "BTCUSDT", { order_id: "o2", price: 100, quantity: 2 }),
+  order(12, "order.placed", "BTCUSDT", { order_id: "o3", price: 100, quantity: 1 }),
+  order(13, "order.placed", "ETHUSDT", { order_id: "o4", price: 2000, quantity: 0.5 }),
+  order(14, "order.filled", "BTCUSDT", { order_id: "o1", price: 100.5, quantity: 1, is_partial: false, latency_ms: 12 }),
+  order(15, "order.filled", "BTCUSDT", { order_id: "o2", price: 101, quantity: 2, is_partial: false, latency_ms: 20 }),
+  order(16, "order.filled", "ETHUSDT", { order_id: "o4", price: 2000, quantity: 0.5, is_partial: false, latency_ms: 40 }),
+  order(17, "order.canceled", "BTCUSDT", { order_id: "o3" }),
   at(30, "page.view", { path: "/orders" }, "viewer-2"),
 ];
 const FIXTURE_COUNTS = { "market.data.update": 8, "order.placed": 4, "order.filled": 3, "order.canceled": 1, "page.view": 1 };
@@ -204,10 +204,11 @@ describe("the web dashboard in headless Chromium", () => {
 
     await waitFor(() => kpi(page, "kpi-fill-rate"), (text) => text === "75%", { what: "the fill rate" });
     expect(await kpi(page, "kpi-orders")).toBe("4");
-    expect(await page.locator("#kpi-orders .sub").innerText()).toBe("3 fills");
+    expect(await page.locator("#kpi-orders .sub").innerText()).toBe("3 filled");
     const fill = await chartOf(page, "chart-fill");
     expect(fill.series[0]!.data).toEqual([
       expect.objectContaining({ name: "filled", value: 3 }),
+      expect.objectContaining({ name: "partially filled", value: 0 }),
       expect.objectContaining({ name: "canceled", value: 1 }),
       expect.objectContaining({ name: "rejected", value: 0 }),
       expect.objectContaining({ name: "open", value: 0 }),

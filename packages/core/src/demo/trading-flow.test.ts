@@ -1,8 +1,8 @@
 import {
   isEventId,
-  KNOWN_EVENT_TYPES,
   type KnownEventProperties,
   type KnownEventType,
+  PLATFORM_EVENT_TYPES,
   topicForEventType,
 } from "../models";
 import { SeededRandom } from "./random";
@@ -51,7 +51,7 @@ describe("TradingFlow", () => {
   it("emits every known event type, market data being the most common at 40-50%", () => {
     const counts = new Map<string, number>();
     for (const { event } of events) counts.set(event.event_type, (counts.get(event.event_type) ?? 0) + 1);
-    for (const type of KNOWN_EVENT_TYPES) expect({ type, seen: (counts.get(type) ?? 0) > 0 }).toEqual({ type, seen: true });
+    for (const type of PLATFORM_EVENT_TYPES) expect({ type, seen: (counts.get(type) ?? 0) > 0 }).toEqual({ type, seen: true });
     const marketShare = (counts.get("market.data.update") ?? 0) / events.length;
     expect(marketShare).toBeGreaterThan(0.4);
     expect(marketShare).toBeLessThan(0.5);

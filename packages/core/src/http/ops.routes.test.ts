@@ -13,8 +13,12 @@ function appWith(checks: HealthCheck[]) {
 describe("ops routes", () => {
   it("keeps liveness at 200 while a dependency is down, and readiness at 503", async () => {
     const app = appWith([{ name: "database", critical: true, check: async () => Promise.reject(new Error("refused")) }]);
-    expect((await request(app).get("/health")).status).toBe(200);
+    // Deliberately unlike the seed (503): a restart does not bring the database back.
+    const live = await request(app).get("/health");
+    expect(live.status).toBe(200);
+    expect(live.body).toMatchObject({ status: "unhealthy", database: "disconnected", service: "test", timestamp: expect.any(String) });
     expect((await request(app).get("/ready")).status).toBe(503);
+    expect((await request(app).get("/healthz")).body).toMatchObject({ database: "disconnected", checks: { database: { status: "down" } } });
   });
 
   it("fails liveness when a component is gone for good, naming it", async () => {

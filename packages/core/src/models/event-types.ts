@@ -119,7 +119,26 @@ export interface ButtonClickProperties {
   path?: string;
 }
 
-export interface KnownEventProperties {
+/** NexusCore's user events carry free-form `data` (its seed documents no fields). */
+export type NexusCoreEventData = Record<string, unknown>;
+
+/** The event types NexusCore's services publish to its `user-events` topic. */
+export const NEXUSCORE_EVENT_TYPES = [
+  "user_registered",
+  "user_login",
+  "profile_updated",
+  "profile_viewed",
+  "user_search",
+  "user_activated",
+  "user_deactivated",
+] as const;
+
+export type NexusCoreEventType = (typeof NEXUSCORE_EVENT_TYPES)[number];
+
+/** NexusCore's topic: its producers publish every user event there. */
+export const NEXUSCORE_TOPIC = "user-events";
+
+export interface KnownEventProperties extends Record<NexusCoreEventType, NexusCoreEventData> {
   "order.placed": OrderPlacedProperties;
   "order.filled": OrderFilledProperties;
   "order.canceled": OrderCanceledProperties;
@@ -140,7 +159,8 @@ export interface KnownEventProperties {
 
 export type KnownEventType = keyof KnownEventProperties;
 
-export const KNOWN_EVENT_TYPES = [
+/** The platform's own types: the demo traffic emits every one of them. */
+export const PLATFORM_EVENT_TYPES = [
   "order.placed",
   "order.filled",
   "order.canceled",
@@ -159,6 +179,8 @@ export const KNOWN_EVENT_TYPES = [
   "button.click",
 ] as const satisfies readonly KnownEventType[];
 
+export const KNOWN_EVENT_TYPES = [...PLATFORM_EVENT_TYPES, ...NEXUSCORE_EVENT_TYPES] as const satisfies readonly KnownEventType[];
+
 const KNOWN = new Set<string>(KNOWN_EVENT_TYPES);
 
 export function isKnownEventType(type: string): type is KnownEventType {
@@ -169,8 +191,11 @@ export function isKnownEventType(type: string): type is KnownEventType {
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
 export const EVENT_TYPE_MAX_LENGTH = 128;
 
+const NEXUSCORE = new Set<string>(NEXUSCORE_EVENT_TYPES);
+
 /** The Kafka topic a producer should publish an event type to (the ingester reads them all). */
-export function topicForEventType(type: string): "order.events" | "market.data" | "user.actions" | "trading.events" {
+export function topicForEventType(type: string): "order.events" | "market.data" | "user.actions" | "trading.events" | typeof NEXUSCORE_TOPIC {
+  if (NEXUSCORE.has(type)) return NEXUSCORE_TOPIC;
   if (type.startsWith("order.")) return "order.events";
   if (type === "market.data.update") return "market.data";
   if (type.startsWith("user.") || type === "page.view" || type === "button.click") return "user.actions";

@@ -13,6 +13,8 @@ export interface AnalyticsEvent<P = Record<string, unknown>> {
   eventType: string;
   userId: string | null;
   sessionId: string | null;
+  /** The service that emitted it (NexusCore's `service`); absent when the producer named none. */
+  service?: string;
   properties: P;
   /** When the event happened (producer's clock). Partition key of the events table. */
   timestamp: Date;
@@ -32,10 +34,17 @@ export interface WireEvent {
   event_type: string;
   user_id?: string | null;
   session_id?: string | null;
+  /** The emitting service, as NexusCore producers send it. */
+  service?: string | null;
   properties?: Record<string, unknown>;
+  /** NexusCore's name for properties: stored as properties; giving both is refused. */
+  data?: Record<string, unknown>;
   /** RFC 3339; when absent, the Kafka message timestamp (or receipt time over HTTP). */
   timestamp?: string;
 }
+
+/** A WireEvent once checked: NexusCore's `data` moved to `properties`. */
+export type CheckedWireEvent = Omit<WireEvent, "data">;
 
 /**
  * The JSON the API returns for one event: the reference's fields (id, timestamp, created_at, the
@@ -47,6 +56,7 @@ export interface EventView {
   event_type: string;
   user_id: string | null;
   session_id: string | null;
+  service: string | null;
   properties: Record<string, unknown>;
   timestamp: string;
   created_at: string;
@@ -62,6 +72,7 @@ export function toEventView(event: AnalyticsEvent): EventView {
     event_type: event.eventType,
     user_id: event.userId,
     session_id: event.sessionId,
+    service: event.service ?? null,
     properties: event.properties,
     timestamp: event.timestamp.toISOString(),
     created_at: receivedAt,

@@ -17,6 +17,7 @@ describe("copyRow", () => {
       eventType: "page.view",
       userId: "u\t1",
       sessionId: null,
+      service: "auth\tservice",
       properties: { path: "/a\\b", note: "line\nbreak" },
       timestamp: new Date("2025-10-03T12:00:00Z"),
       receivedAt: new Date("2025-10-03T12:00:01Z"),
@@ -30,6 +31,7 @@ describe("copyRow", () => {
       "2025-10-03T12:00:01.000Z",
       "u\\t1",
       "\\N",
+      "auth\\tservice",
       // JSON already escapes the newline as \n and the backslash as \\; COPY doubles each backslash.
       '{"path":"/a\\\\\\\\b","note":"line\\\\nbreak"}',
       "user.actions",

@@ -11,6 +11,7 @@ export const EVENT_COPY_COLUMNS = [
   "created_at",
   "user_id",
   "session_id",
+  "service",
   "properties",
   "source_topic",
   "source_partition",
@@ -77,6 +78,8 @@ function eventsRow(event: AnalyticsEvent, time: string, id = copyValue(event.eve
     copyValue(event.userId) +
     "\t" +
     copyValue(event.sessionId) +
+    "\t" +
+    copyValue(event.service) +
     "\t" +
     copyValue(JSON.stringify(event.properties)) +
     "\t" +

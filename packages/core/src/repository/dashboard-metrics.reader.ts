@@ -1,5 +1,4 @@
-import { type AggregationInterval, bucketStart, INTERVAL_MS } from "../models/intervals";
-import { countMetric, DISTINCT_METRICS, measureMetric, OVERALL } from "../rollups/metric-names";
+import type { AggregationInterval } from "../models/intervals";
 import type { Sql } from "./database";
 
 /** The dashboard's headline figures (the reference's /api/v1/dashboard/metrics shape, extended). */
@@ -8,17 +7,22 @@ export interface DashboardMetrics {
   active_users: number;
   /** Events per second over the last `window_minutes`. */
   events_per_second: number;
-  /** Today (UTC) so far. */
+  /** Orders placed today (UTC) so far, one per order_id. */
   orders_placed: number;
+  /** Of those, the orders fully filled: never more than orders_placed, partial fills not counted. */
   orders_filled: number;
+  /** orders_filled / orders_placed × 100 (trading.order_fill_rate of today), null with nothing placed. */
+  order_fill_rate: number | null;
   /** Strategies that placed an order or generated a signal in the last `window_minutes`. */
   active_strategies: number;
   /** Filled notional today (sum of price × quantity of order.filled). */
   total_volume: number;
-  /** Mean order.filled latency_ms today, null without fills carrying it. */
-  average_latency: number | null;
-  /** order.rejected / order.placed today, null with nothing placed. */
-  error_rate: number | null;
+  /** Mean order.filled latency_ms today; 0 without fills carrying it (a number, as in the seed). */
+  average_latency: number;
+  /** Of the orders placed today, the share rejected (0..1); 0 with nothing placed (a number, as in the seed). */
+  error_rate: number;
+  /** The seed's free-form figures: events of each active custom event type in the last `window_minutes` ({} when none). */
+  custom_metrics: Record<string, number>;
   window_minutes: number;
   /**
    * How current the figures are: every event stored before it is in the rollups read. The
@@ -28,15 +32,26 @@ export interface DashboardMetrics {
   last_updated: string;
 }
 
-const DAY_METRICS = {
-  placed: countMetric("order.placed"),
-  filled: countMetric("order.filled"),
-  rejected: countMetric("order.rejected"),
-  notional: measureMetric("notional", "order.filled"),
-  latency: measureMetric("latency_ms", "order.filled"),
-};
+interface DashboardRow {
+  active_users: string;
+  events_per_second: number;
+  orders_placed: string;
+  orders_filled: string;
+  order_fill_rate: number | null;
+  active_strategies: string;
+  total_volume: number;
+  average_latency: number;
+  error_rate: number;
+  custom_metrics: Record<string, string | number>;
+  window_minutes: number;
+  last_updated: Date;
+}
 
-/** Computes the dashboard figures from rollups alone (so a flushed cache is rebuilt exactly). */
+/**
+ * The dashboard figures from rollups and the order lifecycle alone (so a flushed cache is
+ * rebuilt exactly), computed by dashboard_metrics_at() (migration 0020): the one
+ * implementation, which the dashboard_metrics view reads too.
+ */
 export class DashboardMetricsReader {
   constructor(
     private readonly sql: Sql,
@@ -45,49 +60,24 @@ export class DashboardMetricsReader {
   ) {}
 
   async read(now = new Date()): Promise<DashboardMetrics> {
-    const { sql, interval } = this;
-    const nowMs = now.getTime();
-    const windowStart = new Date(bucketStart(nowMs - this.windowMinutes * 60_000, interval));
-    const dayStart = new Date(bucketStart(nowMs, "1d"));
-    const windowSeconds = Math.max(1, (nowMs - windowStart.getTime()) / 1000);
-
-    const [recent] = await sql<{ users: string; events: string; strategies: string }[]>`
-      select
-        (select count(distinct member) from rollup_members
-          where metric_name = ${DISTINCT_METRICS.activeUsers} and interval = ${interval} and bucket_start >= ${windowStart})::text as users,
-        (select coalesce(sum(count), 0) from metric_rollups
-          where interval = ${interval} and dimension = ${OVERALL} and metric_name like 'events.count.%' and bucket_start >= ${windowStart})::text as events,
-        (select count(distinct dimension_value) from metric_rollups
-          where interval = ${interval} and dimension = 'strategy' and bucket_start >= ${windowStart}
-            and metric_name in (${countMetric("order.placed")}, ${countMetric("signal.generated")}))::text as strategies`;
-    const today = await sql<{ metric_name: string; count: string; sum: number }[]>`
-      select metric_name, sum(count)::text as count, sum(sum) as sum from metric_rollups
-      where interval = ${interval} and dimension = ${OVERALL} and bucket_start >= ${dayStart}
-        and bucket_start < ${new Date(dayStart.getTime() + INTERVAL_MS["1d"])}
-        and metric_name in ${sql(Object.values(DAY_METRICS))}
-      group by metric_name`;
-    const day = (metric: string) => {
-      const row = today.find((r) => r.metric_name === metric);
-      return { count: Number(row?.count ?? 0), sum: row?.sum ?? 0 };
-    };
-    // The first event at the aggregation cursor (cheap on the write_xid index).
-    const [waiting] = await sql<{ created_at: Date }[]>`
-      select created_at from events
-      where write_xid >= (select next_xid from aggregation_cursors where name = 'rollups')
-      order by write_xid limit 1`;
-    const placed = day(DAY_METRICS.placed).count;
-    const latency = day(DAY_METRICS.latency);
+    const [row] = await this.sql<DashboardRow[]>`
+      select active_users::text, events_per_second, orders_placed::text, orders_filled::text, order_fill_rate,
+             active_strategies::text, total_volume, average_latency, error_rate, custom_metrics, window_minutes, last_updated
+      from dashboard_metrics_at(${now}, ${this.interval}, ${this.windowMinutes})`;
+    const figures = row!;
     return {
-      active_users: Number(recent!.users),
-      events_per_second: Number(recent!.events) / windowSeconds,
-      orders_placed: placed,
-      orders_filled: day(DAY_METRICS.filled).count,
-      active_strategies: Number(recent!.strategies),
-      total_volume: day(DAY_METRICS.notional).sum,
-      average_latency: latency.count === 0 ? null : latency.sum / latency.count,
-      error_rate: placed === 0 ? null : day(DAY_METRICS.rejected).count / placed,
-      window_minutes: this.windowMinutes,
-      last_updated: new Date(Math.min(nowMs, waiting?.created_at.getTime() ?? nowMs)).toISOString(),
+      active_users: Number(figures.active_users),
+      events_per_second: figures.events_per_second,
+      orders_placed: Number(figures.orders_placed),
+      orders_filled: Number(figures.orders_filled),
+      order_fill_rate: figures.order_fill_rate,
+      active_strategies: Number(figures.active_strategies),
+      total_volume: figures.total_volume,
+      average_latency: figures.average_latency,
+      error_rate: figures.error_rate,
+      custom_metrics: Object.fromEntries(Object.entries(figures.custom_metrics).map(([name, count]) => [name, Number(count)])),
+      window_minutes: figures.window_minutes,
+      last_updated: figures.last_updated.toISOString(),
     };
   }
 }

@@ -6,7 +6,7 @@
 const UTC_ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 export const EVENT_VIEW_JSON_SQL = `(select row_to_json(v)::text from (select
-    id, id as event_id, event_type, user_id, session_id, properties,
+    id, id as event_id, event_type, user_id, session_id, service, properties,
     to_char("timestamp" at time zone 'UTC', ${UTC_ISO_MS}) as "timestamp",
     to_char(created_at at time zone 'UTC', ${UTC_ISO_MS}) as created_at,
     to_char(created_at at time zone 'UTC', ${UTC_ISO_MS}) as received_at,

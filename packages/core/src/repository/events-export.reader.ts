@@ -9,6 +9,7 @@ export interface EventExportFilter {
   eventType?: string;
   userId?: string;
   sessionId?: string;
+  service?: string;
 }
 
 export interface EventExportOptions {
@@ -54,6 +55,7 @@ export class EventsExportReader {
           ${filter.eventType ? tx`and event_type = ${filter.eventType}` : tx``}
           ${filter.userId ? tx`and user_id = ${filter.userId}` : tx``}
           ${filter.sessionId ? tx`and session_id = ${filter.sessionId}` : tx``}
+          ${filter.service ? tx`and service = ${filter.service}` : tx``}
         order by "timestamp", id`;
       let count = 0;
       // Leaving this loop early (a throw, an abort) closes the portal before the transaction ends.

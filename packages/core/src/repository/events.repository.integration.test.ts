@@ -81,6 +81,31 @@ describe("EventsRepository.copyMany", () => {
     const [stored] = await repository.find({ start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z"), limit: 10 });
     expect(stored).toEqual({ ...tricky, receivedAt: tricky.receivedAt });
   });
+
+  it("stores NexusCore's service, escaped like every text, and reads it back only where one was named", async () => {
+    const named = event({ eventType: "user_login", service: "auth\tservice\n", properties: { method: "password" } });
+    const unnamed = event({ timestamp: new Date("2025-10-03T12:00:02Z") });
+    await repository.copyMany([named, unnamed]);
+    const rows = await db.sql<{ id: string; service: string | null }[]>`select id, service from events order by "timestamp"`;
+    expect(rows).toEqual([
+      { id: named.eventId, service: "auth\tservice\n" },
+      { id: unnamed.eventId, service: null },
+    ]);
+    const day = { start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z"), limit: 10 };
+    expect(await repository.find(day)).toEqual([unnamed, named]);
+    expect(await repository.find({ ...day, service: "auth\tservice\n" })).toEqual([named]);
+  });
+
+  it("takes another service under a stored id for another event: a conflict, not a re-delivery", async () => {
+    const original = event({ service: "auth-service" });
+    await repository.copyMany([original]);
+    const result = await repository.copyMany([{ ...original, service: "profile-service" }, { ...original }]);
+    expect(result.inserted).toBe(0);
+    expect(result.conflictingIds).toEqual(new Set([original.eventId]));
+    const same = await repository.copyMany([{ ...original }]);
+    expect(same).toMatchObject({ inserted: 0 });
+    expect(same.conflictingIds).toBeUndefined();
+  });
 });
 
 describe("EventsRepository.findPage", () => {
@@ -101,6 +126,7 @@ describe("EventsRepository.findPage", () => {
     const events = [
       event(),
       event({ userId: null, sessionId: null, source: null, timestamp: new Date("2025-10-03T12:00:00.5Z") }),
+      event({ eventType: "user_search", service: "search-service", properties: { query: "ada" }, timestamp: new Date("2025-10-03T12:00:00.25Z") }),
       event({ eventType: "page.view", properties: { path: "/ü/\"quoted\"\n", nested: { a: [1, 2.5, null, true], "": "empty key" }, big: 1e21, tiny: -0.000001 } }),
       event({ source: { topic: "trading.events", partition: 7, offset: "9007199254740993" }, timestamp: new Date("2025-10-03T00:00:00Z") }),
       ...Array.from({ length: 20 }, (_, i) => event({ timestamp: new Date(Date.UTC(2025, 9, 3, 5, 0, i)) })),
@@ -111,7 +137,8 @@ describe("EventsRepository.findPage", () => {
     const day = { start: new Date("2025-10-03T00:00:00Z"), end: new Date("2025-10-04T00:00:00Z") };
     const queries = [
       { ...day, limit: 100 },
-      { ...day, limit: 24 }, // exactly every event: no next page
+      { ...day, limit: 25 }, // exactly every event: no next page
+      { ...day, limit: 10, service: "search-service" },
       { ...day, limit: 5, eventType: "order.placed", before: { timestamp: new Date("2025-10-03T05:00:10Z"), eventId: events[14]!.eventId } },
       { ...day, limit: 10, properties: { path: "/ü/\"quoted\"\n" } },
       { ...day, limit: 7, eventType: "no.such.type" },

@@ -25,6 +25,8 @@ export interface EventQuery {
   eventType?: string;
   userId?: string;
   sessionId?: string;
+  /** The emitting service (NexusCore's `service`). */
+  service?: string;
   /** Top-level properties that must equal these texts (numbers compare by their JSON text). */
   properties?: Readonly<Record<string, string>>;
   limit: number;
@@ -38,8 +40,8 @@ export interface InsertResult {
   /** Set when only some of the batch was new: the ids that were. Absent means all were. */
   insertedIds?: Set<string>;
   /**
-   * Ids of the batch already stored with other content (type, user, session, time or
-   * properties): not a re-delivery but a different event under a taken id. Absent means none.
+   * Ids of the batch already stored with other content (type, user, session, service, time
+   * or properties): not a re-delivery but a different event under a taken id. Absent means none.
    */
   conflictingIds?: Set<string>;
 }
@@ -92,7 +94,8 @@ export class EventsRepository {
           select 1 from events e
           where e.event_type = s.event_type and e."timestamp" = i.event_time and e.id = s.id
             and e."timestamp" = s."timestamp" and e.user_id is not distinct from s.user_id
-            and e.session_id is not distinct from s.session_id and e.properties = s.properties
+            and e.session_id is not distinct from s.session_id and e.service is not distinct from s.service
+            and e.properties = s.properties
         )`;
       return {
         inserted: inserted.length,
@@ -152,6 +155,7 @@ export class EventsRepository {
         ${query.eventType ? sql`and event_type = ${query.eventType}` : sql``}
         ${query.userId ? sql`and user_id = ${query.userId}` : sql``}
         ${query.sessionId ? sql`and session_id = ${query.sessionId}` : sql``}
+        ${query.service ? sql`and service = ${query.service}` : sql``}
         ${propertyFilters(sql, query.properties)}
         ${query.before ? sql`and ("timestamp", id) < (${query.before.timestamp}, ${query.before.eventId}::uuid)` : sql``}
       order by "timestamp" desc, id desc

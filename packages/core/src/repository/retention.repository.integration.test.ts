@@ -99,6 +99,11 @@ describe("retention on the real database", () => {
     for (const held of [event(ago(200)), liveEvents[1]!]) {
       await db.sql`insert into set_aside_events (event_id, event_time, event_type, reason, detail) values (${held.eventId}, ${held.timestamp}, 'order.placed', 'fold_failed', 'test')`;
     }
+    // Order lifecycle rows: placed in a dropped day, placed in a kept day, never placed but first seen in a dropped day.
+    for (const [orderId, placedAt, firstAt] of [["old", ago(200), ago(200)], ["live", ago(89.5), ago(89.5)], ["unplaced", null, ago(91)]] as const) {
+      await db.sql`insert into order_analytics (order_id, placed_at, first_event_at, last_event_at, source_rank, source_time, source_event_id)
+        values (${orderId}, ${placedAt}, ${firstAt}, ${firstAt}, 0, ${firstAt}, ${randomUUID()})`;
+    }
     await db.sql`
       insert into late_events (event_id, event_type, event_time, received_at, recorded_at) values
         (${randomUUID()}, 'order.placed', now() - interval '200 days', now() - interval '100 days', now() - interval '100 days'),
@@ -160,6 +165,7 @@ describe("retention on the real database", () => {
     expect(ids.map((row) => row.id)).toEqual(liveEvents.map((e) => e.eventId));
     const setAside = await db.sql<{ id: string }[]>`select event_id::text as id from set_aside_events`;
     expect(setAside.map((row) => row.id)).toEqual([liveEvents[1]!.eventId]);
+    expect(await db.sql`select order_id from order_analytics`).toEqual([{ order_id: "live" }]);
     const rollups = await db.sql<{ interval: string }[]>`select interval from metric_rollups where metric_name = 'events.count' order by bucket_start`;
     expect(rollups.map((row) => row.interval)).toEqual(["1h", "1m"]);
     expect(await db.sql`select count(*)::int as n from rollup_members`).toEqual([{ n: 2 }]);

@@ -191,11 +191,12 @@ describe("cleanup_old_data() from plain SQL", () => {
     expect(report.failures).toEqual([{ step: "drop", name: failed[0], error: expect.stringMatching(/lock timeout/) }]);
     expect(await cleanup()).toMatchObject({ partitions: [{ partition: failed[0], action: "dropped" }], failures: [] });
   });
-  it("deletes the order_analytics rows of orders placed before the dropped days, once that table exists (0017)", async () => {
-    // The columns retention reads, as migration 0017 declares them.
-    await db.sql`create table if not exists order_analytics (order_id text primary key, placed_at timestamptz, first_event_at timestamptz not null)`;
-    await db.sql`insert into order_analytics values ('old', now() - interval '200 days', now() - interval '200 days'),
-      ('live', now() - interval '20 days', now() - interval '20 days'), ('unplaced', null, now() - interval '91 days')`;
+  it("deletes the order_analytics rows of orders placed before the dropped days (never placed: first seen before them)", async () => {
+    for (const [orderId, placedDays, firstDays] of [["old", 200, 200], ["live", 20, 20], ["unplaced", null, 91]] as const) {
+      const placed = placedDays === null ? null : ago(placedDays);
+      await db.sql`insert into order_analytics (order_id, placed_at, first_event_at, last_event_at, source_rank, source_time, source_event_id)
+        values (${orderId}, ${placed}, ${ago(firstDays)}, ${ago(firstDays)}, 0, ${ago(firstDays)}, ${randomUUID()})`;
+    }
     expect((await cleanup("true")).would_delete).toMatchObject({ order_analytics: 2 });
     expect((await cleanup()).deleted).toMatchObject({ order_analytics: 2 });
     expect(await db.sql`select order_id from order_analytics`).toEqual([{ order_id: "live" }]);

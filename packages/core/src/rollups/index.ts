@@ -4,3 +4,5 @@ export * from "./rollup-key";
 export * from "./rollup-state";
 export * from "./value-sketch";
 export * from "./trading-analytics";
+export * from "./order-lifecycle";
+export * from "./merged-buckets";

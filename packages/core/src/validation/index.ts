@@ -1,4 +1,4 @@
-export { envelopeSchema } from "./envelope.schema";
+export { ENVELOPE_ID_MAX_LENGTH, envelopeSchema } from "./envelope.schema";
 export { checkEnvelope, type EnvelopeCheck } from "./envelope-validator";
 export { CUSTOM_SCHEMA_LIMITS, customSchemaProblem, schemaIds } from "./custom-schema";
 export { SCHEMA_COST_LIMITS } from "./schema-cost";

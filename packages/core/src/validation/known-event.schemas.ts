@@ -1,4 +1,4 @@
-import type { KnownEventType } from "../models";
+import { type KnownEventType, NEXUSCORE_EVENT_TYPES, type NexusCoreEventType } from "../models";
 
 // What each known event type's properties must look like, mirroring the TypeScript types in
 // models/event-types.ts. Every documented property is type-checked when present, but none is
@@ -17,7 +17,12 @@ const orderBase = { order_id: text, symbol: text, side, strategy_id: text };
 const position = { position_id: text, symbol: text, side: { enum: ["LONG", "SHORT"] }, quantity: nonNegative, entry_price: nonNegative, strategy_id: text };
 const strategy = object({ strategy_id: text, name: { type: "string" }, reason: { type: "string" } });
 
+// NexusCore's seed gives no fields for its user events' `data`: any object is accepted.
+const freeForm = { type: "object" } as const;
+const nexusCore = Object.fromEntries(NEXUSCORE_EVENT_TYPES.map((type) => [type, freeForm])) as Record<NexusCoreEventType, object>;
+
 export const KNOWN_EVENT_SCHEMAS: Record<KnownEventType, object> = {
+  ...nexusCore,
   "order.placed": object({
     ...orderBase,
     order_type: { enum: ["LIMIT", "MARKET"] },

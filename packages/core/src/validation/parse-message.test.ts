@@ -128,6 +128,15 @@ describe("parseMessage", () => {
     });
   });
 
+  it("names the event type a rejected message claimed, when it is a valid name (for metrics)", () => {
+    expect(parse(JSON.stringify({ event_type: "page.view", properties: { path: 5 } }))).toMatchObject({ reason: "schema_violation", eventType: "page.view" });
+    expect(parse(JSON.stringify({ event_type: "page.view", user_id: 42 }))).toMatchObject({ reason: "invalid_envelope", eventType: "page.view" });
+    for (const value of [JSON.stringify({ event_type: "Page View" }), JSON.stringify({ event_type: 7 }), JSON.stringify([1]), "null", "{"]) {
+      const result = parse(value);
+      expect(result.ok === false && !("eventType" in result)).toBe(true);
+    }
+  });
+
   it("names the offending field of an invalid envelope", () => {
     const result = parse(JSON.stringify({ event_type: "page.view", user_id: 42 }));
     expect(result).toMatchObject({ ok: false, detail: "user_id must be string,null" });
@@ -143,6 +152,7 @@ describe("parseMessage", () => {
       ok: false,
       reason: "invalid_envelope",
       detail: "properties nests deeper than 64 levels",
+      eventType: "page.view",
     });
   });
 
@@ -151,7 +161,69 @@ describe("parseMessage", () => {
       ok: false,
       reason: "invalid_envelope",
       detail: `timestamp ${timestamp} cannot be stored (years 0001 to 9999 UTC, no leap second)`,
+      eventType: "page.view",
     });
   });
 });
 
+
+describe("parseMessage with NexusCore's envelope", () => {
+  const strict = new EventTypeValidator([], "dead_letter");
+  const nexusCore = {
+    event_type: "user_registered",
+    user_id: "7d0c6c1e-5b7a-4f0e-9d43-2f5a1c3b8e90",
+    service: "auth-service",
+    timestamp: "2025-10-03T11:59:00Z",
+    data: { email_domain: "example.com", plan: { tier: "free" } },
+  };
+  const parseStrict = (body: unknown) => parseMessage(message(JSON.stringify(body)), receivedAt, options, strict);
+
+  it("stores data as the properties and keeps the service", () => {
+    expect(parseStrict(nexusCore)).toEqual({
+      ok: true,
+      event: {
+        eventId: eventIdFromKafkaPosition("user.actions", 2, "17", NAMESPACE),
+        eventType: "user_registered",
+        userId: nexusCore.user_id,
+        sessionId: null,
+        service: "auth-service",
+        properties: nexusCore.data,
+        timestamp: new Date("2025-10-03T11:59:00Z"),
+        receivedAt,
+        source,
+      },
+    });
+  });
+
+  it.each(["user_registered", "user_login", "profile_updated", "profile_viewed", "user_search", "user_activated", "user_deactivated"])(
+    "knows %s even where unknown types are dead-lettered, whatever its data holds",
+    (eventType) => {
+      expect(parseStrict({ ...nexusCore, event_type: eventType, data: { anything: [1, "two", { three: null }] } })).toMatchObject({ ok: true });
+      expect(parseStrict({ ...nexusCore, event_type: eventType, data: undefined })).toMatchObject({ ok: true, event: { properties: {} } });
+    },
+  );
+
+  it("dead-letters an event giving both data and properties, naming data", () => {
+    expect(parseStrict({ ...nexusCore, properties: { plan: "free" } })).toEqual({
+      ok: false,
+      reason: "invalid_envelope",
+      detail: "data cannot be sent together with properties (data is NexusCore's name for properties): send one of them",
+      eventType: "user_registered",
+    });
+  });
+
+  it.each([
+    [{ service: 42 }, "service must be string,null"],
+    [{ service: "s".repeat(257) }, "service must NOT have more than 256 characters"],
+    [{ data: "free" }, "data must be object"],
+  ])("dead-letters a bad NexusCore field: %j", (change, detail) => {
+    expect(parseStrict({ ...nexusCore, ...change })).toEqual({ ok: false, reason: "invalid_envelope", detail, eventType: "user_registered" });
+  });
+
+  it("keeps no service when it is null, and checks numbers in data as in properties", () => {
+    const unnamed = parseStrict({ ...nexusCore, service: null });
+    expect(unnamed.ok && !("service" in unnamed.event)).toBe(true);
+    const overflowing = JSON.stringify({ ...nexusCore, data: { score: "1e309" } }).replace('"1e309"', "1e309");
+    expect(parseMessage(message(overflowing), receivedAt, options, strict)).toMatchObject({ ok: false, reason: "number_out_of_range" });
+  });
+});

@@ -1,4 +1,4 @@
-import { type AnalyticsEvent, eventIdFromKafkaPosition, type EventSource } from "../models";
+import { type AnalyticsEvent, EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_PATTERN, eventIdFromKafkaPosition, type EventSource } from "../models";
 import { checkEnvelope } from "./envelope-validator";
 import { type EventLimits, numberViolations, timeViolation } from "./event-limits";
 import type { EventTypeValidator } from "./event-type-validator";
@@ -19,7 +19,8 @@ export interface ParseOptions extends EventLimits {
   derivedIdNamespace: string;
 }
 
-export type ParseResult = { ok: true; event: AnalyticsEvent } | ({ ok: false } & Rejection);
+/** A rejection also names the event type the message claimed, when it claimed a valid one (for metrics). */
+export type ParseResult = { ok: true; event: AnalyticsEvent } | ({ ok: false; eventType?: string } & Rejection);
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -48,12 +49,12 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
   const envelope = checkEnvelope(parsed);
   if (!envelope.ok) {
     const first = envelope.violations[0]!;
-    return { ok: false, reason: "invalid_envelope", detail: `${first.field} ${first.message}` };
+    return { ok: false, reason: "invalid_envelope", detail: `${first.field} ${first.message}`, ...claimedType(parsed) };
   }
   const body = envelope.envelope;
   // Before anything walks it recursively: writing it would overflow the stack on every retry.
   if (nestsDeeperThan(body, MAX_EVENT_NESTING)) {
-    return { ok: false, reason: "invalid_envelope", detail: `properties nests deeper than ${MAX_EVENT_NESTING} levels` };
+    return rejectedAs(body.event_type, { reason: "invalid_envelope", detail: `properties nests deeper than ${MAX_EVENT_NESTING} levels` });
   }
   // Only a JSON \u escape can put U+0000 or a lone surrogate into a string (valid UTF-8 and JSON
   // text cannot hold them raw); PostgreSQL stores neither, so such a message would fail its
@@ -61,21 +62,21 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
   if (text.includes("\\u")) {
     const where = unstorableTextPath(body);
     if (where !== undefined) {
-      return { ok: false, reason: "unstorable_text", detail: `${where || "envelope"} holds \\u0000 or a lone surrogate, which PostgreSQL cannot store` };
+      return rejectedAs(body.event_type, { reason: "unstorable_text", detail: `${where || "envelope"} holds \\u0000 or a lone surrogate, which PostgreSQL cannot store` });
     }
   }
   // Falling back to the Kafka timestamp (never "now") keeps a re-delivered message identical.
   const timestamp = body.timestamp ? new Date(body.timestamp) : new Date(Number(message.timestamp));
   if (!isStorableTime(timestamp)) {
-    return { ok: false, reason: "invalid_envelope", detail: `timestamp ${body.timestamp ?? `(Kafka's) ${message.timestamp}`} cannot be stored (years 0001 to 9999 UTC, no leap second)` };
+    return rejectedAs(body.event_type, { reason: "invalid_envelope", detail: `timestamp ${body.timestamp ?? `(Kafka's) ${message.timestamp}`} cannot be stored (years 0001 to 9999 UTC, no leap second)` });
   }
   const badTime = timeViolation(timestamp, receivedAt, options);
-  if (badTime) return { ok: false, reason: badTime.reason, detail: `timestamp ${badTime.message}` };
+  if (badTime) return rejectedAs(body.event_type, { reason: badTime.reason, detail: `timestamp ${badTime.message}` });
   const properties = body.properties ?? {};
   const [badNumber] = numberViolations(properties, options);
-  if (badNumber) return { ok: false, reason: badNumber.reason, detail: `${badNumber.field} ${badNumber.message}` };
+  if (badNumber) return rejectedAs(body.event_type, { reason: badNumber.reason, detail: `${badNumber.field} ${badNumber.message}` });
   const typeProblem = types.check(body.event_type, properties);
-  if (typeProblem) return { ok: false, ...typeProblem };
+  if (typeProblem) return rejectedAs(body.event_type, typeProblem);
   const { topic, partition, offset } = message.source;
   return {
     ok: true,
@@ -84,10 +85,21 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
       eventType: body.event_type,
       userId: body.user_id ?? null,
       sessionId: body.session_id ?? null,
+      ...(typeof body.service === "string" && { service: body.service }),
       properties,
       timestamp,
       receivedAt,
       source: message.source,
     },
   };
+}
+
+function rejectedAs(eventType: string, rejection: Rejection): ParseResult {
+  return { ok: false, ...rejection, eventType };
+}
+
+/** The event_type of a message whose envelope is bad, when it is a valid type name. */
+function claimedType(parsed: unknown): { eventType?: string } {
+  const type = (parsed as { event_type?: unknown } | null)?.event_type;
+  return typeof type === "string" && type.length <= EVENT_TYPE_MAX_LENGTH && EVENT_TYPE_PATTERN.test(type) ? { eventType: type } : {};
 }

@@ -16,8 +16,12 @@ export interface HttpFuzzTarget {
   accepted: string[];
 }
 
+/** The API's flat error body: error is the message, the rest beside it. */
 interface ErrorBody {
-  error?: { code?: unknown; message?: unknown; field?: unknown; request_id?: unknown };
+  error?: unknown;
+  code?: unknown;
+  field?: unknown;
+  request_id?: unknown;
 }
 
 /**
@@ -74,10 +78,9 @@ function checkAnswer(status: number, contentType: string, raw: Buffer, fail: (pr
     return;
   }
   if (status < 400) return;
-  const error = body.error;
-  if (!error || typeof error.code !== "string" || typeof error.message !== "string" || typeof error.request_id !== "string") {
+  if (typeof body.error !== "string" || typeof body.code !== "string" || typeof body.request_id !== "string") {
     fail(`answered ${status} without the error shape: ${preview(raw, 200)}`);
-  } else if (status === 400 && typeof error.field !== "string") {
+  } else if (status === 400 && typeof body.field !== "string") {
     // "" is a name too: that of an empty key or query parameter.
     fail(`answered 400 without naming a field: ${preview(raw, 200)}`);
   }
