@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   dashboard.start(settings.dashboard_refresh_interval);
 
   // Every replica schedules retention; an advisory lock lets one of them work at a time.
-  const retentionRunner = new RetentionRunner(new RetentionRepository(sql), retentionSettings(config), logger);
+  const retentionRunner = new RetentionRunner(new RetentionRepository(sql), retentionSettings(config), logger, "aggregator");
   const retention = new RetentionJob(retentionRunner, registry, logger, config.analytics.retention.cleanup_interval);
   retention.start();
 

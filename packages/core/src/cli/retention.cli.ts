@@ -36,7 +36,7 @@ export async function retentionCli(argv: string[]): Promise<number> {
   }
   const sql = createSql(config.database, { applicationName: "retention", max: 1 });
   try {
-    const result = await new RetentionRunner(new RetentionRepository(sql), retentionSettings(config)).run({ dryRun: command.dryRun });
+    const result = await new RetentionRunner(new RetentionRepository(sql), retentionSettings(config), undefined, "retention CLI").run({ dryRun: command.dryRun });
     if (result.status === "locked") {
       process.stderr.write("retention: another runner (an aggregator's scheduled job) is running retention now; nothing changed, try again later\n");
       return EXIT.failed;

@@ -5,7 +5,15 @@ export { checksumOf, type MigrationFile, parseMigrationFileName, planMigrations 
 export { defaultMigrationsDir, readMigrationFiles, runMigrations } from "./migration-runner";
 export { EventPartitionsRepository, utcDay } from "./partitions.repository";
 export { DeploymentSettingsRepository } from "./deployment-settings.repository";
-export { type LockedResult, RETENTION_TABLES, RetentionRepository, type RetentionSession } from "./retention.repository";
+export {
+  type CleanupCall,
+  type CleanupRows,
+  type LockedResult,
+  RETENTION_TABLES,
+  RetentionRepository,
+  type RetentionSession,
+  type StoredRetentionSettings,
+} from "./retention.repository";
 export { CustomEventDefinitionsRepository } from "./custom-event-definitions.repository";
 export { copyRow, copyValue, EVENT_COPY_COLUMNS } from "./copy-text";
 export { memberBucketId, type MemberRow, RollupsRepository, type StoredRollup } from "./rollups.repository";

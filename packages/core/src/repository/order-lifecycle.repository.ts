@@ -106,24 +106,6 @@ export class OrderLifecycleRepository {
     return row?.from && row.to ? { from: row.from, to: row.to } : undefined;
   }
 
-  /**
-   * Retention: rows of orders placed before `cutoff` (never placed: first seen before it),
-   * `batchSize` per statement. Returns how many went.
-   */
-  async deleteBefore(cutoff: Date, batchSize: number): Promise<number> {
-    let deleted = 0;
-    for (;;) {
-      const result = await this.sql`
-        delete from order_analytics where order_id in (
-          select order_id from order_analytics where placed_at < ${cutoff}
-          union all
-          select order_id from order_analytics where placed_at is null and first_event_at < ${cutoff}
-          limit ${batchSize})`;
-      deleted += result.count;
-      if (result.count < batchSize) return deleted;
-    }
-  }
-
   /** The cohort of orders placed in the range: counts by status and quantities. */
   async cohort(range: CohortRange, breakdown?: OrderBreakdown): Promise<OrderCohortCounts> {
     const { sql } = this;

@@ -15,7 +15,16 @@ import { RollupsRepository } from "./rollups.repository";
 
 const DAY = 24 * 60 * 60 * 1000;
 const POLICY: RetentionPolicy = { raw_events: 90 * DAY, minute_aggregates: 365 * DAY, hour_aggregates: 730 * DAY, daily_aggregates: 3650 * DAY };
-const SETTINGS: RetentionSettings = { policy: POLICY, eventDaysAhead: 7, rollupsAheadMs: 92 * DAY, allowedLatenessMs: DAY, lateEventsBatchSize: 2, idsBatchSize: 2 };
+// Two rows per statement and three per call: a run takes several calls of cleanup_old_data().
+const SETTINGS: RetentionSettings = {
+  policy: POLICY,
+  eventDaysAhead: 7,
+  rollupsAheadMs: 92 * DAY,
+  allowedLatenessMs: DAY,
+  batchSize: 2,
+  maxRowsPerCall: 3,
+  dropLockTimeoutMs: 3_000,
+};
 const logger = createLogger({ level: "error", format: "json" }, "retention-test");
 
 const NOW = Date.now();
@@ -187,11 +196,11 @@ describe("retention on the real database", () => {
     const inside = new Promise<void>((resolve) => (entered = resolve));
     // The first runner stops inside the lock until the gate opens.
     const slowRepository = new RetentionRepository(db.sql);
-    const ensure = slowRepository.ensurePartitions.bind(slowRepository);
-    slowRepository.ensurePartitions = async (...args) => {
+    const write = slowRepository.writeSettings.bind(slowRepository);
+    slowRepository.writeSettings = async (...args) => {
       entered();
       await gate;
-      return ensure(...args);
+      return write(...args);
     };
     const first = new RetentionRunner(slowRepository, SETTINGS, logger).run({ dryRun: false });
     await inside;

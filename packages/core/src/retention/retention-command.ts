@@ -29,12 +29,14 @@ Run "retention run --help" for its options.
 Exit codes: 0 done, 1 failed (database, a partition not dropped, another runner busy), 2 usage error.`,
   run: `Usage: retention run [--dry-run] [--json]
 
-Creates partitions ahead, then drops every partition past retention and deletes late_events
-rows recorded before the raw_events cutoff. Prints each partition with its kind, table and
-range. Takes the same advisory lock as the aggregators' scheduled job: if one of them is
-running retention right now, exits 1 and changes nothing.
+Stores the configured policy in retention_settings and runs cleanup_old_data() (the same job
+as the aggregators' and as SELECT cleanup_old_data() in psql): creates partitions ahead, drops
+every partition past retention and deletes the rows of the dropped days (event ids, set-aside
+records, orders) and late_events rows recorded before the raw_events cutoff. Prints each
+partition with its kind, table and range. Takes the same advisory lock as the aggregators'
+scheduled job: if one of them is running retention right now, exits 1 and changes nothing.
 
-  --dry-run   list the partitions (and late_events rows) that would go; change nothing
+  --dry-run   list the partitions (and rows) that would go with this configuration; change nothing
   --json      print the result as JSON`,
 } as const;
 

@@ -56,9 +56,17 @@ export function formatRetentionReport(result: Finished): string {
     `late_events: ${result.lateEvents} row${result.lateEvents === 1 ? "" : "s"} recorded before ${utc(plan.cutoffs.raw_events)} UTC ${dryRun ? "would be deleted" : "deleted"}.`,
     `event_ids: ${result.eventIds} id${result.eventIds === 1 ? "" : "s"} of the dropped days ${dryRun ? "would be deleted" : "deleted"}.`,
   );
+  const { set_aside_events: setAside, order_analytics: orders, series_blocks: blocks } = result.rows;
+  if (setAside + orders + blocks > 0) {
+    lines.push(
+      `Also ${dryRun ? "would be deleted" : "deleted"}: ${setAside} set-aside record${setAside === 1 ? "" : "s"}, ` +
+        `${orders} order_analytics row${orders === 1 ? "" : "s"}, ${blocks} series block${blocks === 1 ? "" : "s"}.`,
+    );
+  }
   if (!dryRun && result.created > 0) lines.push(`Partitions created ahead: ${result.created}.`);
+  for (const { name, error } of result.createFailures) lines.push(`Could not create partition ${name} ahead: ${error}`);
   if (plan.unclassified.length > 0) {
-    lines.push(`Left alone (kind unknown): ${plan.unclassified.map((partition) => partition.name).join(", ")}.`);
+    lines.push(`Left alone (kind unknown): ${plan.unclassified.join(", ")}.`);
   }
   return lines.join("\n");
 }
@@ -82,8 +90,10 @@ export function retentionReportJson(result: Finished) {
     })),
     late_events: { recorded_before: plan.cutoffs.raw_events.toISOString(), rows: result.lateEvents, action: dryRun ? "would_delete" : "deleted" },
     event_ids: { rows: result.eventIds, action: dryRun ? "would_delete" : "deleted" },
+    rows: { ...result.rows, action: dryRun ? "would_delete" : "deleted" },
     partitions_created: result.created,
-    unclassified: plan.unclassified.map((partition) => partition.name),
+    create_failures: result.createFailures,
+    unclassified: plan.unclassified,
   };
 }
 

@@ -1,26 +1,13 @@
 import type { Config } from "../config";
 import type { Logger } from "../logger";
-import { OrderLifecycleRepository } from "../repository/order-lifecycle.repository";
-import type { RetentionRepository, RetentionSession } from "../repository/retention.repository";
-import { SERIES_BLOCK_INTERVALS, SeriesBlocksRepository } from "../repository/series-blocks.repository";
-import { type ExpiredPartition, planRetention, type RetentionPlan } from "./retention-plan";
-import { KIND_OF_INTERVAL, type RetentionPolicy, retentionPolicy } from "./retention-policy";
+import type { CleanupCall, CleanupRows, RetentionRepository, RetentionSession, StoredRetentionSettings } from "../repository/retention.repository";
+import type { ExpiredPartition, RetentionPlan } from "./retention-plan";
+import { retentionPolicy } from "./retention-policy";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Ids deleted per statement: a minute of them (at 30,000 events/s, 1.8M rows). */
-const ID_WINDOW_MS = 60 * 1000;
 
-export interface RetentionSettings {
-  policy: RetentionPolicy;
-  /** Events (and event_ids) partitions kept ready this many days ahead (analytics.ingestion.partitions_ahead_days). */
-  eventDaysAhead: number;
-  /** Rollup partitions kept ready this far ahead. */
-  rollupsAheadMs: number;
-  /** How far back the aggregator still folds (analytics.aggregation.allowed_lateness): rollup partitions exist from there. */
-  allowedLatenessMs: number;
-  lateEventsBatchSize: number;
-  idsBatchSize: number;
-}
+/** The policy and limits retention runs with; written to retention_settings (migrations/0018) before each run. */
+export type RetentionSettings = StoredRetentionSettings;
 
 /** Three months of rollup partitions ahead: a retention job stopped for weeks still leaves the aggregator a partition to write to. */
 const ROLLUPS_AHEAD_MS = 92 * DAY_MS;
@@ -31,8 +18,11 @@ export function retentionSettings(config: Config): RetentionSettings {
     eventDaysAhead: config.analytics.ingestion.partitions_ahead_days,
     rollupsAheadMs: ROLLUPS_AHEAD_MS,
     allowedLatenessMs: config.analytics.aggregation.allowed_lateness,
-    lateEventsBatchSize: 10_000,
-    idsBatchSize: 10_000,
+    // Rows per DELETE statement, and per call of cleanup_old_data(): a call stays a few seconds
+    // long, so it never holds back VACUUM and the aggregator's tail for long.
+    batchSize: 10_000,
+    maxRowsPerCall: 1_000_000,
+    dropLockTimeoutMs: 3_000,
   };
 }
 
@@ -54,91 +44,114 @@ export type RetentionRunResult =
       lateEvents: number;
       /** event_ids rows of the days whose events partitions went: deleted, or on a dry run that would be. */
       eventIds: number;
+      /** Every table's rows deleted (or that would be). */
+      rows: CleanupRows;
       /** Partitions created ahead (0 on a dry run). */
       created: number;
+      /** Partitions ahead that could not be created (retried on the next run). */
+      createFailures: { name: string; error: string }[];
     };
 
 /**
- * One retention pass: under the advisory lock, create partitions ahead, list the partitions,
- * plan against the database's clock, drop the expired ones (each on its own, so one failure
- * leaves the others done) and trim late_events. A dry run only lists and plans, changing nothing.
+ * One retention pass. The work is cleanup_old_data() (migrations/0018), the same function a psql
+ * caller runs; this runner stores the configured policy first, calls it until it has nothing
+ * more (each call deletes a bounded number of rows, so no transaction runs long), and then
+ * detaches the expired events days CONCURRENTLY, which PostgreSQL allows only outside a
+ * function, so readers and writers of events never wait for retention. A dry run changes nothing.
  */
 export class RetentionRunner {
-  private readonly seriesBlocks = new SeriesBlocksRepository();
-
   constructor(
     private readonly repository: RetentionRepository,
     private readonly settings: RetentionSettings,
     private readonly logger?: Logger,
+    /** Recorded in retention_settings.updated_by. */
+    private readonly writer = "analytics",
   ) {}
 
   async run(options: { dryRun: boolean }): Promise<RetentionRunResult> {
-    if (options.dryRun) return this.plan();
+    if (options.dryRun) {
+      const call = await this.repository.dryRun(this.settings, this.writer);
+      if (call.status !== "done") throw new Error("cleanup_old_data() skipped a dry run");
+      return result(call, call.partitions.map(({ partition }) => ({ partition })), call.rows, 0);
+    }
     const locked = await this.repository.withLock((db) => this.apply(db));
     return locked.acquired ? locked.result : { status: "locked" };
   }
 
-  private async plan(): Promise<RetentionRunResult> {
-    const plan = planRetention(await this.repository.listPartitions(), this.settings.policy, await this.repository.now());
-    const lateEvents = await this.repository.countLateEventsBefore(plan.cutoffs.raw_events);
-    const eventIds = await this.repository.countIdsBefore(idsCutoff(plan));
-    return { status: "done", dryRun: true, plan, partitions: plan.expired.map((partition) => ({ partition })), lateEvents, eventIds, created: 0 };
-  }
-
   private async apply(db: RetentionSession): Promise<RetentionRunResult> {
-    const { settings } = this;
-    const nowMs = (await this.repository.now(db)).getTime();
-    const created = await this.repository.ensurePartitions(db, {
-      eventsFrom: new Date(nowMs - DAY_MS),
-      eventsTo: new Date(nowMs + settings.eventDaysAhead * DAY_MS),
-      rollupsFrom: new Date(nowMs - settings.allowedLatenessMs - DAY_MS),
-      rollupsTo: new Date(nowMs + settings.rollupsAheadMs),
-    });
-    const plan = planRetention(await this.repository.listPartitions(db), settings.policy, await this.repository.now(db));
-    // Series blocks first: none may outlive the rollup rows it copies.
-    let seriesBlocks = 0;
-    for (const interval of SERIES_BLOCK_INTERVALS) {
-      seriesBlocks += await this.seriesBlocks.deleteBefore(db, [interval], plan.cutoffs[KIND_OF_INTERVAL[interval]].getTime());
-    }
-    if (seriesBlocks > 0) this.logger?.info("retention deleted series blocks", { rows: seriesBlocks });
+    await this.repository.writeSettings(db, this.settings, this.writer);
+    const rows: CleanupRows = { event_ids: 0, set_aside_events: 0, late_events: 0, order_analytics: 0, series_blocks: 0 };
     const partitions: DroppedPartition[] = [];
-    for (const partition of plan.expired) {
-      const fields = { kind: partition.kind, table: partition.table, partition: partition.name, from: partition.from, to: partition.to };
+    let created = 0;
+    let call: CleanupCall;
+    for (let calls = 1; ; calls++) {
+      call = await this.repository.cleanup(db, { dryRun: false, maxRows: this.settings.maxRowsPerCall, leaveDetachable: true });
+      // Our own session holds the lock, which the function takes again: it cannot be skipped.
+      if (call.status !== "done") throw new Error("cleanup_old_data() was skipped while this runner held the lock");
+      for (const name of Object.keys(rows) as (keyof CleanupRows)[]) rows[name] += call.rows[name];
+      created += call.created.events + call.created.rollups;
+      for (const { partition, action, error } of call.partitions) {
+        if (action === "dropped") this.dropped(partitions, partition);
+        else if (action === "failed") this.failed(partitions, partition, error ?? "unknown error");
+      }
+      for (const failure of call.failures.filter((entry) => entry.step === "create")) {
+        this.logger?.error("retention could not create a partition ahead; next run retries", failure);
+      }
+      if (!call.more) break;
+      this.logger?.debug("retention continues: rows left after a bounded call", { calls });
+    }
+    // The days the function left to us: every id of them is gone (its last call had nothing more).
+    for (const { partition, action } of call.partitions) {
+      if (action !== "left_to_caller") continue;
       try {
-        await this.repository.dropPartition(db, partition);
-        partitions.push({ partition });
-        this.logger?.info("retention dropped a partition", { ...fields, bytes: partition.bytes });
+        await this.repository.detachAndDrop(db, partition);
+        this.dropped(partitions, partition);
       } catch (error) {
-        const message = (error as Error).message;
-        partitions.push({ partition, error: message });
-        this.logger?.error("retention could not drop a partition; next run retries", { ...fields, error: message });
+        this.failed(partitions, partition, (error as Error).message);
       }
     }
-    const lateEvents = await this.repository.deleteLateEventsBefore(db, plan.cutoffs.raw_events, settings.lateEventsBatchSize);
-    let eventIds = 0;
-    for (const { partition, error } of partitions) {
-      if (error !== undefined || partition.table !== "events" || !partition.from || !partition.to) continue;
-      eventIds += await this.repository.deleteIdsBetween(db, partition.from, partition.to, ID_WINDOW_MS);
+    if (rows.series_blocks > 0) this.logger?.info("retention deleted series blocks", { rows: rows.series_blocks });
+    if (rows.event_ids > 0) this.logger?.info("retention deleted event ids", { rows: rows.event_ids, before: call.idsCutoff });
+    if (rows.set_aside_events > 0) {
+      this.logger?.info("retention deleted set-aside records of dropped days", { rows: rows.set_aside_events, before: call.idsCutoff });
     }
-    eventIds += await this.repository.deleteIdsBefore(db, idsCutoff(plan), settings.idsBatchSize);
-    if (eventIds > 0) this.logger?.info("retention deleted event ids", { rows: eventIds, before: idsCutoff(plan) });
-    const setAside = await this.repository.deleteSetAsideBefore(db, idsCutoff(plan), settings.idsBatchSize);
-    if (setAside > 0) this.logger?.info("retention deleted set-aside records of dropped days", { rows: setAside, before: idsCutoff(plan) });
-    // Order lifecycle rows go with the days of raw events dropped (orders placed before them).
-    const orders = await new OrderLifecycleRepository(db).deleteBefore(idsCutoff(plan), settings.idsBatchSize);
-    if (orders > 0) this.logger?.info("retention deleted order_analytics rows of orders placed in dropped days", { rows: orders, before: idsCutoff(plan) });
-    if (created.events + created.rollups > 0) this.logger?.info("retention created partitions ahead", created);
-    if (lateEvents > 0) this.logger?.info("retention deleted late_events rows", { rows: lateEvents, recorded_before: plan.cutoffs.raw_events });
-    return { status: "done", dryRun: false, plan, partitions, lateEvents, eventIds, created: created.events + created.rollups };
+    if (rows.order_analytics > 0) {
+      this.logger?.info("retention deleted order_analytics rows of orders placed in dropped days", { rows: rows.order_analytics, before: call.idsCutoff });
+    }
+    if (created > 0) this.logger?.info("retention created partitions ahead", { created });
+    if (rows.late_events > 0) this.logger?.info("retention deleted late_events rows", { rows: rows.late_events, recorded_before: call.cutoffs.raw_events });
+    return result(call, partitions, rows, created);
+  }
+
+  private dropped(partitions: DroppedPartition[], partition: ExpiredPartition): void {
+    partitions.push({ partition });
+    this.logger?.info("retention dropped a partition", { ...fields(partition), bytes: partition.bytes });
+  }
+
+  private failed(partitions: DroppedPartition[], partition: ExpiredPartition, error: string): void {
+    partitions.push({ partition, error });
+    this.logger?.error("retention could not drop a partition; next run retries", { ...fields(partition), error });
   }
 }
 
-/**
- * Ids go with the days retention drops whole: those before the UTC midnight at or below the
- * raw_events cutoff. An id of a day still partly kept stays, so it is never stored twice while
- * any of its day is retained.
- */
-export function idsCutoff(plan: RetentionPlan): Date {
-  const ms = plan.cutoffs.raw_events.getTime();
-  return new Date(ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS));
+function fields(partition: ExpiredPartition) {
+  return { kind: partition.kind, table: partition.table, partition: partition.name, from: partition.from, to: partition.to };
+}
+
+function result(call: Extract<CleanupCall, { status: "done" }>, partitions: DroppedPartition[], rows: CleanupRows, created: number): RetentionRunResult {
+  const order = (a: DroppedPartition, b: DroppedPartition) =>
+    a.partition.table.localeCompare(b.partition.table) ||
+    (a.partition.from?.getTime() ?? 0) - (b.partition.from?.getTime() ?? 0) ||
+    a.partition.name.localeCompare(b.partition.name);
+  return {
+    status: "done",
+    dryRun: call.dryRun,
+    plan: { now: call.now, cutoffs: call.cutoffs, kept: call.kept, unclassified: call.unclassified },
+    partitions: [...partitions].sort(order),
+    lateEvents: rows.late_events,
+    eventIds: rows.event_ids,
+    rows,
+    created,
+    createFailures: call.failures.filter((entry) => entry.step === "create").map(({ name, error }) => ({ name, error })),
+  };
 }
