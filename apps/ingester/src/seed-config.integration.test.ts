@@ -57,6 +57,7 @@ describe("ingester started with the seed's config.yaml", () => {
       "metrics.port",
       "health.port",
       "health.path",
+      "security.rate_limit.burst",
     ]);
 
     const event = { event_type: "order.placed", user_id: "user123", properties: { symbol: "BTCUSDT", price: 50000, quantity: 0.1 }, timestamp: new Date().toISOString() };

@@ -106,5 +106,12 @@ function consistencyWarnings(config: Config, raw: Record<string, unknown>): stri
       `config warning: kafka.http_ingest_topic ${config.kafka.http_ingest_topic} is not in kafka.topics: events posted over HTTP are stored only if other ingesters consume it`,
     );
   }
+  // The seed's fixed window never read burst; a seed file that sets it lower gets what it says, and is told.
+  const { rate_limit: rateLimit } = config.security;
+  if (rateLimit.enabled && valueAt(raw, ["security", "rate_limit", "burst"]) !== undefined && rateLimit.burst < rateLimit.requests_per_minute) {
+    warnings.push(
+      `config warning: security.rate_limit.burst ${rateLimit.burst} is enforced: at most ${rateLimit.burst} requests at once per client, then ${rateLimit.requests_per_minute} a minute (the B25 seed never read burst and admitted ${rateLimit.requests_per_minute} at once; leave burst out for that)`,
+    );
+  }
   return warnings;
 }

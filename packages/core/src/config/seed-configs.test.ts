@@ -31,7 +31,10 @@ describe("the seeds' configuration", () => {
     expect(config.security.rate_limit).toMatchObject({ requests_per_minute: 1000, burst: 100 });
     expect(config.security.cors.allowed_origins).toEqual(["http://localhost:3000", "http://localhost:8080"]);
     expect(config.logging.output).toBe("stdout");
-    expect(warnedKeys(warnings)).toEqual(Object.keys(SEED_ONLY_KEYS));
+    expect(warnedKeys(warnings)).toEqual([...Object.keys(SEED_ONLY_KEYS), "security.rate_limit.burst"]);
+    expect(warnings).toContain(
+      "config warning: security.rate_limit.burst 100 is enforced: at most 100 requests at once per client, then 1000 a minute (the B25 seed never read burst and admitted 1000 at once; leave burst out for that)",
+    );
     expect(warnings).toContain(
       "config warning: kafka.enable_auto_commit has no effect here (accepted from the seed's config): offsets are never auto-committed: the ingester always commits a batch's offsets after its events are stored (what enable_auto_commit: false asked for)",
     );
@@ -68,7 +71,7 @@ describe("the seeds' configuration", () => {
   it("loads 003's snippet, warning about aggregation workers and the metrics port", () => {
     const { config, warnings } = load("b25-003-config.yaml");
     expect(config.security.rate_limit).toMatchObject({ enabled: true, requests_per_minute: 1000, burst: 100 });
-    expect(warnedKeys(warnings)).toEqual(["analytics.aggregation.workers", "metrics.port"]);
+    expect(warnedKeys(warnings)).toEqual(["analytics.aggregation.workers", "metrics.port", "security.rate_limit.burst"]);
   });
 
   it("runs on NexusCore's environment variables (004) alone", () => {
