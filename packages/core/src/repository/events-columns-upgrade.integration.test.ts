@@ -68,7 +68,8 @@ describe("migration 0014 on a populated database", () => {
     const after = await db.sql.unsafe<IndexRow[]>(EVENTS_INDEXES);
     const renamed = (definition: string) =>
       definition.replace(/\bevent_id\b/g, "id").replace(/\bevent_time\b/g, '"timestamp"').replace(/\breceived_at\b/g, "created_at");
-    expect(after.filter((index) => !/gin/.test(index.definition))).toEqual(indexesBefore.map((index) => ({ ...index, definition: renamed(index.definition) })));
+    // Beside the GIN index, 0015's partial index on service is new (the upgrade runs every later migration too).
+    expect(after.filter((index) => !/gin|\(service, /.test(index.definition))).toEqual(indexesBefore.map((index) => ({ ...index, definition: renamed(index.definition) })));
     const gin = after.filter((index) => index.definition.includes("USING gin (properties jsonb_path_ops)"));
     const partitions = await db.sql<{ name: string }[]>`select inhrelid::regclass::text as name from pg_inherits where inhparent = 'events'::regclass`;
     expect(partitions.map((p) => p.name)).toEqual(expect.arrayContaining(["events_20260301", "events_20260302"]));
