@@ -217,8 +217,6 @@ CREATE VIEW system_metrics AS
 WITH stored AS (
     SELECT date_trunc('minute', e.created_at) AS minute,
            count(*) AS events_stored,
-           count(*) FILTER (WHERE e.source_topic IS NULL) AS events_via_http,
-           count(*) FILTER (WHERE e.source_topic IS NOT NULL) AS events_via_kafka,
            count(DISTINCT e.event_type) AS event_types,
            count(DISTINCT e.user_id) AS active_users,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.created_at - e."timestamp")) AS ingest_delay_p50_seconds,
@@ -236,8 +234,6 @@ WITH stored AS (
 SELECT m.minute,
        coalesce(st.events_stored, 0) AS events_stored,
        coalesce(st.events_stored, 0) / 60.0 AS events_per_second,
-       coalesce(st.events_via_http, 0) AS events_via_http,
-       coalesce(st.events_via_kafka, 0) AS events_via_kafka,
        coalesce(st.event_types, 0) AS event_types,
        coalesce(st.active_users, 0) AS active_users,
        st.ingest_delay_p50_seconds,
@@ -249,7 +245,7 @@ LEFT JOIN stored st USING (minute)
 LEFT JOIN late l USING (minute)
 LEFT JOIN set_aside sa USING (minute);
 
-COMMENT ON VIEW system_metrics IS 'Per minute of the last 24 hours (minutes with activity): events stored (by HTTP or Kafka), distinct types and users, ingest delay (stored - event time), late events recorded, events set aside.';
+COMMENT ON VIEW system_metrics IS 'Per minute of the last 24 hours (minutes with activity): events stored, distinct types and users, ingest delay (stored - event time), late events recorded, events set aside.';
 COMMENT ON COLUMN system_metrics.minute IS 'The minute the events were stored in (created_at), UTC.';
 COMMENT ON COLUMN system_metrics.ingest_delay_p50_seconds IS 'Median of created_at - timestamp of the events stored in the minute.';
 COMMENT ON COLUMN system_metrics.late_events IS 'Events the aggregator recorded as too late to fold (late_events) in the minute.';

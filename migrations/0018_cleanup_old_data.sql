@@ -239,6 +239,12 @@ BEGIN
         RETURN jsonb_build_object('status', 'skipped', 'dry_run', false, 'now', started,
                                   'reason', 'another runner holds the retention lock (an aggregator''s scheduled job or the retention CLI)');
     END IF;
+    -- Until an app has written its configured policy, the row holds this migration's defaults,
+    -- which may keep less than the deployment does: what they would drop could not be brought back.
+    IF NOT dry_run AND settings.updated_by = 'migration 0018' THEN
+        RETURN jsonb_build_object('status', 'skipped', 'dry_run', false, 'now', started,
+                                  'reason', 'no app has written its retention policy yet: start an aggregator (its retention job writes it at start) or run `analytics retention` once; a dry run shows what the defaults would drop');
+    END IF;
     budget := coalesce(max_rows, settings.max_rows_per_call);
     IF budget <= 0 THEN
         RAISE EXCEPTION 'cleanup_old_data: max_rows must be positive, not %', budget;

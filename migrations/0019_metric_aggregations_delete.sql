@@ -10,6 +10,9 @@ BEGIN
     IF OLD.metric_name LIKE 'trading.%' THEN
         RETURN OLD;
     END IF;
+    -- The cursor first, as a fold takes it before the rollups (no deadlock with a running cycle),
+    -- with a new version: aggregators drop the rollup states they cache instead of writing them back.
+    UPDATE aggregation_cursors SET updated_at = clock_timestamp() WHERE name = 'rollups';
     SELECT key, value INTO breakdown FROM jsonb_each_text(OLD.dimensions) LIMIT 1;
     DELETE FROM metric_rollups r
     WHERE r.metric_name = OLD.metric_name AND r.interval = OLD.interval AND r.bucket_start = OLD.time_bucket
@@ -26,8 +29,6 @@ BEGIN
     WHERE b.metric_name = OLD.metric_name AND b.interval = OLD.interval
       AND b.dimension = coalesce(breakdown.key, '') AND b.dimension_value = coalesce(breakdown.value, '')
       AND b.block_start <= OLD.time_bucket AND OLD.time_bucket < b.block_start + make_interval(hours => b.block_hours);
-    -- A new cursor version: aggregators drop the rollup states they cache instead of writing them back.
-    UPDATE aggregation_cursors SET updated_at = clock_timestamp() WHERE name = 'rollups';
     RETURN OLD;
 END;
 $$;

@@ -262,6 +262,12 @@ describe("the read API over rollups the aggregator process folded", () => {
     }
     const refused = await request(app).get("/api/v1/metrics").query({ metric_name: "trading.order_fill_rate", interval: "2h" });
     expect(refused.status).toBe(400);
+    // Overall only: a breakdown in the seed's spelling is refused rather than answered with the overall figure.
+    const overall = await request(app).get("/api/v1/metrics").query({ metric_name: "trading.total_volume", interval: "1h", dimensions: "{}", ...range });
+    expect(overall.status).toBe(200);
+    const breakdown = await request(app).get("/api/v1/metrics").query({ metric_name: "trading.total_volume", dimensions: '{"symbol":"BTCUSDT"}', ...range });
+    expect(breakdown.status).toBe(400);
+    expect(breakdown.body).toMatchObject({ code: "invalid_parameter", field: "dimensions" });
   });
 
   it("caches rollup answers until the next fold changes the rollups", async () => {

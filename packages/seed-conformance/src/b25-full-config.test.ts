@@ -238,10 +238,9 @@ async function fillRateBySql(url: string, interval: string, from: Date, to: Date
   const rows = await psql(
     url,
     `WITH placed AS (
-       SELECT properties->>'order_id' AS order_id, date_bin('${WIDTH[interval]}', "timestamp", TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket
-       FROM events WHERE event_type = 'order.placed' AND "timestamp" >= '${from.toISOString()}' AND "timestamp" < '${to.toISOString()}'
-         -- An order is known by its order_id (docs/trading.md): 001's example carries none.
-         AND jsonb_typeof(properties->'order_id') = 'string'),
+       -- An order is its order_id; an order.placed without one (001's example) an order of its own (docs/trading.md).
+       SELECT coalesce(nullif(properties->>'order_id', ''), id::text) AS order_id, date_bin('${WIDTH[interval]}', "timestamp", TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket
+       FROM events WHERE event_type = 'order.placed' AND "timestamp" >= '${from.toISOString()}' AND "timestamp" < '${to.toISOString()}'),
      filled AS (
        SELECT DISTINCT properties->>'order_id' AS order_id FROM events
        WHERE event_type = 'order.filled' AND (properties->>'is_partial')::boolean = false)

@@ -1,4 +1,4 @@
-import { ORDER_EVENT_TYPES, type Sql, type SqlTransaction as Tx } from "@trading-analytics/core";
+import { ORDER_EVENT_TYPES, ORDER_KEY_SQL, type Sql, type SqlTransaction as Tx } from "@trading-analytics/core";
 import type { FoldableEvent } from "../domain/fold-events";
 
 const CURSOR = "rollups";
@@ -81,7 +81,7 @@ export class EventTail {
     limit: number,
   ): Promise<{ events: FoldableEvent[]; last: FoldedPosition | undefined }> {
     const ofOrders = range.orderIds
-      ? tx`and event_type in ${tx(ORDER_EVENT_TYPES)} and properties->>'order_id' = any(${tx.array([...range.orderIds])}::text[])`
+      ? tx`and event_type in ${tx(ORDER_EVENT_TYPES)} and ${tx.unsafe(ORDER_KEY_SQL)} = any(${tx.array([...range.orderIds])}::text[])`
       : tx``;
     const rows = await tx<(TailRow & { time_text: string })[]>`
       select id::text as id, event_type, "timestamp", created_at, user_id, session_id, properties,
@@ -103,9 +103,9 @@ export class EventTail {
    */
   async orderIdsIn(tx: Tx, range: { from: Date; to: Date; belowXid: bigint }): Promise<string[]> {
     const rows = await tx<{ order_id: string }[]>`
-      select properties->>'order_id' as order_id from events
+      select ${tx.unsafe(ORDER_KEY_SQL)} as order_id from events
       where "timestamp" >= ${range.from} and "timestamp" < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
-        and event_type in ${tx(ORDER_EVENT_TYPES)} and jsonb_typeof(properties->'order_id') = 'string' and properties->>'order_id' <> ''
+        and event_type in ${tx(ORDER_EVENT_TYPES)} and ${tx.unsafe(ORDER_KEY_SQL)} is not null
       union
       select order_id from order_analytics where first_event_at < ${range.to} and last_event_at >= ${range.from}`;
     return rows.map((row) => row.order_id);

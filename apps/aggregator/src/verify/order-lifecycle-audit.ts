@@ -24,11 +24,17 @@ const SUMMED = new Set(["filled_quantity", "fill_notional"]);
  */
 export async function auditOrderLifecycle(sql: Sql, allowedLatenessMs: number): Promise<OrderLifecycleAudit> {
   const rows = await sql.unsafe<Array<{ order_id: string; stored: Record<string, unknown> | null; exact: Record<string, unknown> | null }>>(
-    `with ev as (
-       select id as event_id, event_type, date_trunc('milliseconds', "timestamp") as t, properties as p, properties->>'order_id' as order_id
+    `with keyed as (
+       -- An order is its order_id; an order.placed without one is an order of its own, named by its id.
+       select events.*, case when jsonb_typeof(properties->'order_id') = 'string' and properties->>'order_id' <> '' then properties->>'order_id'
+                             when event_type = 'order.placed' then id::text end as order_id
        from events
+     ),
+     ev as (
+       select id as event_id, event_type, date_trunc('milliseconds', "timestamp") as t, properties as p, order_id
+       from keyed events
        where event_type in ('order.placed', 'order.filled', 'order.canceled', 'order.rejected')
-         and jsonb_typeof(properties->'order_id') = 'string' and properties->>'order_id' <> ''
+         and order_id is not null
          and created_at - "timestamp" <= $1::interval
          and not exists (select 1 from set_aside_events s where s.event_id = events.id and s.event_time = events."timestamp")
      ),

@@ -31,6 +31,11 @@ export async function tradingMetricResult(deps: TradingMetricDeps, metric: Tradi
   for (const name of ["dimension", "dimension_value"]) {
     if (params.text(name) !== undefined) throw new ParameterError(name, `${metric} is served overall only; see /api/v1/trading/fill-rate and /api/v1/trading/volume for breakdowns`);
   }
+  // The seed's spelling of "overall" ({}) is the only breakdown these have; any other would be answered overall, silently.
+  const dimensions = params.text("dimensions");
+  if (dimensions !== undefined && dimensions.replace(/\s/g, "") !== "{}") {
+    throw new ParameterError("dimensions", `${metric} is served overall only ({} or none); see /api/v1/trading/fill-rate and /api/v1/trading/volume for breakdowns`);
+  }
   const { from, to } = params.range(now, DAY_MS);
   const buckets = Math.ceil((to.getTime() - from.getTime()) / widthMs);
   if (buckets > deps.maxPoints) {

@@ -8,6 +8,10 @@ type Db = Sql | SqlTransaction;
 export const ORDER_BREAKDOWN_COLUMNS = { symbol: "symbol", strategy: "strategy_id", side: "side" } as const;
 export type OrderBreakdown = { dimension: keyof typeof ORDER_BREAKDOWN_COLUMNS; value: string };
 
+/** orderKeyOf() over an events row in SQL: the order_id, else for an order.placed its event id. */
+export const ORDER_KEY_SQL = `(case when jsonb_typeof(properties->'order_id') = 'string' and properties->>'order_id' <> '' then properties->>'order_id'
+  when event_type = 'order.placed' then id::text end)`;
+
 /** Orders placed in [from, to). */
 export interface CohortRange {
   from: Date;

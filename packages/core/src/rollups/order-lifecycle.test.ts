@@ -106,6 +106,13 @@ describe("order lifecycle deltas", () => {
     expect(orderDeltaOf(event(13, "order.filled", "", 0))).toBeUndefined();
   });
 
+  it("makes an order.placed without an order id an order of its own, named by its event id (the B25 seed's examples carry none)", () => {
+    const placed = { ...event(15, "order.placed", "", 0, { price: 50000, quantity: 0.1 }) };
+    delete placed.properties.order_id;
+    expect(orderDeltaOf(placed)).toMatchObject({ orderId: placed.eventId, placedAtMs: T0, source: { rank: 0, quantity: 0.1 } });
+    expect(orderDeltaOf({ ...placed, eventType: "order.canceled" })).toBeUndefined();
+  });
+
   it("counts a fill without a number quantity or price, but not into quantity or notional", () => {
     expect(orderDeltaOf(event(14, "order.filled", "f", 0, { quantity: "2", price: 10 }))).toMatchObject({ fillCount: 1, filledQuantity: 0, fillNotional: 0 });
   });

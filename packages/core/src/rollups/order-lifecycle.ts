@@ -78,10 +78,19 @@ export function orderIdOf(properties: Record<string, unknown>): string | undefin
   return typeof id === "string" && id !== "" ? id : undefined;
 }
 
-/** What one event says about its order; undefined for events that are not order events with an order id. */
+/**
+ * The order an event belongs to: its order_id; an order.placed without one (the B25 seed's own
+ * examples send none) is an order of its own, known by its event id, so it is counted as placed.
+ * Other order events without an order_id cannot say which order they concern.
+ */
+export function orderKeyOf(event: Pick<OrderEventInput, "eventType" | "eventId" | "properties">): string | undefined {
+  return orderIdOf(event.properties) ?? (event.eventType === "order.placed" ? event.eventId : undefined);
+}
+
+/** What one event says about its order; undefined for events that are not order events of a known order. */
 export function orderDeltaOf(event: OrderEventInput): OrderDelta | undefined {
   if (!isOrderEventType(event.eventType)) return undefined;
-  const orderId = orderIdOf(event.properties);
+  const orderId = orderKeyOf(event);
   if (orderId === undefined) return undefined;
   const p = event.properties;
   const placed = event.eventType === "order.placed";
