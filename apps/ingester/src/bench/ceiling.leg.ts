@@ -3,7 +3,7 @@
 // rows are formatted before the clock starts, so only the database's work is timed.
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { copyRow, EventPartitionsRepository, topicForEventType, type WireEvent } from "@trading-analytics/core";
+import { copyRow, EVENT_COPY_COLUMNS, EventPartitionsRepository, topicForEventType, type WireEvent } from "@trading-analytics/core";
 import { checkpoint, createBenchDatabase, uniqueSuffix } from "@trading-analytics/core/testing";
 import { checkStored } from "./bench-database";
 import { BENCH_PARTITIONS } from "./bench-kafka";
@@ -26,8 +26,7 @@ export async function runCeilingLeg({ dataset, cleanup, log }: LegContext): Prom
     const cpuBefore = snapshotCpu();
     const started = performance.now();
     const writable = await db.sql`
-      copy events (id, event_type, "timestamp", created_at, user_id, session_id, properties,
-                   source_topic, source_partition, source_offset) from stdin`.writable();
+      copy events (${db.sql.unsafe(EVENT_COPY_COLUMNS.join(", "))}) from stdin`.writable();
     await pipeline(Readable.from(chunks), writable);
     const elapsed = seconds(started);
     const cpu = cpuSpentBetween(cpuBefore, snapshotCpu(), (pid, command) => classifyStackProcess(pid, command));
