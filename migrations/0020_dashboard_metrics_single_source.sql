@@ -3,8 +3,6 @@
 -- so the three can never disagree. Order figures are per order (order_analytics, 0017): the
 -- orders placed today, of them those fully filled and those rejected. custom_metrics counts each
 -- active custom event type's events of the window, as the reference's dashboard answer carries.
-DROP VIEW IF EXISTS dashboard_metrics;
-DROP FUNCTION IF EXISTS dashboard_metrics_at(timestamptz, text, integer);
 
 CREATE FUNCTION dashboard_metrics_at(as_of timestamptz, bucket_interval text, window_length integer)
 RETURNS TABLE (

@@ -71,6 +71,18 @@ function fillRateFigures(rates: OrderRates) {
     sum: rates.filled,
     avg: rates.fillRate,
     value: rates.fillRate,
+    ...orderStatusFigures(rates),
+    quantity_fill_rate: rates.quantityFillRate,
+  };
+}
+
+function volumeFigures({ fills, notional }: { fills: number; notional: number }) {
+  return { count: fills, sum: notional, avg: fills === 0 ? null : notional / fills, value: notional };
+}
+
+/** The per-order counts and fill rate every fill-rate answer carries, in the API's names. */
+export function orderStatusFigures(rates: OrderRates) {
+  return {
     orders_placed: rates.placed,
     orders_filled: rates.filled,
     orders_partially_filled: rates.partiallyFilled,
@@ -78,10 +90,5 @@ function fillRateFigures(rates: OrderRates) {
     orders_rejected: rates.rejected,
     orders_open: rates.open,
     fill_rate: rates.fillRate,
-    quantity_fill_rate: rates.quantityFillRate,
   };
-}
-
-function volumeFigures({ fills, notional }: { fills: number; notional: number }) {
-  return { count: fills, sum: notional, avg: fills === 0 ? null : notional / fills, value: notional };
 }

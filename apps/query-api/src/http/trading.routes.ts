@@ -4,6 +4,7 @@ import type { QueryCache } from "../cache/query-cache";
 import { rollupScope } from "../domain/cache-scope";
 import { ParameterError, QueryParams } from "../domain/query-params";
 import { sendCachedJson } from "./send-json";
+import { orderStatusFigures } from "./trading-metrics";
 
 export interface TradingRoutesDeps {
   trading: TradingAnalyticsReader;
@@ -52,13 +53,7 @@ export function tradingRoutes(deps: TradingRoutesDeps): Router {
       return JSON.stringify({
         ...rangeView(range),
         ...(breakdown ? { [breakdown.dimension]: breakdown.value } : {}),
-        orders_placed: rates.placed,
-        orders_filled: rates.filled,
-        orders_partially_filled: rates.partiallyFilled,
-        orders_canceled: rates.canceled,
-        orders_rejected: rates.rejected,
-        orders_open: rates.open,
-        fill_rate: rates.fillRate,
+        ...orderStatusFigures(rates),
         cancel_rate: rates.cancelRate,
         reject_rate: rates.rejectRate,
         ordered_quantity: rates.orderedQuantity,
