@@ -16,7 +16,7 @@ import { CleanupStack, connect, createBenchDatabase, createTestTopics, describeS
 import { startQueryApi } from "./api-process";
 import { renderReport, summarize } from "./bench-report";
 import { DashboardKeyRefresher } from "./dashboard-key";
-import { buildDataset, type Dataset } from "./dataset.leg";
+import { buildDataset, type Dataset, describeTradingTables } from "./dataset.leg";
 import { type IngestResult, runIngestLeg } from "./ingest.leg";
 import { type ReadResult, runReadScenario } from "./read.leg";
 import { readScenarios } from "./read-scenarios";
@@ -142,9 +142,11 @@ async function main(): Promise<void> {
   const d = dataset;
   const header = [
     `api benchmark: ${d.count.toLocaleString("en-US")} events over 30 days (to an hour past the start), in ${((performance.now() - started) / 60_000).toFixed(1)} min`,
-    `dataset: one INSERT ... SELECT generate_series (${d.insertSeconds.toFixed(0)} s incl. vacuum); rollups the routes read, made without the aggregator (${d.rollupSeconds.toFixed(0)} s):`,
+    `dataset: trading traffic by INSERT ... SELECT generate_series (${d.insertSeconds.toFixed(0)} s incl. vacuum): ${Object.entries(d.inserted).map(([kind, rows]) => `${rows.toLocaleString("en-US")} ${kind}`).join(", ")};`,
+    `  quotes every ${(d.grid.intervalMs / 1000).toFixed(1)} s per symbol (${d.grid.symbols.length} symbols), a feed gap of ${d.grid.gapLength} quotes every ${d.grid.gapEvery}; rollups the routes read, made without the aggregator (${d.rollupSeconds.toFixed(0)} s):`,
     `  ${d.countRows.toLocaleString("en-US")} events.count.<type> rows at 1m..1d by SQL; ${d.strategyRows.toLocaleString("en-US")} strategy rows and ${d.memberRows.toLocaleString("en-US")} users.active members at 1m for the last day by SQL;`,
     `  ${d.measureRows.toLocaleString("en-US")} measure rows (events.price.order.filled over the month, notional and latency_ms over the last day, 1m..1d) with DDSketches, folded by core's observe/mergeAll and written by RollupsRepository.save`,
+    `  trading tables by SQL as the fold leaves them (${d.tradingSeconds.toFixed(0)} s): ${describeTradingTables(d.tradingTables)}`,
     `machine: ${cpus().length} CPUs shared by the load process, the API, PostgreSQL, Redis and Kafka; Node ${process.version}; ${await describeServer()}`,
     `query-api: dist/main.js (config ${configFile}), API keys off, rate limits off, query cache off (cache_ttl 0s); the dashboard figures are written to Redis every 1 s as the aggregator does`,
     `load: autocannon in a separate process, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s at 1 connection and at ${options.connections}; batch ingest at ${options.ingestConnections}`,
