@@ -5,6 +5,7 @@ import {
   type SeriesBucketKey,
   SeriesBlocksRepository,
   memberBucketId,
+  MarketQuotesRepository,
   mergeInto,
   NO_ORDER_TRANSITIONS,
   type OrderLifecycleRepository,
@@ -19,6 +20,7 @@ import {
 } from "@trading-analytics/core";
 import { type BucketMember, type FoldableEvent, foldEvents, type RollupDelta } from "../domain/fold-events";
 import { foldOrders } from "../domain/fold-orders";
+import { foldQuotes } from "../domain/fold-quotes";
 import type { RollupPlan } from "../domain/rollup-plan";
 import { screenEvents, type Unfoldable } from "../domain/screen-events";
 import type { EventTail } from "./event-tail";
@@ -40,10 +42,12 @@ export interface MergeResult {
  * out of range are set aside, too-late events recorded, new distinct members counted, each
  * delta merged into its row's stored state (from the cache when it holds the row, else read)
  * and the rows written back; with an order lifecycle repository, the same events' order deltas
- * are merged into order_analytics in one more statement.
+ * are merged into order_analytics in one more statement, and the market data updates' quotes
+ * inserted into market_quotes in another.
  */
 export class RollupMerger {
   private readonly seriesBlocks = new SeriesBlocksRepository();
+  private readonly quotes = new MarketQuotesRepository();
 
   constructor(
     private readonly tail: EventTail,
@@ -65,6 +69,7 @@ export class RollupMerger {
     // Late events change buckets that may already be kept in series blocks: those blocks go with this change.
     await this.seriesBlocks.invalidate(tx, bucketsInBlocks(rows, this.clock()));
     await this.rollups.save(tx, rows);
+    await this.quotes.insert(tx, foldQuotes(foldable, this.plan.allowedLatenessMs));
     const orders = this.orders ? await this.orders.merge(tx, foldOrders(foldable, this.plan.allowedLatenessMs)) : { ...NO_ORDER_TRANSITIONS };
     return { rows, late, setAside, folded, orders };
   }
