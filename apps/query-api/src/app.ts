@@ -18,6 +18,7 @@ import {
   publishCustomEventsChanged,
   type RedisClient,
   RollupsRepository,
+  SessionFiguresReader,
   sortIntervals,
   type Sql,
   TradingAnalyticsReader,
@@ -35,6 +36,7 @@ import { duplicatesPostedCounter, ingestRoutes } from "./http/ingest.routes";
 import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
 import { metricsRoutes } from "./http/metrics.routes";
 import { requestContext } from "./http/request-context.middleware";
+import { sessionsRoutes } from "./http/sessions.routes";
 import { setAsideRoutes } from "./http/set-aside.routes";
 import { statsRoutes } from "./http/stats.routes";
 import { streamRoutes } from "./http/stream.routes";
@@ -143,6 +145,7 @@ export function createApp(deps: AppDeps): Express {
   const trading = new TradingAnalyticsReader(rollups, new OrderLifecycleRepository(sql), intervals);
   app.use(metricsRoutes({ series, merged, trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(tradingRoutes({ trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
+  app.use(sessionsRoutes({ sessions: new SessionFiguresReader(sql), cache }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(setAsideRoutes({ sql }));

@@ -377,6 +377,41 @@ export const openApiDocument = {
         responses: { "200": json({ allOf: [ref("StrategyPerformance"), { type: "object", properties: RANGE_VIEW }] }, "performance"), ...COMMON_ERRORS },
       },
     },
+    "/api/v1/trading/sessions": {
+      get: {
+        tags: ["trading"],
+        summary: "User sessions started in the range: how many, by how many users, duration, events per session, login to first order",
+        description:
+          "From user_sessions (one row per user_id and session_id, folded exactly once with the rollups) through the SQL function " +
+          "session_figures(start_time, end_time), which Grafana and psql call too. A session belongs to the range its first event falls in. " +
+          "duration = last event - first event; login_to_first_order = first order.placed - first login (user.login or user_login), " +
+          "over the sessions with a login and an order at or after it. Percentiles are exact (percentile_cont); null without sessions.",
+        parameters: RANGE,
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["start_time", "end_time", "sessions", "users", "duration_s", "events_per_session", "login_to_first_order_s"],
+              properties: {
+                start_time: time,
+                end_time: time,
+                sessions: { type: "integer", description: "sessions started in the range" },
+                users: { type: "integer", description: "distinct user ids among them" },
+                duration_s: { type: "object", required: ["p50", "p95"], properties: { p50: nullableNumber, p95: nullableNumber } },
+                events_per_session: { type: "object", required: ["avg", "p50", "p95"], properties: { avg: nullableNumber, p50: nullableNumber, p95: nullableNumber } },
+                login_to_first_order_s: {
+                  type: "object",
+                  required: ["count", "p50", "p95"],
+                  properties: { count: { type: "integer", description: "sessions with a login and an order.placed at or after it" }, p50: nullableNumber, p95: nullableNumber },
+                },
+              },
+            },
+            "session figures",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
     "/api/v1/internal/ingestion-metrics": {
       get: {
         tags: ["operations"],

@@ -21,6 +21,8 @@ export { type RollupRange, TradingAnalyticsReader, type TradingMetricRange } fro
 export { type CohortBucket, type CohortRange, type OrderBreakdown, ORDER_BREAKDOWN_COLUMNS, ORDER_KEY_SQL, OrderLifecycleRepository } from "./order-lifecycle.repository";
 export { MarketQuotesRepository } from "./market-quotes.repository";
 export { type DashboardMetrics, DashboardMetricsReader } from "./dashboard-metrics.reader";
+export { UserSessionsRepository } from "./user-sessions.repository";
+export { type SessionFigures, SessionFiguresReader } from "./session-figures.reader";
 export {
   type ApiKey,
   ApiKeysRepository,
