@@ -13,6 +13,7 @@ import {
   IngestionStatusReader,
   type Logger,
   MetricSeriesReader,
+  OrderFiguresReader,
   OrderLifecycleRepository,
   opsRoutes,
   publishCustomEventsChanged,
@@ -35,6 +36,7 @@ import { exportRoutes } from "./http/export.routes";
 import { duplicatesPostedCounter, ingestRoutes } from "./http/ingest.routes";
 import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
 import { metricsRoutes } from "./http/metrics.routes";
+import { orderFiguresRoutes } from "./http/order-figures.routes";
 import { requestContext } from "./http/request-context.middleware";
 import { sessionsRoutes } from "./http/sessions.routes";
 import { setAsideRoutes } from "./http/set-aside.routes";
@@ -146,6 +148,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(metricsRoutes({ series, merged, trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(tradingRoutes({ trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(sessionsRoutes({ sessions: new SessionFiguresReader(sql), cache }));
+  app.use(orderFiguresRoutes({ figures: new OrderFiguresReader(sql), cache }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(setAsideRoutes({ sql }));

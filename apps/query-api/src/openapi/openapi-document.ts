@@ -30,6 +30,26 @@ const EVENT_FILTERS = [
 ];
 const RANGE_VIEW = { interval: { type: "string" }, start_time: time, end_time: time };
 
+const NULLABLE_STRING = { type: ["string", "null"] };
+const DURATION_FIGURES = {
+  type: "object",
+  required: ["count", "p50", "p95", "p99"],
+  properties: { count: { type: "integer", description: "orders measured" }, p50: nullableNumber, p95: nullableNumber, p99: nullableNumber },
+};
+const ORDER_FIGURES_REQUIRED = ["orders", "fill_rate", "quantity_fill_ratio", "cancel_to_fill_ratio", "time_to_first_fill_ms", "time_to_fill_ms"];
+const ORDER_FIGURES = {
+  orders: {
+    type: "object",
+    required: ["placed", "filled", "partially_filled", "canceled", "rejected", "open"],
+    properties: Object.fromEntries(["placed", "filled", "partially_filled", "canceled", "rejected", "open"].map((status) => [status, { type: "integer" }])),
+  },
+  fill_rate: { ...nullableNumber, description: "orders.filled / orders.placed × 100" },
+  quantity_fill_ratio: { ...nullableNumber, description: "Σ min(filled, ordered quantity) / Σ ordered quantity × 100" },
+  cancel_to_fill_ratio: { ...nullableNumber, description: "orders.canceled / orders.filled; null with none filled" },
+  time_to_first_fill_ms: { ...DURATION_FIGURES, description: "first fill − placement, ms, exact percentiles" },
+  time_to_fill_ms: { ...DURATION_FIGURES, description: "full fill − placement of the fully filled orders, ms, exact percentiles" },
+};
+
 const READ = [{ ApiKey: [] }, { Bearer: [] }];
 const COMMON_ERRORS = {
   "400": errorResponse("a parameter or the body is invalid; field names it"),
@@ -299,6 +319,54 @@ export const openApiDocument = {
               },
             },
             "per-order rates in percent (null when nothing was placed)",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/trading/orders": {
+      get: {
+        tags: ["trading"],
+        summary: "Order lifecycle figures of the orders placed in the range: outcomes, fill rate, fill ratio, cancel-to-fill, time to fill",
+        description:
+          "The cohort is the orders whose order.placed falls in [start_time, end_time) (order_analytics, one row per order_id), " +
+          "as SQL's trading_order_figures(start, end, by) computes it. Statuses add up to orders.placed. fill_rate = filled / placed × 100 " +
+          "(by orders, at most 100); quantity_fill_ratio = Σ min(filled, ordered quantity) / Σ ordered quantity × 100; cancel_to_fill_ratio = " +
+          "canceled / filled orders (null with none filled). time_to_first_fill_ms = first fill − placement, time_to_fill_ms = full fill − placement " +
+          "(fully filled orders), exact percentiles (percentile_cont); a fill timed before its placement (clock skew) counts with its negative time. " +
+          "by breaks the cohort down (orders without that attribute under null). See docs/trading.md, \"Order lifecycle figures\".",
+        parameters: [
+          ...RANGE,
+          query("symbol", "only orders of this symbol"),
+          query("strategy", "only orders of this strategy id"),
+          query("side", "only orders of this side (BUY or SELL)"),
+          query("by", "also break the figures down by symbol, strategy or side", { type: "string", enum: ["symbol", "strategy", "side"] }),
+        ],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["start_time", "end_time", ...ORDER_FIGURES_REQUIRED],
+              properties: {
+                start_time: time,
+                end_time: time,
+                symbol: { type: "string" },
+                strategy: { type: "string" },
+                side: { type: "string" },
+                by: { type: "string", enum: ["symbol", "strategy", "side"] },
+                ...ORDER_FIGURES,
+                breakdown: {
+                  type: "array",
+                  description: "one entry per value of by, ordered by it, null (orders without it) last",
+                  items: {
+                    type: "object",
+                    required: ORDER_FIGURES_REQUIRED,
+                    properties: { symbol: NULLABLE_STRING, strategy: NULLABLE_STRING, side: NULLABLE_STRING, ...ORDER_FIGURES },
+                  },
+                },
+              },
+            },
+            "the cohort's figures (ratios null when their denominator is 0, percentiles null with nothing measured)",
           ),
           ...COMMON_ERRORS,
         },

@@ -96,6 +96,8 @@ describe("the OpenAPI document", () => {
     ["get", "/api/v1/trading/strategies/{strategy}/performance", "/api/v1/trading/strategies/alpha/performance", undefined, 200],
     ["get", "/api/v1/trading/sessions", `/api/v1/trading/sessions?start_time=${range.start_time}`, undefined, 200],
     ["get", "/api/v1/trading/sessions", "/api/v1/trading/sessions?start_time=yesterday", undefined, 400],
+    ["get", "/api/v1/trading/orders", `/api/v1/trading/orders?start_time=${range.start_time}&by=side`, undefined, 200],
+    ["get", "/api/v1/trading/orders", "/api/v1/trading/orders?by=venue", undefined, 400],
     ["get", "/api/v1/internal/ingestion-metrics", "/api/v1/internal/ingestion-metrics", undefined, 200],
     ["get", "/api/v1/internal/dead-letters", "/api/v1/internal/dead-letters?minutes=5", undefined, 200],
     ["get", "/api/v1/internal/dead-letters", "/api/v1/internal/dead-letters?minutes=0", undefined, 400],
