@@ -118,7 +118,8 @@ describe("analytics CLI on PostgreSQL", () => {
       const command = parseTradingCommand(args, new Date());
       if (command.kind === "help") throw new Error("help");
       const query = tradingQuery(command);
-      const [{ exists }] = await db.sql<{ exists: boolean }[]>`select exists (select 1 from pg_proc where proname = ${query.fn}) as exists`;
+      const [found] = await db.sql<{ exists: boolean }[]>`select exists (select 1 from pg_proc where proname = ${query.fn}) as exists`;
+      const exists = found?.exists === true;
       const result = await run("trading", ...args, "--json");
       if (!exists) {
         expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 1, stderr: expect.stringContaining(`has no ${query.fn}(): run "analytics migrate"`) });
