@@ -59,18 +59,21 @@ export function drawOrderOutcomes(chart, figures) {
         textStyle: { color: COLORS.text, fontSize: 11 },
         formatter: (name) => `${name}  ${formatCount(data.find((d) => d.name === name)?.value)}`,
       },
-      series: [
-        {
-          name: "orders",
-          type: "pie",
-          center: ["36%", "52%"],
-          radius: ["58%", "84%"],
-          avoidLabelOverlap: false,
-          label: { show: false },
-          itemStyle: { borderColor: "#151b23", borderWidth: 2 },
-          data: empty ? [] : data,
-        },
-      ],
+      // No series at all when empty: an empty pie would still draw its placeholder ring.
+      series: empty
+        ? []
+        : [
+            {
+              name: "orders",
+              type: "pie",
+              center: ["36%", "52%"],
+              radius: ["58%", "84%"],
+              avoidLabelOverlap: false,
+              label: { show: false },
+              itemStyle: { borderColor: "#151b23", borderWidth: 2 },
+              data,
+            },
+          ],
     },
     { replaceMerge: ["series", "graphic"] },
   );
@@ -89,7 +92,7 @@ export function drawExecution(chart, figures) {
       grid: { left: 40, right: 8, top: 22, bottom: 20 },
       legend: { ...LEGEND, data: ["slippage", "effective spread"] },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: formatBps },
-      xAxis: { ...AXIS, type: "category", data: categories, axisLabel: { ...AXIS.axisLabel, color: COLORS.text } },
+      xAxis: { ...AXIS, type: "category", data: categories, axisLabel: { ...AXIS.axisLabel, color: COLORS.text, interval: 0 } },
       yAxis: { ...VALUE_AXIS },
       series: [
         { name: "slippage", type: "bar", barMaxWidth: 18, data: empty ? [] : slippage, itemStyle: { color: COLORS.violet } },
