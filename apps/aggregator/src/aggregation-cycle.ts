@@ -10,6 +10,7 @@ import {
   type Sql,
   type SqlTransaction,
   type StoredRollup,
+  UserSessionsRepository,
 } from "@trading-analytics/core";
 import type { FoldableEvent } from "./domain/fold-events";
 import { describeError, isEventSpecificFailure, isolateFailures } from "./domain/isolate-failures";
@@ -75,7 +76,7 @@ export class AggregationCycle {
     private readonly cache = new RollupStateCache(CACHED_ROLLUP_BYTES),
   ) {
     this.setAsideEvents = new SetAsideEventsRepository(sql);
-    this.merger = new RollupMerger(tail, rollups, plan, this.setAsideEvents, new OrderLifecycleRepository(sql));
+    this.merger = new RollupMerger(tail, rollups, plan, this.setAsideEvents, new OrderLifecycleRepository(sql), Date.now, new UserSessionsRepository());
   }
 
   async run(options: CycleOptions = {}): Promise<CycleResult> {

@@ -13,11 +13,13 @@ import {
   IngestionStatusReader,
   type Logger,
   MetricSeriesReader,
+  OrderFiguresReader,
   OrderLifecycleRepository,
   opsRoutes,
   publishCustomEventsChanged,
   type RedisClient,
   RollupsRepository,
+  SessionFiguresReader,
   sortIntervals,
   type Sql,
   TradingAnalyticsReader,
@@ -34,7 +36,9 @@ import { exportRoutes } from "./http/export.routes";
 import { duplicatesPostedCounter, ingestRoutes } from "./http/ingest.routes";
 import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
 import { metricsRoutes } from "./http/metrics.routes";
+import { orderFiguresRoutes } from "./http/order-figures.routes";
 import { requestContext } from "./http/request-context.middleware";
+import { sessionsRoutes } from "./http/sessions.routes";
 import { setAsideRoutes } from "./http/set-aside.routes";
 import { statsRoutes } from "./http/stats.routes";
 import { streamRoutes } from "./http/stream.routes";
@@ -143,6 +147,8 @@ export function createApp(deps: AppDeps): Express {
   const trading = new TradingAnalyticsReader(rollups, new OrderLifecycleRepository(sql), intervals);
   app.use(metricsRoutes({ series, merged, trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(tradingRoutes({ trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
+  app.use(sessionsRoutes({ sessions: new SessionFiguresReader(sql), cache }));
+  app.use(orderFiguresRoutes({ figures: new OrderFiguresReader(sql), cache }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(setAsideRoutes({ sql }));

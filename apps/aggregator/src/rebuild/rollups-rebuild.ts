@@ -1,4 +1,5 @@
 import {
+  MarketQuotesRepository,
   OrderLifecycleRepository,
   rollupKeyString,
   type RollupsRepository,
@@ -10,6 +11,7 @@ import type { RollupPlan } from "../domain/rollup-plan";
 import type { EventTail, FoldedPosition } from "../storage/event-tail";
 import { RollupMerger } from "../storage/rollup-merger";
 import { OrderLifecycleRebuild } from "./order-lifecycle-rebuild";
+import { UserSessionsRebuild } from "./user-sessions-rebuild";
 
 const DAY_MS = 86_400_000;
 
@@ -20,22 +22,26 @@ export interface RebuiltDay {
   rows: number;
   /** Orders with an event in the day, refolded into order_analytics from all their events. */
   orders: number;
+  /** Sessions with an event in the day, refolded into user_sessions from all their events. */
+  sessions: number;
 }
 
 /**
  * Recomputes the rollups of whole UTC days from the stored events: after a configuration
  * change (new dimensions or measures), a bug fix, or a manual correction of events. Each day is
  * one transaction that holds the aggregation cursor (so no fold interleaves), deletes the day's
- * rollup rows and distinct members at every interval, refolds the day's events that the
+ * rollup rows, distinct members and market quotes, refolds the day's events that the
  * aggregator had already folded (never those it set aside), refolds the order lifecycle of the
- * orders with an event in the day (see OrderLifecycleRebuild), and gives the cursor a new version
- * so every replica drops its cached rollups. Events not folded yet are left to the aggregator, so
+ * orders with an event in the day (see OrderLifecycleRebuild) and the sessions likewise (see
+ * UserSessionsRebuild), and gives the cursor a new version so every replica drops its cached rollups. Events not folded yet are left to the aggregator, so
  * nothing counts twice.
  */
 export class RollupsRebuild {
   private readonly merger: RollupMerger;
   private readonly seriesBlocks = new SeriesBlocksRepository();
   private readonly orders: OrderLifecycleRebuild;
+  private readonly quotes = new MarketQuotesRepository();
+  private readonly sessions: UserSessionsRebuild;
 
   constructor(
     private readonly sql: Sql,
@@ -47,6 +53,7 @@ export class RollupsRebuild {
     // No lifecycle repository here: the lifecycle is refolded per order below, not per day.
     this.merger = new RollupMerger(tail, rollups, plan, new SetAsideEventsRepository(sql));
     this.orders = new OrderLifecycleRebuild(tail, new OrderLifecycleRepository(sql), plan.allowedLatenessMs, pageSize);
+    this.sessions = new UserSessionsRebuild(tail, plan.allowedLatenessMs, pageSize);
   }
 
   /** The UTC days overlapping [from, to), oldest first. */
@@ -65,6 +72,8 @@ export class RollupsRebuild {
       await tx`delete from metric_rollups where bucket_start >= ${from} and bucket_start < ${to}`;
       await tx`delete from rollup_members where bucket_start >= ${from} and bucket_start < ${to}`;
       await this.seriesBlocks.invalidateDays(tx, from.getTime(), to.getTime());
+      // The day's quotes are one row per event: the refold below inserts them again.
+      await this.quotes.deleteRange(tx, { from, to });
       let events = 0;
       const written = new Set<string>();
       for (let after: FoldedPosition | undefined; ; ) {
@@ -77,8 +86,9 @@ export class RollupsRebuild {
         if (page.events.length < this.pageSize) break;
       }
       const orders = await this.orders.rebuild(tx, { from, to, belowXid: cursor.nextXid });
+      const sessions = await this.sessions.rebuild(tx, { from, to, belowXid: cursor.nextXid });
       await this.tail.touchCursor(tx);
-      return { day: from, events, rows: written.size, orders };
+      return { day: from, events, rows: written.size, orders, sessions };
     });
   }
 }

@@ -5,6 +5,7 @@ import {
   type SeriesBucketKey,
   SeriesBlocksRepository,
   memberBucketId,
+  MarketQuotesRepository,
   mergeInto,
   NO_ORDER_TRANSITIONS,
   type OrderLifecycleRepository,
@@ -16,9 +17,12 @@ import {
   type SetAsideEventsRepository,
   type SqlTransaction,
   type StoredRollup,
+  type UserSessionsRepository,
 } from "@trading-analytics/core";
 import { type BucketMember, type FoldableEvent, foldEvents, type RollupDelta } from "../domain/fold-events";
 import { foldOrders } from "../domain/fold-orders";
+import { foldQuotes } from "../domain/fold-quotes";
+import { foldSessions } from "../domain/fold-sessions";
 import type { RollupPlan } from "../domain/rollup-plan";
 import { screenEvents, type Unfoldable } from "../domain/screen-events";
 import type { EventTail } from "./event-tail";
@@ -40,10 +44,13 @@ export interface MergeResult {
  * out of range are set aside, too-late events recorded, new distinct members counted, each
  * delta merged into its row's stored state (from the cache when it holds the row, else read)
  * and the rows written back; with an order lifecycle repository, the same events' order deltas
- * are merged into order_analytics in one more statement.
+ * are merged into order_analytics in one more statement, the market data updates' quotes
+ * inserted into market_quotes in another, and with a sessions repository their session deltas
+ * into user_sessions.
  */
 export class RollupMerger {
   private readonly seriesBlocks = new SeriesBlocksRepository();
+  private readonly quotes = new MarketQuotesRepository();
 
   constructor(
     private readonly tail: EventTail,
@@ -53,6 +60,8 @@ export class RollupMerger {
     /** Absent for a rebuild of rollups, which must not add order events to the lifecycle twice. */
     private readonly orders?: OrderLifecycleRepository,
     private readonly clock: () => number = Date.now,
+    /** Absent for a rebuild of rollups: sessions are refolded per session, not per day. */
+    private readonly sessions?: UserSessionsRepository,
   ) {}
 
   async apply(tx: SqlTransaction, events: readonly FoldableEvent[], cache?: RollupStateCache): Promise<MergeResult> {
@@ -65,7 +74,9 @@ export class RollupMerger {
     // Late events change buckets that may already be kept in series blocks: those blocks go with this change.
     await this.seriesBlocks.invalidate(tx, bucketsInBlocks(rows, this.clock()));
     await this.rollups.save(tx, rows);
+    await this.quotes.insert(tx, foldQuotes(foldable, this.plan.allowedLatenessMs));
     const orders = this.orders ? await this.orders.merge(tx, foldOrders(foldable, this.plan.allowedLatenessMs)) : { ...NO_ORDER_TRANSITIONS };
+    await this.sessions?.merge(tx, foldSessions(foldable, this.plan.allowedLatenessMs));
     return { rows, late, setAside, folded, orders };
   }
 

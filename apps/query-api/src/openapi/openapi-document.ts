@@ -30,6 +30,26 @@ const EVENT_FILTERS = [
 ];
 const RANGE_VIEW = { interval: { type: "string" }, start_time: time, end_time: time };
 
+const NULLABLE_STRING = { type: ["string", "null"] };
+const DURATION_FIGURES = {
+  type: "object",
+  required: ["count", "p50", "p95", "p99"],
+  properties: { count: { type: "integer", description: "orders measured" }, p50: nullableNumber, p95: nullableNumber, p99: nullableNumber },
+};
+const ORDER_FIGURES_REQUIRED = ["orders", "fill_rate", "quantity_fill_ratio", "cancel_to_fill_ratio", "time_to_first_fill_ms", "time_to_fill_ms"];
+const ORDER_FIGURES = {
+  orders: {
+    type: "object",
+    required: ["placed", "filled", "partially_filled", "canceled", "rejected", "open"],
+    properties: Object.fromEntries(["placed", "filled", "partially_filled", "canceled", "rejected", "open"].map((status) => [status, { type: "integer" }])),
+  },
+  fill_rate: { ...nullableNumber, description: "orders.filled / orders.placed × 100" },
+  quantity_fill_ratio: { ...nullableNumber, description: "Σ min(filled, ordered quantity) / Σ ordered quantity × 100" },
+  cancel_to_fill_ratio: { ...nullableNumber, description: "orders.canceled / orders.filled; null with none filled" },
+  time_to_first_fill_ms: { ...DURATION_FIGURES, description: "first fill − placement, ms, exact percentiles" },
+  time_to_fill_ms: { ...DURATION_FIGURES, description: "full fill − placement of the fully filled orders, ms, exact percentiles" },
+};
+
 const READ = [{ ApiKey: [] }, { Bearer: [] }];
 const COMMON_ERRORS = {
   "400": errorResponse("a parameter or the body is invalid; field names it"),
@@ -304,6 +324,54 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/v1/trading/orders": {
+      get: {
+        tags: ["trading"],
+        summary: "Order lifecycle figures of the orders placed in the range: outcomes, fill rate, fill ratio, cancel-to-fill, time to fill",
+        description:
+          "The cohort is the orders whose order.placed falls in [start_time, end_time) (order_analytics, one row per order_id), " +
+          "as SQL's trading_order_figures(start, end, by) computes it. Statuses add up to orders.placed. fill_rate = filled / placed × 100 " +
+          "(by orders, at most 100); quantity_fill_ratio = Σ min(filled, ordered quantity) / Σ ordered quantity × 100; cancel_to_fill_ratio = " +
+          "canceled / filled orders (null with none filled). time_to_first_fill_ms = first fill − placement, time_to_fill_ms = full fill − placement " +
+          "(fully filled orders), exact percentiles (percentile_cont); a fill timed before its placement (clock skew) counts with its negative time. " +
+          "by breaks the cohort down (orders without that attribute under null). See docs/trading.md, \"Order lifecycle figures\".",
+        parameters: [
+          ...RANGE,
+          query("symbol", "only orders of this symbol"),
+          query("strategy", "only orders of this strategy id"),
+          query("side", "only orders of this side (BUY or SELL)"),
+          query("by", "also break the figures down by symbol, strategy or side", { type: "string", enum: ["symbol", "strategy", "side"] }),
+        ],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["start_time", "end_time", ...ORDER_FIGURES_REQUIRED],
+              properties: {
+                start_time: time,
+                end_time: time,
+                symbol: { type: "string" },
+                strategy: { type: "string" },
+                side: { type: "string" },
+                by: { type: "string", enum: ["symbol", "strategy", "side"] },
+                ...ORDER_FIGURES,
+                breakdown: {
+                  type: "array",
+                  description: "one entry per value of by, ordered by it, null (orders without it) last",
+                  items: {
+                    type: "object",
+                    required: ORDER_FIGURES_REQUIRED,
+                    properties: { symbol: NULLABLE_STRING, strategy: NULLABLE_STRING, side: NULLABLE_STRING, ...ORDER_FIGURES },
+                  },
+                },
+              },
+            },
+            "the cohort's figures (ratios null when their denominator is 0, percentiles null with nothing measured)",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
     "/api/v1/trading/volume": {
       get: {
         tags: ["trading"],
@@ -375,6 +443,41 @@ export const openApiDocument = {
         summary: "One strategy's signals, orders, fills, filled notional and realized PnL",
         parameters: [path("strategy", "strategy id"), ...RANGE, INTERVAL],
         responses: { "200": json({ allOf: [ref("StrategyPerformance"), { type: "object", properties: RANGE_VIEW }] }, "performance"), ...COMMON_ERRORS },
+      },
+    },
+    "/api/v1/trading/sessions": {
+      get: {
+        tags: ["trading"],
+        summary: "User sessions started in the range: how many, by how many users, duration, events per session, login to first order",
+        description:
+          "From user_sessions (one row per user_id and session_id, folded exactly once with the rollups) through the SQL function " +
+          "session_figures(start_time, end_time), which Grafana and psql call too. A session belongs to the range its first event falls in. " +
+          "duration = last event - first event; login_to_first_order = first order.placed - first login (user.login or user_login), " +
+          "over the sessions with a login and an order at or after it. Percentiles are exact (percentile_cont); null without sessions.",
+        parameters: RANGE,
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["start_time", "end_time", "sessions", "users", "duration_s", "events_per_session", "login_to_first_order_s"],
+              properties: {
+                start_time: time,
+                end_time: time,
+                sessions: { type: "integer", description: "sessions started in the range" },
+                users: { type: "integer", description: "distinct user ids among them" },
+                duration_s: { type: "object", required: ["p50", "p95"], properties: { p50: nullableNumber, p95: nullableNumber } },
+                events_per_session: { type: "object", required: ["avg", "p50", "p95"], properties: { avg: nullableNumber, p50: nullableNumber, p95: nullableNumber } },
+                login_to_first_order_s: {
+                  type: "object",
+                  required: ["count", "p50", "p95"],
+                  properties: { count: { type: "integer", description: "sessions with a login and an order.placed at or after it" }, p50: nullableNumber, p95: nullableNumber },
+                },
+              },
+            },
+            "session figures",
+          ),
+          ...COMMON_ERRORS,
+        },
       },
     },
     "/api/v1/internal/ingestion-metrics": {
