@@ -4,8 +4,9 @@
 //   the occasional feed gap (quote-grid.ts);
 // - sessions: user.login, page views, user.logout, and orders placed within them;
 // - orders with an order_id: placed (limit or market), then filled in one or several fills,
-//   canceled (some after a partial fill), rejected, or left open; priced off the quote in force
-//   when placed (limit a few bps behind the touch) and, for market orders, when filled;
+//   canceled (some after a partial fill), rejected, or left open (some partially filled);
+//   priced off the quote in force when placed (limit a few bps behind the touch) and, for
+//   market orders, when filled;
 // - position.opened/closed at the mid in force, with realized_pnl = (exit - entry) * qty * ±1;
 // - signal.generated makes up the count.
 // The month runs until an hour after the bench starts, so "now" (the dashboard's last five
@@ -118,9 +119,9 @@ function sessionsAndOrdersSql(grid: QuoteGrid, symbols: string, span: { from: nu
     lifecycle as materialized (
       select o.*,
              case when outcome = 'filled' then (case when r_n < 0.75 then 1 else 2 + floor((r_n - 0.75) * 12)::int end)
-                  when outcome = 'canceled' and r_n < 0.35 then 1 + floor(r_n * 5.7)::int else 0 end as nfills,
+                  when outcome in ('canceled', 'open') and r_n < 0.35 then 1 + floor(r_n * 5.7)::int else 0 end as nfills,
              case when outcome = 'filled' then qty
-                  when outcome = 'canceled' and r_n < 0.35 then round(qty * (0.2 + 0.5 * r_part)::numeric, qdec) else 0 end as filled_total
+                  when outcome in ('canceled', 'open') and r_n < 0.35 then round(qty * (0.2 + 0.5 * r_part)::numeric, qdec) else 0 end as filled_total
       from ord o
     ),
     fills as (

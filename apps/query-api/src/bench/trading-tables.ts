@@ -63,12 +63,15 @@ async function fillOrderAnalytics(sql: Sql): Promise<number> {
   return result.count;
 }
 
-/** market_quotes (migration 0022): one row per market.data.update with a string symbol, as the fold's quoteOf() states it. */
+/**
+ * market_quotes (migration 0022): one row per market.data.update with a non-empty string symbol,
+ * as apps/aggregator/src/verify/market-quotes-audit.ts recomputes it.
+ */
 async function fillMarketQuotes(sql: Sql): Promise<number> {
   const number = (key: string) => sql`case when jsonb_typeof(properties->${key}) = 'number' then (properties->>${key})::float8 end`;
   const result = await sql`
     insert into market_quotes (symbol, quoted_at, event_id, price, bid, ask)
-    select properties->>'symbol', "timestamp", id, ${number("price")}, ${number("bid")}, ${number("ask")}
+    select properties->>'symbol', date_trunc('milliseconds', "timestamp"), id, ${number("price")}, ${number("bid")}, ${number("ask")}
     from events
     where event_type = 'market.data.update' and jsonb_typeof(properties->'symbol') = 'string' and properties->>'symbol' <> ''`;
   return result.count;
