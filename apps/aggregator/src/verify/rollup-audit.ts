@@ -1,5 +1,6 @@
 import { INTERVAL_MS, type Sql } from "@trading-analytics/core";
 import type { RollupPlanOptions } from "../domain/rollup-plan";
+import { auditExecution, type ExecutionMismatch } from "./execution-audit";
 import { auditMarketQuotes, type QuoteMismatch } from "./market-quotes-audit";
 import { auditOrderLifecycle, type OrderMismatch } from "./order-lifecycle-audit";
 
@@ -13,7 +14,7 @@ export interface RollupMismatch {
   exact: { count: number | null; sum: number | null; min: number | null; max: number | null };
 }
 
-export type AuditMismatch = RollupMismatch | OrderMismatch | QuoteMismatch;
+export type AuditMismatch = RollupMismatch | OrderMismatch | QuoteMismatch | ExecutionMismatch;
 
 export interface RollupAudit {
   /** Rollup rows, order_analytics rows and market_quotes rows compared. */
@@ -33,7 +34,8 @@ const SUM_TOLERANCE = 1e-9;
  * the exact value at the sketch's rank, floor(q × (n − 1)). Events the aggregator set aside
  * (set_aside_events) are left out of the exact side too: they are not in the rollups by design.
  * The order lifecycle (order_analytics) is audited the same way, one GROUP BY order_id, and
- * market_quotes row by row against the market data updates.
+ * market_quotes row by row against the market data updates, execution quality's marks (arrival
+ * prices, order_fills) with a quote lookup over the market data events.
  */
 export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<RollupAudit> {
   const intervals = JSON.stringify(plan.intervals.map((name) => ({ name, ms: INTERVAL_MS[name] })));
@@ -101,6 +103,7 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
 
   const orders = await auditOrderLifecycle(sql, plan.allowedLatenessMs);
   const quotes = await auditMarketQuotes(sql, plan.allowedLatenessMs);
+  const execution = await auditExecution(sql, plan.allowedLatenessMs);
   const mismatches: AuditMismatch[] = [];
   let maxPercentileRelError = 0;
   for (const row of rows) {
@@ -121,8 +124,8 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
       });
     }
   }
-  mismatches.push(...orders.mismatches, ...quotes.mismatches);
-  return { rowsCompared: rows.length + orders.rowsCompared + quotes.rowsCompared, mismatches, maxPercentileRelError };
+  mismatches.push(...orders.mismatches, ...quotes.mismatches, ...execution.mismatches);
+  return { rowsCompared: rows.length + orders.rowsCompared + quotes.rowsCompared + execution.rowsCompared, mismatches, maxPercentileRelError };
 }
 
 function likePattern(pattern: string): string {

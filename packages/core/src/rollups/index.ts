@@ -7,3 +7,4 @@ export * from "./trading-analytics";
 export * from "./order-lifecycle";
 export * from "./market-quotes";
 export * from "./merged-buckets";
+export * from "./order-fills";
