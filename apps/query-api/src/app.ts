@@ -8,6 +8,7 @@ import {
   EventsExportReader,
   eventLimits,
   EventsRepository,
+  ExecutionQualityReader,
   type EventTypeValidator,
   type HealthMonitor,
   IngestionStatusReader,
@@ -38,6 +39,7 @@ import { requestContext } from "./http/request-context.middleware";
 import { setAsideRoutes } from "./http/set-aside.routes";
 import { statsRoutes } from "./http/stats.routes";
 import { streamRoutes } from "./http/stream.routes";
+import { executionRoutes } from "./http/execution.routes";
 import { tradingRoutes } from "./http/trading.routes";
 import type { EventPublisher } from "./kafka/event-publisher";
 import type { LiveEventsPoller } from "./live/live-events.poller";
@@ -143,6 +145,7 @@ export function createApp(deps: AppDeps): Express {
   const trading = new TradingAnalyticsReader(rollups, new OrderLifecycleRepository(sql), intervals);
   app.use(metricsRoutes({ series, merged, trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(tradingRoutes({ trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
+  app.use(executionRoutes({ execution: new ExecutionQualityReader(sql), cache }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(setAsideRoutes({ sql }));
