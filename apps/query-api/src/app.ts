@@ -8,6 +8,7 @@ import {
   EventsExportReader,
   eventLimits,
   EventsRepository,
+  ExecutionQualityReader,
   type EventTypeValidator,
   type HealthMonitor,
   IngestionStatusReader,
@@ -42,6 +43,7 @@ import { sessionsRoutes } from "./http/sessions.routes";
 import { setAsideRoutes } from "./http/set-aside.routes";
 import { statsRoutes } from "./http/stats.routes";
 import { streamRoutes } from "./http/stream.routes";
+import { executionRoutes } from "./http/execution.routes";
 import { tradingRoutes } from "./http/trading.routes";
 import type { EventPublisher } from "./kafka/event-publisher";
 import type { LiveEventsPoller } from "./live/live-events.poller";
@@ -149,6 +151,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(tradingRoutes({ trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(sessionsRoutes({ sessions: new SessionFiguresReader(sql), cache }));
   app.use(orderFiguresRoutes({ figures: new OrderFiguresReader(sql), cache }));
+  app.use(executionRoutes({ execution: new ExecutionQualityReader(sql), cache }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(setAsideRoutes({ sql }));

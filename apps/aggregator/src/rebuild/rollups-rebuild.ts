@@ -1,4 +1,5 @@
 import {
+  ExecutionRepository,
   MarketQuotesRepository,
   OrderLifecycleRepository,
   rollupKeyString,
@@ -7,6 +8,7 @@ import {
   SetAsideEventsRepository,
   type Sql,
 } from "@trading-analytics/core";
+import { foldFills } from "../domain/fold-execution";
 import type { RollupPlan } from "../domain/rollup-plan";
 import type { EventTail, FoldedPosition } from "../storage/event-tail";
 import { RollupMerger } from "../storage/rollup-merger";
@@ -30,10 +32,12 @@ export interface RebuiltDay {
  * Recomputes the rollups of whole UTC days from the stored events: after a configuration
  * change (new dimensions or measures), a bug fix, or a manual correction of events. Each day is
  * one transaction that holds the aggregation cursor (so no fold interleaves), deletes the day's
- * rollup rows, distinct members and market quotes, refolds the day's events that the
+ * rollup rows, distinct members, market quotes and fills, refolds the day's events that the
  * aggregator had already folded (never those it set aside), refolds the order lifecycle of the
  * orders with an event in the day (see OrderLifecycleRebuild) and the sessions likewise (see
- * UserSessionsRebuild), and gives the cursor a new version so every replica drops its cached rollups. Events not folded yet are left to the aggregator, so
+ * UserSessionsRebuild), re-marks their arrival and the fills the day's quotes govern
+ * (ExecutionRepository.remarkRange), and gives the cursor a new version so every replica drops
+ * its cached rollups. Events not folded yet are left to the aggregator, so
  * nothing counts twice.
  */
 export class RollupsRebuild {
@@ -42,12 +46,13 @@ export class RollupsRebuild {
   private readonly orders: OrderLifecycleRebuild;
   private readonly quotes = new MarketQuotesRepository();
   private readonly sessions: UserSessionsRebuild;
+  private readonly execution = new ExecutionRepository();
 
   constructor(
     private readonly sql: Sql,
     private readonly tail: EventTail,
     rollups: RollupsRepository,
-    plan: RollupPlan,
+    private readonly plan: RollupPlan,
     private readonly pageSize = 20_000,
   ) {
     // No lifecycle repository here: the lifecycle is refolded per order below, not per day.
@@ -74,21 +79,26 @@ export class RollupsRebuild {
       await this.seriesBlocks.invalidateDays(tx, from.getTime(), to.getTime());
       // The day's quotes are one row per event: the refold below inserts them again.
       await this.quotes.deleteRange(tx, { from, to });
+      await this.execution.deleteFills(tx, { from, to });
       let events = 0;
       const written = new Set<string>();
       for (let after: FoldedPosition | undefined; ; ) {
         const page = await this.tail.readFolded(tx, { from, to, belowXid: cursor.nextXid }, after, this.pageSize);
         if (page.events.length === 0) break;
         const { rows, folded } = await this.merger.apply(tx, page.events);
+        await this.execution.insertFills(tx, foldFills(page.events, this.plan.allowedLatenessMs));
         events += folded;
         for (const row of rows) written.add(rollupKeyString(row.key));
         after = page.last;
         if (page.events.length < this.pageSize) break;
       }
-      const orders = await this.orders.rebuild(tx, { from, to, belowXid: cursor.nextXid });
+      const orderIds = await this.orders.rebuild(tx, { from, to, belowXid: cursor.nextXid });
       const sessions = await this.sessions.rebuild(tx, { from, to, belowXid: cursor.nextXid });
+      // Once every quote and order is back: the refolded orders lost their marks, and fills were
+      // marked while the day's quotes were still coming back.
+      await this.execution.remarkRange(tx, { from, to }, orderIds);
       await this.tail.touchCursor(tx);
-      return { day: from, events, rows: written.size, orders, sessions };
+      return { day: from, events, rows: written.size, orders: orderIds.length, sessions };
     });
   }
 }

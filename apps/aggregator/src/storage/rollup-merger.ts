@@ -1,5 +1,6 @@
 import {
   emptyCountState,
+  ExecutionRepository,
   isSeriesBlockInterval,
   mayBeInBlock,
   type SeriesBucketKey,
@@ -19,6 +20,7 @@ import {
   type StoredRollup,
   type UserSessionsRepository,
 } from "@trading-analytics/core";
+import { executionPageOf } from "../domain/fold-execution";
 import { type BucketMember, type FoldableEvent, foldEvents, type RollupDelta } from "../domain/fold-events";
 import { foldOrders } from "../domain/fold-orders";
 import { foldQuotes } from "../domain/fold-quotes";
@@ -45,12 +47,14 @@ export interface MergeResult {
  * delta merged into its row's stored state (from the cache when it holds the row, else read)
  * and the rows written back; with an order lifecycle repository, the same events' order deltas
  * are merged into order_analytics in one more statement, the market data updates' quotes
- * inserted into market_quotes in another, and with a sessions repository their session deltas
- * into user_sessions.
+ * inserted into market_quotes in another, with a sessions repository their session deltas into
+ * user_sessions, and execution quality's fills and marks (arrival prices, the quote at each
+ * fill) written after the quotes and the orders.
  */
 export class RollupMerger {
   private readonly seriesBlocks = new SeriesBlocksRepository();
   private readonly quotes = new MarketQuotesRepository();
+  private readonly execution = new ExecutionRepository();
 
   constructor(
     private readonly tail: EventTail,
@@ -74,9 +78,14 @@ export class RollupMerger {
     // Late events change buckets that may already be kept in series blocks: those blocks go with this change.
     await this.seriesBlocks.invalidate(tx, bucketsInBlocks(rows, this.clock()));
     await this.rollups.save(tx, rows);
-    await this.quotes.insert(tx, foldQuotes(foldable, this.plan.allowedLatenessMs));
-    const orders = this.orders ? await this.orders.merge(tx, foldOrders(foldable, this.plan.allowedLatenessMs)) : { ...NO_ORDER_TRANSITIONS };
+    const quotes = foldQuotes(foldable, this.plan.allowedLatenessMs);
+    await this.quotes.insert(tx, quotes);
     await this.sessions?.merge(tx, foldSessions(foldable, this.plan.allowedLatenessMs));
+    if (!this.orders) return { rows, late, setAside, folded, orders: { ...NO_ORDER_TRANSITIONS } };
+    const orderDeltas = foldOrders(foldable, this.plan.allowedLatenessMs);
+    const orders = await this.orders.merge(tx, orderDeltas);
+    // After the quotes and the orders: arrival and fill marks read both.
+    await this.execution.fold(tx, executionPageOf(foldable, orderDeltas, quotes, this.plan.allowedLatenessMs));
     return { rows, late, setAside, folded, orders };
   }
 

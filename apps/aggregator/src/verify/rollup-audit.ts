@@ -1,5 +1,6 @@
 import { INTERVAL_MS, type Sql } from "@trading-analytics/core";
 import type { RollupPlanOptions } from "../domain/rollup-plan";
+import { auditExecution, type ExecutionMismatch } from "./execution-audit";
 import { auditMarketQuotes, type QuoteMismatch } from "./market-quotes-audit";
 import { auditOrderLifecycle, type OrderMismatch } from "./order-lifecycle-audit";
 import { auditUserSessions, type SessionMismatch } from "./user-sessions-audit";
@@ -14,10 +15,10 @@ export interface RollupMismatch {
   exact: { count: number | null; sum: number | null; min: number | null; max: number | null };
 }
 
-export type AuditMismatch = RollupMismatch | OrderMismatch | QuoteMismatch | SessionMismatch;
+export type AuditMismatch = RollupMismatch | OrderMismatch | QuoteMismatch | SessionMismatch | ExecutionMismatch;
 
 export interface RollupAudit {
-  /** Rollup rows, order_analytics, market_quotes and user_sessions rows compared. */
+  /** Rollup rows and the rows of order_analytics, market_quotes, user_sessions and execution quality compared. */
   rowsCompared: number;
   mismatches: AuditMismatch[];
   /** Worst relative error of stored p50/p95/p99 against the exact value at the same rank. */
@@ -34,8 +35,9 @@ const SUM_TOLERANCE = 1e-9;
  * the exact value at the sketch's rank, floor(q × (n − 1)). Events the aggregator set aside
  * (set_aside_events) are left out of the exact side too: they are not in the rollups by design.
  * The order lifecycle (order_analytics) is audited the same way, one GROUP BY order_id,
- * market_quotes row by row against the market data updates, and the sessions (user_sessions)
- * with one GROUP BY user_id, session_id.
+ * market_quotes row by row against the market data updates, the sessions (user_sessions) with
+ * one GROUP BY user_id, session_id, and execution quality's marks (arrival prices,
+ * order_fills) with a quote lookup over the market data events.
  */
 export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<RollupAudit> {
   const intervals = JSON.stringify(plan.intervals.map((name) => ({ name, ms: INTERVAL_MS[name] })));
@@ -104,6 +106,7 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
   const orders = await auditOrderLifecycle(sql, plan.allowedLatenessMs);
   const quotes = await auditMarketQuotes(sql, plan.allowedLatenessMs);
   const sessions = await auditUserSessions(sql, plan.allowedLatenessMs);
+  const execution = await auditExecution(sql, plan.allowedLatenessMs);
   const mismatches: AuditMismatch[] = [];
   let maxPercentileRelError = 0;
   for (const row of rows) {
@@ -124,8 +127,9 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
       });
     }
   }
-  mismatches.push(...orders.mismatches, ...quotes.mismatches, ...sessions.mismatches);
-  return { rowsCompared: rows.length + orders.rowsCompared + quotes.rowsCompared + sessions.rowsCompared, mismatches, maxPercentileRelError };
+  mismatches.push(...orders.mismatches, ...quotes.mismatches, ...sessions.mismatches, ...execution.mismatches);
+  const compared = orders.rowsCompared + quotes.rowsCompared + sessions.rowsCompared + execution.rowsCompared;
+  return { rowsCompared: rows.length + compared, mismatches, maxPercentileRelError };
 }
 
 function likePattern(pattern: string): string {

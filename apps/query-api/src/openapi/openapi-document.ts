@@ -480,6 +480,104 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/v1/trading/execution": {
+      get: {
+        tags: ["trading"],
+        summary: "Execution quality of the orders placed in the range: slippage against arrival, effective spread, implementation shortfall",
+        description:
+          "trading_execution_figures(start_time, end_time, by, symbol, strategy), see docs/trading.md \"Execution quality\". The arrival price is the mid of the " +
+          "quote in force at placement (market.data.update), else the order's limit price; arrival_source counts which. Basis points are signed " +
+          "by side (BUY +1, SELL -1, any case) so a positive value is a cost. Percentiles are exact (percentile_cont).",
+        parameters: [
+          ...RANGE,
+          query("symbol", "only this symbol's orders"),
+          query("strategy", "only this strategy's orders"),
+          query("by", "also break the figures down by symbol or strategy", { type: "string", enum: ["symbol", "strategy"] }),
+        ],
+        responses: {
+          "200": json(
+            {
+              allOf: [
+                ref("ExecutionFigures"),
+                {
+                  type: "object",
+                  required: ["start_time", "end_time"],
+                  properties: {
+                    start_time: time,
+                    end_time: time,
+                    symbol: { type: "string" },
+                    strategy: { type: "string" },
+                    by: { type: "string", enum: ["symbol", "strategy"] },
+                    breakdown: { type: "array", description: "one entry per value of by (null: orders without one)", items: ref("ExecutionFigures") },
+                  },
+                },
+              ],
+            },
+            "the figures",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/trading/orders/{order_id}": {
+      get: {
+        tags: ["trading"],
+        summary: "One order's lifecycle row with its arrival price and slippage, and its fills with the quote in force at each",
+        parameters: [path("order_id", "the order_id (or, for an order.placed without one, its event id)")],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["order_id", "status", "arrival_price", "arrival_source", "slippage_bps", "fills"],
+              properties: {
+                order_id: { type: "string" },
+                symbol: { type: ["string", "null"] },
+                side: { type: ["string", "null"] },
+                strategy_id: { type: ["string", "null"] },
+                order_type: { type: ["string", "null"] },
+                status: { enum: ["open", "partially_filled", "filled", "canceled", "rejected"] },
+                limit_price: nullableNumber,
+                quantity: nullableNumber,
+                filled_quantity: { type: "number" },
+                fill_count: { type: "integer" },
+                avg_fill_price: { ...nullableNumber, description: "VWAP of the fills" },
+                placed_at: { type: ["string", "null"], format: "date-time" },
+                first_fill_at: { type: ["string", "null"], format: "date-time" },
+                last_fill_at: { type: ["string", "null"], format: "date-time" },
+                filled_at: { type: ["string", "null"], format: "date-time" },
+                canceled_at: { type: ["string", "null"], format: "date-time" },
+                rejected_at: { type: ["string", "null"], format: "date-time" },
+                arrival_price: { ...nullableNumber, description: "mid of the quote in force at placement, else the limit price; null when neither" },
+                arrival_source: { enum: ["mid", "limit", null] },
+                arrival_quote_at: { type: ["string", "null"], format: "date-time", description: "time of the quote whose mid is the arrival price" },
+                end_mid: { ...nullableNumber, description: "mid in force when it was canceled or rejected" },
+                slippage_bps: { ...nullableNumber, description: "side × (avg_fill_price − arrival_price) / arrival_price × 10,000; null without fills" },
+                fills: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["event_id", "filled_at", "price", "quantity", "mid_at_fill", "effective_spread_bps"],
+                    properties: {
+                      event_id: { type: "string", format: "uuid" },
+                      filled_at: time,
+                      price: nullableNumber,
+                      quantity: nullableNumber,
+                      fee: nullableNumber,
+                      mid_at_fill: { ...nullableNumber, description: "mid of the quote in force at the fill (its own symbol)" },
+                      spread_at_fill_bps: { ...nullableNumber, description: "quoted spread in force at the fill" },
+                      effective_spread_bps: { ...nullableNumber, description: "2 × side × (price − mid_at_fill) / mid_at_fill × 10,000" },
+                    },
+                  },
+                },
+              },
+            },
+            "the order",
+          ),
+          "404": errorResponse("no order with this id has been folded"),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
     "/api/v1/internal/ingestion-metrics": {
       get: {
         tags: ["operations"],
@@ -760,6 +858,40 @@ export const openApiDocument = {
           window_minutes: { type: "integer" },
           last_updated: time,
         },
+      },
+      ExecutionFigures: {
+        type: "object",
+        required: ["orders_measured", "arrival_source", "slippage_bps", "effective_spread_bps", "implementation_shortfall"],
+        properties: {
+          symbol: { type: ["string", "null"] },
+          strategy: { type: ["string", "null"] },
+          orders_measured: { type: "integer", description: "orders of the cohort with fills and an arrival price (buy or sell)" },
+          arrival_source: {
+            type: "object",
+            required: ["mid", "limit"],
+            description: "of the orders measured, how many had a mid at placement and how many fell back to the limit price",
+            properties: { mid: { type: "integer" }, limit: { type: "integer" } },
+          },
+          slippage_bps: ref("ExecutionPercentiles"),
+          effective_spread_bps: ref("ExecutionPercentiles"),
+          implementation_shortfall: {
+            type: "object",
+            required: ["cost", "bps", "arrival_notional"],
+            properties: {
+              cost: { ...nullableNumber, description: "execution_cost + opportunity_cost + fees, in quote currency; positive is a cost" },
+              bps: { ...nullableNumber, description: "cost / arrival_notional × 10,000" },
+              arrival_notional: { ...nullableNumber, description: "Σ arrival price × ordered quantity" },
+              execution_cost: { ...nullableNumber, description: "Σ side × (fill price − arrival) × fill quantity" },
+              opportunity_cost: { ...nullableNumber, description: "Σ side × (mid at end − arrival) × unfilled quantity of canceled and rejected orders" },
+              fees: { ...nullableNumber, description: "Σ fee of the fills" },
+            },
+          },
+        },
+      },
+      ExecutionPercentiles: {
+        type: "object",
+        required: ["count", "p50", "p95", "p99", "volume_weighted"],
+        properties: { count: { type: "integer" }, p50: nullableNumber, p95: nullableNumber, p99: nullableNumber, volume_weighted: nullableNumber },
       },
       StrategyPerformance: {
         type: "object",

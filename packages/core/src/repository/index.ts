@@ -28,6 +28,15 @@ export {
   type OrderFiguresBy,
   OrderFiguresReader,
 } from "./order-figures.reader";
+export { type ExecutionPage, ExecutionRepository } from "./execution.repository";
+export {
+  EXECUTION_BREAKDOWNS,
+  type ExecutionBreakdown,
+  type ExecutionFigures,
+  type ExecutionQuery,
+  ExecutionQualityReader,
+  type OrderExecution,
+} from "./execution-quality.reader";
 export { type DashboardMetrics, DashboardMetricsReader } from "./dashboard-metrics.reader";
 export { UserSessionsRepository } from "./user-sessions.repository";
 export { type SessionFigures, SessionFiguresReader } from "./session-figures.reader";

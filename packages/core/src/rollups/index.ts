@@ -8,3 +8,4 @@ export * from "./order-lifecycle";
 export * from "./market-quotes";
 export * from "./merged-buckets";
 export * from "./user-sessions";
+export * from "./order-fills";
