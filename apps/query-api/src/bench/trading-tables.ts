@@ -2,7 +2,7 @@
 // events as the fold would leave them (folding 10M events through the aggregator takes ~20 min
 // here). Each filler mirrors the plain SQL its audit recomputes the table with; a table not in
 // this database's migrations yet is skipped, so the bench runs on any branch.
-import type { Sql } from "@trading-analytics/core";
+import { ExecutionRepository, ORDER_KEY_SQL, type Sql } from "@trading-analytics/core";
 
 export interface TradingTableFill {
   table: string;
@@ -77,10 +77,54 @@ async function fillMarketQuotes(sql: Sql): Promise<number> {
   return result.count;
 }
 
-// The lead adds the positions, user_sessions and execution tables here, each with its filler.
+/**
+ * user_sessions (migration 0025): one GROUP BY user_id, session_id over the events with a session,
+ * as the migration's own fill and apps/aggregator/src/verify/user-sessions-audit.ts compute it.
+ */
+async function fillUserSessions(sql: Sql): Promise<number> {
+  const result = await sql`
+    insert into user_sessions (user_id, session_id, started_at, ended_at, event_count, login_at, logout_at, first_order_at,
+                               orders_placed, order_fills, page_views, button_clicks)
+    select user_id, session_id, min(t), max(t), count(*),
+           min(t) filter (where event_type in ('user.login', 'user_login')),
+           max(t) filter (where event_type = 'user.logout'),
+           min(t) filter (where event_type = 'order.placed'),
+           count(*) filter (where event_type = 'order.placed'),
+           count(*) filter (where event_type = 'order.filled'),
+           count(*) filter (where event_type = 'page.view'),
+           count(*) filter (where event_type = 'button.click')
+    from (select user_id, session_id, event_type, date_trunc('milliseconds', "timestamp") as t from events where session_id is not null) e
+    group by user_id, session_id`;
+  return result.count;
+}
+
+/**
+ * order_fills (migration 0026): one row per order.filled naming its order, then every mark
+ * (arrival price, end mid, the quote at each fill) set by the aggregator's own re-marking of a
+ * range (ExecutionRepository.remarkRange), over the whole month.
+ */
+async function fillOrderFills(sql: Sql): Promise<number> {
+  const number = (key: string) => sql`case when jsonb_typeof(properties->${key}) = 'number' then (properties->>${key})::float8 end`;
+  const text = (key: string) => sql`case when jsonb_typeof(properties->${key}) = 'string' and properties->>${key} <> '' then properties->>${key} end`;
+  const result = await sql`
+    insert into order_fills (event_id, order_id, symbol, side, filled_at, price, quantity, fee, placed_at)
+    select e.id, e.order_id, e.symbol, e.side, e.t, e.price, e.quantity, e.fee, o.placed_at
+    from (select id, ${sql.unsafe(ORDER_KEY_SQL)} as order_id, ${text("symbol")} as symbol, ${text("side")} as side,
+                 date_trunc('milliseconds', "timestamp") as t, ${number("price")} as price, ${number("quantity")} as quantity, ${number("fee")} as fee
+          from events where event_type = 'order.filled') e
+    left join order_analytics o using (order_id)
+    where e.order_id is not null`;
+  const [span] = await sql<{ from: Date | null; to: Date | null }[]>`select min("timestamp") as from, max("timestamp") + interval '1 millisecond' as to from events`;
+  if (span?.from && span.to) await new ExecutionRepository().remarkRange(sql, { from: span.from, to: span.to }, []);
+  return result.count;
+}
+
+// Positions are added here once their table is merged.
 const FILLERS: readonly TradingTableFiller[] = [
   { table: "order_analytics", fill: fillOrderAnalytics },
   { table: "market_quotes", fill: fillMarketQuotes },
+  { table: "user_sessions", fill: fillUserSessions },
+  { table: "order_fills", fill: fillOrderFills },
 ];
 
 /** Fills every trading table this database has, then analyzes it. */
