@@ -37,6 +37,10 @@ export interface CleanupRows {
   late_events: number;
   order_analytics: number;
   series_blocks: number;
+  /** The trading tables of retention_derived_tables() (migration 0028). */
+  order_fills: number;
+  positions: number;
+  user_sessions: number;
 }
 
 /** One call's jsonb report, typed. */

@@ -137,13 +137,20 @@ describe("cleanup_old_data() from plain SQL", () => {
     const name = `events_${ymd(day)}`;
 
     const first = await cleanup("max_rows => 2");
-    // The day's quotes are derived rows with no ids to wait for: they go at once.
+    // The day's quotes wait with its events: a day goes as one.
     const quotes = `market_quotes_${ymd(day)}`;
-    expect(first).toMatchObject({ more: true, deleted: { event_ids: 2 }, partitions: [{ partition: quotes, action: "dropped" }, { partition: name, action: "deferred" }] });
+    expect(first).toMatchObject({ more: true, deleted: { event_ids: 2 }, partitions: [{ partition: quotes, action: "deferred" }, { partition: name, action: "deferred" }] });
     expect(await db.sql`select count(*)::int as n from event_ids`).toEqual([{ n: 3 + live.length }]);
     expect(await db.sql`select to_regclass(${name}) is not null as present`).toEqual([{ present: true }]);
     expect(await cleanup("max_rows => 2")).toMatchObject({ more: true, deleted: { event_ids: 2 } });
-    expect(await cleanup("max_rows => 2")).toMatchObject({ more: false, deleted: { event_ids: 1 }, partitions: [{ partition: name, action: "dropped" }] });
+    expect(await cleanup("max_rows => 2")).toMatchObject({
+      more: false,
+      deleted: { event_ids: 1 },
+      partitions: [
+        { partition: quotes, action: "dropped" },
+        { partition: name, action: "dropped" },
+      ],
+    });
     expect(await db.sql`select count(*)::int as n from event_ids`).toEqual([{ n: live.length }]);
   });
 
@@ -210,6 +217,24 @@ describe("cleanup_old_data() from plain SQL", () => {
     expect((await cleanup("true")).would_delete).toMatchObject({ order_analytics: 2 });
     expect((await cleanup()).deleted).toMatchObject({ order_analytics: 2 });
     expect(await db.sql`select order_id from order_analytics`).toEqual([{ order_id: "live" }]);
+  });
+
+  it("deletes the trading rows of the dropped days: fills by their time, positions once all their events are gone, sessions by their start", async () => {
+    for (const [name, days] of [["old", 200], ["live", 20]] as const) {
+      await db.sql`insert into order_fills (event_id, order_id, filled_at) values (${randomUUID()}, ${name}, ${ago(days)})`;
+      await db.sql`insert into positions (position_id, opened_at, first_event_at, last_event_at, source_rank, source_time, source_event_id)
+        values (${name}, ${ago(days + 5)}, ${ago(days + 5)}, ${ago(days)}, 0, ${ago(days + 5)}, ${randomUUID()})`;
+      await db.sql`insert into user_sessions (user_id, session_id, started_at, ended_at, event_count) values ('u', ${name}, ${ago(days)}, ${ago(days)}, 1)`;
+    }
+    // A position opened before the cutoff but with an event after it stays: not all its events are gone.
+    await db.sql`insert into positions (position_id, opened_at, first_event_at, last_event_at, source_rank, source_time, source_event_id)
+      values ('long-lived', ${ago(300)}, ${ago(300)}, ${ago(10)}, 0, ${ago(300)}, ${randomUUID()})`;
+    const trading = { order_fills: 1, positions: 1, user_sessions: 1 };
+    expect((await cleanup("true")).would_delete).toMatchObject(trading);
+    expect((await cleanup()).deleted).toMatchObject(trading);
+    expect(await db.sql`select order_id from order_fills`).toEqual([{ order_id: "live" }]);
+    expect(await db.sql`select position_id from positions order by 1`).toEqual([{ position_id: "live" }, { position_id: "long-lived" }]);
+    expect(await db.sql`select session_id from user_sessions`).toEqual([{ session_id: "live" }]);
   });
 });
 

@@ -63,6 +63,10 @@ export function formatRetentionReport(result: Finished): string {
         `${orders} order_analytics row${orders === 1 ? "" : "s"}, ${blocks} series block${blocks === 1 ? "" : "s"}.`,
     );
   }
+  const trading = (["order_fills", "positions", "user_sessions"] as const).filter((table) => (result.rows[table] ?? 0) > 0);
+  if (trading.length > 0) {
+    lines.push(`Trading rows ${dryRun ? "that would be deleted" : "deleted"}: ${trading.map((table) => `${table} ${result.rows[table]}`).join(", ")}.`);
+  }
   if (!dryRun && result.created > 0) lines.push(`Partitions created ahead: ${result.created}.`);
   for (const { name, error } of result.createFailures) lines.push(`Could not create partition ${name} ahead: ${error}`);
   if (plan.unclassified.length > 0) {
