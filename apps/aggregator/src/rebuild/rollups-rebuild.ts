@@ -1,5 +1,6 @@
 import {
   OrderLifecycleRepository,
+  PositionsRepository,
   rollupKeyString,
   type RollupsRepository,
   SeriesBlocksRepository,
@@ -10,6 +11,7 @@ import type { RollupPlan } from "../domain/rollup-plan";
 import type { EventTail, FoldedPosition } from "../storage/event-tail";
 import { RollupMerger } from "../storage/rollup-merger";
 import { OrderLifecycleRebuild } from "./order-lifecycle-rebuild";
+import { PositionsRebuild } from "./positions-rebuild";
 
 const DAY_MS = 86_400_000;
 
@@ -20,6 +22,8 @@ export interface RebuiltDay {
   rows: number;
   /** Orders with an event in the day, refolded into order_analytics from all their events. */
   orders: number;
+  /** Positions with an event in the day, refolded into positions from all their events. */
+  positions: number;
 }
 
 /**
@@ -28,14 +32,15 @@ export interface RebuiltDay {
  * one transaction that holds the aggregation cursor (so no fold interleaves), deletes the day's
  * rollup rows and distinct members at every interval, refolds the day's events that the
  * aggregator had already folded (never those it set aside), refolds the order lifecycle of the
- * orders with an event in the day (see OrderLifecycleRebuild), and gives the cursor a new version
- * so every replica drops its cached rollups. Events not folded yet are left to the aggregator, so
- * nothing counts twice.
+ * orders with an event in the day (see OrderLifecycleRebuild) and the positions likewise (see
+ * PositionsRebuild), and gives the cursor a new version so every replica drops its cached
+ * rollups. Events not folded yet are left to the aggregator, so nothing counts twice.
  */
 export class RollupsRebuild {
   private readonly merger: RollupMerger;
   private readonly seriesBlocks = new SeriesBlocksRepository();
   private readonly orders: OrderLifecycleRebuild;
+  private readonly positions: PositionsRebuild;
 
   constructor(
     private readonly sql: Sql,
@@ -47,6 +52,7 @@ export class RollupsRebuild {
     // No lifecycle repository here: the lifecycle is refolded per order below, not per day.
     this.merger = new RollupMerger(tail, rollups, plan, new SetAsideEventsRepository(sql));
     this.orders = new OrderLifecycleRebuild(tail, new OrderLifecycleRepository(sql), plan.allowedLatenessMs, pageSize);
+    this.positions = new PositionsRebuild(tail, new PositionsRepository(), plan.allowedLatenessMs, pageSize);
   }
 
   /** The UTC days overlapping [from, to), oldest first. */
@@ -77,8 +83,9 @@ export class RollupsRebuild {
         if (page.events.length < this.pageSize) break;
       }
       const orders = await this.orders.rebuild(tx, { from, to, belowXid: cursor.nextXid });
+      const positions = await this.positions.rebuild(tx, { from, to, belowXid: cursor.nextXid });
       await this.tail.touchCursor(tx);
-      return { day: from, events, rows: written.size, orders };
+      return { day: from, events, rows: written.size, orders, positions };
     });
   }
 }

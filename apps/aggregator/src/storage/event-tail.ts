@@ -1,4 +1,4 @@
-import { ORDER_EVENT_TYPES, ORDER_KEY_SQL, type Sql, type SqlTransaction as Tx } from "@trading-analytics/core";
+import { ORDER_EVENT_TYPES, ORDER_KEY_SQL, POSITION_EVENT_TYPES, POSITION_KEY_SQL, type Sql, type SqlTransaction as Tx } from "@trading-analytics/core";
 import type { FoldableEvent } from "../domain/fold-events";
 
 const CURSOR = "rollups";
@@ -76,12 +76,15 @@ export class EventTail {
    */
   async readFolded(
     tx: Tx,
-    range: { from: Date; to: Date; belowXid: bigint; orderIds?: readonly string[] },
+    range: { from: Date; to: Date; belowXid: bigint; orderIds?: readonly string[]; positionIds?: readonly string[] },
     after: FoldedPosition | undefined,
     limit: number,
   ): Promise<{ events: FoldableEvent[]; last: FoldedPosition | undefined }> {
     const ofOrders = range.orderIds
       ? tx`and event_type in ${tx(ORDER_EVENT_TYPES)} and ${tx.unsafe(ORDER_KEY_SQL)} = any(${tx.array([...range.orderIds])}::text[])`
+      : tx``;
+    const ofPositions = range.positionIds
+      ? tx`and event_type in ${tx(POSITION_EVENT_TYPES)} and ${tx.unsafe(POSITION_KEY_SQL)} = any(${tx.array([...range.positionIds])}::text[])`
       : tx``;
     const rows = await tx<(TailRow & { time_text: string })[]>`
       select id::text as id, event_type, "timestamp", created_at, user_id, session_id, properties,
@@ -90,6 +93,7 @@ export class EventTail {
       where "timestamp" >= ${range.from} and "timestamp" < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
         and not exists (select 1 from set_aside_events s where s.event_id = events.id and s.event_time = events."timestamp")
         ${ofOrders}
+        ${ofPositions}
         ${after ? tx`and ("timestamp", id) > (${after.time}::text::timestamptz, ${after.eventId}::uuid)` : tx``}
       order by "timestamp", id
       limit ${limit}`;
@@ -109,6 +113,17 @@ export class EventTail {
       union
       select order_id from order_analytics where first_event_at < ${range.to} and last_event_at >= ${range.from}`;
     return rows.map((row) => row.order_id);
+  }
+
+  /** The positions a rebuild of [from, to) refolds, chosen as orderIdsIn chooses orders. */
+  async positionIdsIn(tx: Tx, range: { from: Date; to: Date; belowXid: bigint }): Promise<string[]> {
+    const rows = await tx<{ position_id: string }[]>`
+      select ${tx.unsafe(POSITION_KEY_SQL)} as position_id from events
+      where "timestamp" >= ${range.from} and "timestamp" < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
+        and event_type in ${tx(POSITION_EVENT_TYPES)} and ${tx.unsafe(POSITION_KEY_SQL)} is not null
+      union
+      select position_id from positions where first_event_at < ${range.to} and last_event_at >= ${range.from}`;
+    return rows.map((row) => row.position_id);
   }
 
   async readPage(tx: Tx, from: bigint, limit: number): Promise<TailPage> {

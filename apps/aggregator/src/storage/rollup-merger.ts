@@ -10,6 +10,7 @@ import {
   type OrderLifecycleRepository,
   type OrderTransitions,
   OVERALL,
+  type PositionsRepository,
   rollupKeyString,
   type RollupsRepository,
   type SetAsideEvent,
@@ -19,6 +20,7 @@ import {
 } from "@trading-analytics/core";
 import { type BucketMember, type FoldableEvent, foldEvents, type RollupDelta } from "../domain/fold-events";
 import { foldOrders } from "../domain/fold-orders";
+import { foldPositions } from "../domain/fold-positions";
 import type { RollupPlan } from "../domain/rollup-plan";
 import { screenEvents, type Unfoldable } from "../domain/screen-events";
 import type { EventTail } from "./event-tail";
@@ -40,7 +42,8 @@ export interface MergeResult {
  * out of range are set aside, too-late events recorded, new distinct members counted, each
  * delta merged into its row's stored state (from the cache when it holds the row, else read)
  * and the rows written back; with an order lifecycle repository, the same events' order deltas
- * are merged into order_analytics in one more statement.
+ * are merged into order_analytics in one more statement, and with a positions repository their
+ * position deltas into positions in another.
  */
 export class RollupMerger {
   private readonly seriesBlocks = new SeriesBlocksRepository();
@@ -52,6 +55,8 @@ export class RollupMerger {
     private readonly setAsideEvents: SetAsideEventsRepository,
     /** Absent for a rebuild of rollups, which must not add order events to the lifecycle twice. */
     private readonly orders?: OrderLifecycleRepository,
+    /** Absent for a rebuild of rollups too: positions are refolded per position. */
+    private readonly positions?: PositionsRepository,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -66,6 +71,7 @@ export class RollupMerger {
     await this.seriesBlocks.invalidate(tx, bucketsInBlocks(rows, this.clock()));
     await this.rollups.save(tx, rows);
     const orders = this.orders ? await this.orders.merge(tx, foldOrders(foldable, this.plan.allowedLatenessMs)) : { ...NO_ORDER_TRANSITIONS };
+    await this.positions?.merge(tx, foldPositions(foldable, this.plan.allowedLatenessMs));
     return { rows, late, setAside, folded, orders };
   }
 

@@ -6,3 +6,4 @@ export * from "./value-sketch";
 export * from "./trading-analytics";
 export * from "./order-lifecycle";
 export * from "./merged-buckets";
+export * from "./positions";
