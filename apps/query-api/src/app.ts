@@ -15,6 +15,7 @@ import {
   MetricSeriesReader,
   OrderLifecycleRepository,
   opsRoutes,
+  PositionsReader,
   publishCustomEventsChanged,
   type RedisClient,
   RollupsRepository,
@@ -34,6 +35,7 @@ import { exportRoutes } from "./http/export.routes";
 import { duplicatesPostedCounter, ingestRoutes } from "./http/ingest.routes";
 import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
 import { metricsRoutes } from "./http/metrics.routes";
+import { positionsRoutes } from "./http/positions.routes";
 import { requestContext } from "./http/request-context.middleware";
 import { setAsideRoutes } from "./http/set-aside.routes";
 import { statsRoutes } from "./http/stats.routes";
@@ -143,6 +145,7 @@ export function createApp(deps: AppDeps): Express {
   const trading = new TradingAnalyticsReader(rollups, new OrderLifecycleRepository(sql), intervals);
   app.use(metricsRoutes({ series, merged, trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(tradingRoutes({ trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
+  app.use(positionsRoutes({ positions: new PositionsReader(sql), cache, intervals, maxPoints: query.max_points }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(setAsideRoutes({ sql }));

@@ -1,0 +1,235 @@
+import { randomUUID } from "node:crypto";
+import { type AnalyticsEvent, type PnlBreakdown, PositionsReader, RollupsRepository } from "@trading-analytics/core";
+import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
+import { RollupPlan } from "./domain/rollup-plan";
+import { RollupsRebuild } from "./rebuild/rollups-rebuild";
+import { EventTail } from "./storage/event-tail";
+import { drain, TEST_PLAN, testCycle } from "./testing/aggregator-fixture";
+import { positionLifecycleEvents } from "./testing/position-lifecycles";
+import { seeded, storeEvents } from "./testing/trading-events";
+import { auditRollups } from "./verify/rollup-audit";
+
+const MINUTE = Date.UTC(2026, 10, 23, 14, 30, 0);
+const DAY_MS = 86_400_000;
+const LATENESS = `${TEST_PLAN.allowedLatenessMs} milliseconds`;
+
+function at(second: number, eventType: string, positionId: string, properties: Record<string, unknown> = {}, receivedLateMs = 0): AnalyticsEvent {
+  const timestamp = new Date(MINUTE + second * 1000);
+  return {
+    eventId: randomUUID(),
+    eventType,
+    userId: "trader-1",
+    sessionId: null,
+    properties: { position_id: positionId, symbol: "BTCUSDT", side: "LONG", strategy_id: "alpha", quantity: 2, entry_price: 100, ...properties },
+    timestamp,
+    receivedAt: new Date(timestamp.getTime() + receivedLateMs),
+    source: null,
+  };
+}
+
+type PnlRow = { strategy: string | null; symbol: string | null; realized_pnl: number; closed_positions: number };
+
+/**
+ * Realized PnL with plain SQL over the raw events: each position's earliest close (ties by id) in
+ * the range, its own realized_pnl, else (exit − entry) × quantity × side from its earliest opened
+ * event (else the close's own fields); the events the aggregator folds (within the lateness).
+ */
+async function realizedBySql(db: TestDatabase, from: Date, to: Date, by: PnlBreakdown | null): Promise<PnlRow[]> {
+  const strategy = by === "strategy" || by === "strategy_symbol";
+  const symbol = by === "symbol" || by === "strategy_symbol";
+  return db.sql<PnlRow[]>`
+    with ev as (
+      select * from events
+      where event_type in ('position.opened', 'position.closed') and properties->>'position_id' <> ''
+        and created_at - "timestamp" <= ${LATENESS}::interval),
+    closes as (
+      select distinct on (properties->>'position_id') properties->>'position_id' as id, "timestamp" as closed_at, properties as p
+      from ev where event_type = 'position.closed' order by 1, "timestamp", id),
+    opens as (
+      select distinct on (properties->>'position_id') properties->>'position_id' as id, properties as p
+      from ev where event_type = 'position.opened' order by 1, "timestamp", id),
+    closed as (
+      select coalesce(o.p, c.p) as d, c.p as c from closes c left join opens o using (id)
+      where c.closed_at >= ${from} and c.closed_at < ${to})
+    select ${strategy ? db.sql`d->>'strategy_id'` : db.sql`null::text`} as strategy,
+           ${symbol ? db.sql`d->>'symbol'` : db.sql`null::text`} as symbol,
+           coalesce(sum(coalesce((c->>'realized_pnl')::float8,
+             ((c->>'exit_price')::float8 - (d->>'entry_price')::float8) * (d->>'quantity')::float8
+               * case d->>'side' when 'LONG' then 1 when 'SHORT' then -1 end)), 0) as realized_pnl,
+           count(*)::int as closed_positions
+    from closed ${by ? db.sql`group by 1, 2 order by 1, 2` : db.sql``}`;
+}
+
+/** trading_realized_pnl with the count as a number, for comparing with realizedBySql. */
+async function realizedByFunction(db: TestDatabase, from: Date, to: Date, by: PnlBreakdown | null): Promise<PnlRow[]> {
+  return db.sql<PnlRow[]>`select strategy, symbol, realized_pnl, closed_positions::int from trading_realized_pnl(${from}, ${to}, ${by})`;
+}
+
+function expectSameFigures(actual: PnlRow[], exact: PnlRow[]): void {
+  expect(actual.map(({ realized_pnl: _, ...keys }) => keys)).toEqual(exact.map(({ realized_pnl: _, ...keys }) => keys));
+  actual.forEach((row, index) => expect(row.realized_pnl).toBeCloseTo(exact[index]!.realized_pnl, 6));
+}
+
+describe("positions", () => {
+  describe("a hand-computed minute: duplicates, a close before its open, late events, a second close", () => {
+    let db: TestDatabase;
+    const openA = at(0, "position.opened", "A");
+    const CYCLES: AnalyticsEvent[][] = [
+      [
+        openA,
+        at(5, "position.closed", "B", { side: "SHORT", strategy_id: "beta", symbol: "ETHUSDT", quantity: 1, entry_price: 50, exit_price: 40, realized_pnl: 10 }),
+        at(1, "position.opened", "C", { side: "SHORT", strategy_id: "beta", symbol: "ETHUSDT", quantity: 3, entry_price: 20 }),
+      ],
+      [
+        openA, // a re-delivered copy: storage keeps one
+        at(1, "position.opened", "B", { side: "SHORT", strategy_id: "beta", symbol: "ETHUSDT", quantity: 1, entry_price: 50 }),
+        at(9, "position.closed", "A", { exit_price: 103 }), // no realized_pnl: (103 − 100) × 2
+        at(2, "position.opened", "D"),
+        at(3, "position.closed", "D", { exit_price: 90, realized_pnl: -20 }, 2 * DAY_MS), // stored past the allowed lateness
+      ],
+      [
+        at(8, "position.closed", "B", { side: "SHORT", strategy_id: "beta", symbol: "ETHUSDT", quantity: 1, entry_price: 50, exit_price: 45, realized_pnl: 5 }),
+        at(0, "position.closed", "", { exit_price: 1, realized_pnl: 1 }), // no position id: not a position
+      ],
+    ];
+
+    beforeAll(async () => {
+      db = await createTestDatabase("positions_fold");
+      const cycle = testCycle(db.sql);
+      for (const events of CYCLES) {
+        await storeEvents(db.sql, events);
+        await drain(cycle);
+      }
+    });
+
+    afterAll(async () => {
+      await db.drop();
+    });
+
+    const t = (second: number) => new Date(MINUTE + second * 1000);
+
+    it("keeps one row per position: the opened event's attributes, the earliest close, the PnL", async () => {
+      const rows = await db.sql`
+        select position_id, side, strategy_id, quantity, entry_price, opened_at, closed_at, exit_price, realized_pnl
+        from positions order by position_id`;
+      expect(rows).toEqual([
+        { position_id: "A", side: "LONG", strategy_id: "alpha", quantity: 2, entry_price: 100, opened_at: t(0), closed_at: t(9), exit_price: 103, realized_pnl: 6 },
+        { position_id: "B", side: "SHORT", strategy_id: "beta", quantity: 1, entry_price: 50, opened_at: t(1), closed_at: t(5), exit_price: 40, realized_pnl: 10 },
+        { position_id: "C", side: "SHORT", strategy_id: "beta", quantity: 3, entry_price: 20, opened_at: t(1), closed_at: null, exit_price: null, realized_pnl: null },
+        { position_id: "D", side: "LONG", strategy_id: "alpha", quantity: 2, entry_price: 100, opened_at: t(2), closed_at: null, exit_price: null, realized_pnl: null },
+      ]);
+    });
+
+    it("sums realized PnL of the positions closed in the range, by strategy and symbol", async () => {
+      const minute = { from: t(0), to: t(60) };
+      expect(await realizedByFunction(db, minute.from, minute.to, null)).toEqual([{ strategy: null, symbol: null, realized_pnl: 16, closed_positions: 2 }]);
+      expect(await realizedByFunction(db, minute.from, minute.to, "strategy_symbol")).toEqual([
+        { strategy: "alpha", symbol: "BTCUSDT", realized_pnl: 6, closed_positions: 1 },
+        { strategy: "beta", symbol: "ETHUSDT", realized_pnl: 10, closed_positions: 1 },
+      ]);
+      expect(await realizedByFunction(db, t(6), t(60), null)).toEqual([{ strategy: null, symbol: null, realized_pnl: 6, closed_positions: 1 }]);
+      expect(await realizedByFunction(db, t(10), t(60), "symbol")).toEqual([]);
+      expect(await realizedByFunction(db, t(10), t(60), null)).toEqual([{ strategy: null, symbol: null, realized_pnl: 0, closed_positions: 0 }]);
+      for (const by of [null, "strategy", "symbol", "strategy_symbol"] as const) {
+        expectSameFigures(await realizedByFunction(db, minute.from, minute.to, by), await realizedBySql(db, minute.from, minute.to, by));
+      }
+    });
+
+    it("refuses an unknown breakdown", async () => {
+      await expect(db.sql`select * from trading_realized_pnl(now(), now(), 'side')`).rejects.toThrow(/p_by must be/);
+    });
+
+    it("matches plain SQL over the raw events, column by column, and the audit sees a row changed behind its back", async () => {
+      expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
+      await db.sql`update positions set exit_price = 41 where position_id = 'B'`;
+      try {
+        expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([
+          { table: "positions", positionId: "B", columns: { exit_price: { stored: 41, exact: 40 } } },
+        ]);
+      } finally {
+        await db.sql`update positions set exit_price = 40 where position_id = 'B'`;
+      }
+    });
+  });
+
+  describe("many positions stored shuffled, in random batches, with re-delivered copies", () => {
+    let db: TestDatabase;
+    let reader: PositionsReader;
+    const END = Date.UTC(2026, 10, 24, 0, 0, 0);
+    const SPAN = 12 * 3_600_000;
+
+    beforeAll(async () => {
+      db = await createTestDatabase("positions_random");
+      const random = seeded(17);
+      const events = positionLifecycleEvents(800, { endMs: END, spanMs: SPAN, seed: 17 });
+      const shuffled = events.map((event) => ({ event, key: random() })).sort((a, b) => a.key - b.key).map(({ event }) => event);
+      const cycle = testCycle(db.sql, { maxEvents: 150 });
+      for (let start = 0; start < shuffled.length; ) {
+        const size = 1 + Math.floor(random() * 300);
+        const copies = shuffled.slice(0, start).filter(() => random() < 0.03);
+        await storeEvents(db.sql, [...shuffled.slice(start, start + size), ...copies]);
+        await drain(cycle);
+        start += size;
+      }
+      reader = new PositionsReader(db.sql);
+    });
+
+    afterAll(async () => {
+      await db.drop();
+    });
+
+    it("matches plain SQL over the raw events, column by column", async () => {
+      const audit = await auditRollups(db.sql, TEST_PLAN);
+      expect(audit.mismatches).toEqual([]);
+      const [row] = await db.sql<{ rows: number; positions: number }[]>`
+        select (select count(*)::int from positions) as rows,
+               (select count(distinct properties->>'position_id')::int from events where event_type like 'position.%') as positions`;
+      expect(row!.rows).toBe(row!.positions);
+      expect(row!.rows).toBeGreaterThan(750);
+    });
+
+    it("gives the realized PnL of any range and breakdown as plain SQL does", async () => {
+      const ranges = [
+        { from: new Date(END - SPAN - 3_600_000), to: new Date(END + DAY_MS) },
+        { from: new Date(END - 5 * 3_600_000 - 17 * 60_000), to: new Date(END - 3_600_000 + 4 * 60_000) },
+      ];
+      for (const { from, to } of ranges) {
+        for (const by of [null, "strategy", "symbol", "strategy_symbol"] as const) {
+          const exact = await realizedBySql(db, from, to, by);
+          expectSameFigures(await realizedByFunction(db, from, to, by), exact);
+          expect(exact.reduce((n, row) => n + row.closed_positions, 0)).toBeGreaterThan(50);
+        }
+      }
+    });
+
+    it("serves the series bucket by bucket as plain SQL groups them, adding up to the total", async () => {
+      const range = { from: new Date(END - SPAN + 7 * 60_000), to: new Date(END) };
+      const widthMs = 30 * 60_000;
+      const pnl = await reader.realizedPnl({ ...range, widthMs }, "strategy");
+      expect(pnl.series).toHaveLength(Math.ceil((range.to.getTime() - Math.floor(range.from.getTime() / widthMs) * widthMs) / widthMs));
+      for (const point of pnl.series) {
+        const from = new Date(Math.max(point.bucketStart.getTime(), range.from.getTime()));
+        const to = new Date(Math.min(point.bucketStart.getTime() + widthMs, range.to.getTime()));
+        const [exact] = await realizedBySql(db, from, to, null);
+        expect(point.closedPositions).toBe(exact!.closed_positions);
+        expect(point.realizedPnl).toBeCloseTo(exact!.realized_pnl, 6);
+      }
+      expect(pnl.closedPositions).toBe(pnl.series.reduce((n, point) => n + point.closedPositions, 0));
+      expect(pnl.realizedPnl).toBeCloseTo(pnl.series.reduce((n, point) => n + point.realizedPnl, 0), 6);
+      expect(pnl.breakdown.map((group) => group.strategy)).toEqual(["mean-revert", "momentum"]);
+    });
+
+    it("rebuilds the positions of a day from all their events: a damaged row comes back as it was", async () => {
+      const snapshot = () => db.sql`select * from positions order by position_id`.then((rows) => rows.map(({ updated_at: _, ...row }) => row));
+      const before = await snapshot();
+      await db.sql`update positions set closed_at = null, exit_price = 1 where position_id in (select position_id from positions order by position_id limit 5)`;
+      await db.sql`delete from positions where position_id in (select position_id from positions order by position_id desc limit 5)`;
+      const rebuild = new RollupsRebuild(db.sql, new EventTail(db.sql), new RollupsRepository(db.sql), new RollupPlan(TEST_PLAN), 97);
+      let refolded = 0;
+      for (const day of RollupsRebuild.daysOf(new Date(END - SPAN), new Date(END + DAY_MS))) refolded += (await rebuild.rebuildDay(day)).positions;
+      expect(refolded).toBeGreaterThanOrEqual(800);
+      expect(await snapshot()).toEqual(before);
+      expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
+    });
+  });
+});
