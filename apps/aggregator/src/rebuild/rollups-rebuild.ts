@@ -1,4 +1,5 @@
 import {
+  MarketQuotesRepository,
   OrderLifecycleRepository,
   PositionsRepository,
   rollupKeyString,
@@ -30,7 +31,7 @@ export interface RebuiltDay {
  * Recomputes the rollups of whole UTC days from the stored events: after a configuration
  * change (new dimensions or measures), a bug fix, or a manual correction of events. Each day is
  * one transaction that holds the aggregation cursor (so no fold interleaves), deletes the day's
- * rollup rows and distinct members at every interval, refolds the day's events that the
+ * rollup rows, distinct members and market quotes, refolds the day's events that the
  * aggregator had already folded (never those it set aside), refolds the order lifecycle of the
  * orders with an event in the day (see OrderLifecycleRebuild) and the positions likewise (see
  * PositionsRebuild), and gives the cursor a new version so every replica drops its cached
@@ -41,6 +42,7 @@ export class RollupsRebuild {
   private readonly seriesBlocks = new SeriesBlocksRepository();
   private readonly orders: OrderLifecycleRebuild;
   private readonly positions: PositionsRebuild;
+  private readonly quotes = new MarketQuotesRepository();
 
   constructor(
     private readonly sql: Sql,
@@ -71,6 +73,8 @@ export class RollupsRebuild {
       await tx`delete from metric_rollups where bucket_start >= ${from} and bucket_start < ${to}`;
       await tx`delete from rollup_members where bucket_start >= ${from} and bucket_start < ${to}`;
       await this.seriesBlocks.invalidateDays(tx, from.getTime(), to.getTime());
+      // The day's quotes are one row per event: the refold below inserts them again.
+      await this.quotes.deleteRange(tx, { from, to });
       let events = 0;
       const written = new Set<string>();
       for (let after: FoldedPosition | undefined; ; ) {

@@ -5,6 +5,7 @@ import {
   type SeriesBucketKey,
   SeriesBlocksRepository,
   memberBucketId,
+  MarketQuotesRepository,
   mergeInto,
   NO_ORDER_TRANSITIONS,
   type OrderLifecycleRepository,
@@ -21,6 +22,7 @@ import {
 import { type BucketMember, type FoldableEvent, foldEvents, type RollupDelta } from "../domain/fold-events";
 import { foldOrders } from "../domain/fold-orders";
 import { foldPositions } from "../domain/fold-positions";
+import { foldQuotes } from "../domain/fold-quotes";
 import type { RollupPlan } from "../domain/rollup-plan";
 import { screenEvents, type Unfoldable } from "../domain/screen-events";
 import type { EventTail } from "./event-tail";
@@ -42,11 +44,13 @@ export interface MergeResult {
  * out of range are set aside, too-late events recorded, new distinct members counted, each
  * delta merged into its row's stored state (from the cache when it holds the row, else read)
  * and the rows written back; with an order lifecycle repository, the same events' order deltas
- * are merged into order_analytics in one more statement, and with a positions repository their
- * position deltas into positions in another.
+ * are merged into order_analytics in one more statement, the market data updates' quotes
+ * inserted into market_quotes in another, and with a positions repository the position deltas
+ * merged into positions in a third.
  */
 export class RollupMerger {
   private readonly seriesBlocks = new SeriesBlocksRepository();
+  private readonly quotes = new MarketQuotesRepository();
 
   constructor(
     private readonly tail: EventTail,
@@ -70,6 +74,7 @@ export class RollupMerger {
     // Late events change buckets that may already be kept in series blocks: those blocks go with this change.
     await this.seriesBlocks.invalidate(tx, bucketsInBlocks(rows, this.clock()));
     await this.rollups.save(tx, rows);
+    await this.quotes.insert(tx, foldQuotes(foldable, this.plan.allowedLatenessMs));
     const orders = this.orders ? await this.orders.merge(tx, foldOrders(foldable, this.plan.allowedLatenessMs)) : { ...NO_ORDER_TRANSITIONS };
     await this.positions?.merge(tx, foldPositions(foldable, this.plan.allowedLatenessMs));
     return { rows, late, setAside, folded, orders };

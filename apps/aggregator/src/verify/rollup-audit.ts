@@ -1,5 +1,6 @@
 import { INTERVAL_MS, type Sql } from "@trading-analytics/core";
 import type { RollupPlanOptions } from "../domain/rollup-plan";
+import { auditMarketQuotes, type QuoteMismatch } from "./market-quotes-audit";
 import { auditOrderLifecycle, type OrderMismatch } from "./order-lifecycle-audit";
 import { auditPositions, type PositionMismatch } from "./positions-audit";
 
@@ -13,10 +14,10 @@ export interface RollupMismatch {
   exact: { count: number | null; sum: number | null; min: number | null; max: number | null };
 }
 
-export type AuditMismatch = RollupMismatch | OrderMismatch | PositionMismatch;
+export type AuditMismatch = RollupMismatch | OrderMismatch | QuoteMismatch | PositionMismatch;
 
 export interface RollupAudit {
-  /** Rollup rows, order_analytics rows and positions rows compared. */
+  /** Rollup rows, order_analytics rows, market_quotes rows and positions rows compared. */
   rowsCompared: number;
   mismatches: AuditMismatch[];
   /** Worst relative error of stored p50/p95/p99 against the exact value at the same rank. */
@@ -32,8 +33,8 @@ const SUM_TOLERANCE = 1e-9;
  * bucket and breakdown, active users/sessions as count(distinct), and each percentile against
  * the exact value at the sketch's rank, floor(q × (n − 1)). Events the aggregator set aside
  * (set_aside_events) are left out of the exact side too: they are not in the rollups by design.
- * The order lifecycle (order_analytics) is audited the same way, one GROUP BY order_id, and the
- * positions table by one GROUP BY position_id.
+ * The order lifecycle (order_analytics) is audited the same way, one GROUP BY order_id,
+ * market_quotes row by row against the market data updates, and positions by one GROUP BY position_id.
  */
 export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<RollupAudit> {
   const intervals = JSON.stringify(plan.intervals.map((name) => ({ name, ms: INTERVAL_MS[name] })));
@@ -100,6 +101,7 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
   );
 
   const orders = await auditOrderLifecycle(sql, plan.allowedLatenessMs);
+  const quotes = await auditMarketQuotes(sql, plan.allowedLatenessMs);
   const positions = await auditPositions(sql, plan.allowedLatenessMs);
   const mismatches: AuditMismatch[] = [];
   let maxPercentileRelError = 0;
@@ -121,8 +123,8 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
       });
     }
   }
-  mismatches.push(...orders.mismatches, ...positions.mismatches);
-  return { rowsCompared: rows.length + orders.rowsCompared + positions.rowsCompared, mismatches, maxPercentileRelError };
+  mismatches.push(...orders.mismatches, ...quotes.mismatches, ...positions.mismatches);
+  return { rowsCompared: rows.length + orders.rowsCompared + quotes.rowsCompared + positions.rowsCompared, mismatches, maxPercentileRelError };
 }
 
 function likePattern(pattern: string): string {

@@ -37,12 +37,12 @@ const year = (time: Date) => time.toISOString().slice(0, 4);
 const ROLLUP_TIMES = { ancient: ago(4_100), twoYears: ago(800), oneYear: ago(400) };
 
 /**
- * What retention must drop with the policy above: event days wholly older than 90 days, minute
- * months older than 365 days, hour months older than 730, day years older than 3650.
+ * What retention must drop with the policy above: event days wholly older than 90 days (each with
+ * its market quotes), minute months older than 365 days, hour months older than 730, day years
+ * older than 3650.
  */
 const EXPECTED_EXPIRED = [
-  `events_${ymd(ago(200))}`,
-  `events_${ymd(ago(91))}`,
+  ...["events", "market_quotes"].flatMap((table) => [`${table}_${ymd(ago(200))}`, `${table}_${ymd(ago(91))}`]),
   ...["metric_rollups", "rollup_members"].flatMap((table) => [
     `${table}_minute_${ym(ROLLUP_TIMES.ancient)}`,
     `${table}_minute_${ym(ROLLUP_TIMES.twoYears)}`,
@@ -211,7 +211,7 @@ describe("retention on the real database", () => {
     expect(await db.sql`select to_regclass(${`events_${ymd(ago(300))}`}) is not null as present`).toEqual([{ present: true }]);
     release();
     const done = await first;
-    expect(done.status === "done" && names(done.partitions.map((entry) => entry.partition))).toEqual([`events_${ymd(ago(300))}`]);
+    expect(done.status === "done" && names(done.partitions.map((entry) => entry.partition))).toEqual([`events_${ymd(ago(300))}`, `market_quotes_${ymd(ago(300))}`]);
 
     expect(await job.runOnce()).toMatchObject({ status: "done", partitions: [] });
     const metrics = await registry.metrics();
@@ -227,7 +227,7 @@ describe("retention on the real database", () => {
     job.start();
     await job.stop(); // stop() waits for the first run, which starts at once
     const metrics = await registry.metrics();
-    expect(metrics).toContain('analytics_retention_partitions_dropped_total{kind="raw_events"} 1');
+    expect(metrics).toContain('analytics_retention_partitions_dropped_total{kind="raw_events"} 2');
     expect(metrics).toContain('analytics_retention_partitions_dropped_total{kind="minute_aggregates"} 2');
     expect(metrics).toContain('analytics_retention_partitions_dropped_total{kind="hour_aggregates"} 2');
     expect(metrics).toContain('analytics_retention_partitions_dropped_total{kind="daily_aggregates"} 2');
@@ -255,6 +255,7 @@ describe("retention on the real database", () => {
     const result = await runner.run({ dryRun: false });
     expect(result.status === "done" && result.partitions.map(({ partition, error }) => [partition.name, error])).toEqual([
       [`events_${ymd(day)}`, undefined],
+      [`market_quotes_${ymd(day)}`, undefined],
     ]);
     expect(await db.sql`select to_regclass(${`events_${ymd(day)}`})::text as gone`).toEqual([{ gone: null }]);
   });

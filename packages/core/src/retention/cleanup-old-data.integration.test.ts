@@ -34,7 +34,7 @@ const EXPECTED_BY_CATALOG = `
   from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
   cross join lateral (select (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \\(''([^'']+)''\\)'))[1]::timestamptz as upper) b
   where b.upper <= now() - interval '24 hours' * case
-          when p.relname = 'events' then 90
+          when p.relname in ('events', 'market_quotes') then 90
           when p.relname in ('metric_rollups_minute', 'rollup_members_minute') then 365
           when p.relname in ('metric_rollups_hour', 'rollup_members_hour') then 730
           when p.relname in ('metric_rollups_day', 'rollup_members_day') then 3650 end
@@ -68,7 +68,7 @@ describe("cleanup_old_data() from plain SQL", () => {
 
   it("dry run reports exactly what the policy makes expired and changes nothing", async () => {
     const expected = (await db.sql.unsafe<{ name: string }[]>(EXPECTED_BY_CATALOG)).map((row) => row.name);
-    expect(expected.length).toBe(14); // 2 event days, and per rollup table 3 minute months, 2 hour months, 1 day year
+    expect(expected.length).toBe(16); // 2 event days with their quotes, and per rollup table 3 minute months, 2 hour months, 1 day year
     const before = await snapshot();
     const report = await cleanup("true");
     expect(report.partitions.map((p) => p.partition).sort()).toEqual(expected);
@@ -137,7 +137,9 @@ describe("cleanup_old_data() from plain SQL", () => {
     const name = `events_${ymd(day)}`;
 
     const first = await cleanup("max_rows => 2");
-    expect(first).toMatchObject({ more: true, deleted: { event_ids: 2 }, partitions: [{ partition: name, action: "deferred" }] });
+    // The day's quotes are derived rows with no ids to wait for: they go at once.
+    const quotes = `market_quotes_${ymd(day)}`;
+    expect(first).toMatchObject({ more: true, deleted: { event_ids: 2 }, partitions: [{ partition: quotes, action: "dropped" }, { partition: name, action: "deferred" }] });
     expect(await db.sql`select count(*)::int as n from event_ids`).toEqual([{ n: 3 + live.length }]);
     expect(await db.sql`select to_regclass(${name}) is not null as present`).toEqual([{ present: true }]);
     expect(await cleanup("max_rows => 2")).toMatchObject({ more: true, deleted: { event_ids: 2 } });
@@ -161,7 +163,9 @@ describe("cleanup_old_data() from plain SQL", () => {
     const before = await db.sql`select * from retention_settings`;
     const dry = await runner.run({ dryRun: true });
     // 30 days: the day 40 days ago, and the one of 89.5 days ago that 90 days kept.
-    expect(dry.status === "done" && dry.partitions.map((entry) => entry.partition.name)).toEqual([live[0]!, { timestamp: day }].map((e) => `events_${ymd(e.timestamp)}`).sort());
+    expect(dry.status === "done" && dry.partitions.map((entry) => entry.partition.name)).toEqual(
+      [live[0]!, { timestamp: day }].flatMap((e) => [`events_${ymd(e.timestamp)}`, `market_quotes_${ymd(e.timestamp)}`]).sort(),
+    );
     expect(await db.sql`select * from retention_settings`).toEqual(before);
     expect(await cleanup("true")).toMatchObject({ partitions: [] }); // psql still sees the stored 90 days
 
@@ -173,7 +177,10 @@ describe("cleanup_old_data() from plain SQL", () => {
     ]);
     await new EventPartitionsRepository(db.sql).ensureForTimes([ago(35)]);
     const report = await cleanup();
-    expect(report.partitions.map((p) => [p.partition, p.action])).toEqual([[`events_${ymd(ago(35))}`, "dropped"]]);
+    expect(report.partitions.map((p) => [p.partition, p.action])).toEqual([
+      [`market_quotes_${ymd(ago(35))}`, "dropped"],
+      [`events_${ymd(ago(35))}`, "dropped"],
+    ]);
   });
   it("drops each partition on its own: one whose lock it cannot get fails alone, is reported, and goes on a later call", async () => {
     await db.sql`select ensure_rollup_partitions(${ago(4_100)}, ${ago(4_100)})`;

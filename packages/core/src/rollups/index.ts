@@ -5,5 +5,6 @@ export * from "./rollup-state";
 export * from "./value-sketch";
 export * from "./trading-analytics";
 export * from "./order-lifecycle";
+export * from "./market-quotes";
 export * from "./merged-buckets";
 export * from "./positions";
