@@ -86,4 +86,48 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   ORDER BY 1
 $$;
 
+-- The positions open at p_at (opened_at <= p_at < closed_at, or not closed), each marked at
+-- p_at: mark_price = coalesce(price, mid) of quote_at(symbol, p_at) (migration 0022), marked_at
+-- its time; unrealized_pnl = sign * (mark_price - entry_price) * quantity, + LONG, - SHORT, NULL
+-- without a mark or a side. One quote lookup per symbol, not per position.
+CREATE OR REPLACE FUNCTION trading_open_positions(p_at timestamptz)
+RETURNS TABLE (position_id text, symbol text, side text, strategy_id text, quantity double precision, entry_price double precision,
+               opened_at timestamptz, mark_price double precision, marked_at timestamptz, unrealized_pnl double precision)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  WITH open AS (
+    SELECT p.position_id, p.symbol, p.side, p.strategy_id, p.quantity, p.entry_price, p.opened_at
+    FROM positions p WHERE p.open_during @> p_at),
+  marks AS (
+    SELECT s.symbol, COALESCE(q.price, q.mid) AS mark_price, q.quoted_at AS marked_at
+    FROM (SELECT DISTINCT o.symbol FROM open o WHERE o.symbol IS NOT NULL) s
+    CROSS JOIN LATERAL quote_at(s.symbol, p_at) q)
+  SELECT o.position_id, o.symbol, o.side, o.strategy_id, o.quantity, o.entry_price, o.opened_at, m.mark_price, m.marked_at,
+         CASE o.side WHEN 'LONG' THEN 1 WHEN 'SHORT' THEN -1 END * (m.mark_price - o.entry_price) * o.quantity
+  FROM open o LEFT JOIN marks m ON m.symbol = o.symbol
+$$;
+
+-- Exposure at p_at per symbol of the open positions (of one strategy when p_strategy is given):
+-- net_quantity = long - short quantity; notionals = quantity * mark_price, at entry_price when the
+-- symbol has no mark; short_notional is positive and net_notional = long - short; unrealized_pnl
+-- the sum over the positions that have one. Positions with a side other than LONG/SHORT are left out.
+CREATE OR REPLACE FUNCTION trading_exposure(p_at timestamptz, p_strategy text DEFAULT NULL)
+RETURNS TABLE (symbol text, open_positions bigint, net_quantity double precision, long_notional double precision,
+               short_notional double precision, net_notional double precision, unrealized_pnl double precision,
+               mark_price double precision, marked_at timestamptz)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  WITH open AS (
+    SELECT o.*, o.quantity * COALESCE(o.mark_price, o.entry_price) AS notional
+    FROM trading_open_positions(p_at) o
+    WHERE o.side IN ('LONG', 'SHORT') AND (p_strategy IS NULL OR o.strategy_id = p_strategy))
+  SELECT o.symbol, count(*),
+         COALESCE(sum(CASE WHEN o.side = 'LONG' THEN o.quantity ELSE -o.quantity END), 0)::float8,
+         COALESCE(sum(o.notional) FILTER (WHERE o.side = 'LONG'), 0)::float8,
+         COALESCE(sum(o.notional) FILTER (WHERE o.side = 'SHORT'), 0)::float8,
+         (COALESCE(sum(o.notional) FILTER (WHERE o.side = 'LONG'), 0) - COALESCE(sum(o.notional) FILTER (WHERE o.side = 'SHORT'), 0))::float8,
+         sum(o.unrealized_pnl), max(o.mark_price), max(o.marked_at)
+  FROM open o
+  GROUP BY o.symbol
+  ORDER BY o.symbol
+$$;
+
 COMMENT ON TABLE positions IS 'One row per position_id (position.opened / position.closed), folded exactly once by the aggregator; realized PnL by trading_realized_pnl(), open positions marked to market by trading_open_positions(), exposure by trading_exposure().';

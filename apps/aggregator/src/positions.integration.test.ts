@@ -60,6 +60,63 @@ async function realizedBySql(db: TestDatabase, from: Date, to: Date, by: PnlBrea
     from closed ${by ? db.sql`group by 1, 2 order by 1, 2` : db.sql``}`;
 }
 
+function quote(second: number, symbol: string, properties: Record<string, unknown>): AnalyticsEvent {
+  const timestamp = new Date(MINUTE + second * 1000);
+  return { eventId: randomUUID(), eventType: "market.data.update", userId: null, sessionId: null, properties: { symbol, ...properties }, timestamp, receivedAt: timestamp, source: null };
+}
+
+type OpenRow = { position_id: string; symbol: string; side: string; mark_price: number | null; unrealized_pnl: number | null };
+
+/**
+ * The positions open at `at` with plain SQL over the raw events: earliest opened at or before it,
+ * earliest close (if any) after it; marked with the symbol's latest market.data.update at or
+ * before `at` (ties by id): its price, else the mid of a two-sided quote.
+ */
+async function openBySql(db: TestDatabase, atTime: Date): Promise<OpenRow[]> {
+  return db.sql<OpenRow[]>`
+    with ev as (
+      select * from events where properties->>'position_id' <> '' and created_at - "timestamp" <= ${LATENESS}::interval),
+    opened as (
+      select distinct on (properties->>'position_id') properties->>'position_id' as id, "timestamp" as opened_at, properties as d
+      from ev where event_type = 'position.opened' order by 1, "timestamp", id),
+    closed as (
+      select properties->>'position_id' as id, min("timestamp") as closed_at from ev where event_type = 'position.closed' group by 1),
+    open as (
+      select o.* from opened o left join closed c using (id)
+      where o.opened_at <= ${atTime} and (c.closed_at is null or c.closed_at > ${atTime})),
+    marked as (
+      select o.*, (select coalesce((q.properties->>'price')::float8,
+                     case when (q.properties->>'bid')::float8 > 0 and (q.properties->>'ask')::float8 >= (q.properties->>'bid')::float8
+                          then ((q.properties->>'bid')::float8 + (q.properties->>'ask')::float8) / 2 end)
+                   from events q
+                   where q.event_type = 'market.data.update' and q.properties->>'symbol' = o.d->>'symbol' and q."timestamp" <= ${atTime}
+                   order by q."timestamp" desc, q.id desc limit 1) as mark
+      from open o)
+    select id as position_id, d->>'symbol' as symbol, d->>'side' as side, mark as mark_price,
+           case d->>'side' when 'LONG' then 1 when 'SHORT' then -1 end * (mark - (d->>'entry_price')::float8) * (d->>'quantity')::float8 as unrealized_pnl
+    from marked order by id`;
+}
+
+async function openByFunction(db: TestDatabase, atTime: Date): Promise<OpenRow[]> {
+  return db.sql<OpenRow[]>`
+    select position_id, symbol, side, mark_price, unrealized_pnl from trading_open_positions(${atTime}) order by position_id`;
+}
+
+/** Market data for the generated positions' symbols every few minutes: some one-sided or crossed, some without a last price. */
+function quotesOver(fromMs: number, toMs: number, random: () => number): AnalyticsEvent[] {
+  const events: AnalyticsEvent[] = [];
+  for (const symbol of ["BTCUSDT", "ETHUSDT", "SOLUSDT"]) {
+    for (let timeMs = fromMs + Math.floor(random() * 60_000); timeMs < toMs; timeMs += 60_000 + Math.floor(random() * 240_000)) {
+      const mid = Math.round((100 + random() * 900) * 100) / 100;
+      const kind = random();
+      const properties = kind < 0.7 ? { price: mid, bid: mid - 0.5, ask: mid + 0.5 } : kind < 0.9 ? { bid: mid - 0.25, ask: mid + 0.25 } : { bid: mid + 1, ask: mid - 1 };
+      const timestamp = new Date(timeMs);
+      events.push({ eventId: randomUUID(), eventType: "market.data.update", userId: null, sessionId: null, properties: { symbol, ...properties }, timestamp, receivedAt: new Date(timeMs + 20), source: null });
+    }
+  }
+  return events;
+}
+
 /** trading_realized_pnl with the count as a number, for comparing with realizedBySql. */
 async function realizedByFunction(db: TestDatabase, from: Date, to: Date, by: PnlBreakdown | null): Promise<PnlRow[]> {
   return db.sql<PnlRow[]>`select strategy, symbol, realized_pnl, closed_positions::int from trading_realized_pnl(${from}, ${to}, ${by})`;
@@ -90,6 +147,8 @@ describe("positions", () => {
       [
         at(8, "position.closed", "B", { side: "SHORT", strategy_id: "beta", symbol: "ETHUSDT", quantity: 1, entry_price: 50, exit_price: 45, realized_pnl: 5 }),
         at(0, "position.closed", "", { exit_price: 1, realized_pnl: 1 }), // no position id: not a position
+        quote(4, "BTCUSDT", { price: 104, bid: 103.5, ask: 104.5 }),
+        quote(3, "ETHUSDT", { bid: 17, ask: 21 }), // no last price: marked at the mid, 19
       ],
     ];
 
@@ -135,6 +194,25 @@ describe("positions", () => {
       }
     });
 
+    it("lists the positions open at a time, marked to the quote in force then", async () => {
+      expect(await openByFunction(db, t(30))).toEqual([
+        { position_id: "C", symbol: "ETHUSDT", side: "SHORT", mark_price: 19, unrealized_pnl: 3 }, // −(19 − 20) × 3
+        { position_id: "D", symbol: "BTCUSDT", side: "LONG", mark_price: 104, unrealized_pnl: 8 }, // (104 − 100) × 2
+      ]);
+      // B opened at 1 and closed at 5; nothing quoted before 3.
+      expect((await openByFunction(db, t(2))).map((row) => [row.position_id, row.mark_price])).toEqual([["A", null], ["B", null], ["C", null], ["D", null]]);
+      expect((await openByFunction(db, t(5))).map((row) => row.position_id)).toEqual(["A", "C", "D"]);
+      for (const second of [0, 2, 4.5, 5, 9, 30]) expect(await openByFunction(db, t(second))).toEqual(await openBySql(db, t(second)));
+    });
+
+    it("sums exposure per symbol at a time", async () => {
+      expect(await db.sql`select * from trading_exposure(${t(6)})`).toEqual([
+        { symbol: "BTCUSDT", open_positions: "2", net_quantity: 4, long_notional: 416, short_notional: 0, net_notional: 416, unrealized_pnl: 16, mark_price: 104, marked_at: t(4) },
+        { symbol: "ETHUSDT", open_positions: "1", net_quantity: -3, long_notional: 0, short_notional: 57, net_notional: -57, unrealized_pnl: 3, mark_price: 19, marked_at: t(3) },
+      ]);
+      expect(await db.sql`select symbol, open_positions::int from trading_exposure(${t(6)}, 'beta')`).toEqual([{ symbol: "ETHUSDT", open_positions: 1 }]);
+    });
+
     it("refuses an unknown breakdown", async () => {
       await expect(db.sql`select * from trading_realized_pnl(now(), now(), 'side')`).rejects.toThrow(/p_by must be/);
     });
@@ -161,7 +239,7 @@ describe("positions", () => {
     beforeAll(async () => {
       db = await createTestDatabase("positions_random");
       const random = seeded(17);
-      const events = positionLifecycleEvents(800, { endMs: END, spanMs: SPAN, seed: 17 });
+      const events = [...positionLifecycleEvents(800, { endMs: END, spanMs: SPAN, seed: 17 }), ...quotesOver(END - SPAN, END + 6 * 3_600_000, random)];
       const shuffled = events.map((event) => ({ event, key: random() })).sort((a, b) => a.key - b.key).map(({ event }) => event);
       const cycle = testCycle(db.sql, { maxEvents: 150 });
       for (let start = 0; start < shuffled.length; ) {
@@ -217,6 +295,32 @@ describe("positions", () => {
       expect(pnl.closedPositions).toBe(pnl.series.reduce((n, point) => n + point.closedPositions, 0));
       expect(pnl.realizedPnl).toBeCloseTo(pnl.series.reduce((n, point) => n + point.realizedPnl, 0), 6);
       expect(pnl.breakdown.map((group) => group.strategy)).toEqual(["mean-revert", "momentum"]);
+    });
+
+    it("lists the open positions of any time, marked, and their exposure, as plain SQL does", async () => {
+      for (const offset of [0.5, 3, 7.25, 11.9, 14]) {
+        const atTime = new Date(END - SPAN + offset * 3_600_000 + 123);
+        const exact = await openBySql(db, atTime);
+        const open = await openByFunction(db, atTime);
+        expect(open.map(({ unrealized_pnl: _, ...row }) => row)).toEqual(exact.map(({ unrealized_pnl: _, ...row }) => row));
+        open.forEach((row, index) => (row.unrealized_pnl === null ? expect(exact[index]!.unrealized_pnl).toBeNull() : expect(row.unrealized_pnl).toBeCloseTo(exact[index]!.unrealized_pnl!, 6)));
+        expect(offset === 14 || exact.length > 20).toBe(true);
+
+        const listed = await reader.openAt(atTime, { strategy: "momentum" }, 5);
+        const ofStrategy = await db.sql<{ n: number }[]>`select count(*)::int as n from trading_open_positions(${atTime}) where strategy_id = 'momentum'`;
+        expect(listed.openPositions).toBe(ofStrategy[0]!.n);
+        expect(listed.positions.length).toBe(Math.min(5, ofStrategy[0]!.n));
+        const exposure = await db.sql<{ symbol: string; open_positions: number; unrealized_pnl: number | null }[]>`
+          select symbol, open_positions::int, unrealized_pnl from trading_exposure(${atTime})`;
+        expect(exposure.map((row) => [row.symbol, row.open_positions])).toEqual(
+          [...new Set(exact.map((row) => row.symbol))].sort().map((symbol) => [symbol, exact.filter((row) => row.symbol === symbol).length]),
+        );
+        for (const row of exposure) {
+          const marked = exact.filter((position) => position.symbol === row.symbol && position.unrealized_pnl !== null);
+          if (marked.length === 0) expect(row.unrealized_pnl).toBeNull();
+          else expect(row.unrealized_pnl).toBeCloseTo(marked.reduce((n, position) => n + position.unrealized_pnl!, 0), 6);
+        }
+      }
     });
 
     it("rebuilds the positions of a day from all their events: a damaged row comes back as it was", async () => {
