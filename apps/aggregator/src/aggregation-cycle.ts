@@ -11,6 +11,7 @@ import {
   type Sql,
   type SqlTransaction,
   type StoredRollup,
+  UserSessionsRepository,
 } from "@trading-analytics/core";
 import type { FoldableEvent } from "./domain/fold-events";
 import { describeError, isEventSpecificFailure, isolateFailures } from "./domain/isolate-failures";
@@ -76,7 +77,7 @@ export class AggregationCycle {
     private readonly cache = new RollupStateCache(CACHED_ROLLUP_BYTES),
   ) {
     this.setAsideEvents = new SetAsideEventsRepository(sql);
-    this.merger = new RollupMerger(tail, rollups, plan, this.setAsideEvents, new OrderLifecycleRepository(sql), new PositionsRepository());
+    this.merger = new RollupMerger(tail, rollups, plan, this.setAsideEvents, new OrderLifecycleRepository(sql), Date.now, new UserSessionsRepository(), new PositionsRepository());
   }
 
   async run(options: CycleOptions = {}): Promise<CycleResult> {

@@ -8,17 +8,20 @@ import {
   EventsExportReader,
   eventLimits,
   EventsRepository,
+  ExecutionQualityReader,
   type EventTypeValidator,
   type HealthMonitor,
   IngestionStatusReader,
   type Logger,
   MetricSeriesReader,
+  OrderFiguresReader,
   OrderLifecycleRepository,
   opsRoutes,
   PositionsReader,
   publishCustomEventsChanged,
   type RedisClient,
   RollupsRepository,
+  SessionFiguresReader,
   sortIntervals,
   type Sql,
   TradingAnalyticsReader,
@@ -35,11 +38,14 @@ import { exportRoutes } from "./http/export.routes";
 import { duplicatesPostedCounter, ingestRoutes } from "./http/ingest.routes";
 import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
 import { metricsRoutes } from "./http/metrics.routes";
+import { orderFiguresRoutes } from "./http/order-figures.routes";
 import { positionsRoutes } from "./http/positions.routes";
 import { requestContext } from "./http/request-context.middleware";
+import { sessionsRoutes } from "./http/sessions.routes";
 import { setAsideRoutes } from "./http/set-aside.routes";
 import { statsRoutes } from "./http/stats.routes";
 import { streamRoutes } from "./http/stream.routes";
+import { executionRoutes } from "./http/execution.routes";
 import { tradingRoutes } from "./http/trading.routes";
 import type { EventPublisher } from "./kafka/event-publisher";
 import type { LiveEventsPoller } from "./live/live-events.poller";
@@ -145,6 +151,9 @@ export function createApp(deps: AppDeps): Express {
   const trading = new TradingAnalyticsReader(rollups, new OrderLifecycleRepository(sql), intervals);
   app.use(metricsRoutes({ series, merged, trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(tradingRoutes({ trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
+  app.use(sessionsRoutes({ sessions: new SessionFiguresReader(sql), cache }));
+  app.use(orderFiguresRoutes({ figures: new OrderFiguresReader(sql), cache }));
+  app.use(executionRoutes({ execution: new ExecutionQualityReader(sql), cache }));
   app.use(positionsRoutes({ positions: new PositionsReader(sql), cache, intervals, maxPoints: query.max_points }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));

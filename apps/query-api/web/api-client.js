@@ -54,6 +54,16 @@ export async function getJson(path, params = {}) {
   return body;
 }
 
+/** As getJson, but undefined when the route answers 404 (not served by this server, or nothing there). */
+export async function getJsonOrNone(path, params = {}) {
+  try {
+    return await getJson(path, params);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
 /**
  * Incremental text/event-stream parser (the WHATWG rules the server's messages use): feed it
  * chunks as they arrive, get back the complete messages and comments.

@@ -3,7 +3,7 @@
 
 import { formatClock, formatCompact, formatCount, formatMs, formatPercentValue, formatPrice } from "./format.js";
 
-const COLORS = {
+export const COLORS = {
   text: "#d8dee6",
   muted: "#8b97a6",
   grid: "#263040",
@@ -15,7 +15,7 @@ const COLORS = {
 };
 const PALETTE = [COLORS.accent, COLORS.up, COLORS.warn, COLORS.violet, "#ff8a65", "#90caf9", "#a5d6a7", "#f48fb1", "#ffe082", "#80deea"];
 
-const BASE = {
+export const BASE = {
   backgroundColor: "transparent",
   color: PALETTE,
   animationDuration: 300,
@@ -27,7 +27,7 @@ const BASE = {
     confine: true,
   },
 };
-const AXIS = {
+export const AXIS = {
   axisLine: { lineStyle: { color: COLORS.grid } },
   axisTick: { show: false },
   axisLabel: { color: COLORS.muted, fontSize: 10 },
@@ -35,12 +35,12 @@ const AXIS = {
 };
 const TIME_AXIS = { ...AXIS, type: "time", splitNumber: 4, splitLine: { show: false }, axisLabel: { ...AXIS.axisLabel, hideOverlap: true } };
 /** A time axis spanning the window asked for (a single point would otherwise stretch it to days). */
-const windowAxis = (range) => ({ ...TIME_AXIS, min: range?.min, max: range?.max });
-const VALUE_AXIS = { ...AXIS, type: "value", axisLabel: { ...AXIS.axisLabel, formatter: (v) => formatCompact(v) } };
-const LEGEND = { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { color: COLORS.muted, fontSize: 10 } };
+export const windowAxis = (range) => ({ ...TIME_AXIS, min: range?.min, max: range?.max });
+export const VALUE_AXIS = { ...AXIS, type: "value", axisLabel: { ...AXIS.axisLabel, formatter: (v) => formatCompact(v) } };
+export const LEGEND = { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { color: COLORS.muted, fontSize: 10 } };
 
 /** A centred message instead of an empty frame. */
-function emptyText(text) {
+export function emptyText(text) {
   return { type: "text", left: "center", top: "middle", silent: true, style: { text, fill: COLORS.muted, fontSize: 12 } };
 }
 

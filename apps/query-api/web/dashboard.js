@@ -1,8 +1,10 @@
 // The live dashboard: polls the query-api's read routes for the window chosen and follows the
-// live event stream for what happens between polls (feed, per-type counts, arrival rate).
+// live event stream for what happens between polls (feed, per-type counts, arrival rate). A
+// second tab shows the trading analytics (trading.js) over the same window.
 
 import { apiKeyStore, AuthRequiredError, EventStream, getJson } from "./api-client.js";
 import { createCharts, drawCandles, drawDeadLetters, drawFill, drawLatency, drawRate, drawTypes, drawVolume } from "./charts.js";
+import { createTradingView } from "./trading.js";
 import { describeEvent, formatClock, formatCount, formatMs, formatPercentValue, formatPrice, formatRate } from "./format.js";
 
 const WINDOWS = {
@@ -22,6 +24,8 @@ const $ = (id) => document.getElementById(id);
 const charts = createCharts(window.echarts);
 
 const state = {
+  /** "live" or "trading": the tab shown, and the one whose panels are polled. */
+  view: location.hash === "#trading" ? "trading" : "live",
   window: WINDOWS[$("window-select").value] ?? WINDOWS["1h"],
   symbol: "",
   /** Per-type counts of the window from the last stats answer, and the events streamed since it was asked for. */
@@ -229,8 +233,37 @@ async function refreshDeadLetters() {
 
 function refreshWindowed() {
   setHint("types-hint", "");
-  return Promise.all([refreshTypes(), refreshFill(), refreshVolumeAndSymbols(), refreshCandles(), refreshLatency(), refreshDeadLetters()]).then(() => {
+  const panels =
+    state.view === "trading"
+      ? trading.refresh(windowRange(), state.window.interval)
+      : Promise.all([refreshTypes(), refreshFill(), refreshVolumeAndSymbols(), refreshCandles(), refreshLatency(), refreshDeadLetters()]);
+  return panels.then(() => {
     $("last-updated").textContent = `updated ${formatClock(new Date())}`;
+  });
+}
+
+// ---- tabs ----------------------------------------------------------------------------------
+
+const trading = createTradingView({ echarts: window.echarts, onAuthRequired: askForKey });
+
+function showView(view) {
+  state.view = view;
+  document.body.dataset.view = view;
+  $("view-live").hidden = view !== "live";
+  document.querySelector(".kpis").hidden = view !== "live";
+  $("view-trading").hidden = view !== "trading";
+  for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.view === view));
+  history.replaceState(null, "", view === "trading" ? "#trading" : location.pathname + location.search);
+  // Charts drawn while their tab was hidden have no size yet.
+  if (view === "trading") trading.resize();
+  else Object.values(charts).forEach((chart) => chart.resize());
+}
+
+for (const tab of document.querySelectorAll(".tabs [role=tab]")) {
+  tab.addEventListener("click", () => {
+    if (tab.dataset.view === state.view) return;
+    showView(tab.dataset.view);
+    void refreshWindowed();
   });
 }
 
@@ -328,6 +361,7 @@ $("feed").replaceChildren(empty);
 drawTypes(charts.types, {});
 drawRate(charts.rate, state.rate);
 
+showView(state.view);
 stream.start();
 void refreshAll();
 every(RATE_POLL_MS, refreshRate);

@@ -57,3 +57,27 @@ export function describeEvent(event) {
   if (parts.length === 0 && event.user_id) parts.push(event.user_id);
   return parts.join(" · ");
 }
+
+/** Basis points, signed (slippage against the trader is positive). */
+export function formatBps(n) {
+  return typeof n === "number" && Number.isFinite(n) ? `${decimal.format(n)} bps` : DASH;
+}
+
+/** Seconds as the latency figures read (ms below a second, else s, min or h). */
+export function formatSeconds(s) {
+  if (typeof s !== "number" || !Number.isFinite(s)) return DASH;
+  if (s >= 3600) return `${decimal.format(s / 3600)} h`;
+  if (s >= 60) return `${decimal.format(s / 60)} min`;
+  return formatMs(s * 1000);
+}
+
+/** Money with its sign, compact ("+1.2K", "-350"). */
+export function formatSigned(n) {
+  if (typeof n !== "number" || !Number.isFinite(n)) return DASH;
+  return `${n > 0 ? "+" : ""}${compact.format(n)}`;
+}
+
+/** A plain ratio with up to two decimals (cancel-to-fill 0.25). */
+export function formatRatio(n) {
+  return typeof n === "number" && Number.isFinite(n) ? new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 }).format(n) : DASH;
+}

@@ -7,6 +7,7 @@ import { parseEventTypeCommand } from "./commands/event-type.args";
 import { parseMigrateCommand } from "./commands/migrate.args";
 import { parseRollupsCommand } from "./commands/rollups.args";
 import { parseSetAsideCommand } from "./commands/set-aside.args";
+import { parseTradingCommand } from "./commands/trading.args";
 
 // Parsing is pure and light; each command's adapters (core, kafkajs, postgres, ajv, the
 // aggregator) are required only when it runs, so --help and usage errors answer at once.
@@ -20,6 +21,7 @@ const load = {
   retention: () => require("./commands/retention.command") as typeof import("./commands/retention.command"),
   rollups: () => require("./commands/rollups.command") as typeof import("./commands/rollups.command"),
   setAside: () => require("./commands/set-aside.command") as typeof import("./commands/set-aside.command"),
+  trading: () => require("./commands/trading.command") as typeof import("./commands/trading.command"),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -83,6 +85,13 @@ export const COMMANDS: readonly CommandGroup[] = [
     parse: (argv) => parseSetAsideCommand(argv, new Date()),
     execute: (command) => load.setAside().executeSetAside(command),
   }),
+  commandGroup({
+    name: "trading",
+    synopsis: "trading <figure>",
+    summary: "orders, execution, pnl, positions, market-data or sessions as a table, from their SQL functions",
+    parse: (argv) => parseTradingCommand(argv, new Date()),
+    execute: (command) => load.trading().executeTrading(command),
+  }),
 ];
 
 export function mainUsage(): string {
@@ -90,7 +99,7 @@ export function mainUsage(): string {
   return `Usage: analytics <command> [options]        (from the repository: pnpm analytics <command>)
 
 Operates the trading analytics platform: database, API keys, custom event types, dead letters,
-demo traffic, retention, rollups and the events set aside from them.
+demo traffic, retention, rollups, the events set aside from them, and the trading figures.
 
 Commands:
 ${COMMANDS.map((command) => `  ${command.synopsis.padEnd(width)}   ${command.summary}`).join("\n")}

@@ -7,6 +7,9 @@ import { drain, testCycle } from "@trading-analytics/aggregator/dist/testing/agg
 import { storeEvents, tradingEvents } from "@trading-analytics/aggregator/dist/testing/trading-events";
 import { auditRollups } from "@trading-analytics/aggregator/dist/verify/rollup-audit";
 import { rollupPlanOptions } from "./commands/rollups.args";
+import { parseTradingCommand } from "./commands/trading.args";
+import { figuresJson, normalizeRow } from "./commands/trading.format";
+import { tradingQuery } from "./commands/trading.query";
 import { EXAMPLE_CONFIG, runCli } from "./testing/run-cli";
 
 const DAY = 86_400_000;
@@ -95,5 +98,38 @@ describe("analytics CLI on PostgreSQL", () => {
     expect(days.map((day) => day.day)).toEqual([from.slice(0, 10), to.slice(0, 10)].filter((day, index, all) => all.indexOf(day) === index));
     expect(days.reduce((sum, day) => sum + day.events, 0)).toBe(600);
     expect((await auditRollups(db.sql, plan)).mismatches).toEqual([]);
+  });
+
+  it("trading prints exactly the rows of each figure's SQL function, or says the migration is missing", async () => {
+    // Runs after the rebuild above: half a day of folded trading events.
+    const from = new Date(Date.now() - DAY).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const lines = [
+      ["orders"],
+      ["orders", "--by", "symbol"],
+      ["execution", "--by", "strategy"],
+      ["pnl", "--by", "symbol"],
+      ["market-data"],
+      ["market-data", "--by", "gap"],
+      ["sessions"],
+    ].map((args) => [...args, "--from", from, "--to", to]);
+    lines.push(["positions", "--at", to], ["positions", "--at", to, "--by", "position"]);
+    for (const args of lines) {
+      const command = parseTradingCommand(args, new Date());
+      if (command.kind === "help") throw new Error("help");
+      const query = tradingQuery(command);
+      const [found] = await db.sql<{ exists: boolean }[]>`select exists (select 1 from pg_proc where proname = ${query.fn}) as exists`;
+      const exists = found?.exists === true;
+      const result = await run("trading", ...args, "--json");
+      if (!exists) {
+        expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 1, stderr: expect.stringContaining(`has no ${query.fn}(): run "analytics migrate"`) });
+        continue;
+      }
+      const direct = await db.sql.unsafe(query.text, query.params);
+      const columns = direct.columns.map((column) => ({ name: column.name, type: column.type }));
+      const expected = JSON.parse(JSON.stringify(figuresJson(direct.map((row) => normalizeRow(columns, row as Record<string, unknown>))))) as unknown;
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: "" });
+      expect(JSON.parse(result.stdout)).toEqual(expected);
+    }
   });
 });

@@ -30,6 +30,9 @@ describe("analytics CLI usage", () => {
       [["retention", "run", "--help"], "Usage: retention run"],
       [["rollups", "--help"], "Usage: analytics rollups <command>"],
       [["rollups", "rebuild", "--help"], "Usage: analytics rollups rebuild --from WHEN --to WHEN"],
+      [["trading", "--help"], "Usage: analytics trading <figure>"],
+      [["trading", "orders", "--help"], "Usage: analytics trading orders [--from WHEN] [--to WHEN] [--by symbol|strategy|side]"],
+      [["trading", "positions", "--help"], "Usage: analytics trading positions [--at WHEN]"],
     ];
     const results = await runAll(helps.map(([args]) => args));
     for (const [args, heading] of helps) {
@@ -40,7 +43,7 @@ describe("analytics CLI usage", () => {
       if (args.length <= 2 && args.at(-1) === "--help") expect(result.stdout).toMatch(/Exit codes: 0 .*1 .*2 usage error/s);
     }
     const main = results.get("--help")!.stdout;
-    for (const command of ["migrate", "api-key create|list|revoke", "event-type define|list", "dead-letters list|replay", "demo", "retention run", "rollups rebuild", "set-aside list"]) {
+    for (const command of ["migrate", "api-key create|list|revoke", "event-type define|list", "dead-letters list|replay", "demo", "retention run", "rollups rebuild", "set-aside list", "trading <figure>"]) {
       expect(main).toContain(command);
     }
     expect(results.get("dead-letters replay --help")!.stdout).toContain("event_id");
@@ -61,6 +64,8 @@ describe("analytics CLI usage", () => {
       [["retention", "vacuum"], /^retention: unknown command "vacuum"/],
       [["rollups", "rebuild", "--from", "2025-01-02T00:00:00Z", "--to", "2025-01-01T00:00:00Z"], /^analytics rollups: --to must be later than --from/],
       [["rollups", "rebuild", "--from", "2025-01-01", "--to", "2025-01-02T00:00:00"], /^analytics rollups: --to: an RFC 3339 time/],
+      [["trading", "fills"], /^analytics trading: unknown figure "fills"/],
+      [["trading", "orders", "--by", "venue"], /^analytics trading: --by must be one of symbol, strategy, side/],
     ];
     const results = await runAll(mistakes.map(([args]) => args));
     for (const [args, message] of mistakes) {

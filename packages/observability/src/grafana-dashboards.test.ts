@@ -11,7 +11,22 @@ const queries = dashboards.flatMap(dashboardQueries);
 const catalog = seriesCatalog(exportedMetrics().values());
 
 const yamlFile = <T>(...parts: string[]): T => parse(readFileSync(path.join(...parts), "utf8")) as T;
-const datasources = yamlFile<{ datasources: { uid: string; type: string; url: string }[] }>(GRAFANA_DIR, "provisioning/datasources/prometheus.yml");
+type Datasources = { datasources: { uid: string; type: string; url: string; user?: string; jsonData?: { database?: string } }[] };
+const datasources = yamlFile<Datasources>(GRAFANA_DIR, "provisioning/datasources/prometheus.yml");
+const postgres = yamlFile<Datasources>(GRAFANA_DIR, "provisioning/datasources/postgres.yml").datasources[0]!;
+/** The dashboard that reads PostgreSQL: the trading figures' SQL functions (docs/trading.md). */
+const SQL_DASHBOARD = "trading-analytics.json";
+/** Each trading figure's SQL function, and whether it takes a range [p_from, p_to) or one time. */
+const TRADING_FUNCTIONS: Record<string, "range" | "at"> = {
+  trading_order_figures: "range",
+  trading_execution_figures: "range",
+  trading_realized_pnl: "range",
+  trading_open_positions: "at",
+  trading_exposure: "at",
+  market_data_health: "range",
+  market_data_gaps: "range",
+  session_figures: "range",
+};
 const providers = yamlFile<{ providers: { options: { path: string } }[] }>(GRAFANA_DIR, "provisioning/dashboards/trading-analytics.yml");
 
 /** Pairs of panels sharing a grid cell, or a panel past the 24 columns. */
@@ -32,9 +47,9 @@ function overlaps(panels: GrafanaPanel[]): string[] {
 }
 
 describe("Grafana dashboards", () => {
-  it("are the five the team looks at, each with its own uid", () => {
+  it("are the six the team looks at, each with its own uid", () => {
     expect(dashboards.map((dashboard) => dashboard.uid).sort()).toEqual(
-      ["analytics-api", "analytics-ingestion", "analytics-lag", "analytics-rollups", "analytics-trading"].sort(),
+      ["analytics-api", "analytics-ingestion", "analytics-lag", "analytics-rollups", "analytics-trading", "analytics-trading-figures"].sort(),
     );
   });
 
@@ -46,9 +61,9 @@ describe("Grafana dashboards", () => {
   );
 
   it.each(dashboards.map((dashboard) => [dashboard.file, dashboard] as const))(
-    "%s queries the provisioned Prometheus and lays its panels out without overlap",
+    "%s queries its provisioned datasource and lays its panels out without overlap",
     (_name, dashboard) => {
-      const uid = datasources.datasources[0]!.uid;
+      const uid = dashboard.file === SQL_DASHBOARD ? postgres.uid : datasources.datasources[0]!.uid;
       const panels = allPanels(dashboard);
       const elsewhere = panels
         .filter((panel) => panel.targets?.length)
@@ -71,5 +86,37 @@ describe("Grafana dashboards", () => {
     );
     expect(compose.services.prometheus?.volumes).toEqual(["./infra/prometheus:/etc/prometheus:ro"]);
     expect(datasources.datasources[0]!.url).toBe("http://prometheus:9090");
+  });
+
+  describe(SQL_DASHBOARD, () => {
+    const dashboard = dashboards.find((candidate) => candidate.file === SQL_DASHBOARD)!;
+    const statements = allPanels(dashboard).flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title, sql: target.rawSql ?? "" })));
+    const called = (sql: string) => [...sql.matchAll(/\b([a-z_]+)\s*\(/g)].map((match) => match[1]!).filter((name) => name in TRADING_FUNCTIONS);
+
+    it("reads the compose database through the read-only role the database creates on first start", () => {
+      expect(postgres).toMatchObject({ uid: "postgres", type: "grafana-postgresql-datasource", url: "postgres:5432", user: "grafana_reader", jsonData: { database: "analytics" } });
+      const compose = yamlFile<{ services: Record<string, { volumes?: string[]; environment?: Record<string, string>; depends_on?: string[] }> }>(REPO_ROOT, "docker-compose.yml");
+      expect(compose.services.postgres?.volumes).toContain("./infra/postgres/grafana-reader.sh:/docker-entrypoint-initdb.d/10-grafana-reader.sh:ro");
+      expect(compose.services.grafana?.environment?.GRAFANA_DB_PASSWORD).toBe(compose.services.postgres?.environment?.GRAFANA_DB_PASSWORD);
+      expect(compose.services.grafana?.depends_on).toContain("postgres");
+      const script = readFileSync(path.join(REPO_ROOT, "infra/postgres/grafana-reader.sh"), "utf8");
+      expect(script).toContain("create role grafana_reader login");
+      expect(script).toContain("default_transaction_read_only = on");
+      expect(script).not.toMatch(/grant (insert|update|delete|all)/i);
+    });
+
+    it("calls every trading figure's SQL function, each over the dashboard's time range", () => {
+      expect(statements.length).toBeGreaterThan(0);
+      for (const { panel, sql } of statements) {
+        const functions = called(sql);
+        expect({ panel, calls: functions.length > 0 }).toEqual({ panel, calls: true });
+        for (const fn of functions) {
+          // A range function reads the dashboard's [from, to) (the PnL series, buckets of it); the others the time at its end.
+          const timed = TRADING_FUNCTIONS[fn] === "range" ? sql.includes("$__timeFrom()") && sql.includes("$__timeTo()") : sql.includes(`${fn}($__timeTo())`);
+          expect({ panel, fn, timed }).toEqual({ panel, fn, timed: true });
+        }
+      }
+      expect(new Set(statements.flatMap(({ sql }) => called(sql)))).toEqual(new Set(Object.keys(TRADING_FUNCTIONS)));
+    });
   });
 });

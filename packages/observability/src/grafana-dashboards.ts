@@ -4,6 +4,8 @@ import path from "node:path";
 export interface GrafanaTarget {
   refId: string;
   expr?: string;
+  /** A PostgreSQL target's statement. */
+  rawSql?: string;
   datasource?: { type?: string; uid?: string };
 }
 

@@ -15,10 +15,10 @@ export class OrderLifecycleRebuild {
     private readonly pageSize: number,
   ) {}
 
-  /** Returns how many orders were refolded. */
-  async rebuild(tx: SqlTransaction, range: { from: Date; to: Date; belowXid: bigint }): Promise<number> {
+  /** Returns the orders refolded. */
+  async rebuild(tx: SqlTransaction, range: { from: Date; to: Date; belowXid: bigint }): Promise<string[]> {
     const orderIds = await this.tail.orderIdsIn(tx, range);
-    if (orderIds.length === 0) return 0;
+    if (orderIds.length === 0) return [];
     const span = await this.orders.deleteOrders(tx, orderIds);
     const read = {
       from: new Date(Math.min(range.from.getTime(), span?.from.getTime() ?? Infinity)),
@@ -33,6 +33,6 @@ export class OrderLifecycleRebuild {
       after = page.last;
       if (page.events.length < this.pageSize) break;
     }
-    return orderIds.length;
+    return orderIds;
   }
 }

@@ -1,4 +1,4 @@
-import { ORDER_EVENT_TYPES, ORDER_KEY_SQL, POSITION_EVENT_TYPES, POSITION_KEY_SQL, type Sql, type SqlTransaction as Tx } from "@trading-analytics/core";
+import { ORDER_EVENT_TYPES, ORDER_KEY_SQL, POSITION_EVENT_TYPES, POSITION_KEY_SQL, type SessionKey, type Sql, type SqlTransaction as Tx } from "@trading-analytics/core";
 import type { FoldableEvent } from "../domain/fold-events";
 
 const CURSOR = "rollups";
@@ -76,12 +76,18 @@ export class EventTail {
    */
   async readFolded(
     tx: Tx,
-    range: { from: Date; to: Date; belowXid: bigint; orderIds?: readonly string[]; positionIds?: readonly string[] },
+    range: { from: Date; to: Date; belowXid: bigint; orderIds?: readonly string[]; sessions?: readonly SessionKey[]; positionIds?: readonly string[] },
     after: FoldedPosition | undefined,
     limit: number,
   ): Promise<{ events: FoldableEvent[]; last: FoldedPosition | undefined }> {
     const ofOrders = range.orderIds
       ? tx`and event_type in ${tx(ORDER_EVENT_TYPES)} and ${tx.unsafe(ORDER_KEY_SQL)} = any(${tx.array([...range.orderIds])}::text[])`
+      : tx``;
+    const ofSessions = range.sessions
+      ? tx`and session_id is not null and (session_id, coalesce(user_id, ''), user_id is null) in (
+             select k.session_id, coalesce(k.user_id, ''), k.user_id is null
+             from jsonb_to_recordset(${JSON.stringify(range.sessions.map((k) => ({ user_id: k.userId, session_id: k.sessionId })))}::text::jsonb)
+               as k(user_id text, session_id text))`
       : tx``;
     const ofPositions = range.positionIds
       ? tx`and event_type in ${tx(POSITION_EVENT_TYPES)} and ${tx.unsafe(POSITION_KEY_SQL)} = any(${tx.array([...range.positionIds])}::text[])`
@@ -93,6 +99,7 @@ export class EventTail {
       where "timestamp" >= ${range.from} and "timestamp" < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
         and not exists (select 1 from set_aside_events s where s.event_id = events.id and s.event_time = events."timestamp")
         ${ofOrders}
+        ${ofSessions}
         ${ofPositions}
         ${after ? tx`and ("timestamp", id) > (${after.time}::text::timestamptz, ${after.eventId}::uuid)` : tx``}
       order by "timestamp", id
@@ -113,6 +120,20 @@ export class EventTail {
       union
       select order_id from order_analytics where first_event_at < ${range.to} and last_event_at >= ${range.from}`;
     return rows.map((row) => row.order_id);
+  }
+
+  /**
+   * The sessions a rebuild of [from, to) refolds: those with a folded event in the range, and
+   * those whose stored row spans it (an event of theirs may have been deleted since).
+   */
+  async sessionsIn(tx: Tx, range: { from: Date; to: Date; belowXid: bigint }): Promise<SessionKey[]> {
+    const rows = await tx<{ user_id: string | null; session_id: string }[]>`
+      select user_id, session_id from events
+      where "timestamp" >= ${range.from} and "timestamp" < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
+        and session_id is not null
+      union
+      select user_id, session_id from user_sessions where started_at < ${range.to} and ended_at >= ${range.from}`;
+    return rows.map((row) => ({ userId: row.user_id, sessionId: row.session_id }));
   }
 
   /** The positions a rebuild of [from, to) refolds, chosen as orderIdsIn chooses orders. */

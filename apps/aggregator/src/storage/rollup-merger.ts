@@ -1,5 +1,6 @@
 import {
   emptyCountState,
+  ExecutionRepository,
   isSeriesBlockInterval,
   mayBeInBlock,
   type SeriesBucketKey,
@@ -18,11 +19,14 @@ import {
   type SetAsideEventsRepository,
   type SqlTransaction,
   type StoredRollup,
+  type UserSessionsRepository,
 } from "@trading-analytics/core";
+import { executionPageOf } from "../domain/fold-execution";
 import { type BucketMember, type FoldableEvent, foldEvents, type RollupDelta } from "../domain/fold-events";
 import { foldOrders } from "../domain/fold-orders";
 import { foldPositions } from "../domain/fold-positions";
 import { foldQuotes } from "../domain/fold-quotes";
+import { foldSessions } from "../domain/fold-sessions";
 import type { RollupPlan } from "../domain/rollup-plan";
 import { screenEvents, type Unfoldable } from "../domain/screen-events";
 import type { EventTail } from "./event-tail";
@@ -45,12 +49,14 @@ export interface MergeResult {
  * delta merged into its row's stored state (from the cache when it holds the row, else read)
  * and the rows written back; with an order lifecycle repository, the same events' order deltas
  * are merged into order_analytics in one more statement, the market data updates' quotes
- * inserted into market_quotes in another, and with a positions repository the position deltas
- * merged into positions in a third.
+ * inserted into market_quotes in another, with a sessions repository their session deltas into
+ * user_sessions, with a positions repository their position deltas into positions, and execution
+ * quality's fills and marks (arrival prices, the quote at each fill) written after the quotes and the orders.
  */
 export class RollupMerger {
   private readonly seriesBlocks = new SeriesBlocksRepository();
   private readonly quotes = new MarketQuotesRepository();
+  private readonly execution = new ExecutionRepository();
 
   constructor(
     private readonly tail: EventTail,
@@ -59,9 +65,11 @@ export class RollupMerger {
     private readonly setAsideEvents: SetAsideEventsRepository,
     /** Absent for a rebuild of rollups, which must not add order events to the lifecycle twice. */
     private readonly orders?: OrderLifecycleRepository,
+    private readonly clock: () => number = Date.now,
+    /** Absent for a rebuild of rollups: sessions are refolded per session, not per day. */
+    private readonly sessions?: UserSessionsRepository,
     /** Absent for a rebuild of rollups too: positions are refolded per position. */
     private readonly positions?: PositionsRepository,
-    private readonly clock: () => number = Date.now,
   ) {}
 
   async apply(tx: SqlTransaction, events: readonly FoldableEvent[], cache?: RollupStateCache): Promise<MergeResult> {
@@ -74,9 +82,15 @@ export class RollupMerger {
     // Late events change buckets that may already be kept in series blocks: those blocks go with this change.
     await this.seriesBlocks.invalidate(tx, bucketsInBlocks(rows, this.clock()));
     await this.rollups.save(tx, rows);
-    await this.quotes.insert(tx, foldQuotes(foldable, this.plan.allowedLatenessMs));
-    const orders = this.orders ? await this.orders.merge(tx, foldOrders(foldable, this.plan.allowedLatenessMs)) : { ...NO_ORDER_TRANSITIONS };
+    const quotes = foldQuotes(foldable, this.plan.allowedLatenessMs);
+    await this.quotes.insert(tx, quotes);
+    await this.sessions?.merge(tx, foldSessions(foldable, this.plan.allowedLatenessMs));
     await this.positions?.merge(tx, foldPositions(foldable, this.plan.allowedLatenessMs));
+    if (!this.orders) return { rows, late, setAside, folded, orders: { ...NO_ORDER_TRANSITIONS } };
+    const orderDeltas = foldOrders(foldable, this.plan.allowedLatenessMs);
+    const orders = await this.orders.merge(tx, orderDeltas);
+    // After the quotes and the orders: arrival and fill marks read both.
+    await this.execution.fold(tx, executionPageOf(foldable, orderDeltas, quotes, this.plan.allowedLatenessMs));
     return { rows, late, setAside, folded, orders };
   }
 

@@ -1,8 +1,10 @@
 import { INTERVAL_MS, type Sql } from "@trading-analytics/core";
 import type { RollupPlanOptions } from "../domain/rollup-plan";
+import { auditExecution, type ExecutionMismatch } from "./execution-audit";
 import { auditMarketQuotes, type QuoteMismatch } from "./market-quotes-audit";
 import { auditOrderLifecycle, type OrderMismatch } from "./order-lifecycle-audit";
 import { auditPositions, type PositionMismatch } from "./positions-audit";
+import { auditUserSessions, type SessionMismatch } from "./user-sessions-audit";
 
 export interface RollupMismatch {
   metric: string;
@@ -14,10 +16,10 @@ export interface RollupMismatch {
   exact: { count: number | null; sum: number | null; min: number | null; max: number | null };
 }
 
-export type AuditMismatch = RollupMismatch | OrderMismatch | QuoteMismatch | PositionMismatch;
+export type AuditMismatch = RollupMismatch | OrderMismatch | QuoteMismatch | SessionMismatch | ExecutionMismatch | PositionMismatch;
 
 export interface RollupAudit {
-  /** Rollup rows, order_analytics rows, market_quotes rows and positions rows compared. */
+  /** Rollup rows and the rows of order_analytics, market_quotes, user_sessions, execution quality and positions compared. */
   rowsCompared: number;
   mismatches: AuditMismatch[];
   /** Worst relative error of stored p50/p95/p99 against the exact value at the same rank. */
@@ -34,7 +36,9 @@ const SUM_TOLERANCE = 1e-9;
  * the exact value at the sketch's rank, floor(q × (n − 1)). Events the aggregator set aside
  * (set_aside_events) are left out of the exact side too: they are not in the rollups by design.
  * The order lifecycle (order_analytics) is audited the same way, one GROUP BY order_id,
- * market_quotes row by row against the market data updates, and positions by one GROUP BY position_id.
+ * market_quotes row by row against the market data updates, the sessions (user_sessions) with
+ * one GROUP BY user_id, session_id, execution quality's marks (arrival prices, order_fills) with
+ * a quote lookup over the market data events, and positions with one GROUP BY position_id.
  */
 export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<RollupAudit> {
   const intervals = JSON.stringify(plan.intervals.map((name) => ({ name, ms: INTERVAL_MS[name] })));
@@ -102,6 +106,8 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
 
   const orders = await auditOrderLifecycle(sql, plan.allowedLatenessMs);
   const quotes = await auditMarketQuotes(sql, plan.allowedLatenessMs);
+  const sessions = await auditUserSessions(sql, plan.allowedLatenessMs);
+  const execution = await auditExecution(sql, plan.allowedLatenessMs);
   const positions = await auditPositions(sql, plan.allowedLatenessMs);
   const mismatches: AuditMismatch[] = [];
   let maxPercentileRelError = 0;
@@ -123,8 +129,9 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
       });
     }
   }
-  mismatches.push(...orders.mismatches, ...quotes.mismatches, ...positions.mismatches);
-  return { rowsCompared: rows.length + orders.rowsCompared + quotes.rowsCompared + positions.rowsCompared, mismatches, maxPercentileRelError };
+  mismatches.push(...orders.mismatches, ...quotes.mismatches, ...sessions.mismatches, ...execution.mismatches, ...positions.mismatches);
+  const compared = orders.rowsCompared + quotes.rowsCompared + sessions.rowsCompared + execution.rowsCompared + positions.rowsCompared;
+  return { rowsCompared: rows.length + compared, mismatches, maxPercentileRelError };
 }
 
 function likePattern(pattern: string): string {

@@ -30,6 +30,26 @@ const EVENT_FILTERS = [
 ];
 const RANGE_VIEW = { interval: { type: "string" }, start_time: time, end_time: time };
 
+const NULLABLE_STRING = { type: ["string", "null"] };
+const DURATION_FIGURES = {
+  type: "object",
+  required: ["count", "p50", "p95", "p99"],
+  properties: { count: { type: "integer", description: "orders measured" }, p50: nullableNumber, p95: nullableNumber, p99: nullableNumber },
+};
+const ORDER_FIGURES_REQUIRED = ["orders", "fill_rate", "quantity_fill_ratio", "cancel_to_fill_ratio", "time_to_first_fill_ms", "time_to_fill_ms"];
+const ORDER_FIGURES = {
+  orders: {
+    type: "object",
+    required: ["placed", "filled", "partially_filled", "canceled", "rejected", "open"],
+    properties: Object.fromEntries(["placed", "filled", "partially_filled", "canceled", "rejected", "open"].map((status) => [status, { type: "integer" }])),
+  },
+  fill_rate: { ...nullableNumber, description: "orders.filled / orders.placed × 100" },
+  quantity_fill_ratio: { ...nullableNumber, description: "Σ min(filled, ordered quantity) / Σ ordered quantity × 100" },
+  cancel_to_fill_ratio: { ...nullableNumber, description: "orders.canceled / orders.filled; null with none filled" },
+  time_to_first_fill_ms: { ...DURATION_FIGURES, description: "first fill − placement, ms, exact percentiles" },
+  time_to_fill_ms: { ...DURATION_FIGURES, description: "full fill − placement of the fully filled orders, ms, exact percentiles" },
+};
+
 const READ = [{ ApiKey: [] }, { Bearer: [] }];
 const COMMON_ERRORS = {
   "400": errorResponse("a parameter or the body is invalid; field names it"),
@@ -304,6 +324,54 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/v1/trading/orders": {
+      get: {
+        tags: ["trading"],
+        summary: "Order lifecycle figures of the orders placed in the range: outcomes, fill rate, fill ratio, cancel-to-fill, time to fill",
+        description:
+          "The cohort is the orders whose order.placed falls in [start_time, end_time) (order_analytics, one row per order_id), " +
+          "as SQL's trading_order_figures(start, end, by) computes it. Statuses add up to orders.placed. fill_rate = filled / placed × 100 " +
+          "(by orders, at most 100); quantity_fill_ratio = Σ min(filled, ordered quantity) / Σ ordered quantity × 100; cancel_to_fill_ratio = " +
+          "canceled / filled orders (null with none filled). time_to_first_fill_ms = first fill − placement, time_to_fill_ms = full fill − placement " +
+          "(fully filled orders), exact percentiles (percentile_cont); a fill timed before its placement (clock skew) counts with its negative time. " +
+          "by breaks the cohort down (orders without that attribute under null). See docs/trading.md, \"Order lifecycle figures\".",
+        parameters: [
+          ...RANGE,
+          query("symbol", "only orders of this symbol"),
+          query("strategy", "only orders of this strategy id"),
+          query("side", "only orders of this side (BUY or SELL)"),
+          query("by", "also break the figures down by symbol, strategy or side", { type: "string", enum: ["symbol", "strategy", "side"] }),
+        ],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["start_time", "end_time", ...ORDER_FIGURES_REQUIRED],
+              properties: {
+                start_time: time,
+                end_time: time,
+                symbol: { type: "string" },
+                strategy: { type: "string" },
+                side: { type: "string" },
+                by: { type: "string", enum: ["symbol", "strategy", "side"] },
+                ...ORDER_FIGURES,
+                breakdown: {
+                  type: "array",
+                  description: "one entry per value of by, ordered by it, null (orders without it) last",
+                  items: {
+                    type: "object",
+                    required: ORDER_FIGURES_REQUIRED,
+                    properties: { symbol: NULLABLE_STRING, strategy: NULLABLE_STRING, side: NULLABLE_STRING, ...ORDER_FIGURES },
+                  },
+                },
+              },
+            },
+            "the cohort's figures (ratios null when their denominator is 0, percentiles null with nothing measured)",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
     "/api/v1/trading/volume": {
       get: {
         tags: ["trading"],
@@ -375,6 +443,139 @@ export const openApiDocument = {
         summary: "One strategy's signals, orders, fills, filled notional and realized PnL",
         parameters: [path("strategy", "strategy id"), ...RANGE, INTERVAL],
         responses: { "200": json({ allOf: [ref("StrategyPerformance"), { type: "object", properties: RANGE_VIEW }] }, "performance"), ...COMMON_ERRORS },
+      },
+    },
+    "/api/v1/trading/sessions": {
+      get: {
+        tags: ["trading"],
+        summary: "User sessions started in the range: how many, by how many users, duration, events per session, login to first order",
+        description:
+          "From user_sessions (one row per user_id and session_id, folded exactly once with the rollups) through the SQL function " +
+          "session_figures(start_time, end_time), which Grafana and psql call too. A session belongs to the range its first event falls in. " +
+          "duration = last event - first event; login_to_first_order = first order.placed - first login (user.login or user_login), " +
+          "over the sessions with a login and an order at or after it. Percentiles are exact (percentile_cont); null without sessions.",
+        parameters: RANGE,
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["start_time", "end_time", "sessions", "users", "duration_s", "events_per_session", "login_to_first_order_s"],
+              properties: {
+                start_time: time,
+                end_time: time,
+                sessions: { type: "integer", description: "sessions started in the range" },
+                users: { type: "integer", description: "distinct user ids among them" },
+                duration_s: { type: "object", required: ["p50", "p95"], properties: { p50: nullableNumber, p95: nullableNumber } },
+                events_per_session: { type: "object", required: ["avg", "p50", "p95"], properties: { avg: nullableNumber, p50: nullableNumber, p95: nullableNumber } },
+                login_to_first_order_s: {
+                  type: "object",
+                  required: ["count", "p50", "p95"],
+                  properties: { count: { type: "integer", description: "sessions with a login and an order.placed at or after it" }, p50: nullableNumber, p95: nullableNumber },
+                },
+              },
+            },
+            "session figures",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/trading/execution": {
+      get: {
+        tags: ["trading"],
+        summary: "Execution quality of the orders placed in the range: slippage against arrival, effective spread, implementation shortfall",
+        description:
+          "trading_execution_figures(start_time, end_time, by, symbol, strategy), see docs/trading.md \"Execution quality\". The arrival price is the mid of the " +
+          "quote in force at placement (market.data.update), else the order's limit price; arrival_source counts which. Basis points are signed " +
+          "by side (BUY +1, SELL -1, any case) so a positive value is a cost. Percentiles are exact (percentile_cont).",
+        parameters: [
+          ...RANGE,
+          query("symbol", "only this symbol's orders"),
+          query("strategy", "only this strategy's orders"),
+          query("by", "also break the figures down by symbol or strategy", { type: "string", enum: ["symbol", "strategy"] }),
+        ],
+        responses: {
+          "200": json(
+            {
+              allOf: [
+                ref("ExecutionFigures"),
+                {
+                  type: "object",
+                  required: ["start_time", "end_time"],
+                  properties: {
+                    start_time: time,
+                    end_time: time,
+                    symbol: { type: "string" },
+                    strategy: { type: "string" },
+                    by: { type: "string", enum: ["symbol", "strategy"] },
+                    breakdown: { type: "array", description: "one entry per value of by (null: orders without one)", items: ref("ExecutionFigures") },
+                  },
+                },
+              ],
+            },
+            "the figures",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/trading/orders/{order_id}": {
+      get: {
+        tags: ["trading"],
+        summary: "One order's lifecycle row with its arrival price and slippage, and its fills with the quote in force at each",
+        parameters: [path("order_id", "the order_id (or, for an order.placed without one, its event id)")],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["order_id", "status", "arrival_price", "arrival_source", "slippage_bps", "fills"],
+              properties: {
+                order_id: { type: "string" },
+                symbol: { type: ["string", "null"] },
+                side: { type: ["string", "null"] },
+                strategy_id: { type: ["string", "null"] },
+                order_type: { type: ["string", "null"] },
+                status: { enum: ["open", "partially_filled", "filled", "canceled", "rejected"] },
+                limit_price: nullableNumber,
+                quantity: nullableNumber,
+                filled_quantity: { type: "number" },
+                fill_count: { type: "integer" },
+                avg_fill_price: { ...nullableNumber, description: "VWAP of the fills" },
+                placed_at: { type: ["string", "null"], format: "date-time" },
+                first_fill_at: { type: ["string", "null"], format: "date-time" },
+                last_fill_at: { type: ["string", "null"], format: "date-time" },
+                filled_at: { type: ["string", "null"], format: "date-time" },
+                canceled_at: { type: ["string", "null"], format: "date-time" },
+                rejected_at: { type: ["string", "null"], format: "date-time" },
+                arrival_price: { ...nullableNumber, description: "mid of the quote in force at placement, else the limit price; null when neither" },
+                arrival_source: { enum: ["mid", "limit", null] },
+                arrival_quote_at: { type: ["string", "null"], format: "date-time", description: "time of the quote whose mid is the arrival price" },
+                end_mid: { ...nullableNumber, description: "mid in force when it was canceled or rejected" },
+                slippage_bps: { ...nullableNumber, description: "side × (avg_fill_price − arrival_price) / arrival_price × 10,000; null without fills" },
+                fills: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["event_id", "filled_at", "price", "quantity", "mid_at_fill", "effective_spread_bps"],
+                    properties: {
+                      event_id: { type: "string", format: "uuid" },
+                      filled_at: time,
+                      price: nullableNumber,
+                      quantity: nullableNumber,
+                      fee: nullableNumber,
+                      mid_at_fill: { ...nullableNumber, description: "mid of the quote in force at the fill (its own symbol)" },
+                      spread_at_fill_bps: { ...nullableNumber, description: "quoted spread in force at the fill" },
+                      effective_spread_bps: { ...nullableNumber, description: "2 × side × (price − mid_at_fill) / mid_at_fill × 10,000" },
+                    },
+                  },
+                },
+              },
+            },
+            "the order",
+          ),
+          "404": errorResponse("no order with this id has been folded"),
+          ...COMMON_ERRORS,
+        },
       },
     },
     "/api/v1/trading/pnl": {
@@ -773,6 +974,40 @@ export const openApiDocument = {
           window_minutes: { type: "integer" },
           last_updated: time,
         },
+      },
+      ExecutionFigures: {
+        type: "object",
+        required: ["orders_measured", "arrival_source", "slippage_bps", "effective_spread_bps", "implementation_shortfall"],
+        properties: {
+          symbol: { type: ["string", "null"] },
+          strategy: { type: ["string", "null"] },
+          orders_measured: { type: "integer", description: "orders of the cohort with fills and an arrival price (buy or sell)" },
+          arrival_source: {
+            type: "object",
+            required: ["mid", "limit"],
+            description: "of the orders measured, how many had a mid at placement and how many fell back to the limit price",
+            properties: { mid: { type: "integer" }, limit: { type: "integer" } },
+          },
+          slippage_bps: ref("ExecutionPercentiles"),
+          effective_spread_bps: ref("ExecutionPercentiles"),
+          implementation_shortfall: {
+            type: "object",
+            required: ["cost", "bps", "arrival_notional"],
+            properties: {
+              cost: { ...nullableNumber, description: "execution_cost + opportunity_cost + fees, in quote currency; positive is a cost" },
+              bps: { ...nullableNumber, description: "cost / arrival_notional × 10,000" },
+              arrival_notional: { ...nullableNumber, description: "Σ arrival price × ordered quantity" },
+              execution_cost: { ...nullableNumber, description: "Σ side × (fill price − arrival) × fill quantity" },
+              opportunity_cost: { ...nullableNumber, description: "Σ side × (mid at end − arrival) × unfilled quantity of canceled and rejected orders" },
+              fees: { ...nullableNumber, description: "Σ fee of the fills" },
+            },
+          },
+        },
+      },
+      ExecutionPercentiles: {
+        type: "object",
+        required: ["count", "p50", "p95", "p99", "volume_weighted"],
+        properties: { count: { type: "integer" }, p50: nullableNumber, p95: nullableNumber, p99: nullableNumber, volume_weighted: nullableNumber },
       },
       StrategyPerformance: {
         type: "object",

@@ -9,7 +9,7 @@ export const DASHBOARD_VENDOR_PATH = `${DASHBOARD_PATH}/vendor/echarts`;
 export const ECHARTS_BUNDLE = "echarts.min.js";
 
 /** Every file in apps/query-api/web/ (a test checks the folder holds exactly these). */
-export const DASHBOARD_FILES: readonly string[] = ["index.html", "dashboard.css", "dashboard.js", "api-client.js", "charts.js", "format.js"];
+export const DASHBOARD_FILES: readonly string[] = ["index.html", "dashboard.css", "dashboard.js", "api-client.js", "charts.js", "format.js", "trading.js", "trading-charts.js"];
 
 /** The page's URLs, public even when API keys are on: the page holds no data, only code that asks the API for it with the user's key. */
 export const DASHBOARD_PUBLIC_PATHS: readonly string[] = [

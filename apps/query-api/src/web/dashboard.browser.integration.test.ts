@@ -111,6 +111,21 @@ async function chartOf(page: Page, id: string) {
   }, id);
 }
 
+/** The texts a chart draws over itself (its "No data" message, the fill rate in the middle). */
+async function chartTexts(page: Page, id: string): Promise<string[]> {
+  return page.evaluate((elementId) => {
+    const { echarts, document } = globalThis as unknown as {
+      echarts: { getInstanceByDom(el: unknown): { getOption(): Record<string, unknown> } };
+      document: { getElementById(id: string): unknown };
+    };
+    const option = echarts.getInstanceByDom(document.getElementById(elementId)).getOption() as { graphic?: Array<{ elements?: Array<{ style?: { text?: string } }> }> };
+    return (option.graphic ?? []).flatMap((g) => g.elements ?? []).flatMap((element) => (element.style?.text ? [element.style.text] : []));
+  }, id);
+}
+
+/** The body rows of a table on the page, as cell texts. */
+const tableRows = (page: Page, id: string) => page.locator(`#${id} tbody tr`).evaluateAll((rows) => rows.map((row) => Array.from((row as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (c) => c.textContent ?? "")));
+
 async function typeCounts(page: Page): Promise<Record<string, number>> {
   const chart = await chartOf(page, "chart-types");
   return Object.fromEntries(chart.yCategories.map((type, i) => [type as string, chart.series[0]!.data[i] as number]));
@@ -250,6 +265,97 @@ describe("the web dashboard in headless Chromium", () => {
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     console.log(`dashboard screenshot: ${SCREENSHOT}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the trading analytics tab: each panel draws what its route serves, or No data when it serves nothing", async () => {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+    // A route this server does not serve answers 404, which Chromium logs; the panel shows "No data".
+    page.on("console", (message) => void (message.type() === "error" && !/status of 404/.test(message.text()) && problems.push(message.text())));
+    await page.goto(`${baseUrl}/dashboard/`);
+    await page.click("#tab-trading");
+    expect(await page.locator("#tab-trading").getAttribute("aria-selected")).toBe("true");
+    expect(await page.locator("#view-live").isHidden()).toBe(true);
+    const PANELS = ["orders", "fill-times", "execution", "pnl", "exposure", "market-data", "sessions"];
+    const stateOf = (name: string) => page.locator(`#panel-trading-${name}`).getAttribute("data-state");
+    await waitFor(
+      () => Promise.all(PANELS.map(stateOf)),
+      (states) => states.every((state) => state !== "loading"),
+      { what: "every trading panel to settle" },
+    );
+
+    // What each route serves over the page's window (the last hour holds the whole fixture).
+    const range = `start_time=${new Date(Date.now() - 3_600_000).toISOString()}&end_time=${new Date().toISOString()}`;
+    const served = async <T>(route: string): Promise<T | undefined> => {
+      const res = await fetch(`${baseUrl}/api/v1/trading/${route}`);
+      if (res.status === 404) return undefined;
+      expect({ route, status: res.status }).toEqual({ route, status: 200 });
+      return (await res.json()) as T;
+    };
+    type Percentiles = { p50: number | null; p95: number | null; p99: number | null; volume_weighted?: number | null };
+    const [orders, execution, pnl, positions, health, sessions] = await Promise.all([
+      served<{ orders: Record<string, number>; breakdown?: Array<{ symbol: string }> }>(`orders?by=symbol&${range}`),
+      served<{ orders_measured: number; slippage_bps: Percentiles }>(`execution?${range}`),
+      served<{ series: unknown[]; closed_positions: number }>(`pnl?interval=1m&${range}`),
+      served<{ exposure: Array<{ symbol: string }> }>(`positions?at=${new Date().toISOString()}`),
+      served<{ symbols: Array<{ symbol: string }> }>(`market-data/health?${range}`),
+      served<{ sessions: number }>(`sessions?${range}`),
+    ]);
+    const states = Object.fromEntries(await Promise.all(PANELS.map(async (name) => [name, await stateOf(name)] as const)));
+    expect(Object.values(states).filter((state) => state === "error")).toEqual([]);
+
+    if (orders && orders.orders.placed! > 0) {
+      expect(states.orders).toBe("data");
+      const pie = await chartOf(page, "chart-trading-orders");
+      const counts = Object.fromEntries((pie.series[0]!.data as Array<{ name: string; value: number }>).map((d) => [d.name, d.value]));
+      expect(counts).toEqual({ filled: orders.orders.filled, "partially filled": orders.orders.partially_filled, canceled: orders.orders.canceled, rejected: orders.orders.rejected, open: orders.orders.open });
+      expect((await tableRows(page, "table-trading-fill-times")).map((row) => row[0])).toEqual((orders.breakdown ?? []).map((row) => row.symbol));
+    } else {
+      expect([states.orders, states["fill-times"]]).toEqual(["empty", "empty"]);
+      expect(await chartTexts(page, "chart-trading-orders")).toEqual(["No data"]);
+      expect(await tableRows(page, "table-trading-fill-times")).toEqual([["No data"]]);
+    }
+    if (execution && execution.orders_measured > 0) {
+      expect(states.execution).toBe("data");
+      const { p50, p95, p99, volume_weighted } = execution.slippage_bps;
+      expect((await chartOf(page, "chart-trading-execution")).series[0]!.data).toEqual([p50, p95, p99, volume_weighted]);
+    } else {
+      expect(states.execution).toBe("empty");
+      expect(await chartTexts(page, "chart-trading-execution")).toEqual(["No data"]);
+    }
+    expect(states.pnl).toBe(pnl && pnl.series.length > 0 && pnl.closed_positions > 0 ? "data" : "empty");
+    if (positions && positions.exposure.length > 0) {
+      expect(states.exposure).toBe("data");
+      expect(new Set((await chartOf(page, "chart-trading-exposure")).xCategories)).toEqual(new Set(positions.exposure.slice(0, 12).map((row) => row.symbol)));
+    } else {
+      expect(states.exposure).toBe("empty");
+      expect(await chartTexts(page, "chart-trading-exposure")).toEqual(["No data"]);
+    }
+    if (health && health.symbols.length > 0) {
+      expect(states["market-data"]).toBe("data");
+      expect((await tableRows(page, "table-trading-market-data")).map((row) => row[0])).toEqual(health.symbols.map((row) => row.symbol));
+    } else {
+      expect(states["market-data"]).toBe("empty");
+      expect(await tableRows(page, "table-trading-market-data")).toEqual([["No data"]]);
+    }
+    if (sessions && sessions.sessions > 0) {
+      expect(states.sessions).toBe("data");
+      expect(await page.locator("#list-trading-sessions dd").first().innerText()).toBe(String(sessions.sessions));
+    } else {
+      expect(states.sessions).toBe("empty");
+      expect(await page.locator("#list-trading-sessions").innerText()).toBe("No data");
+    }
+
+    // Still a laptop's screen: nothing scrolls sideways; the Live tab comes back as it was.
+    expect(await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")).toBeLessThanOrEqual(0);
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, "-trading.png") });
+    await page.click("#tab-live");
+    expect(await page.locator("#view-trading").isHidden()).toBe(true);
+    await waitFor(() => typeCounts(page), (counts) => Object.keys(counts).length >= 5, { what: "the live tab again" });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -4,6 +4,14 @@ import { expectedEvents, parseDemoCommand } from "./demo.args";
 import { parseEventTypeCommand } from "./event-type.args";
 import { parseMigrateCommand } from "./migrate.args";
 import { daysText, MAX_REBUILD_DAYS, parseRollupsCommand } from "./rollups.args";
+import { parseTradingCommand, TRADING_FIGURES, TRADING_USAGE } from "./trading.args";
+
+const tradingNow = new Date("2025-01-31T12:00:00Z");
+const parsedTrading = (...argv: string[]) => {
+  const command = parseTradingCommand(argv, tradingNow);
+  if (command.kind === "help") throw new Error("help");
+  return command;
+};
 
 describe("command arguments", () => {
   const now = new Date("2025-01-31T12:00:00Z");
@@ -75,5 +83,55 @@ describe("command arguments", () => {
   it("names a range of days the way the confirmation asks about it", () => {
     expect(daysText([new Date("2025-01-30T00:00:00Z")])).toBe("2025-01-30");
     expect(daysText([new Date("2025-01-30T00:00:00Z"), new Date("2025-01-31T00:00:00Z")])).toBe("2025-01-30 … 2025-01-31 (2 days)");
+  });
+});
+
+describe("analytics trading arguments", () => {
+  it("gives help for the group and every figure", () => {
+    expect(parseTradingCommand(["--help"], tradingNow)).toMatchObject({ kind: "help", text: expect.stringContaining("Usage: analytics trading <figure>") });
+    for (const figure of TRADING_FIGURES) {
+      expect(parseTradingCommand([figure, "-h"], tradingNow)).toEqual({ kind: "help", text: TRADING_USAGE[figure] });
+      expect(TRADING_USAGE[figure]).toMatch(/Exit codes: 0 .*1 .*2 usage error/s);
+    }
+  });
+
+  it("defaults to the last day, one row over everything, 100 rows", () => {
+    expect(parsedTrading("orders")).toEqual({
+      kind: "range",
+      figure: "orders",
+      from: new Date("2025-01-30T12:00:00Z"),
+      to: tradingNow,
+      by: undefined,
+      gapFactor: undefined,
+      limit: 100,
+      json: false,
+    });
+    expect(parsedTrading("positions")).toEqual({ kind: "at", figure: "positions", at: tradingNow, by: "symbol", limit: 100, json: false });
+  });
+
+  it("takes RFC 3339 times, dates and durations back from now", () => {
+    expect(parsedTrading("execution", "--from", "2025-01-01", "--to", "2025-01-02T06:00:00Z", "--by", "strategy", "--json")).toMatchObject({
+      from: new Date("2025-01-01T00:00:00Z"),
+      to: new Date("2025-01-02T06:00:00Z"),
+      by: "strategy",
+      json: true,
+    });
+    expect(parsedTrading("pnl", "--from", "7d")).toMatchObject({ from: new Date("2025-01-24T12:00:00Z"), to: tradingNow });
+    expect(parsedTrading("positions", "--at", "2h", "--by", "position", "--limit", "5")).toMatchObject({ at: new Date("2025-01-31T10:00:00Z"), by: "position", limit: 5 });
+    expect(parsedTrading("market-data", "--gap-factor", "2.5", "--by", "gap")).toMatchObject({ by: "gap", gapFactor: 2.5 });
+  });
+
+  it("refuses what a figure does not take, naming the option", () => {
+    expect(() => parseTradingCommand([], tradingNow)).toThrow("a figure is required");
+    expect(() => parseTradingCommand(["fills"], tradingNow)).toThrow('unknown figure "fills"');
+    expect(() => parsedTrading("orders", "--by", "venue")).toThrow("--by must be one of symbol, strategy, side");
+    expect(() => parsedTrading("sessions", "--by", "user")).toThrow(UsageError);
+    expect(() => parsedTrading("positions", "--from", "1d")).toThrow("Unknown option '--from'");
+    expect(() => parsedTrading("orders", "--at", "1d")).toThrow("Unknown option '--at'");
+    expect(() => parsedTrading("orders", "--gap-factor", "2")).toThrow("Unknown option '--gap-factor'");
+    expect(() => parsedTrading("orders", "--from", "2025-01-31T12:00:00Z")).toThrow("--from must be before --to");
+    expect(() => parsedTrading("pnl", "--to", "yesterday")).toThrow("--to: an RFC 3339 time");
+    expect(() => parsedTrading("market-data", "--gap-factor", "0")).toThrow("--gap-factor: a positive number");
+    expect(() => parsedTrading("orders", "--limit", "0")).toThrow("--limit: a whole number from 1");
   });
 });

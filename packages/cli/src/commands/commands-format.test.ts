@@ -1,6 +1,7 @@
 import { deadLetterOf } from "../dead-letters/dead-letter";
 import { countLine, letterJson, replayJson, replayText } from "./dead-letters.format";
 import { checkSchemaText } from "./event-schema";
+import { cellText, figuresJson, figuresText, normalizeRow } from "./trading.format";
 
 describe("checkSchemaText", () => {
   it("accepts a schema ajv compiles with the ingester's settings, unknown keywords included", () => {
@@ -68,5 +69,46 @@ describe("dead-letter output", () => {
     expect(text).toContain("use --to-topic TOPIC");
     expect(text).not.toContain("\u001b");
     expect(replayJson(summary, false)).toMatchObject({ refused_by_source_topic: { "internal.secrets": 2 } });
+  });
+});
+
+describe("trading output", () => {
+  const columns = [
+    { name: "symbol", type: 25 },
+    { name: "placed", type: 20 },
+    { name: "fill_rate", type: 1700 },
+    { name: "p50_ms", type: 701 },
+    { name: "first_at", type: 1184 },
+  ];
+
+  it("reads bigint and numeric columns as numbers, and leaves text alone", () => {
+    expect(normalizeRow(columns, { symbol: "100", placed: "12", fill_rate: "66.666666", p50_ms: 1.5, first_at: null })).toEqual({
+      symbol: "100",
+      placed: 12,
+      fill_rate: 66.666666,
+      p50_ms: 1.5,
+      first_at: null,
+    });
+  });
+
+  it("prints a dash for nothing, UTC times, at most 4 decimals and small figures to 6 digits", () => {
+    expect(cellText(null)).toBe("-");
+    expect(cellText(new Date("2025-01-31T12:00:00.250Z"))).toBe("2025-01-31 12:00:00");
+    expect(cellText(66.666666)).toBe("66.6667");
+    expect(cellText(-1234567.891)).toBe("-1234567.891");
+    expect(cellText(0.000123456789)).toBe("0.000123457");
+    expect(cellText(42)).toBe("42");
+    expect(cellText({ p50: 1 })).toBe('{"p50":1}');
+  });
+
+  it("lists one row's figures one per line, and several rows as a table", () => {
+    const row = { symbol: null, placed: 4, fill_rate: 75, p50_ms: 12.5, first_at: new Date("2025-01-31T12:00:00Z") };
+    expect(figuresText(columns, [row])).toBe(
+      ["FIGURE     VALUE", "symbol     -", "placed     4", "fill_rate  75", "p50_ms     12.5", "first_at   2025-01-31 12:00:00"].join("\n"),
+    );
+    expect(figuresText(columns.slice(0, 3), [{ symbol: "BTCUSDT", placed: 3, fill_rate: 66.6667 }, { symbol: "ETHUSDT", placed: 1, fill_rate: 100 }])).toBe(
+      ["SYMBOL   PLACED  FILL_RATE", "BTCUSDT  3       66.6667", "ETHUSDT  1       100"].join("\n"),
+    );
+    expect(figuresJson([row])).toEqual([{ ...row, first_at: "2025-01-31T12:00:00.000Z" }]);
   });
 });

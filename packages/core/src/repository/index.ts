@@ -20,7 +20,26 @@ export { memberBucketId, type MemberRow, RollupsRepository, type StoredRollup } 
 export { type RollupRange, TradingAnalyticsReader, type TradingMetricRange } from "./trading-analytics.reader";
 export { type CohortBucket, type CohortRange, type OrderBreakdown, ORDER_BREAKDOWN_COLUMNS, ORDER_KEY_SQL, OrderLifecycleRepository } from "./order-lifecycle.repository";
 export { MarketQuotesRepository } from "./market-quotes.repository";
+export {
+  type DurationFigures,
+  ORDER_FIGURES_BY,
+  type OrderFigures,
+  type OrderFiguresAnswer,
+  type OrderFiguresBy,
+  OrderFiguresReader,
+} from "./order-figures.reader";
+export { type ExecutionPage, ExecutionRepository } from "./execution.repository";
+export {
+  EXECUTION_BREAKDOWNS,
+  type ExecutionBreakdown,
+  type ExecutionFigures,
+  type ExecutionQuery,
+  ExecutionQualityReader,
+  type OrderExecution,
+} from "./execution-quality.reader";
 export { type DashboardMetrics, DashboardMetricsReader } from "./dashboard-metrics.reader";
+export { UserSessionsRepository } from "./user-sessions.repository";
+export { type SessionFigures, SessionFiguresReader } from "./session-figures.reader";
 export {
   type ApiKey,
   ApiKeysRepository,

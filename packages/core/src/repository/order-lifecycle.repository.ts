@@ -1,6 +1,7 @@
 import type { OrderCohortCounts } from "../rollups/trading-analytics";
 import type { OrderDelta, OrderTransitions } from "../rollups/order-lifecycle";
 import type { Sql, SqlTransaction } from "./database";
+import { orderFiguresFrom } from "./order-figures.reader";
 
 type Db = Sql | SqlTransaction;
 
@@ -44,15 +45,9 @@ const WRITTEN_COLUMNS = INPUT_COLUMNS.split(",").map((column) => column.trim().s
 /** A placed order in a state, as the transition counts see it. */
 const REACHED = (row: string, status: string) => `(${row}.placed_at is not null and ${row}.status = '${status}')`;
 
-const COHORT_FIGURES = `
-  count(*)::int as placed,
-  count(*) filter (where status = 'filled')::int as filled,
-  count(*) filter (where status = 'partially_filled')::int as partially_filled,
-  count(*) filter (where status = 'canceled')::int as canceled,
-  count(*) filter (where status = 'rejected')::int as rejected,
-  count(*) filter (where status = 'open')::int as open,
-  coalesce(sum(quantity) filter (where quantity > 0), 0)::float8 as ordered_quantity,
-  coalesce(sum(least(filled_quantity, quantity)) filter (where quantity > 0), 0)::float8 as filled_quantity`;
+// The cohort counts come from trading_order_figures (migration 0023), the figures' one definition.
+const COHORT_COLUMNS = `f.placed::int, f.filled::int, f.partially_filled::int, f.canceled::int, f.rejected::int, f.open::int,
+  f.ordered_quantity, f.filled_quantity`;
 
 interface CohortRow {
   placed: number;
@@ -114,31 +109,28 @@ export class OrderLifecycleRepository {
   async cohort(range: CohortRange, breakdown?: OrderBreakdown): Promise<OrderCohortCounts> {
     const { sql } = this;
     const [row] = await sql<CohortRow[]>`
-      select ${sql.unsafe(COHORT_FIGURES)} from order_analytics
-      where placed_at >= ${range.from} and placed_at < ${range.to}
-        ${breakdown ? sql`and ${sql(ORDER_BREAKDOWN_COLUMNS[breakdown.dimension])} = ${breakdown.value}` : sql``}`;
+      select ${sql.unsafe(COHORT_COLUMNS)} from ${orderFiguresFrom(sql, { ...range, filter: breakdown, timings: false })}`;
     return toCounts(row!);
   }
 
   /** The cohorts of buckets `widthMs` wide (aligned to the epoch) starting in the range; empty buckets left out. */
   async cohortSeries(range: CohortRange & { widthMs: number }): Promise<CohortBucket[]> {
     const { sql } = this;
-    const rows = await sql<(CohortRow & { bucket: Date })[]>`
-      select date_bin(${`${range.widthMs} milliseconds`}::interval, placed_at, timestamptz 'epoch') as bucket, ${sql.unsafe(COHORT_FIGURES)}
-      from order_analytics
-      where placed_at >= ${range.from} and placed_at < ${range.to}
-      group by 1 order by 1`;
-    return rows.map((row) => ({ bucketStartMs: row.bucket.getTime(), counts: toCounts(row) }));
+    const rows = await sql<(CohortRow & { bucket_start: Date })[]>`
+      select f.bucket_start, ${sql.unsafe(COHORT_COLUMNS)}
+      from ${orderFiguresFrom(sql, { from: range.from, to: range.to, bucketMs: range.widthMs, timings: false })}
+      order by f.bucket_start`;
+    return rows.map((row) => ({ bucketStartMs: row.bucket_start.getTime(), counts: toCounts(row) }));
   }
 
   /** The cohort of the range per strategy (orders naming one). */
   async cohortsByStrategy(range: CohortRange): Promise<Map<string, OrderCohortCounts>> {
     const { sql } = this;
-    const rows = await sql<(CohortRow & { strategy_id: string })[]>`
-      select strategy_id, ${sql.unsafe(COHORT_FIGURES)} from order_analytics
-      where placed_at >= ${range.from} and placed_at < ${range.to} and strategy_id is not null
-      group by strategy_id`;
-    return new Map(rows.map((row) => [row.strategy_id, toCounts(row)]));
+    const rows = await sql<(CohortRow & { group_value: string })[]>`
+      select f.group_value, ${sql.unsafe(COHORT_COLUMNS)}
+      from ${orderFiguresFrom(sql, { ...range, by: "strategy", timings: false })}
+      where f.group_value is not null`;
+    return new Map(rows.map((row) => [row.group_value, toCounts(row)]));
   }
 }
 

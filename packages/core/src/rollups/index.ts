@@ -7,4 +7,6 @@ export * from "./trading-analytics";
 export * from "./order-lifecycle";
 export * from "./market-quotes";
 export * from "./merged-buckets";
+export * from "./user-sessions";
+export * from "./order-fills";
 export * from "./positions";

@@ -1,0 +1,54 @@
+import { Router } from "express";
+import type { SessionFigures, SessionFiguresReader } from "@trading-analytics/core";
+import type { QueryCache } from "../cache/query-cache";
+import { QueryParams } from "../domain/query-params";
+import { sendCachedJson } from "./send-json";
+
+export interface SessionsRoutesDeps {
+  sessions: SessionFiguresReader;
+  cache: QueryCache;
+  now?: () => Date;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The response body of GET /api/v1/trading/sessions. */
+export interface SessionsResponse {
+  start_time: string;
+  end_time: string;
+  sessions: number;
+  users: number;
+  duration_s: { p50: number | null; p95: number | null };
+  events_per_session: { avg: number | null; p50: number | null; p95: number | null };
+  login_to_first_order_s: { count: number; p50: number | null; p95: number | null };
+}
+
+/** User sessions started in a range (user_sessions, through session_figures()). */
+export function sessionsRoutes(deps: SessionsRoutesDeps): Router {
+  const now = deps.now ?? (() => new Date());
+  const router = Router();
+
+  router.get("/api/v1/trading/sessions", async (req, res) => {
+    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time"]);
+    const { from, to } = params.range(now(), DAY_MS);
+    // A session started long ago can still get events: its figures change with any fold.
+    const result = await deps.cache.json("sessions", { from, to }, "rollups", async () =>
+      JSON.stringify(sessionsView(from, to, await deps.sessions.figures({ from, to }))),
+    );
+    sendCachedJson(res, result);
+  });
+
+  return router;
+}
+
+export function sessionsView(from: Date, to: Date, figures: SessionFigures): SessionsResponse {
+  return {
+    start_time: from.toISOString(),
+    end_time: to.toISOString(),
+    sessions: figures.sessions,
+    users: figures.users,
+    duration_s: figures.durationS,
+    events_per_session: figures.eventsPerSession,
+    login_to_first_order_s: figures.loginToFirstOrderS,
+  };
+}

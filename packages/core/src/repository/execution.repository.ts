@@ -1,0 +1,150 @@
+import type { MarketQuote } from "../rollups/market-quotes";
+import type { OrderFill } from "../rollups/order-fills";
+import type { Sql, SqlTransaction } from "./database";
+
+type Db = Sql | SqlTransaction;
+
+/** What one fold page changes that execution quality depends on. */
+export interface ExecutionPage {
+  /** Orders whose placement, cancel or reject was folded in this merge (their marks may have moved). */
+  orderIds: readonly string[];
+  /** The page's quotes: each re-marks what falls between it and its symbol's next quote. */
+  quotes: readonly Pick<MarketQuote, "symbol" | "quotedAtMs">[];
+  fills: readonly OrderFill[];
+}
+
+const FILL_COLUMNS = `event_id uuid, order_id text, symbol text, side text, filled_at timestamptz, price float8, quantity float8, fee float8`;
+
+// The windows a set of quotes governs: from each quote to the symbol's next quote time (the same
+// time counts in: a later event id at the same time takes over within it).
+const QUOTE_WINDOWS = `
+  q as (select distinct symbol, quoted_at from jsonb_to_recordset($2::text::jsonb) as x(symbol text, quoted_at timestamptz)),
+  win as (
+    select q.symbol, q.quoted_at as lo,
+           coalesce((select m.quoted_at from market_quotes m where m.symbol = q.symbol and m.quoted_at > q.quoted_at
+                     order by m.quoted_at limit 1), 'infinity') as hi
+    from q)`;
+
+// A rebuilt range [$2, $3): every symbol quoted or filled in it, up to its next quote after it.
+const RANGE_WINDOWS = `
+  win as (
+    select s.symbol, $2::timestamptz as lo,
+           coalesce((select m.quoted_at from market_quotes m where m.symbol = s.symbol and m.quoted_at >= $3::timestamptz
+                     order by m.quoted_at limit 1), 'infinity') as hi
+    from (select distinct symbol from market_quotes where quoted_at >= $2::timestamptz and quoted_at < $3::timestamptz
+          union select distinct symbol from order_fills where filled_at >= $2::timestamptz and filled_at < $3::timestamptz and symbol is not null) s)`;
+
+/**
+ * Re-marks, in one statement, the orders named in $1 and the orders and fills inside the windows:
+ * arrival (mid of the quote in force at placement, else the limit price), the mid when an order
+ * ended, and each fill's quote and its order's placement time. Only rows that change are written.
+ */
+const remarkStatement = (windows: string) => `
+  with named as (select distinct jsonb_array_elements_text($1::text::jsonb) as order_id),
+  ${windows},
+  orders as (
+    select order_id from named
+    union
+    select o.order_id from win join order_analytics o on o.symbol = win.symbol and o.placed_at >= win.lo and o.placed_at < win.hi
+    union
+    select o.order_id from win join order_analytics o on o.symbol = win.symbol
+      and coalesce(o.rejected_at, o.canceled_at) >= win.lo and coalesce(o.rejected_at, o.canceled_at) < win.hi and o.placed_at is not null
+  ),
+  marks as (
+    select o.order_id,
+           case when a.mid is not null then a.mid when o.limit_price > 0 then o.limit_price end as arrival_price,
+           case when a.mid is not null then 'mid' when o.limit_price > 0 then 'limit' end as arrival_source,
+           case when a.mid is not null then a.quoted_at end as arrival_quote_at,
+           e.mid as end_mid
+    from orders join order_analytics o using (order_id)
+    left join lateral quote_at(o.symbol, o.placed_at) a on true
+    left join lateral quote_at(o.symbol, coalesce(o.rejected_at, o.canceled_at)) e on true
+    where o.placed_at is not null
+  ),
+  orders_marked as (
+    update order_analytics o
+    set arrival_price = m.arrival_price, arrival_source = m.arrival_source, arrival_quote_at = m.arrival_quote_at, end_mid = m.end_mid
+    from marks m
+    where o.order_id = m.order_id
+      and (o.arrival_price, o.arrival_source, o.arrival_quote_at, o.end_mid) is distinct from (m.arrival_price, m.arrival_source, m.arrival_quote_at, m.end_mid)
+    returning 1
+  ),
+  fills as (
+    select f.event_id from named join order_fills f using (order_id)
+    union
+    select f.event_id from win join order_fills f on f.symbol = win.symbol and f.filled_at >= win.lo and f.filled_at < win.hi
+  ),
+  fill_marks as (
+    select f.event_id, q.mid, q.spread_bps, o.placed_at
+    from fills join order_fills f using (event_id)
+    left join lateral quote_at(f.symbol, f.filled_at) q on true
+    left join order_analytics o on o.order_id = f.order_id
+  ),
+  fills_marked as (
+    update order_fills f set mid_at_fill = m.mid, spread_at_fill_bps = m.spread_bps, placed_at = m.placed_at
+    from fill_marks m
+    where f.event_id = m.event_id and (f.mid_at_fill, f.spread_at_fill_bps, f.placed_at) is distinct from (m.mid, m.spread_bps, m.placed_at)
+    returning 1
+  )
+  select (select count(*) from orders_marked)::int as orders, (select count(*) from fills_marked)::int as fills`;
+
+const REMARK_PAGE = remarkStatement(QUOTE_WINDOWS);
+const REMARK_RANGE = remarkStatement(RANGE_WINDOWS);
+
+/**
+ * Execution quality's materialized marks (migration 0026): order_analytics' arrival price and end
+ * mid, and order_fills with the quote in force at each fill. The aggregator calls fold() in its
+ * cycle's transaction after the quotes are inserted and the orders merged, so the marks are those
+ * of every event folded so far, whatever order the events came in.
+ */
+export class ExecutionRepository {
+  /** Inserts the page's fills, then re-marks what the page may have changed: two statements. */
+  async fold(tx: Db, page: ExecutionPage): Promise<{ orders: number; fills: number }> {
+    await this.insertFills(tx, page.fills);
+    if (page.orderIds.length === 0 && page.quotes.length === 0) return { orders: 0, fills: 0 };
+    const quotes = page.quotes.map((quote) => ({ symbol: quote.symbol, quoted_at: new Date(quote.quotedAtMs).toISOString() }));
+    const [row] = await tx.unsafe<{ orders: number; fills: number }[]>(REMARK_PAGE, [JSON.stringify(page.orderIds), JSON.stringify(quotes)]);
+    return row!;
+  }
+
+  /** Inserts fills with the quote in force and their order's placement time; a fill already stored is left as it is. */
+  async insertFills(tx: Db, fills: readonly OrderFill[]): Promise<void> {
+    if (fills.length === 0) return;
+    await tx.unsafe(
+      `insert into order_fills (event_id, order_id, symbol, side, filled_at, price, quantity, fee, mid_at_fill, spread_at_fill_bps, placed_at)
+       select x.event_id, x.order_id, x.symbol, x.side, x.filled_at, x.price, x.quantity, x.fee, q.mid, q.spread_bps, o.placed_at
+       from jsonb_to_recordset($1::text::jsonb) as x(${FILL_COLUMNS})
+       left join lateral quote_at(x.symbol, x.filled_at) q on true
+       left join order_analytics o on o.order_id = x.order_id
+       on conflict (event_id) do nothing`,
+      [JSON.stringify(fills.map(toFillRow))],
+    );
+  }
+
+  /** Deletes the fills of [from, to) (a rebuild refolds them). */
+  async deleteFills(tx: Db, range: { from: Date; to: Date }): Promise<void> {
+    await tx`delete from order_fills where filled_at >= ${range.from} and filled_at < ${range.to}`;
+  }
+
+  /**
+   * After a rebuild of [from, to): re-marks the refolded orders and everything the range's quotes
+   * govern (orders placed or ended, and fills, from `from` to each symbol's first quote after it).
+   */
+  async remarkRange(tx: Db, range: { from: Date; to: Date }, orderIds: readonly string[]): Promise<{ orders: number; fills: number }> {
+    const [row] = await tx.unsafe<{ orders: number; fills: number }[]>(REMARK_RANGE, [JSON.stringify(orderIds), range.from.toISOString(), range.to.toISOString()]);
+    return row!;
+  }
+}
+
+function toFillRow(fill: OrderFill) {
+  return {
+    event_id: fill.eventId,
+    order_id: fill.orderId,
+    symbol: fill.symbol,
+    side: fill.side,
+    filled_at: new Date(fill.filledAtMs).toISOString(),
+    price: fill.price,
+    quantity: fill.quantity,
+    fee: fill.fee,
+  };
+}
