@@ -47,6 +47,45 @@ CREATE INDEX IF NOT EXISTS positions_symbol_idx ON positions (symbol);
 -- Retention deletes a position once all its events are gone (by last_event_at).
 CREATE INDEX IF NOT EXISTS positions_last_event_idx ON positions (last_event_at);
 
+-- Positions already folded before this migration: the position events below the cursor that the
+-- aggregator folded (neither set aside nor recorded as late), merged by the fold's own rules. The
+-- cursor row stays locked until commit, so no cycle folds events in between; times at millisecond
+-- precision, as the fold has them.
+WITH cursor AS (
+    SELECT next_xid FROM aggregation_cursors WHERE name = 'rollups' FOR UPDATE
+), ev AS (
+    SELECT e.id AS event_id, e.event_type, date_trunc('milliseconds', e."timestamp") AS t, e.properties AS p,
+           e.properties->>'position_id' AS position_id
+    FROM events e, cursor c
+    WHERE e.event_type IN ('position.opened', 'position.closed') AND e.write_xid < c.next_xid
+      AND jsonb_typeof(e.properties->'position_id') = 'string' AND e.properties->>'position_id' <> ''
+      AND NOT EXISTS (SELECT 1 FROM set_aside_events s WHERE s.event_id = e.id AND s.event_time = e."timestamp")
+      AND NOT EXISTS (SELECT 1 FROM late_events l WHERE l.event_id = e.id)
+), source AS (
+    SELECT DISTINCT ON (position_id) position_id,
+           CASE WHEN event_type = 'position.opened' THEN 0 ELSE 1 END AS source_rank, t AS source_time, event_id AS source_event_id,
+           CASE WHEN jsonb_typeof(p->'symbol') = 'string' AND p->>'symbol' <> '' THEN p->>'symbol' END AS symbol,
+           CASE WHEN jsonb_typeof(p->'side') = 'string' AND p->>'side' <> '' THEN p->>'side' END AS side,
+           CASE WHEN jsonb_typeof(p->'strategy_id') = 'string' AND p->>'strategy_id' <> '' THEN p->>'strategy_id' END AS strategy_id,
+           CASE WHEN jsonb_typeof(p->'quantity') = 'number' THEN (p->>'quantity')::float8 END AS quantity,
+           CASE WHEN jsonb_typeof(p->'entry_price') = 'number' THEN (p->>'entry_price')::float8 END AS entry_price
+    FROM ev ORDER BY position_id, event_type <> 'position.opened', t, event_id
+), closing AS (
+    SELECT DISTINCT ON (position_id) position_id, t AS closed_at, event_id AS close_event_id,
+           CASE WHEN jsonb_typeof(p->'exit_price') = 'number' THEN (p->>'exit_price')::float8 END AS exit_price,
+           CASE WHEN jsonb_typeof(p->'realized_pnl') = 'number' THEN (p->>'realized_pnl')::float8 END AS reported_realized_pnl
+    FROM ev WHERE event_type = 'position.closed' ORDER BY position_id, t, event_id
+), span AS (
+    SELECT position_id, min(t) FILTER (WHERE event_type = 'position.opened') AS opened_at, min(t) AS first_event_at, max(t) AS last_event_at
+    FROM ev GROUP BY position_id
+)
+INSERT INTO positions (position_id, symbol, side, strategy_id, quantity, entry_price, opened_at, closed_at, close_event_id,
+                       exit_price, reported_realized_pnl, first_event_at, last_event_at, source_rank, source_time, source_event_id)
+SELECT s.position_id, s.symbol, s.side, s.strategy_id, s.quantity, s.entry_price, w.opened_at, c.closed_at, c.close_event_id,
+       c.exit_price, c.reported_realized_pnl, w.first_event_at, w.last_event_at, s.source_rank, s.source_time, s.source_event_id
+FROM source s JOIN span w USING (position_id) LEFT JOIN closing c USING (position_id)
+ON CONFLICT DO NOTHING;
+
 -- Realized PnL of the positions CLOSED in [p_from, p_to) (by closed_at): one row with strategy and
 -- symbol NULL when p_by is NULL (zeros when none closed), else one row per strategy ('strategy'),
 -- symbol ('symbol') or both ('strategy_symbol'). closed_positions counts every closed position;

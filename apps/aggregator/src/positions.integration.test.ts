@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { type AnalyticsEvent, type PnlBreakdown, PositionsReader, RollupsRepository } from "@trading-analytics/core";
-import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
+import { type AnalyticsEvent, type PnlBreakdown, PositionsReader, RollupsRepository, runMigrations } from "@trading-analytics/core";
+import { createTestDatabase, migrateBefore, type TestDatabase } from "@trading-analytics/core/testing";
 import { RollupPlan } from "./domain/rollup-plan";
 import { RollupsRebuild } from "./rebuild/rollups-rebuild";
 import { EventTail } from "./storage/event-tail";
 import { drain, TEST_PLAN, testCycle } from "./testing/aggregator-fixture";
 import { positionLifecycleEvents } from "./testing/position-lifecycles";
 import { seeded, storeEvents } from "./testing/trading-events";
+import { auditPositions } from "./verify/positions-audit";
 import { auditRollups } from "./verify/rollup-audit";
 
 const MINUTE = Date.UTC(2026, 10, 23, 14, 30, 0);
@@ -335,5 +336,34 @@ describe("positions", () => {
       expect(await snapshot()).toEqual(before);
       expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
     });
+  });
+  it("is filled on upgrade from the events an older release already folded, not those it recorded as late", async () => {
+    const db = await createTestDatabase("positions_upgrade", { migrate: false });
+    try {
+      await migrateBefore(db.sql, 24);
+      const folded = [
+        at(5, "position.closed", "A", { exit_price: 103, realized_pnl: 6 }),
+        at(0, "position.opened", "A"),
+        at(1, "position.opened", "B", { side: "SHORT" }),
+      ];
+      const late = at(2, "position.closed", "B", { exit_price: 90, realized_pnl: 20 }, 2 * DAY_MS);
+      await storeEvents(db.sql, [...folded, late]);
+      // As the older aggregator left it: all of them below the cursor, the late one recorded as such.
+      await db.sql`update aggregation_cursors set next_xid = pg_current_xact_id() where name = 'rollups'`;
+      await db.sql`insert into late_events (event_id, event_type, event_time, received_at) values (${late.eventId}, 'position.closed', ${late.timestamp}, ${late.receivedAt})`;
+      const waiting = at(8, "position.closed", "B", { side: "SHORT", exit_price: 95, realized_pnl: 10 }); // after the cursor: the new aggregator folds it
+      await storeEvents(db.sql, [waiting]);
+      await runMigrations(db.sql);
+      const t = (second: number) => new Date(MINUTE + second * 1000);
+      expect(await db.sql`select position_id, opened_at, closed_at, realized_pnl from positions order by position_id`).toEqual([
+        { position_id: "A", opened_at: t(0), closed_at: t(5), realized_pnl: 6 },
+        { position_id: "B", opened_at: t(1), closed_at: null, realized_pnl: null },
+      ]);
+      await drain(testCycle(db.sql));
+      expect(await db.sql`select position_id, closed_at, realized_pnl from positions where position_id = 'B'`).toEqual([{ position_id: "B", closed_at: t(8), realized_pnl: 10 }]);
+      expect((await auditPositions(db.sql, TEST_PLAN.allowedLatenessMs)).mismatches).toEqual([]);
+    } finally {
+      await db.drop();
+    }
   });
 });
