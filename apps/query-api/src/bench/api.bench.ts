@@ -16,7 +16,8 @@ import { CleanupStack, connect, createBenchDatabase, createTestTopics, describeS
 import { startQueryApi } from "./api-process";
 import { renderReport, summarize } from "./bench-report";
 import { DashboardKeyRefresher } from "./dashboard-key";
-import { buildDataset, type Dataset } from "./dataset.leg";
+import { cachedApi } from "./cached-api";
+import { buildDataset, type Dataset, describeTradingTables } from "./dataset.leg";
 import { type IngestResult, runIngestLeg } from "./ingest.leg";
 import { type ReadResult, runReadScenario } from "./read.leg";
 import { readScenarios } from "./read-scenarios";
@@ -120,10 +121,22 @@ async function main(): Promise<void> {
     const pids = { api: api.pid, bench: process.pid };
     const legOptions = { baseUrl: api.baseUrl, connections: options.connections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, floorRuns: options.floorRuns, pids };
     const runs = (leg: string) => options.only === undefined || options.only.has(leg);
-    for (const scenario of readScenarios({ sql: db.sql, redis, config: api.config, dashboard, nowMs })) {
+    // The cached trading scenarios' API, with the query cache on, started only when one of them runs.
+    const cachedPrefix = `${keyPrefix}cached:`;
+    let cachedOptions: typeof legOptions | undefined;
+    let cachedProblems = (): string[] => [];
+    const cached = cachedApi(() => cachedOptions!.baseUrl, redis, cachedPrefix);
+    const scenarios = readScenarios({ sql: db.sql, redis, config: api.config, dashboard, cached, nowMs });
+    if (scenarios.some((scenario) => scenario.api === "cached" && runs(scenario.name))) {
+      const withCache = await startQueryApi({ databaseUrl: db.url, keyPrefix: cachedPrefix, ingestTopic: apiTopic, cacheTtl: "1h" }, cleanup);
+      log(`query-api with its query cache on: pid ${withCache.pid} at ${withCache.baseUrl}, Redis prefix ${cachedPrefix}`);
+      cachedOptions = { ...legOptions, baseUrl: withCache.baseUrl, pids: { api: withCache.pid, bench: process.pid } };
+      cachedProblems = withCache.problems;
+    }
+    for (const scenario of scenarios) {
       if (stopping) return;
       if (!runs(scenario.name)) continue;
-      const result = await runReadScenario(scenario, db.sql, redis, legOptions, log);
+      const result = await runReadScenario(scenario, db.sql, redis, scenario.api === "cached" ? cachedOptions! : legOptions, log);
       if (result.error) log(`${scenario.name}: FAILED: ${result.error}`);
       reads.push(result);
     }
@@ -133,7 +146,7 @@ async function main(): Promise<void> {
       log,
     );
     if (ingest?.error) log(`ingest: FAILED: ${ingest.error}`);
-    apiNotes = api.problems();
+    apiNotes = [...api.problems(), ...cachedProblems()];
   } finally {
     await cleanup.releaseTo();
   }
@@ -142,11 +155,14 @@ async function main(): Promise<void> {
   const d = dataset;
   const header = [
     `api benchmark: ${d.count.toLocaleString("en-US")} events over 30 days (to an hour past the start), in ${((performance.now() - started) / 60_000).toFixed(1)} min`,
-    `dataset: one INSERT ... SELECT generate_series (${d.insertSeconds.toFixed(0)} s incl. vacuum); rollups the routes read, made without the aggregator (${d.rollupSeconds.toFixed(0)} s):`,
+    `dataset: trading traffic by INSERT ... SELECT generate_series (${d.insertSeconds.toFixed(0)} s incl. vacuum): ${Object.entries(d.inserted).map(([kind, rows]) => `${rows.toLocaleString("en-US")} ${kind}`).join(", ")};`,
+    `  quotes every ${(d.grid.intervalMs / 1000).toFixed(1)} s per symbol (${d.grid.symbols.length} symbols), a feed gap of ${d.grid.gapLength} quotes every ${d.grid.gapEvery}; rollups the routes read, made without the aggregator (${d.rollupSeconds.toFixed(0)} s):`,
     `  ${d.countRows.toLocaleString("en-US")} events.count.<type> rows at 1m..1d by SQL; ${d.strategyRows.toLocaleString("en-US")} strategy rows and ${d.memberRows.toLocaleString("en-US")} users.active members at 1m for the last day by SQL;`,
     `  ${d.measureRows.toLocaleString("en-US")} measure rows (events.price.order.filled over the month, notional and latency_ms over the last day, 1m..1d) with DDSketches, folded by core's observe/mergeAll and written by RollupsRepository.save`,
+    `  trading tables by SQL as the fold leaves them (${d.tradingSeconds.toFixed(0)} s): ${describeTradingTables(d.tradingTables)}`,
     `machine: ${cpus().length} CPUs shared by the load process, the API, PostgreSQL, Redis and Kafka; Node ${process.version}; ${await describeServer()}`,
-    `query-api: dist/main.js (config ${configFile}), API keys off, rate limits off, query cache off (cache_ttl 0s); the dashboard figures are written to Redis every 1 s as the aggregator does`,
+    `query-api: dist/main.js (config ${configFile}), API keys off, rate limits off, query cache off (cache_ttl 0s); the dashboard figures are written to Redis every 1 s as the aggregator does;`,
+    `  the *_cached trading scenarios: a second query-api with the query cache on (cache_ttl 1h), primed by one request; floor a Redis GET of the key it stored`,
     `load: autocannon in a separate process, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s at 1 connection and at ${options.connections}; batch ingest at ${options.ingestConnections}`,
     ...(apiNotes.length > 0 ? [`query-api logged ${apiNotes.length} warning/error lines; first: ${apiNotes.slice(0, 3).join(" | ").slice(0, 600)}`] : []),
   ];

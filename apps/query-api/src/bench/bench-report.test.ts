@@ -1,4 +1,4 @@
-import { summarize } from "./bench-report";
+import { renderReport, summarize } from "./bench-report";
 import type { LoadResult } from "./load-spec";
 import type { ReadResult } from "./read.leg";
 
@@ -41,5 +41,18 @@ describe("summarize", () => {
     const summary = summarize(1000, [metrics, events], undefined, {});
     expect(summary.targets).toMatchObject({ metrics_30d_1m_measure_p99: true, metrics_30d_1m_measure_p99_loaded: null, events_query_p99_loaded: false });
     expect(summary).toMatchObject({ metrics_30d_1m_measure_ceiling_loaded_p99_ms: 210, metrics_30d_1m_measure_ceiling_rps: 60 });
+  });
+
+  it("reports a route answering 404 as missing, never failed, and judges trading routes at one connection against their own target", () => {
+    const missing: ReadResult = { name: "trading_orders_1d", title: "orders", path: "/api/v1/trading/orders?x=1", responseBytes: 0, missing: true, targetP99Ms: 50 };
+    const uncached = { ...read("trading_fill_rate_1d", load(100, 20), load(300, 80, 10)), targetP99Ms: 50 };
+    const cached = { ...read("trading_fill_rate_1d_cached", load(2000, 6), load(6000, 9, 10)), targetP99Ms: 5 };
+    const summary = summarize(1000, [missing, uncached, cached], undefined, {});
+    expect(summary).toMatchObject({ missing: ["trading_orders_1d"], failed: [], trading_fill_rate_1d_p99_vs_target: 0.4, trading_fill_rate_1d_cached_p99_vs_target: 1.2 });
+    expect(summary.targets).toMatchObject({ trading_orders_1d_p99: null, trading_fill_rate_1d_p99: true, trading_fill_rate_1d_cached_p99: false });
+    expect(summary.targets).not.toHaveProperty("trading_fill_rate_1d_p99_loaded");
+    const report = renderReport([], [missing, uncached, cached], undefined, summary);
+    expect(report).toContain("missing trading_orders_1d: GET /api/v1/trading/orders answered 404");
+    expect(report).toContain("(0.40 x target)");
   });
 });

@@ -31,7 +31,7 @@ export async function fillCountRollups(sql: Sql, recentFrom: Date): Promise<Coun
   const strategies = await sql`
     insert into metric_rollups (metric_name, interval, bucket_start, dimension, dimension_value, count, sum)
     select 'events.count.' || event_type, '1m', date_trunc('minute', "timestamp"), 'strategy', properties->>'strategy_id', count(*), 0
-    from events where event_type in ('order.placed', 'signal.generated') and "timestamp" >= ${recentFrom}
+    from events where event_type in ('order.placed', 'signal.generated') and "timestamp" >= ${recentFrom} and properties ? 'strategy_id'
     group by 1, 3, 5`;
   const members = await sql`
     insert into rollup_members (metric_name, interval, bucket_start, member)

@@ -1,27 +1,31 @@
 // The bench database's contents: the month of events, then the rollups the routes read (see
-// count-rollups and measure-rollups for what is filled and how), vacuumed and checkpointed so
-// no scenario pays for the load's leftovers.
+// count-rollups and measure-rollups for what is filled and how) and the trading tables
+// (trading-tables), vacuumed and checkpointed so no scenario pays for the load's leftovers.
 import { AGGREGATION_INTERVALS, SeriesCompaction, type Sql } from "@trading-analytics/core";
 import { checkpoint } from "@trading-analytics/core/testing";
 import { type CountRollupsFilled, fillCountRollups } from "./count-rollups";
 import { fillMeasureRollups } from "./measure-rollups";
 import { insertMonthOfEvents, type MonthOfEvents } from "./month-of-events";
+import { fillTradingTables, type TradingTableFill } from "./trading-tables";
 
 const DAY_MS = 86_400_000;
 
 export interface Dataset extends MonthOfEvents, CountRollupsFilled {
   measureRows: number;
+  tradingTables: TradingTableFill[];
   insertSeconds: number;
   rollupSeconds: number;
+  tradingSeconds: number;
 }
 
 export async function buildDataset(sql: Sql, count: number, nowMs: number, log: (line: string) => void): Promise<Dataset> {
   let started = performance.now();
-  log(`dataset: inserting ${count.toLocaleString("en-US")} events over 30 days with one INSERT ... SELECT ... generate_series`);
+  log(`dataset: inserting ${count.toLocaleString("en-US")} events of trading traffic over 30 days with INSERT ... SELECT ... generate_series`);
   const month = await insertMonthOfEvents(sql, count, nowMs);
   await sql`vacuum analyze events`;
   const insertSeconds = (performance.now() - started) / 1000;
-  log(`dataset: inserted and vacuumed in ${insertSeconds.toFixed(1)} s; count rollups and members by SQL`);
+  const kinds = Object.entries(month.inserted).map(([kind, rows]) => `${rows.toLocaleString("en-US")} ${kind}`);
+  log(`dataset: inserted (${kinds.join(", ")}) and vacuumed in ${insertSeconds.toFixed(1)} s; count rollups and members by SQL`);
 
   started = performance.now();
   const dayAgo = new Date(nowMs - DAY_MS);
@@ -41,6 +45,16 @@ export async function buildDataset(sql: Sql, count: number, nowMs: number, log: 
   await sql`vacuum analyze rollup_members`;
   await checkpoint();
   const rollupSeconds = (performance.now() - started) / 1000;
-  log(`dataset: ${measureRows.toLocaleString("en-US")} measure rows; rollups in ${rollupSeconds.toFixed(1)} s`);
-  return { ...month, ...counts, measureRows, insertSeconds, rollupSeconds };
+  log(`dataset: ${measureRows.toLocaleString("en-US")} measure rows; rollups in ${rollupSeconds.toFixed(1)} s; trading tables by SQL`);
+
+  started = performance.now();
+  const tradingTables = await fillTradingTables(sql);
+  await checkpoint();
+  const tradingSeconds = (performance.now() - started) / 1000;
+  log(`dataset: ${describeTradingTables(tradingTables)} in ${tradingSeconds.toFixed(1)} s`);
+  return { ...month, ...counts, measureRows, tradingTables, insertSeconds, rollupSeconds, tradingSeconds };
+}
+
+export function describeTradingTables(fills: readonly TradingTableFill[]): string {
+  return fills.map(({ table, rows }) => (rows === undefined ? `${table} (not in this schema)` : `${rows.toLocaleString("en-US")} ${table} rows`)).join(", ");
 }

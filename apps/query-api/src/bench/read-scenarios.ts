@@ -13,6 +13,7 @@ import {
   type Config,
 } from "@trading-analytics/core";
 import type { DashboardKeyRefresher } from "./dashboard-key";
+import { type CachedApi, tradingScenarios } from "./trading-scenarios";
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -20,9 +21,13 @@ const MINUTE_MS = 60_000;
 export type CacheHeader = "HIT" | "MISS" | "BYPASS";
 
 export type Floor =
-  | { kind: "redis"; key: string }
-  /** Runs the core reader the route uses, once, so its statements can be recorded. */
-  | { kind: "sql"; reader: () => Promise<unknown> };
+  /** A GET of the key (known once the scenario is prepared). */
+  | { kind: "redis"; key: () => string }
+  /**
+   * Runs the core reader the route uses, once, so its statements can be recorded. Optional: the
+   * statements may not exist in this schema yet (another branch's SQL function), then no floor.
+   */
+  | { kind: "sql"; reader: () => Promise<unknown>; optional?: boolean };
 
 export interface ReadScenario {
   /** Key in RESULT: dashboard_cached, metrics_30d_1m, … */
@@ -31,6 +36,10 @@ export interface ReadScenario {
   path: string;
   /** The X-Cache header every response must carry (none for routes without a cache). */
   cache?: CacheHeader;
+  /** Served by the API with its query cache on (default: the one with it off). */
+  api?: "cached";
+  /** The p99 target at one connection, judged in the report beside the fixed targets. */
+  targetP99Ms?: number;
   floor: Floor;
   /** Puts Redis in the state the scenario needs (dashboard figures present or absent). */
   prepare?: () => Promise<void>;
@@ -43,13 +52,15 @@ export interface ScenarioContext {
   redis: RedisClient;
   config: Config;
   dashboard: DashboardKeyRefresher;
+  /** The API with its query cache on, for the cached trading scenarios. */
+  cached: CachedApi;
   nowMs: number;
 }
 
 export const COUNT_METRIC = "events.count.order.filled";
 export const MEASURE_METRIC = "events.price.order.filled";
 
-export function readScenarios({ sql, config, dashboard, nowMs }: ScenarioContext): ReadScenario[] {
+export function readScenarios({ sql, config, dashboard, cached, nowMs }: ScenarioContext): ReadScenario[] {
   const intervals = sortIntervals(config.analytics.aggregation.intervals);
   const series = new MetricSeriesReader(sql, new RollupsRepository(sql), intervals);
   const end = new Date(Math.floor(nowMs / MINUTE_MS) * MINUTE_MS);
@@ -72,7 +83,7 @@ export function readScenarios({ sql, config, dashboard, nowMs }: ScenarioContext
       title: "dashboard, figures in Redis",
       path: "/api/v1/dashboard/metrics",
       cache: "HIT",
-      floor: { kind: "redis", key: dashboard.key },
+      floor: { kind: "redis", key: () => dashboard.key },
       prepare: () => dashboard.start(1000),
       finish: () => dashboard.stop(),
     },
@@ -104,5 +115,6 @@ export function readScenarios({ sql, config, dashboard, nowMs }: ScenarioContext
       cache: "BYPASS",
       floor: { kind: "sql", reader: () => new EventStatsReader(sql).stats(dayAgo, end) },
     },
+    ...tradingScenarios(sql, end, cached),
   ];
 }

@@ -33,6 +33,11 @@ export interface ReadResult {
   name: string;
   title: string;
   path: string;
+  /** The route answered 404: not served on this branch yet. Not a failure. */
+  missing?: boolean;
+  targetP99Ms?: number;
+  /** Why an optional floor could not be measured. */
+  floorNote?: string;
   responseBytes: number;
   floor?: FloorResult;
   single?: LoadResult;
@@ -46,13 +51,18 @@ const FLOOR_BUDGET_MS = 10_000;
 const REDIS_FLOOR_RUNS = 2_000;
 
 export async function runReadScenario(scenario: ReadScenario, sql: Sql, redis: RedisClient, options: ReadLegOptions, log: (line: string) => void): Promise<ReadResult> {
-  const result: ReadResult = { name: scenario.name, title: scenario.title, path: scenario.path, responseBytes: 0 };
+  const result: ReadResult = { name: scenario.name, title: scenario.title, path: scenario.path, responseBytes: 0, targetP99Ms: scenario.targetP99Ms };
   try {
     await scenario.prepare?.();
     const response = await checkResponse(options.baseUrl, scenario);
     result.responseBytes = response.body.length;
-    result.floor = await measureScenarioFloor(scenario, sql, redis, options.floorRuns);
-    log(`${scenario.name}: floor p50 ${result.floor.client.p50Ms.toFixed(2)} ms; API at 1 connection for ${options.durationSeconds} s`);
+    try {
+      result.floor = await measureScenarioFloor(scenario, sql, redis, options.floorRuns);
+    } catch (error) {
+      if (!(scenario.floor.kind === "sql" && scenario.floor.optional)) throw error;
+      result.floorNote = `no floor: ${(error as Error).message}`;
+    }
+    log(`${scenario.name}: ${result.floor ? `floor p50 ${result.floor.client.p50Ms.toFixed(2)} ms` : result.floorNote}; API at 1 connection for ${options.durationSeconds} s`);
     const spec = { url: `${options.baseUrl}${scenario.path}`, method: "GET" as const, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, pids: options.pids };
     result.single = await runLoadProcess({ ...spec, connections: 1 });
     log(`${scenario.name}: ${describe(result.single)}; API at ${options.connections} connections`);
@@ -64,7 +74,10 @@ export async function runReadScenario(scenario: ReadScenario, sql: Sql, redis: R
     const failed = [result.single, result.loaded, result.ceiling.single, result.ceiling.loaded].find((load) => load.non2xx + load.errors + load.timeouts > 0);
     if (failed) throw new Error(`non-2xx or failed requests: ${JSON.stringify({ statusCodes: failed.statusCodes, errors: failed.errors, timeouts: failed.timeouts })}`);
   } catch (error) {
-    result.error = (error as Error).message;
+    if (error instanceof RouteMissing) {
+      result.missing = true;
+      log(`${scenario.name}: missing (GET ${scenario.path.split("?")[0]} answered 404 on this branch)`);
+    } else result.error = (error as Error).message;
   } finally {
     await scenario.finish?.();
   }
@@ -86,10 +99,14 @@ async function measureCeiling(response: CapturedResponse, spec: Omit<LoadSpec, "
   }
 }
 
-/** One request: 200 with the expected X-Cache, else the scenario is wrong. Returns the response. */
+/** A route this branch does not serve (yet). */
+class RouteMissing extends Error {}
+
+/** One request: 200 with the expected X-Cache, else the scenario is wrong (404: the route is missing). Returns the response. */
 async function checkResponse(baseUrl: string, scenario: ReadScenario): Promise<CapturedResponse> {
   const response = await fetch(`${baseUrl}${scenario.path}`);
   const body = Buffer.from(await response.arrayBuffer());
+  if (response.status === 404) throw new RouteMissing(`GET ${scenario.path} answered 404`);
   if (response.status !== 200) throw new Error(`GET ${scenario.path} answered ${response.status}: ${body.toString("utf8").slice(0, 500)}`);
   const cache = response.headers.get("x-cache") ?? undefined;
   if (cache !== scenario.cache) throw new Error(`GET ${scenario.path} answered X-Cache ${cache ?? "(none)"}, expected ${scenario.cache ?? "(none)"}`);
@@ -98,7 +115,7 @@ async function checkResponse(baseUrl: string, scenario: ReadScenario): Promise<C
 
 async function measureScenarioFloor(scenario: ReadScenario, sql: Sql, redis: RedisClient, runs: number): Promise<FloorResult> {
   if (scenario.floor.kind === "redis") {
-    const { key } = scenario.floor;
+    const key = scenario.floor.key();
     const durations: number[] = [];
     for (let run = 0; run < REDIS_FLOOR_RUNS; run++) {
       const started = performance.now();

@@ -1,4 +1,6 @@
 // Per-symbol prices on a geometric random walk, quoted on a tick grid, with alerts on big moves.
+// Every symbol is quoted at least every QUOTE_REFRESH_MS of event time, so orders and fills always
+// have a recent quote to be measured against, except during the occasional feed gap.
 import type { EventSink } from "./event-sink";
 import { decimalsScale } from "./fixed-point";
 import type { SeededRandom } from "./random";
@@ -30,6 +32,11 @@ const JUMP_CHANCE = 0.0004; // crypto returns have fat tails: rare jumps on top 
 const JUMP_VOLATILITY = 0.015;
 const ALERT_MOVE = 0.01; // alert when a symbol moved this much since its last alert
 const CRITICAL_MOVE = 0.025;
+const QUOTE_REFRESH_MS = 1_500;
+// Now and then one symbol's feed goes silent (the market-data health panel's gaps); its market
+// stands still meanwhile, so the last quote stays the price orders are priced and measured at.
+const GAP_EVERY_MS: readonly [number, number] = [4 * 60_000, 12 * 60_000];
+const GAP_LENGTH_MS: readonly [number, number] = [20_000, 90_000];
 
 export interface Market {
   symbol: string;
@@ -44,11 +51,16 @@ export interface Market {
   bid: number;
   ask: number;
   alertAnchor: number;
+  /** Event time of the last quote emitted; -Infinity before the first. */
+  quotedAt: number;
+  /** The feed is silent until this event time. */
+  silentUntil: number;
 }
 
 export class MarketWalk {
   readonly markets: Market[];
   private readonly marketByBase = new Map<string, Market>();
+  private nextGapAt = NaN;
 
   constructor(
     private readonly random: SeededRandom,
@@ -67,10 +79,29 @@ export class MarketWalk {
   /** Moves one random symbol's price and emits its quote, plus an alert if it moved far enough. */
   tick(): void {
     const market = this.random.pick(this.markets);
+    if (this.sink.nowMs < market.silentUntil) return;
+    this.move(market);
+  }
+
+  /** Quotes every symbol not quoted for QUOTE_REFRESH_MS (unless its feed is in a gap), and starts the next gap when due. */
+  refresh(): void {
+    const now = this.sink.nowMs;
+    if (Number.isNaN(this.nextGapAt)) this.nextGapAt = now + this.random.between(...GAP_EVERY_MS);
+    else if (now >= this.nextGapAt) {
+      this.random.pick(this.markets).silentUntil = now + this.random.between(...GAP_LENGTH_MS);
+      this.nextGapAt = now + this.random.between(...GAP_EVERY_MS);
+    }
+    for (const market of this.markets) {
+      if (now - market.quotedAt >= QUOTE_REFRESH_MS && now >= market.silentUntil) this.move(market);
+    }
+  }
+
+  private move(market: Market): void {
     let logReturn = market.volatility * this.random.normal();
     if (this.random.chance(JUMP_CHANCE)) logReturn += JUMP_VOLATILITY * this.random.normal();
     market.mid *= Math.exp(logReturn);
     this.quote(market);
+    market.quotedAt = this.sink.nowMs;
     const volumeUnits = Math.round((5_000 * Math.exp(this.random.normal())) / market.price * market.quantityScale);
     this.sink.emit("market.data.update", market.symbol, {
       symbol: market.symbol,
@@ -110,6 +141,8 @@ export class MarketWalk {
       bid: 0,
       ask: 0,
       alertAnchor: spec.price,
+      quotedAt: -Infinity,
+      silentUntil: -Infinity,
     };
     this.quote(market);
     return market;

@@ -143,7 +143,8 @@ export class OrderLifecycle {
 
   /** A limit price a little behind the touch, rounded away from the market. */
   private limitPrice(market: Market, side: OrderSide): number {
-    const offset = Math.abs(this.random.normal()) * 0.0015;
+    // A few bps behind the touch, so slippage against the arrival mid is a few bps too.
+    const offset = Math.abs(this.random.normal()) * 0.0004;
     const scale = market.priceScale;
     if (side === "BUY") return Math.max(1, Math.floor(market.bid * (1 - offset) * scale)) / scale;
     return Math.ceil(market.ask * (1 + offset) * scale) / scale;

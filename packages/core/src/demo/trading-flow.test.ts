@@ -265,6 +265,92 @@ describe("TradingFlow", () => {
   });
 });
 
+/** The quotes of each symbol by time, and the quote in force at a time as quote_at() defines it (latest at or before it). */
+function quoteBook() {
+  const bySymbol = new Map<string, Array<{ at: number; bid: number; ask: number; mid: number }>>();
+  for (const { generated, props } of ofType("market.data.update")) {
+    const quotes = bySymbol.get(props.symbol) ?? [];
+    quotes.push({ at: Date.parse(generated.event.timestamp!), bid: props.bid, ask: props.ask, mid: (props.bid + props.ask) / 2 });
+    bySymbol.set(props.symbol, quotes);
+  }
+  return {
+    bySymbol,
+    inForce(symbol: string, at: number) {
+      const quotes = bySymbol.get(symbol) ?? [];
+      let [low, high] = [0, quotes.length];
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (quotes[middle]!.at <= at) low = middle + 1;
+        else high = middle;
+      }
+      return low === 0 ? undefined : quotes[low - 1]!;
+    },
+  };
+}
+
+const quantile = (values: readonly number[], q: number): number => [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))]!;
+
+describe("TradingFlow market data and execution", () => {
+  const book = quoteBook();
+  const placed = new Map(ofType("order.placed").map((p) => [p.props.order_id, { ...p.props, at: Date.parse(p.generated.event.timestamp!) }]));
+
+  it("quotes every symbol at least every 2 s of event time, but for a few feed gaps of 20-90 s", () => {
+    const firstStep = START.getTime() + STEP_MS;
+    const intervals: number[] = [];
+    for (const spec of DEFAULT_SYMBOLS) {
+      const quotes = book.bySymbol.get(spec.symbol)!;
+      expect(quotes[0]!.at).toBe(firstStep);
+      for (let i = 1; i < quotes.length; i++) intervals.push(quotes[i]!.at - quotes[i - 1]!.at);
+    }
+    const gaps = intervals.filter((ms) => ms > 2_000);
+    expect(gaps.length).toBeGreaterThan(0);
+    expect(gaps.length).toBeLessThan(intervals.length / 1_000);
+    expect(gaps.filter((ms) => ms < 20_000 || ms > 92_000 + STEP_MS)).toEqual([]);
+  });
+
+  it("prices market orders at the touch of the quote in force when placed and when filled", () => {
+    const wrong = [];
+    for (const order of placed.values()) {
+      const quote = book.inForce(order.symbol, order.at)!;
+      if (order.order_type === "MARKET" && order.price !== (order.side === "BUY" ? quote.ask : quote.bid)) wrong.push(order);
+    }
+    for (const { generated, props } of ofType("order.filled")) {
+      const order = placed.get(props.order_id)!;
+      const quote = book.inForce(props.symbol, Date.parse(generated.event.timestamp!))!;
+      if (order.order_type === "MARKET" && props.price !== (props.side === "BUY" ? quote.ask : quote.bid)) wrong.push(props);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("places orders within 2 s of a quote, and fills them a few bps from the arrival mid, signed by side", () => {
+    const staleness = [...placed.values()].map((order) => order.at - book.inForce(order.symbol, order.at)!.at);
+    expect(staleness.filter((ms) => ms > 2_000).length).toBeLessThan(staleness.length * 0.05);
+    const slippage = { MARKET: [] as number[], LIMIT: [] as number[] };
+    for (const { props } of ofType("order.filled")) {
+      const order = placed.get(props.order_id)!;
+      const arrival = book.inForce(order.symbol, order.at)!.mid;
+      slippage[order.order_type as "MARKET" | "LIMIT"].push(((order.side === "BUY" ? 1 : -1) * (props.price - arrival) / arrival) * 1e4);
+    }
+    const all = [...slippage.MARKET, ...slippage.LIMIT];
+    expect(quantile(all.map(Math.abs), 0.5)).toBeLessThan(10);
+    expect(quantile(all.map(Math.abs), 0.95)).toBeLessThan(40);
+    // Market orders pay the half spread and the move until the fill; resting limit orders earn it.
+    expect(quantile(slippage.MARKET, 0.5)).toBeGreaterThan(0);
+    expect(quantile(slippage.LIMIT, 0.5)).toBeLessThan(0);
+  });
+
+  it("has users log in, then place orders in that session", () => {
+    const logins = new Map(ofType("user.login").map((l) => [l.generated.event.session_id!, Date.parse(l.generated.event.timestamp!)]));
+    const firstOrder = new Map<string, number>();
+    for (const { generated } of ofType("order.placed")) {
+      const session = generated.event.session_id!;
+      if (!firstOrder.has(session)) firstOrder.set(session, Date.parse(generated.event.timestamp!));
+    }
+    expect(firstOrder.size).toBeGreaterThan(20);
+    expect([...firstOrder].filter(([session, at]) => !(logins.get(session)! < at))).toEqual([]);
+  });
+});
+
 describe("SeededRandom", () => {
   it("draws integers within inclusive bounds and picks from arrays", () => {
     const random = new SeededRandom(1);

@@ -26,12 +26,12 @@ const DEFAULT_START_TIME = new Date("2024-01-01T00:00:00.000Z");
 const DEFAULT_USERS = 50;
 const DEFAULT_STEP_MS = 100;
 
-// Share of steps given to each activity, tuned so ticks are ~45% of events once the order
-// lifecycle events that follow placements are counted.
-const TICK_SHARE = 0.59;
-const USER_SHARE = 0.24;
-const SIGNAL_SHARE = 0.1;
-const MANUAL_ORDER_SHARE = 0.069;
+// Share of steps given to each activity, tuned so quotes are 40-50% of events once the order
+// lifecycle events that follow placements (and, at 100 ms steps, the refresh quotes) are counted.
+const TICK_SHARE = 0.51;
+const USER_SHARE = 0.26;
+const SIGNAL_SHARE = 0.13;
+const MANUAL_ORDER_SHARE = 0.099;
 // The rest of the steps start or stop a strategy.
 
 export class TradingFlow {
@@ -92,11 +92,13 @@ export class TradingFlow {
       this.strategies.startAll();
       return;
     }
-    this.orders.resolveDue();
-
     const r = this.random.next();
+    this.walk.refresh();
     if (r < TICK_SHARE) this.walk.tick();
-    else if (r < TICK_SHARE + USER_SHARE) this.sessions.activity();
+    // Fills after the step's quotes: the quote in force at a fill's time is the one it was priced at.
+    this.orders.resolveDue();
+    if (r < TICK_SHARE) return;
+    if (r < TICK_SHARE + USER_SHARE) this.sessions.activity();
     else if (r < TICK_SHARE + USER_SHARE + SIGNAL_SHARE) {
       const intent = this.strategies.signal();
       if (intent) this.orders.place(intent.market, intent.side, intent.strategy);
