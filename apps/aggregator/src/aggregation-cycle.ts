@@ -3,6 +3,7 @@ import {
   NO_ORDER_TRANSITIONS,
   OrderLifecycleRepository,
   type OrderTransitions,
+  PositionsRepository,
   rollupKeyString,
   type RollupsRepository,
   type SetAsideEvent,
@@ -76,7 +77,7 @@ export class AggregationCycle {
     private readonly cache = new RollupStateCache(CACHED_ROLLUP_BYTES),
   ) {
     this.setAsideEvents = new SetAsideEventsRepository(sql);
-    this.merger = new RollupMerger(tail, rollups, plan, this.setAsideEvents, new OrderLifecycleRepository(sql), Date.now, new UserSessionsRepository());
+    this.merger = new RollupMerger(tail, rollups, plan, this.setAsideEvents, new OrderLifecycleRepository(sql), Date.now, new UserSessionsRepository(), new PositionsRepository());
   }
 
   async run(options: CycleOptions = {}): Promise<CycleResult> {

@@ -17,6 +17,7 @@ import {
   OrderFiguresReader,
   OrderLifecycleRepository,
   opsRoutes,
+  PositionsReader,
   publishCustomEventsChanged,
   type RedisClient,
   RollupsRepository,
@@ -38,6 +39,7 @@ import { duplicatesPostedCounter, ingestRoutes } from "./http/ingest.routes";
 import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
 import { metricsRoutes } from "./http/metrics.routes";
 import { orderFiguresRoutes } from "./http/order-figures.routes";
+import { positionsRoutes } from "./http/positions.routes";
 import { requestContext } from "./http/request-context.middleware";
 import { sessionsRoutes } from "./http/sessions.routes";
 import { setAsideRoutes } from "./http/set-aside.routes";
@@ -152,6 +154,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(sessionsRoutes({ sessions: new SessionFiguresReader(sql), cache }));
   app.use(orderFiguresRoutes({ figures: new OrderFiguresReader(sql), cache }));
   app.use(executionRoutes({ execution: new ExecutionQualityReader(sql), cache }));
+  app.use(positionsRoutes({ positions: new PositionsReader(sql), cache, intervals, maxPoints: query.max_points }));
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(setAsideRoutes({ sql }));

@@ -2,6 +2,7 @@ import {
   ExecutionRepository,
   MarketQuotesRepository,
   OrderLifecycleRepository,
+  PositionsRepository,
   rollupKeyString,
   type RollupsRepository,
   SeriesBlocksRepository,
@@ -13,6 +14,7 @@ import type { RollupPlan } from "../domain/rollup-plan";
 import type { EventTail, FoldedPosition } from "../storage/event-tail";
 import { RollupMerger } from "../storage/rollup-merger";
 import { OrderLifecycleRebuild } from "./order-lifecycle-rebuild";
+import { PositionsRebuild } from "./positions-rebuild";
 import { UserSessionsRebuild } from "./user-sessions-rebuild";
 
 const DAY_MS = 86_400_000;
@@ -26,6 +28,8 @@ export interface RebuiltDay {
   orders: number;
   /** Sessions with an event in the day, refolded into user_sessions from all their events. */
   sessions: number;
+  /** Positions with an event in the day, refolded into positions from all their events. */
+  positions: number;
 }
 
 /**
@@ -34,16 +38,17 @@ export interface RebuiltDay {
  * one transaction that holds the aggregation cursor (so no fold interleaves), deletes the day's
  * rollup rows, distinct members, market quotes and fills, refolds the day's events that the
  * aggregator had already folded (never those it set aside), refolds the order lifecycle of the
- * orders with an event in the day (see OrderLifecycleRebuild) and the sessions likewise (see
- * UserSessionsRebuild), re-marks their arrival and the fills the day's quotes govern
- * (ExecutionRepository.remarkRange), and gives the cursor a new version so every replica drops
- * its cached rollups. Events not folded yet are left to the aggregator, so
+ * orders with an event in the day (see OrderLifecycleRebuild), the sessions and the positions
+ * likewise (see UserSessionsRebuild, PositionsRebuild), re-marks their arrival and the fills the
+ * day's quotes govern (ExecutionRepository.remarkRange), and gives the cursor a new version so
+ * every replica drops its cached rollups. Events not folded yet are left to the aggregator, so
  * nothing counts twice.
  */
 export class RollupsRebuild {
   private readonly merger: RollupMerger;
   private readonly seriesBlocks = new SeriesBlocksRepository();
   private readonly orders: OrderLifecycleRebuild;
+  private readonly positions: PositionsRebuild;
   private readonly quotes = new MarketQuotesRepository();
   private readonly sessions: UserSessionsRebuild;
   private readonly execution = new ExecutionRepository();
@@ -59,6 +64,7 @@ export class RollupsRebuild {
     this.merger = new RollupMerger(tail, rollups, plan, new SetAsideEventsRepository(sql));
     this.orders = new OrderLifecycleRebuild(tail, new OrderLifecycleRepository(sql), plan.allowedLatenessMs, pageSize);
     this.sessions = new UserSessionsRebuild(tail, plan.allowedLatenessMs, pageSize);
+    this.positions = new PositionsRebuild(tail, new PositionsRepository(), plan.allowedLatenessMs, pageSize);
   }
 
   /** The UTC days overlapping [from, to), oldest first. */
@@ -94,11 +100,12 @@ export class RollupsRebuild {
       }
       const orderIds = await this.orders.rebuild(tx, { from, to, belowXid: cursor.nextXid });
       const sessions = await this.sessions.rebuild(tx, { from, to, belowXid: cursor.nextXid });
+      const positions = await this.positions.rebuild(tx, { from, to, belowXid: cursor.nextXid });
       // Once every quote and order is back: the refolded orders lost their marks, and fills were
       // marked while the day's quotes were still coming back.
       await this.execution.remarkRange(tx, { from, to }, orderIds);
       await this.tail.touchCursor(tx);
-      return { day: from, events, rows: written.size, orders: orderIds.length, sessions };
+      return { day: from, events, rows: written.size, orders: orderIds.length, sessions, positions };
     });
   }
 }

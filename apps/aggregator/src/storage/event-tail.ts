@@ -1,4 +1,4 @@
-import { ORDER_EVENT_TYPES, ORDER_KEY_SQL, type SessionKey, type Sql, type SqlTransaction as Tx } from "@trading-analytics/core";
+import { ORDER_EVENT_TYPES, ORDER_KEY_SQL, POSITION_EVENT_TYPES, POSITION_KEY_SQL, type SessionKey, type Sql, type SqlTransaction as Tx } from "@trading-analytics/core";
 import type { FoldableEvent } from "../domain/fold-events";
 
 const CURSOR = "rollups";
@@ -76,7 +76,7 @@ export class EventTail {
    */
   async readFolded(
     tx: Tx,
-    range: { from: Date; to: Date; belowXid: bigint; orderIds?: readonly string[]; sessions?: readonly SessionKey[] },
+    range: { from: Date; to: Date; belowXid: bigint; orderIds?: readonly string[]; sessions?: readonly SessionKey[]; positionIds?: readonly string[] },
     after: FoldedPosition | undefined,
     limit: number,
   ): Promise<{ events: FoldableEvent[]; last: FoldedPosition | undefined }> {
@@ -89,6 +89,9 @@ export class EventTail {
              from jsonb_to_recordset(${JSON.stringify(range.sessions.map((k) => ({ user_id: k.userId, session_id: k.sessionId })))}::text::jsonb)
                as k(user_id text, session_id text))`
       : tx``;
+    const ofPositions = range.positionIds
+      ? tx`and event_type in ${tx(POSITION_EVENT_TYPES)} and ${tx.unsafe(POSITION_KEY_SQL)} = any(${tx.array([...range.positionIds])}::text[])`
+      : tx``;
     const rows = await tx<(TailRow & { time_text: string })[]>`
       select id::text as id, event_type, "timestamp", created_at, user_id, session_id, properties,
              write_xid::text as write_xid, "timestamp"::text as time_text
@@ -97,6 +100,7 @@ export class EventTail {
         and not exists (select 1 from set_aside_events s where s.event_id = events.id and s.event_time = events."timestamp")
         ${ofOrders}
         ${ofSessions}
+        ${ofPositions}
         ${after ? tx`and ("timestamp", id) > (${after.time}::text::timestamptz, ${after.eventId}::uuid)` : tx``}
       order by "timestamp", id
       limit ${limit}`;
@@ -130,6 +134,17 @@ export class EventTail {
       union
       select user_id, session_id from user_sessions where started_at < ${range.to} and ended_at >= ${range.from}`;
     return rows.map((row) => ({ userId: row.user_id, sessionId: row.session_id }));
+  }
+
+  /** The positions a rebuild of [from, to) refolds, chosen as orderIdsIn chooses orders. */
+  async positionIdsIn(tx: Tx, range: { from: Date; to: Date; belowXid: bigint }): Promise<string[]> {
+    const rows = await tx<{ position_id: string }[]>`
+      select ${tx.unsafe(POSITION_KEY_SQL)} as position_id from events
+      where "timestamp" >= ${range.from} and "timestamp" < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
+        and event_type in ${tx(POSITION_EVENT_TYPES)} and ${tx.unsafe(POSITION_KEY_SQL)} is not null
+      union
+      select position_id from positions where first_event_at < ${range.to} and last_event_at >= ${range.from}`;
+    return rows.map((row) => row.position_id);
   }
 
   async readPage(tx: Tx, from: bigint, limit: number): Promise<TailPage> {

@@ -12,6 +12,7 @@ import {
   type OrderLifecycleRepository,
   type OrderTransitions,
   OVERALL,
+  type PositionsRepository,
   rollupKeyString,
   type RollupsRepository,
   type SetAsideEvent,
@@ -23,6 +24,7 @@ import {
 import { executionPageOf } from "../domain/fold-execution";
 import { type BucketMember, type FoldableEvent, foldEvents, type RollupDelta } from "../domain/fold-events";
 import { foldOrders } from "../domain/fold-orders";
+import { foldPositions } from "../domain/fold-positions";
 import { foldQuotes } from "../domain/fold-quotes";
 import { foldSessions } from "../domain/fold-sessions";
 import type { RollupPlan } from "../domain/rollup-plan";
@@ -48,8 +50,8 @@ export interface MergeResult {
  * and the rows written back; with an order lifecycle repository, the same events' order deltas
  * are merged into order_analytics in one more statement, the market data updates' quotes
  * inserted into market_quotes in another, with a sessions repository their session deltas into
- * user_sessions, and execution quality's fills and marks (arrival prices, the quote at each
- * fill) written after the quotes and the orders.
+ * user_sessions, with a positions repository their position deltas into positions, and execution
+ * quality's fills and marks (arrival prices, the quote at each fill) written after the quotes and the orders.
  */
 export class RollupMerger {
   private readonly seriesBlocks = new SeriesBlocksRepository();
@@ -66,6 +68,8 @@ export class RollupMerger {
     private readonly clock: () => number = Date.now,
     /** Absent for a rebuild of rollups: sessions are refolded per session, not per day. */
     private readonly sessions?: UserSessionsRepository,
+    /** Absent for a rebuild of rollups too: positions are refolded per position. */
+    private readonly positions?: PositionsRepository,
   ) {}
 
   async apply(tx: SqlTransaction, events: readonly FoldableEvent[], cache?: RollupStateCache): Promise<MergeResult> {
@@ -81,6 +85,7 @@ export class RollupMerger {
     const quotes = foldQuotes(foldable, this.plan.allowedLatenessMs);
     await this.quotes.insert(tx, quotes);
     await this.sessions?.merge(tx, foldSessions(foldable, this.plan.allowedLatenessMs));
+    await this.positions?.merge(tx, foldPositions(foldable, this.plan.allowedLatenessMs));
     if (!this.orders) return { rows, late, setAside, folded, orders: { ...NO_ORDER_TRANSITIONS } };
     const orderDeltas = foldOrders(foldable, this.plan.allowedLatenessMs);
     const orders = await this.orders.merge(tx, orderDeltas);

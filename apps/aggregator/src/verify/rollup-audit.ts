@@ -3,6 +3,7 @@ import type { RollupPlanOptions } from "../domain/rollup-plan";
 import { auditExecution, type ExecutionMismatch } from "./execution-audit";
 import { auditMarketQuotes, type QuoteMismatch } from "./market-quotes-audit";
 import { auditOrderLifecycle, type OrderMismatch } from "./order-lifecycle-audit";
+import { auditPositions, type PositionMismatch } from "./positions-audit";
 import { auditUserSessions, type SessionMismatch } from "./user-sessions-audit";
 
 export interface RollupMismatch {
@@ -15,10 +16,10 @@ export interface RollupMismatch {
   exact: { count: number | null; sum: number | null; min: number | null; max: number | null };
 }
 
-export type AuditMismatch = RollupMismatch | OrderMismatch | QuoteMismatch | SessionMismatch | ExecutionMismatch;
+export type AuditMismatch = RollupMismatch | OrderMismatch | QuoteMismatch | SessionMismatch | ExecutionMismatch | PositionMismatch;
 
 export interface RollupAudit {
-  /** Rollup rows and the rows of order_analytics, market_quotes, user_sessions and execution quality compared. */
+  /** Rollup rows and the rows of order_analytics, market_quotes, user_sessions, execution quality and positions compared. */
   rowsCompared: number;
   mismatches: AuditMismatch[];
   /** Worst relative error of stored p50/p95/p99 against the exact value at the same rank. */
@@ -36,8 +37,8 @@ const SUM_TOLERANCE = 1e-9;
  * (set_aside_events) are left out of the exact side too: they are not in the rollups by design.
  * The order lifecycle (order_analytics) is audited the same way, one GROUP BY order_id,
  * market_quotes row by row against the market data updates, the sessions (user_sessions) with
- * one GROUP BY user_id, session_id, and execution quality's marks (arrival prices,
- * order_fills) with a quote lookup over the market data events.
+ * one GROUP BY user_id, session_id, execution quality's marks (arrival prices, order_fills) with
+ * a quote lookup over the market data events, and positions with one GROUP BY position_id.
  */
 export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<RollupAudit> {
   const intervals = JSON.stringify(plan.intervals.map((name) => ({ name, ms: INTERVAL_MS[name] })));
@@ -107,6 +108,7 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
   const quotes = await auditMarketQuotes(sql, plan.allowedLatenessMs);
   const sessions = await auditUserSessions(sql, plan.allowedLatenessMs);
   const execution = await auditExecution(sql, plan.allowedLatenessMs);
+  const positions = await auditPositions(sql, plan.allowedLatenessMs);
   const mismatches: AuditMismatch[] = [];
   let maxPercentileRelError = 0;
   for (const row of rows) {
@@ -127,8 +129,8 @@ export async function auditRollups(sql: Sql, plan: RollupPlanOptions): Promise<R
       });
     }
   }
-  mismatches.push(...orders.mismatches, ...quotes.mismatches, ...sessions.mismatches, ...execution.mismatches);
-  const compared = orders.rowsCompared + quotes.rowsCompared + sessions.rowsCompared + execution.rowsCompared;
+  mismatches.push(...orders.mismatches, ...quotes.mismatches, ...sessions.mismatches, ...execution.mismatches, ...positions.mismatches);
+  const compared = orders.rowsCompared + quotes.rowsCompared + sessions.rowsCompared + execution.rowsCompared + positions.rowsCompared;
   return { rowsCompared: rows.length + compared, mismatches, maxPercentileRelError };
 }
 

@@ -119,12 +119,53 @@ async function fillOrderFills(sql: Sql): Promise<number> {
   return result.count;
 }
 
-// Positions are added here once their table is merged.
+/**
+ * positions (migration 0024): one GROUP BY position_id over the position events, as
+ * apps/aggregator/src/verify/positions-audit.ts recomputes it: the attributes of the earliest
+ * opened event (else the earliest close), the earliest close, first and last event times.
+ */
+async function fillPositions(sql: Sql): Promise<number> {
+  const result = await sql`
+    with ev as (
+      select id as event_id, event_type, date_trunc('milliseconds', "timestamp") as t, properties as p, properties->>'position_id' as position_id
+      from events
+      where event_type in ('position.opened', 'position.closed')
+        and jsonb_typeof(properties->'position_id') = 'string' and properties->>'position_id' <> ''
+    ),
+    source as (
+      select distinct on (position_id) position_id, case when event_type = 'position.opened' then 0 else 1 end as source_rank,
+             t as source_time, event_id as source_event_id, p->>'symbol' as symbol, p->>'side' as side, p->>'strategy_id' as strategy_id,
+             case when jsonb_typeof(p->'quantity') = 'number' then (p->>'quantity')::float8 end as quantity,
+             case when jsonb_typeof(p->'entry_price') = 'number' then (p->>'entry_price')::float8 end as entry_price
+      from ev
+      order by position_id, event_type <> 'position.opened', t, event_id
+    ),
+    closing as (
+      select distinct on (position_id) position_id, t as closed_at, event_id as close_event_id,
+             case when jsonb_typeof(p->'exit_price') = 'number' then (p->>'exit_price')::float8 end as exit_price,
+             case when jsonb_typeof(p->'realized_pnl') = 'number' then (p->>'realized_pnl')::float8 end as reported_realized_pnl
+      from ev where event_type = 'position.closed'
+      order by position_id, t, event_id
+    ),
+    span as (
+      select position_id, min(t) filter (where event_type = 'position.opened') as opened_at, min(t) as first_event_at, max(t) as last_event_at
+      from ev group by position_id
+    )
+    insert into positions (position_id, symbol, side, strategy_id, quantity, entry_price, opened_at, closed_at, close_event_id,
+                           exit_price, reported_realized_pnl, first_event_at, last_event_at, source_rank, source_time, source_event_id)
+    select s.position_id, s.symbol, s.side, s.strategy_id, s.quantity, s.entry_price, w.opened_at, c.closed_at, c.close_event_id,
+           c.exit_price, c.reported_realized_pnl, w.first_event_at, w.last_event_at, s.source_rank, s.source_time, s.source_event_id
+    from source s join span w using (position_id) left join closing c using (position_id)
+    on conflict do nothing`;
+  return result.count;
+}
+
 const FILLERS: readonly TradingTableFiller[] = [
   { table: "order_analytics", fill: fillOrderAnalytics },
   { table: "market_quotes", fill: fillMarketQuotes },
   { table: "user_sessions", fill: fillUserSessions },
   { table: "order_fills", fill: fillOrderFills },
+  { table: "positions", fill: fillPositions },
 ];
 
 /** Fills every trading table this database has, then analyzes it. */

@@ -578,6 +578,122 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/v1/trading/pnl": {
+      get: {
+        tags: ["trading"],
+        summary: "Realized PnL of the positions closed in the range: total, breakdown by strategy and/or symbol, and a series",
+        description:
+          "SQL: trading_realized_pnl(start_time, end_time, by) and trading_realized_pnl_series (migration 0024), over the positions table " +
+          "(one row per position_id). A position counts in the range its earliest position.closed falls in; its PnL is the close event's " +
+          "realized_pnl, else (exit_price − entry_price) × quantity, + for LONG, − for SHORT. Series buckets are aligned to the epoch, " +
+          "every bucket of the range, zeros where nothing closed.",
+        parameters: [
+          ...RANGE,
+          { ...INTERVAL, description: "series bucket; default 1h (when kept)" },
+          query("by", "breakdown: strategy, symbol or strategy_symbol (default)", { type: "string", enum: ["strategy", "symbol", "strategy_symbol"] }),
+        ],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["start_time", "end_time", "interval", "by", "realized_pnl", "closed_positions", "breakdown", "series"],
+              properties: {
+                ...RANGE_VIEW,
+                by: { type: "string" },
+                realized_pnl: { type: "number", description: "sum over the positions closed in the range whose PnL is known" },
+                closed_positions: { type: "integer", description: "positions closed in the range" },
+                breakdown: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["strategy", "symbol", "realized_pnl", "closed_positions"],
+                    properties: { strategy: { type: ["string", "null"] }, symbol: { type: ["string", "null"] }, realized_pnl: { type: "number" }, closed_positions: { type: "integer" } },
+                  },
+                },
+                series: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["bucket_start", "realized_pnl", "closed_positions"],
+                    properties: { bucket_start: time, realized_pnl: { type: "number" }, closed_positions: { type: "integer" } },
+                  },
+                },
+              },
+            },
+            "realized PnL",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/api/v1/trading/positions": {
+      get: {
+        tags: ["trading"],
+        summary: "Positions open at a time, with unrealized PnL marked to the quote in force then, and exposure by symbol",
+        description:
+          "SQL: trading_open_positions(at) and trading_exposure(at, strategy) (migration 0024). Open at t: opened_at <= t and not closed by t " +
+          "(closed_at null or > t). Mark = coalesce(price, mid) of quote_at(symbol, t); unrealized_pnl = sign × (mark − entry_price) × quantity, " +
+          "null without a mark. Notionals are quantity × mark (entry_price when there is no mark).",
+        parameters: [
+          query("at", "RFC 3339; default now", { type: "string", format: "date-time" }),
+          query("strategy", "one strategy id"),
+          query("symbol", "one symbol"),
+          query("limit", "positions listed, most recently opened first; 1..1000, default 100", { type: "integer", minimum: 1, maximum: 1000 }),
+        ],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["at", "open_positions", "unrealized_pnl", "exposure", "positions"],
+              properties: {
+                at: time,
+                strategy: { type: "string" },
+                symbol: { type: "string" },
+                open_positions: { type: "integer", description: "all positions open at `at` (with the filters), not only those listed" },
+                unrealized_pnl: { ...nullableNumber, description: "sum over the open positions that have a mark" },
+                exposure: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["symbol", "net_quantity", "long_notional", "short_notional", "net_notional", "unrealized_pnl", "mark_price", "marked_at"],
+                    properties: {
+                      symbol: { type: ["string", "null"] },
+                      net_quantity: { type: "number", description: "long quantity − short quantity" },
+                      long_notional: { type: "number" },
+                      short_notional: { type: "number", description: "positive" },
+                      net_notional: { type: "number", description: "long_notional − short_notional" },
+                      unrealized_pnl: nullableNumber,
+                      mark_price: nullableNumber,
+                      marked_at: { type: ["string", "null"], format: "date-time" },
+                    },
+                  },
+                },
+                positions: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["position_id", "symbol", "side", "strategy", "quantity", "entry_price", "opened_at", "mark_price", "unrealized_pnl"],
+                    properties: {
+                      position_id: { type: "string" },
+                      symbol: { type: ["string", "null"] },
+                      side: { type: ["string", "null"] },
+                      strategy: { type: ["string", "null"] },
+                      quantity: nullableNumber,
+                      entry_price: nullableNumber,
+                      opened_at: time,
+                      mark_price: nullableNumber,
+                      unrealized_pnl: nullableNumber,
+                    },
+                  },
+                },
+              },
+            },
+            "open positions",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
     "/api/v1/internal/ingestion-metrics": {
       get: {
         tags: ["operations"],

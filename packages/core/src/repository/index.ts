@@ -91,3 +91,16 @@ export {
   type SetAsideReason,
   type StoredSetAsideEvent,
 } from "./set-aside-events.repository";
+export { POSITION_KEY_SQL, PositionsRepository } from "./positions.repository";
+export {
+  type OpenPosition,
+  type OpenPositions,
+  PNL_BREAKDOWNS,
+  type PnlBreakdown,
+  type PnlBucket,
+  type PnlGroup,
+  type PositionFilter,
+  PositionsReader,
+  type RealizedPnl,
+  type SymbolExposure,
+} from "./positions.reader";

@@ -9,3 +9,4 @@ export * from "./market-quotes";
 export * from "./merged-buckets";
 export * from "./user-sessions";
 export * from "./order-fills";
+export * from "./positions";
