@@ -10,7 +10,7 @@ CREATE INDEX IF NOT EXISTS order_analytics_cohort_idx ON order_analytics (placed
     WHERE placed_at IS NOT NULL;
 DROP INDEX IF EXISTS order_analytics_placed_idx;
 
--- One row per group when p_by ('symbol', 'strategy' or 'side') or p_bucket is given (orders
+-- One row per group when p_by ('symbol', 'strategy' or 'side', sides upper-cased as execution's figures do) or p_bucket is given (orders
 -- without that attribute form the group NULL), else one row with group_value NULL, also for an
 -- empty cohort. p_symbol/p_strategy/p_side narrow the cohort first. p_timings false skips the
 -- percentiles (NULL, counts 0): the fill-rate series over a month need only the counts.
@@ -55,7 +55,7 @@ BEGIN
     END IF;
     RETURN QUERY
     WITH cohort AS (
-        SELECT CASE p_by WHEN 'symbol' THEN o.symbol WHEN 'strategy' THEN o.strategy_id WHEN 'side' THEN o.side END AS grp,
+        SELECT CASE p_by WHEN 'symbol' THEN o.symbol WHEN 'strategy' THEN o.strategy_id WHEN 'side' THEN upper(o.side) END AS grp,
                CASE WHEN p_bucket IS NOT NULL THEN date_bin(p_bucket, o.placed_at, TIMESTAMPTZ 'epoch') END AS bucket,
                o.status, o.quantity, o.filled_quantity,
                -- True values, negative when a venue's fill time precedes the placement (clock skew): clamping would hide it.
@@ -66,7 +66,7 @@ BEGIN
         WHERE o.placed_at >= p_from AND o.placed_at < p_to
           AND (p_symbol IS NULL OR o.symbol = p_symbol)
           AND (p_strategy IS NULL OR o.strategy_id = p_strategy)
-          AND (p_side IS NULL OR o.side = p_side)
+          AND (p_side IS NULL OR upper(o.side) = upper(p_side))
     ), grouped AS (
         SELECT c.grp, c.bucket,
                count(*) AS placed,

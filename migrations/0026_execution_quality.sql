@@ -116,11 +116,23 @@ BEGIN
       AND (p_symbol IS NULL OR o.symbol = p_symbol) AND (p_strategy IS NULL OR o.strategy_id = p_strategy)
   ),
   priced AS (SELECT * FROM cohort c WHERE c.sign IS NOT NULL AND c.arrival > 0),
+  cohort_fills AS (
+    SELECT c.order_id, c.grp, c.sign, c.side, c.arrival, f.price, f.quantity, f.fee, f.mid_at_fill
+    FROM order_fills f JOIN cohort c ON c.order_id = f.order_id
+    WHERE f.placed_at >= p_from AND f.placed_at < p_to AND c.sign IS NOT NULL
+  ),
+  -- Per order, the fills that carry a price: a fill without one says nothing about cost.
+  priced_fills AS (
+    SELECT f.order_id, sum(f.quantity) AS qty, sum(f.price * f.quantity) AS notional
+    FROM cohort_fills f WHERE f.price IS NOT NULL AND f.quantity IS NOT NULL
+    GROUP BY f.order_id
+  ),
   slipped AS (
-    SELECT p.grp, p.arrival_source, p.filled_quantity, p.arrival,
-           execution_slippage_bps(p.side, p.avg_fill_price, p.arrival) AS bps,
-           p.sign * (p.avg_fill_price - p.arrival) * p.filled_quantity AS cost
-    FROM priced p WHERE p.fill_count > 0 AND p.filled_quantity > 0 AND p.avg_fill_price IS NOT NULL
+    SELECT p.grp, p.arrival_source, pf.qty AS filled_quantity, p.arrival,
+           execution_slippage_bps(p.side, pf.notional / pf.qty, p.arrival) AS bps,
+           p.sign * (pf.notional - p.arrival * pf.qty) AS cost
+    FROM priced p JOIN priced_fills pf ON pf.order_id = p.order_id
+    WHERE pf.qty > 0
   ),
   slippage AS (
     SELECT s.grp, count(*) AS n,
@@ -128,11 +140,6 @@ BEGIN
            percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY s.bps) AS pct,
            sum(s.cost) / nullif(sum(s.arrival * s.filled_quantity), 0) * 1e4 AS vw
     FROM slipped s GROUP BY s.grp
-  ),
-  cohort_fills AS (
-    SELECT c.grp, c.sign, c.side, c.arrival, f.price, f.quantity, f.fee, f.mid_at_fill
-    FROM order_fills f JOIN cohort c ON c.order_id = f.order_id
-    WHERE f.placed_at >= p_from AND f.placed_at < p_to AND c.sign IS NOT NULL
   ),
   spread AS (
     SELECT f.grp, count(*) AS n,
@@ -147,7 +154,7 @@ BEGIN
   ),
   shortfall AS (
     SELECT p.grp,
-           coalesce(sum(p.sign * (p.fill_notional - p.arrival * p.filled_quantity)) FILTER (WHERE p.fill_count > 0), 0) AS execution,
+           coalesce((SELECT sum(s.cost) FROM slipped s WHERE s.grp IS NOT DISTINCT FROM p.grp), 0) AS execution,
            coalesce(sum(p.sign * (p.end_mid - p.arrival) * greatest(p.quantity - p.filled_quantity, 0))
                     FILTER (WHERE p.status IN ('canceled', 'rejected') AND p.end_mid IS NOT NULL), 0) AS opportunity,
            sum(p.arrival * p.quantity) FILTER (WHERE p.quantity > 0) AS notional

@@ -1,20 +1,28 @@
--- Retention for the trading tables after 0017: rows whose events are all past the raw_events
--- retention go with those days, each table by the time of its events (order_fills, positions,
--- user_sessions; order_analytics as 0018 does it, market_quotes by partition as 0022 does it).
+-- Retention for the trading tables after 0017: rows of the days the raw_events retention drops go
+-- with them (order_fills, closed positions, user_sessions; order_analytics as 0018 does it,
+-- market_quotes by partition as 0022 does it). Open positions stay.
 -- A day's quotes partition now waits with its events partition while that day's ids are being
 -- deleted, so a day goes as one.
 --
 -- cleanup_old_data() is 0018's with two changes: the loop over retention_derived_tables(), and
 -- market_quotes deferred with events.
 
--- The tables whose rows retention deletes by one time column, below the ids cutoff (the UTC
--- midnight at or below the raw_events cutoff). A table not created yet is skipped.
-CREATE OR REPLACE FUNCTION retention_derived_tables() RETURNS TABLE (table_name text, time_column text)
+-- The tables whose rows retention deletes, and which rows: `condition` is a format() string
+-- whose %1$L is the ids cutoff (the UTC midnight at or below the raw_events cutoff). A table not
+-- created yet is skipped.
+CREATE OR REPLACE FUNCTION retention_derived_tables() RETURNS TABLE (table_name text, condition text)
 LANGUAGE sql IMMUTABLE AS $$
-    VALUES ('order_fills', 'filled_at'),   -- one row per fill (0026)
-           ('positions', 'last_event_at'), -- a position goes once all its events are gone (0024)
-           ('user_sessions', 'started_at') -- a session goes with the day it started (0025)
+    VALUES
+        -- A fill goes with its order (order_analytics goes by placed_at); a fill of an order never placed, by its own time.
+        ('order_fills', 'placed_at < %1$L OR (placed_at IS NULL AND filled_at < %1$L)'),
+        -- A closed position once all its events are gone; an open one stays, or exposure would silently shrink.
+        ('positions', 'closed_at IS NOT NULL AND last_event_at < %1$L'),
+        -- A session once its last event is gone: a session across the cutoff keeps its row while its later events stay.
+        ('user_sessions', 'ended_at < %1$L')
 $$;
+
+-- Retention finds expired sessions by their last event.
+CREATE INDEX IF NOT EXISTS user_sessions_ended_idx ON user_sessions (ended_at);
 
 CREATE OR REPLACE FUNCTION cleanup_old_data(dry_run boolean DEFAULT false, max_rows bigint DEFAULT NULL, leave_detachable boolean DEFAULT false)
 RETURNS jsonb
@@ -90,7 +98,7 @@ BEGIN
         FOR derived IN SELECT * FROM retention_derived_tables() LOOP
             n := 0;
             IF to_regclass(derived.table_name) IS NOT NULL THEN
-                EXECUTE format('SELECT count(*) FROM %I WHERE %I < %L', derived.table_name, derived.time_column, ids_cutoff) INTO n;
+                EXECUTE format('SELECT count(*) FROM %I WHERE ', derived.table_name) || format(derived.condition, ids_cutoff) INTO n;
             END IF;
             deleted := deleted || jsonb_build_object(derived.table_name, n);
         END LOOP;
@@ -122,7 +130,7 @@ BEGIN
         FOR derived IN SELECT * FROM retention_derived_tables() LOOP
             n := 0;
             IF to_regclass(derived.table_name) IS NOT NULL THEN
-                n := retention_delete_batched(derived.table_name, format('%I < %L', derived.time_column, ids_cutoff),
+                n := retention_delete_batched(derived.table_name, format(derived.condition, ids_cutoff),
                                               settings.batch_size, budget - used);
             END IF;
             used := used + n;

@@ -140,7 +140,7 @@ export class AggregationCycle {
     this.cache.clear();
     const already = await this.setAsideEvents.recordedAmong(tx, page.map((e) => ({ eventId: e.eventId, eventTime: new Date(e.timeMs) })));
     const events = page.filter((event) => !already.has(event.eventId));
-    const total: MergeResult = { rows: [], late: [], setAside: [], folded: 0, orders: { ...NO_ORDER_TRANSITIONS } };
+    const total: MergeResult = { rows: [], late: [], setAside: [], folded: 0, foldable: [], orders: { ...NO_ORDER_TRANSITIONS } };
     const failed = await isolateFailures(
       events,
       async (part) => {
@@ -149,6 +149,7 @@ export class AggregationCycle {
         total.late.push(...result.late);
         total.setAside.push(...result.setAside);
         total.folded += result.folded;
+        total.foldable.push(...result.foldable);
         addTransitions(total.orders, result.orders);
       },
       isEventSpecificFailure,

@@ -45,6 +45,7 @@ async function figuresBySql(db: TestDatabase, from: Date, to: Date, by: "strateg
        select pl.*, case $4 when 'strategy' then pl.strategy when 'symbol' then pl.sym end as grp,
               coalesce(a.mid, pl.lim) as arrival, a.mid is not null as from_mid, em.mid as end_mid, e.at as ended_at,
               (select sum(f.qty) from fills f where f.oid = pl.oid) as filled,
+              (select sum(f.qty) from fills f where f.oid = pl.oid and f.price is not null) as priced,
               (select sum(f.price * f.qty) from fills f where f.oid = pl.oid) as notional,
               (select bool_or(f.final) from fills f where f.oid = pl.oid) as final
        from placed pl
@@ -53,8 +54,8 @@ async function figuresBySql(db: TestDatabase, from: Date, to: Date, by: "strateg
        left join lateral (select q.mid from quotes q where q.sym = pl.sym and q.t <= e.at order by q.t desc, q.id desc limit 1) em on true
        where pl.placed_at >= $2 and pl.placed_at < $3 and pl.sign is not null),
      slip as (
-       select grp, from_mid, filled, arrival, sign * (notional / filled - arrival) / arrival * 1e4 as bps, sign * (notional - arrival * filled) as cost
-       from o where filled > 0),
+       select grp, from_mid, priced as filled, arrival, sign * (notional / priced - arrival) / arrival * 1e4 as bps, sign * (notional - arrival * priced) as cost
+       from o where priced > 0),
      spreads as (
        select o.grp, 2 * o.sign * (f.price - q.mid) / q.mid * 1e4 as bps, f.price * f.qty as notional
        from o join fills f on f.oid = o.oid
@@ -161,7 +162,10 @@ describe("execution quality (arrival, fills, trading_execution_figures)", () => 
       // Σ side × (fill − arrival) × qty / Σ arrival × qty
       const cost = (101 - 102) * 2 + -(49 - 50) * 1 + (103 - 102) * 1;
       expect(figures!.slippageBps.volumeWeighted).toBeCloseTo((cost / (102 * 2 + 50 + 102 * 1)) * 1e4, 9);
-      expect([slipA, slipB, slipC].every(Number.isFinite)).toBe(true);
+      // percentile_cont over [A, C, B] (ascending): p95 and p99 interpolate between C and B.
+      expect(slipA).toBeLessThan(slipC);
+      expect(figures!.slippageBps.p95).toBeCloseTo(slipC + 0.9 * (slipB - slipC), 9);
+      expect(figures!.slippageBps.p99).toBeCloseTo(slipC + 0.98 * (slipB - slipC), 9);
       // Fills with a mid: A (2 × (101 − 102) / 102) and C (2 × (103 − 102) / 102).
       expect(figures!.effectiveSpreadBps.count).toBe(2);
       expect(figures!.effectiveSpreadBps.volumeWeighted).toBeCloseTo(((2 * (-1 / 102) * 1e4) * 202 + (2 * (1 / 102) * 1e4) * 103) / 305, 9);
@@ -177,6 +181,21 @@ describe("execution quality (arrival, fills, trading_execution_figures)", () => 
     it("breaks the cohort down by strategy", async () => {
       const rows = await new ExecutionQualityReader(db.sql).figures({ from: new Date(START), to: new Date(START + 60_000), by: "strategy" });
       expect(rows.map((row) => [row.group, row.ordersMeasured])).toEqual([["s1", 2], ["s2", 1]]);
+    });
+
+    it("leaves a fill without a price out of slippage and cost: the priced fills alone set the order's price", async () => {
+      // Minute 5, BUY 10 at arrival mid 100: 5 filled at 101, 5 reported without a price.
+      await storeEvents(db.sql, [
+        quote(300, "SOLUSDT", 99, 101),
+        event("order.placed", 301, { order_id: "D", symbol: "SOLUSDT", side: "BUY", price: 102, quantity: 10 }),
+        event("order.filled", 302, { order_id: "D", symbol: "SOLUSDT", side: "BUY", price: 101, quantity: 5, is_partial: true }),
+        event("order.filled", 303, { order_id: "D", symbol: "SOLUSDT", side: "BUY", quantity: 5, is_partial: false }),
+      ]);
+      await drain(testCycle(db.sql));
+      const [figures] = await new ExecutionQualityReader(db.sql).figures({ from: new Date(START + 300_000), to: new Date(START + 360_000) });
+      expect(figures!.ordersMeasured).toBe(1);
+      expect(figures!.slippageBps.p50).toBeCloseTo(100, 9); // (101 − 100) / 100 × 10,000
+      expect(figures!.implementationShortfall.executionCost).toBeCloseTo(5, 9); // (101 − 100) × 5
     });
   });
 

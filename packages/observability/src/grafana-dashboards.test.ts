@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { exportedMetrics } from "./exported-metrics";
@@ -117,6 +117,15 @@ describe("Grafana dashboards", () => {
         }
       }
       expect(new Set(statements.flatMap(({ sql }) => called(sql)))).toEqual(new Set(Object.keys(TRADING_FUNCTIONS)));
+    });
+
+    it("calls only functions some migration creates", () => {
+      const migrations = readdirSync(path.join(REPO_ROOT, "migrations"))
+        .filter((name) => name.endsWith(".sql"))
+        .map((name) => readFileSync(path.join(REPO_ROOT, "migrations", name), "utf8"))
+        .join("\n");
+      const missing = Object.keys(TRADING_FUNCTIONS).filter((fn) => !new RegExp(`CREATE (OR REPLACE )?FUNCTION ${fn}\\(`, "i").test(migrations));
+      expect(missing).toEqual([]);
     });
   });
 });

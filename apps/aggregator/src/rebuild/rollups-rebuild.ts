@@ -91,8 +91,9 @@ export class RollupsRebuild {
       for (let after: FoldedPosition | undefined; ; ) {
         const page = await this.tail.readFolded(tx, { from, to, belowXid: cursor.nextXid }, after, this.pageSize);
         if (page.events.length === 0) break;
-        const { rows, folded } = await this.merger.apply(tx, page.events);
-        await this.execution.insertFills(tx, foldFills(page.events, this.plan.allowedLatenessMs));
+        const { rows, folded, foldable } = await this.merger.apply(tx, page.events);
+        // Only what passed the screen: an event the refold sets aside has no fill either.
+        await this.execution.insertFills(tx, foldFills(foldable, this.plan.allowedLatenessMs));
         events += folded;
         for (const row of rows) written.add(rollupKeyString(row.key));
         after = page.last;

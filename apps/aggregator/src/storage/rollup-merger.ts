@@ -39,6 +39,8 @@ export interface MergeResult {
   /** Events not folded because a measure is out of range or not finite (recorded in set_aside_events). */
   setAside: Unfoldable[];
   folded: number;
+  /** The events that passed the screen: what every trading table of this merge was folded from. */
+  foldable: FoldableEvent[];
   /** Placed orders that reached a state in this merge (order_analytics). */
   orders: OrderTransitions;
 }
@@ -86,12 +88,12 @@ export class RollupMerger {
     await this.quotes.insert(tx, quotes);
     await this.sessions?.merge(tx, foldSessions(foldable, this.plan.allowedLatenessMs));
     await this.positions?.merge(tx, foldPositions(foldable, this.plan.allowedLatenessMs));
-    if (!this.orders) return { rows, late, setAside, folded, orders: { ...NO_ORDER_TRANSITIONS } };
+    if (!this.orders) return { rows, late, setAside, folded, foldable, orders: { ...NO_ORDER_TRANSITIONS } };
     const orderDeltas = foldOrders(foldable, this.plan.allowedLatenessMs);
     const orders = await this.orders.merge(tx, orderDeltas);
     // After the quotes and the orders: arrival and fill marks read both.
     await this.execution.fold(tx, executionPageOf(foldable, orderDeltas, quotes, this.plan.allowedLatenessMs));
-    return { rows, late, setAside, folded, orders };
+    return { rows, late, setAside, folded, foldable, orders };
   }
 
   private async mergeWithStored(tx: SqlTransaction, deltas: readonly RollupDelta[], cache?: RollupStateCache): Promise<StoredRollup[]> {

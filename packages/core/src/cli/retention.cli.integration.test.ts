@@ -32,6 +32,7 @@ describe("retention CLI", () => {
   const oldMonth = new Date(Date.now() - 500 * DAY);
   const expired = [
     `events_${oldDay.replaceAll("-", "")}`,
+    `market_quotes_${oldDay.replaceAll("-", "")}`,
     `metric_rollups_minute_${oldMonth.toISOString().slice(0, 7).replace("-", "_")}`,
     `rollup_members_minute_${oldMonth.toISOString().slice(0, 7).replace("-", "_")}`,
   ];
@@ -48,10 +49,10 @@ describe("retention CLI", () => {
   it("dry run prints the partitions it would drop, per kind with their ranges, and drops nothing", async () => {
     const result = await run("run", "--dry-run");
     expect(result).toMatchObject({ code: 0, stderr: "" });
-    expect(result.stdout).toMatch(/^Retention dry run at .* UTC: 3 partitions would be dropped/);
+    expect(result.stdout).toMatch(/^Retention dry run at .* UTC: 4 partitions would be dropped/);
     expect(result.stdout).toMatch(new RegExp(`^raw_events\\s+events\\s+${expired[0]}\\s+${oldDay} 00:00\\s+\\S+ 00:00\\s+.*would drop$`, "m"));
-    expect(result.stdout).toMatch(new RegExp(`^minute_aggregates\\s+metric_rollups\\s+${expired[1]}\\s+.*would drop$`, "m"));
-    expect(result.stdout).toMatch(/^raw_events\s+90d\s+.*1 would be dropped$/m);
+    expect(result.stdout).toMatch(new RegExp(`^minute_aggregates\\s+metric_rollups\\s+${expired[2]}\\s+.*would drop$`, "m"));
+    expect(result.stdout).toMatch(/^raw_events\s+90d\s+.*2 would be dropped$/m);
     expect(await present()).toEqual([...expired].sort());
 
     const json = JSON.parse((await run("run", "--dry-run", "--json")).stdout) as { dry_run: boolean; partitions: { partition: string; action: string }[] };
@@ -63,8 +64,8 @@ describe("retention CLI", () => {
   it("run drops them and says so; a second run finds nothing", async () => {
     const result = await run("run");
     expect(result).toMatchObject({ code: 0, stderr: "" });
-    expect(result.stdout).toMatch(/^Retention run at .* UTC: 3 partitions dropped/);
-    expect(result.stdout).toMatch(new RegExp(`${expired[1]}\\s+.*dropped$`, "m"));
+    expect(result.stdout).toMatch(/^Retention run at .* UTC: 4 partitions dropped/);
+    expect(result.stdout).toMatch(new RegExp(`${expired[2]}\\s+.*dropped$`, "m"));
     expect(await present()).toEqual([]);
     expect((await run("run")).stdout).toMatch(/nothing to drop/);
   });
@@ -77,7 +78,7 @@ describe("retention CLI", () => {
       const result = await run("run");
       expect(result).toMatchObject({ code: 1, stdout: "" });
       expect(result.stderr).toMatch(/another runner .* is running retention now/);
-      expect(await present()).toEqual([expired[0]]);
+      expect(await present()).toEqual([expired[0], expired[1]]);
     } finally {
       await holder`select pg_advisory_unlock(7204119006)`;
       holder.release();

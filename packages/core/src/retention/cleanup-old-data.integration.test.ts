@@ -219,22 +219,25 @@ describe("cleanup_old_data() from plain SQL", () => {
     expect(await db.sql`select order_id from order_analytics`).toEqual([{ order_id: "live" }]);
   });
 
-  it("deletes the trading rows of the dropped days: fills by their time, positions once all their events are gone, sessions by their start", async () => {
+  it("deletes the trading rows of the dropped days: fills with their order, closed positions whose events are gone, sessions by their last event", async () => {
     for (const [name, days] of [["old", 200], ["live", 20]] as const) {
-      await db.sql`insert into order_fills (event_id, order_id, filled_at) values (${randomUUID()}, ${name}, ${ago(days)})`;
-      await db.sql`insert into positions (position_id, opened_at, first_event_at, last_event_at, source_rank, source_time, source_event_id)
-        values (${name}, ${ago(days + 5)}, ${ago(days + 5)}, ${ago(days)}, 0, ${ago(days + 5)}, ${randomUUID()})`;
-      await db.sql`insert into user_sessions (user_id, session_id, started_at, ended_at, event_count) values ('u', ${name}, ${ago(days)}, ${ago(days)}, 1)`;
+      await db.sql`insert into order_fills (event_id, order_id, filled_at, placed_at) values (${randomUUID()}, ${name}, ${ago(days)}, ${ago(days)})`;
+      await db.sql`insert into positions (position_id, opened_at, closed_at, first_event_at, last_event_at, source_rank, source_time, source_event_id)
+        values (${name}, ${ago(days + 5)}, ${ago(days)}, ${ago(days + 5)}, ${ago(days)}, 0, ${ago(days + 5)}, ${randomUUID()})`;
+      await db.sql`insert into user_sessions (user_id, session_id, started_at, ended_at, event_count) values ('u', ${name}, ${ago(days + 1)}, ${ago(days)}, 2)`;
     }
-    // A position opened before the cutoff but with an event after it stays: not all its events are gone.
+    // A fill of an order placed before the cutoff goes with its order, even when it came after.
+    await db.sql`insert into order_fills (event_id, order_id, filled_at, placed_at) values (${randomUUID()}, 'old', ${ago(20)}, ${ago(200)})`;
+    // A position still open stays however old (its exposure is real); so does a session with a later event.
     await db.sql`insert into positions (position_id, opened_at, first_event_at, last_event_at, source_rank, source_time, source_event_id)
-      values ('long-lived', ${ago(300)}, ${ago(300)}, ${ago(10)}, 0, ${ago(300)}, ${randomUUID()})`;
-    const trading = { order_fills: 1, positions: 1, user_sessions: 1 };
+      values ('open', ${ago(300)}, ${ago(300)}, ${ago(300)}, 0, ${ago(300)}, ${randomUUID()})`;
+    await db.sql`insert into user_sessions (user_id, session_id, started_at, ended_at, event_count) values ('u', 'across', ${ago(200)}, ${ago(20)}, 2)`;
+    const trading = { order_fills: 2, positions: 1, user_sessions: 1 };
     expect((await cleanup("true")).would_delete).toMatchObject(trading);
     expect((await cleanup()).deleted).toMatchObject(trading);
     expect(await db.sql`select order_id from order_fills`).toEqual([{ order_id: "live" }]);
-    expect(await db.sql`select position_id from positions order by 1`).toEqual([{ position_id: "live" }, { position_id: "long-lived" }]);
-    expect(await db.sql`select session_id from user_sessions`).toEqual([{ session_id: "live" }]);
+    expect(await db.sql`select position_id from positions order by 1`).toEqual([{ position_id: "live" }, { position_id: "open" }]);
+    expect(await db.sql`select session_id from user_sessions order by 1`).toEqual([{ session_id: "across" }, { session_id: "live" }]);
   });
 });
 
