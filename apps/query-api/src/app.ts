@@ -12,6 +12,7 @@ import {
   type HealthMonitor,
   IngestionStatusReader,
   type Logger,
+  MarketDataHealthReader,
   MetricSeriesReader,
   OrderLifecycleRepository,
   opsRoutes,
@@ -33,6 +34,7 @@ import { eventsRoutes } from "./http/events.routes";
 import { exportRoutes } from "./http/export.routes";
 import { duplicatesPostedCounter, ingestRoutes } from "./http/ingest.routes";
 import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
+import { marketDataHealthRoutes } from "./http/market-data-health.routes";
 import { metricsRoutes } from "./http/metrics.routes";
 import { requestContext } from "./http/request-context.middleware";
 import { setAsideRoutes } from "./http/set-aside.routes";
@@ -143,6 +145,15 @@ export function createApp(deps: AppDeps): Express {
   const trading = new TradingAnalyticsReader(rollups, new OrderLifecycleRepository(sql), intervals);
   app.use(metricsRoutes({ series, merged, trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
   app.use(tradingRoutes({ trading, cache, intervals, allowedLatenessMs, maxPoints: query.max_points }));
+  app.use(
+    marketDataHealthRoutes({
+      health: new MarketDataHealthReader(sql),
+      cache,
+      gapFactor: config.analytics.trading.market_data_gap_factor,
+      defaultLimit: query.default_limit,
+      maxLimit: query.max_results,
+    }),
+  );
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(setAsideRoutes({ sql }));
