@@ -29,18 +29,18 @@ CREATE INDEX IF NOT EXISTS market_quotes_quoted_at_idx ON market_quotes (quoted_
 CREATE INDEX IF NOT EXISTS market_quotes_interval_idx ON market_quotes (symbol, interval_ms) INCLUDE (quoted_at, prev_quoted_at) WHERE interval_ms > 0;
 
 -- Logarithmic bins with 1 % relative accuracy (the rollups' sketches have the same): bin i holds
--- (γ^(i−1), γ^i] with γ = 1.02/0.98, and is worth 2γ^i/(γ+1), within 1 % of every value in it.
+-- (γ^(i−1), γ^i] with γ = 1.01/0.99, and is worth 2γ^i/(γ+1), within 1 % of every value in it.
 -- Zero has a bin of its own.
 CREATE OR REPLACE FUNCTION market_data_bin(p_value double precision) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN p_value > 0 THEN ceil(ln(p_value) / ln(1.02 / 0.98::double precision))::integer
+  SELECT CASE WHEN p_value > 0 THEN ceil(ln(p_value) / ln(1.01 / 0.99::double precision))::integer
               WHEN p_value = 0 THEN -2147483648 END
 $$;
 
 CREATE OR REPLACE FUNCTION market_data_bin_value(p_bin integer) RETURNS double precision
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN p_bin = -2147483648 THEN 0::double precision
-              ELSE 2 * power(1.02 / 0.98::double precision, p_bin) / (1.02 / 0.98::double precision + 1) END
+              ELSE 2 * power(1.01 / 0.99::double precision, p_bin) / (1.01 / 0.99::double precision + 1) END
 $$;
 
 -- Per symbol and UTC hour of quoted_at: 'updates' (bin 0: every quote), 'interval' (the bins of

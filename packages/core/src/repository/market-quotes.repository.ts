@@ -91,7 +91,13 @@ export class MarketQuotesRepository {
          delete from market_quotes where quoted_at >= $1 and quoted_at < $2
          returning symbol, quoted_at, interval_ms, spread_bps
        ),
-       changes as (select symbol, quoted_at, interval_ms, spread_bps, true as counts_update, -1 as change from gone),
+       -- The range's whole hours are counted again by the refold; its partial hours lose what was deleted.
+       whole_hours as (select date_trunc('hour', $1::timestamptz + interval '1 hour' - interval '1 microsecond', 'UTC') as h_from, date_trunc('hour', $2::timestamptz, 'UTC') as h_to),
+       cleared as (delete from market_quote_bins b using whole_hours w where b.bucket_start >= w.h_from and b.bucket_start < w.h_to),
+       changes as (
+         select g.symbol, g.quoted_at, g.interval_ms, g.spread_bps, true as counts_update, -1 as change
+         from gone g, whole_hours w where not (g.quoted_at >= w.h_from and g.quoted_at < w.h_to)
+       ),
        ${WRITE_BIN_CHANGES}
        select distinct symbol from gone`,
       [range.from, range.to],
