@@ -18,7 +18,9 @@ LANGUAGE sql IMMUTABLE AS $$
         -- A closed position once all its events are gone; an open one stays, or exposure would silently shrink.
         ('positions', 'closed_at IS NOT NULL AND last_event_at < %1$L'),
         -- A session once its last event is gone: a session across the cutoff keeps its row while its later events stay.
-        ('user_sessions', 'ended_at < %1$L')
+        ('user_sessions', 'ended_at < %1$L'),
+        -- Market-data health's hourly bins go with the quotes partitions of their days (0027).
+        ('market_quote_bins', 'bucket_start < %1$L')
 $$;
 
 -- Retention finds expired sessions by their last event.

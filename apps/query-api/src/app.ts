@@ -13,6 +13,7 @@ import {
   type HealthMonitor,
   IngestionStatusReader,
   type Logger,
+  MarketDataHealthReader,
   MetricSeriesReader,
   OrderFiguresReader,
   OrderLifecycleRepository,
@@ -37,6 +38,7 @@ import { eventsRoutes } from "./http/events.routes";
 import { exportRoutes } from "./http/export.routes";
 import { duplicatesPostedCounter, ingestRoutes } from "./http/ingest.routes";
 import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
+import { marketDataHealthRoutes } from "./http/market-data-health.routes";
 import { metricsRoutes } from "./http/metrics.routes";
 import { orderFiguresRoutes } from "./http/order-figures.routes";
 import { positionsRoutes } from "./http/positions.routes";
@@ -155,6 +157,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(orderFiguresRoutes({ figures: new OrderFiguresReader(sql), cache }));
   app.use(executionRoutes({ execution: new ExecutionQualityReader(sql), cache }));
   app.use(positionsRoutes({ positions: new PositionsReader(sql), cache, intervals, maxPoints: query.max_points }));
+  app.use(
+    marketDataHealthRoutes({
+      health: new MarketDataHealthReader(sql),
+      cache,
+      gapFactor: config.analytics.trading.market_data_gap_factor,
+      defaultLimit: query.default_limit,
+      maxLimit: query.max_results,
+    }),
+  );
   app.use(ingestionMetricsRoutes({ status: new IngestionStatusReader(sql), redis, keyPrefix: prefix }));
   app.use(deadLettersRoutes({ redis, keyPrefix: prefix }));
   app.use(setAsideRoutes({ sql }));

@@ -445,6 +445,68 @@ export const openApiDocument = {
         responses: { "200": json({ allOf: [ref("StrategyPerformance"), { type: "object", properties: RANGE_VIEW }] }, "performance"), ...COMMON_ERRORS },
       },
     },
+    "/api/v1/trading/market-data/health": {
+      get: {
+        tags: ["trading"],
+        summary: "Market-data health per symbol: update rate, usual interval, gaps (counted and listed) and quoted spread",
+        description:
+          "From market_data_health and market_data_gaps (one definition, also for Grafana and psql). An interval is the time between two " +
+          "consecutive updates of a symbol; the usual interval is the median of its positive intervals ending in the range; a gap is an interval " +
+          "longer than gap_factor × the usual interval, counted in the range where it ends (it may begin before start_time; a silence still " +
+          "running at end_time is not a gap yet). Percentiles (usual interval, spread) are within 1 %; spread over two-sided quotes only.",
+        parameters: [
+          ...RANGE,
+          query("symbol", "one symbol"),
+          query("gap_factor", "a gap is longer than this many usual intervals; default analytics.trading.market_data_gap_factor (5)", { type: "number", minimum: 2, maximum: 1000 }),
+          query("limit", "most gaps listed, the longest first (all are counted); default analytics.query.default_limit", { type: "integer", minimum: 1 }),
+        ],
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              required: ["start_time", "end_time", "gap_factor", "symbols", "gaps"],
+              properties: {
+                start_time: time,
+                end_time: time,
+                symbol: { type: "string" },
+                gap_factor: { type: "number" },
+                symbols: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["symbol", "updates", "updates_per_second", "usual_interval_ms", "gaps", "longest_gap_ms", "spread_bps"],
+                    properties: {
+                      symbol: { type: "string" },
+                      updates: { type: "integer", description: "updates in the range" },
+                      updates_per_second: { type: "number", description: "updates / the range's length in seconds" },
+                      usual_interval_ms: { ...nullableNumber, description: "median positive interval between consecutive updates ending in the range (within 1 %)" },
+                      gaps: { type: "integer", description: "intervals ending in the range longer than gap_factor × usual_interval_ms" },
+                      longest_gap_ms: { ...nullableNumber, description: "the longest of those gaps; null without one" },
+                      spread_bps: {
+                        type: "object",
+                        required: ["p50", "p95"],
+                        properties: { p50: nullableNumber, p95: nullableNumber },
+                        description: "(ask − bid) / mid × 10,000 of the two-sided quotes, within 1 %",
+                      },
+                    },
+                  },
+                },
+                gaps: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["symbol", "from", "to", "duration_ms"],
+                    properties: { symbol: { type: "string" }, from: time, to: time, duration_ms: { type: "number" } },
+                  },
+                },
+              },
+            },
+            "health per symbol, and the gaps, the longest first",
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
     "/api/v1/trading/sessions": {
       get: {
         tags: ["trading"],

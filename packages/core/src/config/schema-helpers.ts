@@ -14,6 +14,12 @@ export function optionalInteger(min: number, max: number) {
   return z.coerce.number({ error: allowed }).int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
 }
 
+/** A finite number, fractions allowed. */
+export function decimal(min: number, max: number, fallback: number) {
+  const allowed = `a number from ${min} to ${max}`;
+  return z.coerce.number({ error: allowed }).finite({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed }).default(fallback);
+}
+
 export function port(fallback: number) {
   return integer(1, 65535, fallback);
 }

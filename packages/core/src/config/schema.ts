@@ -2,9 +2,13 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { AGGREGATION_INTERVALS } from "../models/intervals";
 import { DEFAULT_DIMENSIONS, DEFAULT_MEASURES, rollupDimension, rollupMeasure } from "./rollup-schema";
-import { duration, flag, integer, list, nonEmptyText, oneOf, optionalDuration, optionalInteger, port, section, seedOnly, text } from "./schema-helpers";
+import { decimal, duration, flag, integer, list, nonEmptyText, oneOf, optionalDuration, optionalInteger, port, section, seedOnly, text } from "./schema-helpers";
 
 /** The seeds' topics: B25's four and NexusCore's user-events. */
+/** Below 2, ordinary jitter would count as gaps (half of all intervals are longer than the median). */
+export const MIN_GAP_FACTOR = 2;
+export const MAX_GAP_FACTOR = 1000;
+
 const DEFAULT_TOPICS = ["trading.events", "market.data", "order.events", "user.actions", "user-events"];
 
 // The one configuration schema. YAML keys are snake_case as in config.example.yaml, which
@@ -180,6 +184,10 @@ export const configSchema = z
         max_streams: integer(1, 1_000_000, 1000),
         /** Live event streams one API key (or, keyless, one client address) may hold at once, per process. */
         max_streams_per_client: integer(1, 1_000_000, 20),
+      }),
+      trading: section({
+        /** A market-data gap is no update of a symbol for longer than this many times its usual (median) interval; ?gap_factor= overrides it. */
+        market_data_gap_factor: decimal(MIN_GAP_FACTOR, MAX_GAP_FACTOR, 5),
       }),
     }),
     metrics: section({

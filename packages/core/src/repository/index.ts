@@ -19,6 +19,7 @@ export { copyRow, copyValue, EVENT_COPY_COLUMNS } from "./copy-text";
 export { memberBucketId, type MemberRow, RollupsRepository, type StoredRollup } from "./rollups.repository";
 export { type RollupRange, TradingAnalyticsReader, type TradingMetricRange } from "./trading-analytics.reader";
 export { type CohortBucket, type CohortRange, type OrderBreakdown, ORDER_BREAKDOWN_COLUMNS, ORDER_KEY_SQL, OrderLifecycleRepository } from "./order-lifecycle.repository";
+export { type MarketDataGap, type MarketDataHealthQuery, MarketDataHealthReader, type SymbolHealth } from "./market-data-health.reader";
 export { MarketQuotesRepository } from "./market-quotes.repository";
 export {
   type DurationFigures,

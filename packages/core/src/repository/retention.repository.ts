@@ -41,6 +41,7 @@ export interface CleanupRows {
   order_fills: number;
   positions: number;
   user_sessions: number;
+  market_quote_bins: number;
 }
 
 /** One call's jsonb report, typed. */

@@ -27,7 +27,7 @@ const OLD_MONTH: ExpiredPartition = {
   method: "drop",
   bytes: 16384,
 };
-const NO_ROWS = { event_ids: 0, set_aside_events: 0, late_events: 0, order_analytics: 0, series_blocks: 0, order_fills: 0, positions: 0, user_sessions: 0 };
+const NO_ROWS = { event_ids: 0, set_aside_events: 0, late_events: 0, order_analytics: 0, series_blocks: 0, order_fills: 0, positions: 0, user_sessions: 0, market_quote_bins: 0 };
 
 type Finished = Extract<RetentionRunResult, { status: "done" }>;
 function finished(fields: Partial<Finished> & Pick<Finished, "dryRun" | "partitions">): Finished {

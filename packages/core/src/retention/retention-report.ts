@@ -63,7 +63,7 @@ export function formatRetentionReport(result: Finished): string {
         `${orders} order_analytics row${orders === 1 ? "" : "s"}, ${blocks} series block${blocks === 1 ? "" : "s"}.`,
     );
   }
-  const trading = (["order_fills", "positions", "user_sessions"] as const).filter((table) => (result.rows[table] ?? 0) > 0);
+  const trading = (["order_fills", "positions", "user_sessions", "market_quote_bins"] as const).filter((table) => (result.rows[table] ?? 0) > 0);
   if (trading.length > 0) {
     lines.push(`Trading rows ${dryRun ? "that would be deleted" : "deleted"}: ${trading.map((table) => `${table} ${result.rows[table]}`).join(", ")}.`);
   }

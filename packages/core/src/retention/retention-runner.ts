@@ -80,7 +80,7 @@ export class RetentionRunner {
 
   private async apply(db: RetentionSession): Promise<RetentionRunResult> {
     await this.repository.writeSettings(db, this.settings, this.writer);
-    const rows: CleanupRows = { event_ids: 0, set_aside_events: 0, late_events: 0, order_analytics: 0, series_blocks: 0, order_fills: 0, positions: 0, user_sessions: 0 };
+    const rows: CleanupRows = { event_ids: 0, set_aside_events: 0, late_events: 0, order_analytics: 0, series_blocks: 0, order_fills: 0, positions: 0, user_sessions: 0, market_quote_bins: 0 };
     const partitions: DroppedPartition[] = [];
     let created = 0;
     let call: CleanupCall;
@@ -118,7 +118,7 @@ export class RetentionRunner {
     if (rows.order_analytics > 0) {
       this.logger?.info("retention deleted order_analytics rows of orders placed in dropped days", { rows: rows.order_analytics, before: call.idsCutoff });
     }
-    const trading = { order_fills: rows.order_fills, positions: rows.positions, user_sessions: rows.user_sessions };
+    const trading = { order_fills: rows.order_fills, positions: rows.positions, user_sessions: rows.user_sessions, market_quote_bins: rows.market_quote_bins };
     if (Object.values(trading).some((n) => n > 0)) this.logger?.info("retention deleted trading rows of dropped days", { ...trading, before: call.idsCutoff });
     if (created > 0) this.logger?.info("retention created partitions ahead", { created });
     if (rows.late_events > 0) this.logger?.info("retention deleted late_events rows", { rows: rows.late_events, recorded_before: call.cutoffs.raw_events });
