@@ -237,3 +237,21 @@ $$;
 
 COMMENT ON FUNCTION cleanup_old_data(boolean, bigint, boolean) IS
     'Retention (analytics.retention, stored in retention_settings): drops expired partitions, deletes the rows that go with them (retention_derived_tables() too), creates partitions ahead; returns a jsonb report.';
+
+-- The trading figures' functions read one range of an indexed table; planned without the range
+-- (a generic plan, or psql's first call), their cost looks like a whole table and PostgreSQL's JIT
+-- spent longer compiling than the query takes. 0027 sets the same on market data health's.
+DO $$
+DECLARE
+    fn regprocedure;
+BEGIN
+    FOR fn IN
+        SELECT p.oid::regprocedure FROM pg_proc p
+        WHERE p.pronamespace = current_schema()::regnamespace
+          AND p.proname IN ('trading_order_figures', 'trading_execution_figures', 'trading_realized_pnl', 'trading_realized_pnl_series',
+                            'trading_open_positions', 'trading_exposure', 'session_figures', 'dashboard_metrics_at')
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s SET jit = off', fn);
+    END LOOP;
+END;
+$$;

@@ -74,6 +74,22 @@ async function fillMarketQuotes(sql: Sql): Promise<number> {
     select properties->>'symbol', date_trunc('milliseconds', "timestamp"), id, ${number("price")}, ${number("bid")}, ${number("ask")}
     from events
     where event_type = 'market.data.update' and jsonb_typeof(properties->'symbol') = 'string' and properties->>'symbol' <> ''`;
+  // Market-data health's links and hourly bins (migration 0027), as its own backfill computes them.
+  const [{ linked }] = (await sql`select exists (select 1 from information_schema.columns where table_name = 'market_quotes' and column_name = 'prev_quoted_at') as linked`) as unknown as [{ linked: boolean }];
+  if (linked) {
+    await sql`
+      update market_quotes q set prev_quoted_at = l.prev_quoted_at
+      from (select symbol, quoted_at, event_id, lag(quoted_at) over (partition by symbol order by quoted_at, event_id) as prev_quoted_at from market_quotes) l
+      where l.prev_quoted_at is not null and q.symbol = l.symbol and q.quoted_at = l.quoted_at and q.event_id = l.event_id`;
+    await sql`
+      insert into market_quote_bins (symbol, bucket_start, measure, bin, quotes)
+      select q.symbol, date_trunc('hour', q.quoted_at, 'UTC'), m.measure, m.bin, count(*)
+      from market_quotes q
+      cross join lateral (values ('updates', 0), ('interval', market_data_bin(nullif(q.interval_ms, 0))), ('spread', market_data_bin(q.spread_bps))) as m(measure, bin)
+      where m.bin is not null
+      group by 1, 2, 3, 4`;
+    await sql`vacuum analyze market_quote_bins`;
+  }
   return result.count;
 }
 
