@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import request from "supertest";
-import { MarketQuotesRepository } from "@trading-analytics/core";
+import { EventPartitionsRepository, MarketQuotesRepository } from "@trading-analytics/core";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
 import { openApiDocument } from "../openapi/openapi-document";
 import { createTestApp } from "../test-app";
@@ -25,6 +25,8 @@ describe("GET /api/v1/trading/market-data/health", () => {
     const quotes = Array.from({ length: 600 }, (_, i) => START + i * 1000)
       .filter((t) => t <= START + 300_000 || t > START + 330_000)
       .map((t) => ({ eventId: randomUUID(), symbol: "BTCUSDT", quotedAtMs: t, price: 100, bid: 99.99, ask: 100.01 }));
+    // The day's partitions, as the ingester makes them before any event of the day is stored.
+    await new EventPartitionsRepository(db.sql).ensureForTimes([new Date(START)]);
     await new MarketQuotesRepository().insert(db.sql, quotes);
     setup = createTestApp(db.sql);
   });
