@@ -32,7 +32,9 @@ describe("seed 002 full config.yaml, 001's examples and 003's trading metrics", 
     api = new SeedClient(stack.url("query-api"), freshLoopbackAddress());
 
     const now = Date.now();
-    from = new Date(Math.floor((now - 6 * HOUR_MS) / (4 * HOUR_MS)) * 4 * HOUR_MS);
+    // A UTC midnight, so every interval's first bucket (1d included) starts at from: a 1d bucket
+    // starting before it would hold events the plain-SQL side leaves out, at some hours of the day.
+    from = new Date(Math.floor((now - 6 * HOUR_MS) / (24 * HOUR_MS)) * 24 * HOUR_MS);
     to = new Date(now + 60_000);
     traffic = orderTraffic(new Date(now - 3 * HOUR_MS), 40);
     const producer = testKafka("seeds-order-execution").producer();
