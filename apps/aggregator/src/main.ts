@@ -13,6 +13,7 @@ import {
   HealthMonitor,
   listen,
   loadConfigOrExit,
+  OrderCohortSummariesRepository,
   redisHealthCheck,
   RetentionJob,
   RetentionRepository,
@@ -28,9 +29,11 @@ import { DashboardPublisher } from "./dashboard/dashboard-publisher";
 import { RollupPlan } from "./domain/rollup-plan";
 import { createAggregatorMetrics } from "./metrics";
 import { SeriesCompactionJob } from "./series/series-compaction.job";
+import { OrderCohortRefreshJob } from "./trading/order-cohort-refresh.job";
 import { EventTail } from "./storage/event-tail";
 
 const SERIES_COMPACTION_INTERVAL_MS = 30_000;
+const ORDER_COHORT_REFRESH_INTERVAL_MS = 1_000;
 
 async function main(): Promise<void> {
   const { config, file, warnings } = loadConfigOrExit();
@@ -87,12 +90,17 @@ async function main(): Promise<void> {
   );
   compaction.start();
 
+  // The hourly and daily order cohort summaries the order and execution figures read (migration 0029).
+  const cohorts = new OrderCohortRefreshJob(new OrderCohortSummariesRepository(sql), registry, logger, ORDER_COHORT_REFRESH_INTERVAL_MS);
+  cohorts.start();
+
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
   shutdown.register("readiness", () => health.markShuttingDown());
   shutdown.register("aggregation", () => service.stop());
   shutdown.register("dashboard", () => dashboard.stop());
   shutdown.register("retention", () => retention.stop());
   shutdown.register("series compaction", () => compaction.stop());
+  shutdown.register("order cohort summaries", () => cohorts.stop());
   shutdown.register("redis", () => closeRedis(redis));
   shutdown.register("http", () => http.close());
   shutdown.register("database", () => sql.end({ timeout: 5 }));

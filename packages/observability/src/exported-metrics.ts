@@ -1,6 +1,7 @@
 import { createAggregatorMetrics } from "@trading-analytics/aggregator/src/metrics";
 import { createMetricsRegistry, createRetentionMetrics, registerUnusableDefinitionsGauge } from "@trading-analytics/core";
 import { createSeriesCompactionMetrics } from "@trading-analytics/aggregator/src/series/series-compaction.job";
+import { createOrderCohortRefreshMetrics } from "@trading-analytics/aggregator/src/trading/order-cohort-refresh.job";
 import { createIngesterMetrics } from "@trading-analytics/ingester/src/metrics";
 import { createCacheMetrics } from "@trading-analytics/query-api/src/cache/query-cache";
 import { createDatabaseMetrics } from "@trading-analytics/query-api/src/database/timed-sql";
@@ -37,6 +38,7 @@ const REGISTRIES: Record<AppName, (registry: Registry) => void> = {
     createAggregatorMetrics(registry);
     createRetentionMetrics(registry); // the RetentionJob main.ts starts
     createSeriesCompactionMetrics(registry); // the SeriesCompactionJob main.ts starts
+    createOrderCohortRefreshMetrics(registry); // the OrderCohortRefreshJob main.ts starts
   },
   "query-api": (registry) => {
     createHttpMetrics(registry);

@@ -4,7 +4,7 @@
 // process (autocannon) for each read scenario beside its floor (the same statements run
 // straight in PostgreSQL, or a Redis GET); batch ingest over HTTP beside producing straight
 // to Kafka. Everything made here (database, topics, Redis keys, processes) is removed at the
-// end, also on Ctrl-C.
+// end, also on Ctrl-C; the database stays with BENCH_KEEP_DATABASE=1.
 //   api.bench.js [--events 10000000] [--connections 10] [--duration 10] [--warmup 2]
 //                [--ingest-connections 10] [--floor-runs 50] [--only NAME,...]
 //   --only runs just the named legs (read scenario names, or "ingest"); the rest are skipped.
@@ -93,7 +93,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     const db = await createBenchDatabase("api", suffix);
-    cleanup.defer(`database ${db.name}`, () => db.drop());
+    // BENCH_KEEP_DATABASE=1 leaves the dataset behind for EXPLAIN work on its statements.
+    if (process.env.BENCH_KEEP_DATABASE === "1") log(`database ${db.name} (kept: BENCH_KEEP_DATABASE=1; drop it when done)`);
+    else cleanup.defer(`database ${db.name}`, () => db.drop());
     log(`database ${db.name}`);
     const nowMs = Date.now();
     dataset = await buildDataset(db.sql, options.events, nowMs, log);

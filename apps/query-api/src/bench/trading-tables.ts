@@ -182,20 +182,31 @@ const FILLERS: readonly TradingTableFiller[] = [
   { table: "user_sessions", fill: fillUserSessions },
   { table: "order_fills", fill: fillOrderFills },
   { table: "positions", fill: fillPositions },
+  // Last: what the aggregator's refresh job makes of the hours the fills above marked stale.
+  { table: "order_cohort_summaries", fill: refreshOrderCohortSummaries },
 ];
 
-/** Fills every trading table this database has, then analyzes it. */
+async function refreshOrderCohortSummaries(sql: Sql): Promise<number> {
+  await sql`select refresh_order_cohort_summaries(1000000)`;
+  const [{ rows }] = (await sql`select count(*)::int as rows from order_cohort_summaries`) as unknown as [{ rows: number }];
+  return rows;
+}
+
+/**
+ * Fills every trading table this database has, then vacuums and analyzes them all: a later filler
+ * updates earlier tables (execution marks re-mark orders), and pages left not all-visible would
+ * make the index-only reads visit the heap, as no aggregator's autovacuum-kept table does.
+ */
 export async function fillTradingTables(sql: Sql): Promise<TradingTableFill[]> {
   const fills: TradingTableFill[] = [];
   for (const { table, fill } of FILLERS) {
     const [{ exists }] = (await sql`select to_regclass(${table}) is not null as exists`) as unknown as [{ exists: boolean }];
-    if (!exists) {
-      fills.push({ table, rows: undefined });
-      continue;
-    }
-    const rows = await fill(sql);
-    await sql.unsafe(`vacuum analyze ${table}`);
-    fills.push({ table, rows });
+    fills.push({ table, rows: exists ? await fill(sql) : undefined });
+  }
+  for (const { table, rows } of fills) if (rows !== undefined) await sql.unsafe(`vacuum analyze ${table}`);
+  for (const table of ["order_cohort_bins", "market_quote_bins"]) {
+    const [{ exists }] = (await sql`select to_regclass(${table}) is not null as exists`) as unknown as [{ exists: boolean }];
+    if (exists) await sql.unsafe(`vacuum analyze ${table}`);
   }
   return fills;
 }

@@ -57,7 +57,7 @@ describe("execution quality routes", () => {
       implementation_shortfall: { cost: overall!.shortfall_cost, bps: overall!.shortfall_bps, arrival_notional: 300 },
     });
     // A: +1 × (101 − 100) / 100 → 100 bps; B sells at 99 against 100 → +100 bps (a cost either way).
-    expect(res.body.slippage_bps.p50).toBeCloseTo(100, 9);
+    expect(Math.abs(res.body.slippage_bps.p50 - 100)).toBeLessThanOrEqual(1); // within the bins' 1 %
     expect(res.body.breakdown.map((row: { strategy: string; orders_measured: number }) => [row.strategy, row.orders_measured])).toEqual([["s1", 1], ["s2", 1]]);
   });
 

@@ -82,6 +82,7 @@ export {
   utcDayStart,
   utcHourStart,
 } from "./series-blocks.repository";
+export { OrderCohortSummariesRepository } from "./order-cohort-summaries.repository";
 export { type CompactionPass, SeriesCompaction, type SeriesCompactionOptions } from "./series-compaction";
 export {
   SET_ASIDE_REASONS,
