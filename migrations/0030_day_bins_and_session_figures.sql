@@ -223,3 +223,45 @@ LANGUAGE sql STABLE PARALLEL SAFE SET jit = off AS $$
          coalesce(g.gaps, 0), g.longest_gap_ms, d.spread_p50_bps, d.spread_p95_bps
   FROM d LEFT JOIN g ON g.symbol = d.symbol
 $$;
+
+-- Sessions over a month (docs/trading.md "Sessions"): session_figures reads its range from one
+-- index alone, and sorts stored values rather than computing each session's time to order.
+
+-- Login to first order in seconds, when the first order came at or after the login (0025's filter).
+ALTER TABLE user_sessions ADD COLUMN IF NOT EXISTS login_to_first_order_seconds double precision
+    GENERATED ALWAYS AS (CASE WHEN first_order_at >= login_at THEN extract(epoch FROM first_order_at - login_at)::double precision END) STORED;
+
+-- Every column session_figures reads, so a month of sessions is an index-only scan.
+CREATE INDEX IF NOT EXISTS user_sessions_started_figures_idx ON user_sessions (started_at)
+    INCLUDE (user_id, duration_seconds, event_count, login_to_first_order_seconds);
+DROP INDEX IF EXISTS user_sessions_started_idx;
+
+-- 0025's figures, unchanged: the same sessions, counts and exact percentiles. Users are told apart
+-- byte by byte (COLLATE "C"), which is what the database's deterministic collation does, only faster.
+CREATE OR REPLACE FUNCTION session_figures(p_from timestamptz, p_to timestamptz)
+RETURNS TABLE (
+    sessions                     bigint,
+    users                        bigint,
+    duration_p50_s               double precision,
+    duration_p95_s               double precision,
+    events_per_session_avg       double precision,
+    events_per_session_p50       double precision,
+    events_per_session_p95       double precision,
+    login_to_first_order_count   bigint,
+    login_to_first_order_p50_s   double precision,
+    login_to_first_order_p95_s   double precision
+)
+LANGUAGE sql STABLE PARALLEL SAFE SET jit = off AS $$
+    SELECT count(*),
+           count(DISTINCT s.user_id COLLATE "C"),
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY s.duration_seconds),
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY s.duration_seconds),
+           avg(s.event_count)::double precision,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY s.event_count),
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY s.event_count),
+           count(s.login_to_first_order_seconds),
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY s.login_to_first_order_seconds),
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY s.login_to_first_order_seconds)
+    FROM user_sessions s
+    WHERE s.started_at >= p_from AND s.started_at < p_to
+$$;
