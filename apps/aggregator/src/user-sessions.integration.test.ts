@@ -105,15 +105,15 @@ describe("user sessions (user_sessions)", () => {
     afterAll(() => db?.drop());
 
     it("keeps one row per (user_id, session_id) with its span, login, logout, first order and counts", async () => {
-      const base = { logout_at: null, order_fills: 0, page_views: 0, button_clicks: 0 };
+      const base = { logout_at: null, order_fills: 0, page_views: 0, button_clicks: 0, login_to_first_order_seconds: null };
       expect(await tableRows(db)).toEqual([
         { ...base, user_id: null, session_id: "s1", started_at: t(3), ended_at: t(3), event_count: 1, login_at: null, first_order_at: null, orders_placed: 0, page_views: 1, duration_seconds: 0 },
         {
           user_id: "u1", session_id: "s1", started_at: t(-20), ended_at: t(60), event_count: 7, login_at: t(0), logout_at: t(60), first_order_at: t(30),
-          orders_placed: 1, order_fills: 1, page_views: 2, button_clicks: 1, duration_seconds: 80,
+          orders_placed: 1, order_fills: 1, page_views: 2, button_clicks: 1, duration_seconds: 80, login_to_first_order_seconds: 30,
         },
         { ...base, user_id: "u2", session_id: "s2", started_at: t(95), ended_at: t(130), event_count: 3, login_at: t(100), first_order_at: t(95), orders_placed: 1, page_views: 1, duration_seconds: 35 },
-        { ...base, user_id: "u1", session_id: "s3", started_at: t(200), ended_at: t(250), event_count: 3, login_at: t(200), first_order_at: t(212), orders_placed: 2, duration_seconds: 50 },
+        { ...base, user_id: "u1", session_id: "s3", started_at: t(200), ended_at: t(250), event_count: 3, login_at: t(200), first_order_at: t(212), orders_placed: 2, duration_seconds: 50, login_to_first_order_seconds: 12 },
       ]);
     });
 

@@ -89,6 +89,9 @@ async function fillMarketQuotes(sql: Sql): Promise<number> {
       where m.bin is not null
       group by 1, 2, 3, 4`;
     await sql`vacuum analyze market_quote_bins`;
+    // Its days (migration 0030) are written by market_quote_bins' triggers from the insert above.
+    const [{ days }] = (await sql`select to_regclass('market_quote_day_bins') is not null as days`) as unknown as [{ days: boolean }];
+    if (days) await sql`vacuum analyze market_quote_day_bins`;
   }
   return result.count;
 }

@@ -220,7 +220,11 @@ describe("cleanup_old_data() from plain SQL", () => {
   });
 
   it("deletes the trading rows of the dropped days: fills with their order, closed positions whose events are gone, sessions by their last event", async () => {
+    const hourOf = (time: Date) => new Date(Math.floor(time.getTime() / 3_600_000) * 3_600_000);
     for (const [name, days] of [["old", 200], ["live", 20]] as const) {
+      // Two bins of a symbol's hour: their day (market_quote_day_bins, 0030) follows them by trigger.
+      await db.sql`insert into market_quote_bins (symbol, bucket_start, measure, bin, quotes)
+        values (${name}, ${hourOf(ago(days))}, 'updates', 0, 3), (${name}, ${hourOf(ago(days))}, 'spread', 5, 2)`;
       await db.sql`insert into order_fills (event_id, order_id, filled_at, placed_at) values (${randomUUID()}, ${name}, ${ago(days)}, ${ago(days)})`;
       await db.sql`insert into positions (position_id, opened_at, closed_at, first_event_at, last_event_at, source_rank, source_time, source_event_id)
         values (${name}, ${ago(days + 5)}, ${ago(days)}, ${ago(days + 5)}, ${ago(days)}, 0, ${ago(days + 5)}, ${randomUUID()})`;
@@ -232,12 +236,16 @@ describe("cleanup_old_data() from plain SQL", () => {
     await db.sql`insert into positions (position_id, opened_at, first_event_at, last_event_at, source_rank, source_time, source_event_id)
       values ('open', ${ago(300)}, ${ago(300)}, ${ago(300)}, 0, ${ago(300)}, ${randomUUID()})`;
     await db.sql`insert into user_sessions (user_id, session_id, started_at, ended_at, event_count) values ('u', 'across', ${ago(200)}, ${ago(20)}, 2)`;
-    const trading = { order_fills: 2, positions: 1, user_sessions: 1 };
+    const trading = { order_fills: 2, positions: 1, user_sessions: 1, market_quote_bins: 2 };
     expect((await cleanup("true")).would_delete).toMatchObject(trading);
     expect((await cleanup()).deleted).toMatchObject(trading);
     expect(await db.sql`select order_id from order_fills`).toEqual([{ order_id: "live" }]);
     expect(await db.sql`select position_id from positions order by 1`).toEqual([{ position_id: "live" }, { position_id: "open" }]);
     expect(await db.sql`select session_id from user_sessions order by 1`).toEqual([{ session_id: "across" }, { session_id: "live" }]);
+    expect(await db.sql`select symbol, day_start, measure, bin, quotes::int from market_quote_day_bins order by measure`).toEqual([
+      { symbol: "live", day_start: new Date(Math.floor(ago(20).getTime() / DAY) * DAY), measure: "spread", bin: 5, quotes: 2 },
+      { symbol: "live", day_start: new Date(Math.floor(ago(20).getTime() / DAY) * DAY), measure: "updates", bin: 0, quotes: 3 },
+    ]);
   });
 });
 
