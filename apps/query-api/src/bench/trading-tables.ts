@@ -198,7 +198,7 @@ async function refreshOrderCohortSummaries(sql: Sql): Promise<number> {
 /**
  * Fills every trading table this database has, then vacuums and analyzes them all: a later filler
  * updates earlier tables (execution marks re-mark orders), and pages left not all-visible would
- * make the index-only reads visit the heap, as no aggregator's autovacuum-kept table does.
+ * make the index-only reads visit the heap, which autovacuum spares a running deployment's tables.
  */
 export async function fillTradingTables(sql: Sql): Promise<TradingTableFill[]> {
   const fills: TradingTableFill[] = [];

@@ -333,7 +333,7 @@ export const openApiDocument = {
           "as SQL's trading_order_figures(start, end, by) computes it. Statuses add up to orders.placed. fill_rate = filled / placed × 100 " +
           "(by orders, at most 100); quantity_fill_ratio = Σ min(filled, ordered quantity) / Σ ordered quantity × 100; cancel_to_fill_ratio = " +
           "canceled / filled orders (null with none filled). time_to_first_fill_ms = first fill − placement, time_to_fill_ms = full fill − placement " +
-          "(fully filled orders), exact percentiles (percentile_cont); a fill timed before its placement (clock skew) counts with its negative time. " +
+          "(fully filled orders), percentiles as the value at rank floor(q(n-1)) within 1 % (log bins); a fill timed before its placement (clock skew) counts with its negative time. " +
           "by breaks the cohort down (orders without that attribute under null). See docs/trading.md, \"Order lifecycle figures\".",
         parameters: [
           ...RANGE,
@@ -549,7 +549,7 @@ export const openApiDocument = {
         description:
           "trading_execution_figures(start_time, end_time, by, symbol, strategy), see docs/trading.md \"Execution quality\". The arrival price is the mid of the " +
           "quote in force at placement (market.data.update), else the order's limit price; arrival_source counts which. Basis points are signed " +
-          "by side (BUY +1, SELL -1, any case) so a positive value is a cost. Percentiles are exact (percentile_cont).",
+          "by side (BUY +1, SELL -1, any case) so a positive value is a cost. Percentiles are the value at rank floor(q(n-1)), within 1 % (log bins).",
         parameters: [
           ...RANGE,
           query("symbol", "only this symbol's orders"),

@@ -34,7 +34,7 @@ export function orderFiguresFrom(sql: Sql, call: OrderFiguresCall): postgres.Pen
 export interface DurationFigures {
   /** Orders measured. */
   count: number;
-  /** Exact (percentile_cont, interpolated) percentiles in ms; null with nothing measured. */
+  /** Percentiles in ms: the value at rank floor(q × (n − 1)), within 1 % (log bins); null with nothing measured. */
   p50: number | null;
   p95: number | null;
   p99: number | null;
