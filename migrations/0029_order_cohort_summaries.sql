@@ -13,8 +13,10 @@
 CREATE OR REPLACE FUNCTION signed_log_bin(p_value double precision) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN p_value = 0 THEN 0
-              -- Clamped: an infinite value lands in the outermost bin instead of failing the cast.
-              ELSE (sign(p_value) * (100000 + least(greatest(ceil(ln(abs(p_value)) / ln(1.01 / 0.99::double precision)), -50000), 50000)))::integer END
+              -- NaN sorts above every number, as percentile_cont has it.
+              WHEN p_value = 'NaN' THEN 135000
+              -- Clamped to the bins whose value is a finite float8: ±Infinity lands in the outermost one.
+              ELSE (sign(p_value) * (100000 + least(greatest(ceil(ln(abs(p_value)) / ln(1.01 / 0.99::double precision)), -35000), 35000)))::integer END
 $$;
 
 -- The value a bin stands for: 2γ^i/(γ+1), within 1 % of every value in it, with the bin's sign.
@@ -25,9 +27,11 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- Per order PLACED in [p_from, p_to) (p_symbol / p_strategy / p_side narrow it), what the order
--- and execution figures are made of. Definitions: migrations 0023 and 0026, docs/trading.md.
+-- and execution figures are made of (p_fills false: without the fills, which the order figures do
+-- not need). Definitions: migrations 0023 and 0026, docs/trading.md.
 CREATE OR REPLACE FUNCTION order_cohort_facts(p_from timestamptz, p_to timestamptz,
-                                              p_symbol text DEFAULT NULL, p_strategy text DEFAULT NULL, p_side text DEFAULT NULL)
+                                              p_symbol text DEFAULT NULL, p_strategy text DEFAULT NULL, p_side text DEFAULT NULL,
+                                              p_fills boolean DEFAULT true)
 RETURNS TABLE (order_id text, placed_at timestamptz, symbol text, strategy_id text, side text, status text,
                quantity double precision, filled_quantity double precision, first_fill_ms double precision, fill_ms double precision,
                priced boolean, arrival_source text, arrival_price double precision, slippage_bps double precision,
@@ -48,7 +52,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
            sum(f.price * f.quantity) FILTER (WHERE f.price IS NOT NULL AND f.quantity IS NOT NULL) AS notional,
            sum(f.fee) AS fees, count(f.fee) AS fee_count
     FROM order_fills f
-    WHERE f.placed_at >= p_from AND f.placed_at < p_to
+    WHERE p_fills AND f.placed_at >= p_from AND f.placed_at < p_to
     GROUP BY f.order_id
   )
   SELECT c.order_id, c.placed_at, c.symbol, c.strategy_id, upper(c.side), c.status,
@@ -84,10 +88,11 @@ $$;
 
 -- The summary of the orders placed in [p_from, p_to) per p_bucket (NULL: one bucket), for all of
 -- them ('all') and per symbol, strategy and side (dimension, value): the sums every figure adds up.
--- p_dimension (NULL: all four) keeps one.
+-- p_dimension (NULL: all four) keeps one; p_execution false leaves the execution sums 0 (the order
+-- figures read none of them, and skip the fills).
 CREATE OR REPLACE FUNCTION order_cohort_stats(p_from timestamptz, p_to timestamptz, p_bucket interval DEFAULT NULL,
                                               p_symbol text DEFAULT NULL, p_strategy text DEFAULT NULL, p_side text DEFAULT NULL,
-                                              p_dimension text DEFAULT NULL)
+                                              p_dimension text DEFAULT NULL, p_execution boolean DEFAULT true)
 RETURNS TABLE (bucket_start timestamptz, dimension text, value text,
                placed bigint, filled bigint, partially_filled bigint, canceled bigint, rejected bigint, open bigint,
                ordered_quantity double precision, filled_quantity double precision,
@@ -97,13 +102,13 @@ RETURNS TABLE (bucket_start timestamptz, dimension text, value text,
                spread_fills bigint, spread_weighted double precision, spread_notional double precision)
 -- PL/pgSQL with custom plans: each call is planned with its own range (a SQL function's generic
 -- plan reads the whole table); JIT would compile for longer than a range's rows take.
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET jit = off SET plan_cache_mode = force_custom_plan AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET jit = off SET plan_cache_mode = force_custom_plan SET enable_sort = on AS $$
 #variable_conflict use_column
 BEGIN
   RETURN QUERY
   WITH orders AS (
     SELECT date_bin(p_bucket, o.placed_at, TIMESTAMPTZ 'epoch') AS bucket, d.dimension, d.value, o.*
-    FROM order_cohort_facts(p_from, p_to, p_symbol, p_strategy, p_side) o
+    FROM order_cohort_facts(p_from, p_to, p_symbol, p_strategy, p_side, p_execution) o
     CROSS JOIN LATERAL (VALUES ('all', NULL), ('symbol', o.symbol), ('strategy', o.strategy_id), ('side', o.side)) AS d(dimension, value)
     WHERE p_dimension IS NULL OR d.dimension = p_dimension
   ),
@@ -138,7 +143,7 @@ BEGIN
     FROM (SELECT date_bin(p_bucket, f.placed_at, TIMESTAMPTZ 'epoch') AS bucket, d.dimension, d.value, f.*
           FROM order_cohort_fill_spreads(p_from, p_to, p_symbol, p_strategy, p_side) f
           CROSS JOIN LATERAL (VALUES ('all', NULL), ('symbol', f.symbol), ('strategy', f.strategy_id), ('side', f.side)) AS d(dimension, value)
-          WHERE p_dimension IS NULL OR d.dimension = p_dimension) s
+          WHERE p_execution AND (p_dimension IS NULL OR d.dimension = p_dimension)) s
     GROUP BY s.bucket, s.dimension, s.value
   )
   SELECT o.bucket, o.dimension, o.value, o.placed, o.filled, o.partially_filled, o.canceled, o.rejected, o.open,
@@ -157,7 +162,7 @@ CREATE OR REPLACE FUNCTION order_cohort_bin_counts(p_from timestamptz, p_to time
                                                    p_symbol text DEFAULT NULL, p_strategy text DEFAULT NULL, p_side text DEFAULT NULL,
                                                    p_dimension text DEFAULT NULL, p_measures text[] DEFAULT NULL)
 RETURNS TABLE (bucket_start timestamptz, dimension text, value text, measure text, bin integer, n bigint)
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET jit = off SET plan_cache_mode = force_custom_plan AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET jit = off SET plan_cache_mode = force_custom_plan SET enable_sort = on AS $$
 #variable_conflict use_column
 BEGIN
   RETURN QUERY
@@ -231,12 +236,28 @@ CREATE TABLE IF NOT EXISTS order_cohort_bins (
 
 -- UTC hours of placement whose summary no longer matches their orders.
 CREATE TABLE IF NOT EXISTS order_cohort_stale_hours (
-    bucket_start timestamptz PRIMARY KEY
+    bucket_start timestamptz PRIMARY KEY,
+    -- The latest write's time: the refresh leaves an hour alone while writes keep coming.
+    marked_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    -- Refreshes of this hour that failed; from 5 on it is set aside (read from its orders) and counted.
+    failures     integer     NOT NULL DEFAULT 0,
+    last_error   text
 );
 
 COMMENT ON TABLE order_cohort_summaries IS 'Per UTC hour and day of placement: order_cohort_stats() of the orders placed then, overall and per symbol, strategy and side. Kept by refresh_order_cohort_summaries().';
 COMMENT ON TABLE order_cohort_bins IS 'Per UTC hour and day of placement: order_cohort_bin_counts() (time to fill, slippage and spread in signed 1 % log bins).';
 COMMENT ON TABLE order_cohort_stale_hours IS 'Hours of placement written to since their summary was made; read from the orders until refreshed.';
+
+-- DO UPDATE, not DO NOTHING: the writer then holds the hour's row lock until it commits, so a
+-- refresh (SKIP LOCKED) cannot take the hour from a snapshot without the write. Hours in order,
+-- so two writers never wait on each other in a cycle.
+CREATE OR REPLACE FUNCTION order_cohort_mark_hours(p_hours timestamptz[]) RETURNS void
+LANGUAGE sql AS $$
+  INSERT INTO order_cohort_stale_hours AS s (bucket_start)
+  SELECT DISTINCT h FROM unnest(p_hours) AS u(h) WHERE h IS NOT NULL ORDER BY 1
+  -- A new write gives a set-aside hour five more tries: what failed may be gone.
+  ON CONFLICT (bucket_start) DO UPDATE SET marked_at = clock_timestamp(), failures = 0
+$$;
 
 CREATE OR REPLACE FUNCTION order_cohort_mark_stale() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -244,20 +265,14 @@ BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     DELETE FROM order_cohort_summaries;
     DELETE FROM order_cohort_bins;
-    INSERT INTO order_cohort_stale_hours
-    SELECT DISTINCT date_trunc('hour', o.placed_at, 'UTC') FROM order_analytics o WHERE o.placed_at IS NOT NULL
-    ON CONFLICT DO NOTHING;
-    RETURN NULL;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO order_cohort_stale_hours
-    SELECT DISTINCT date_trunc('hour', n.placed_at, 'UTC') FROM new_rows n WHERE n.placed_at IS NOT NULL
-    ON CONFLICT DO NOTHING;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    INSERT INTO order_cohort_stale_hours
-    SELECT DISTINCT date_trunc('hour', o.placed_at, 'UTC') FROM old_rows o WHERE o.placed_at IS NOT NULL
-    ON CONFLICT DO NOTHING;
+    PERFORM order_cohort_mark_hours(ARRAY(SELECT DISTINCT date_trunc('hour', o.placed_at, 'UTC') FROM order_analytics o));
+  ELSIF TG_OP = 'INSERT' THEN
+    PERFORM order_cohort_mark_hours(ARRAY(SELECT date_trunc('hour', n.placed_at, 'UTC') FROM new_rows n));
+  ELSIF TG_OP = 'UPDATE' THEN
+    PERFORM order_cohort_mark_hours(ARRAY(SELECT date_trunc('hour', n.placed_at, 'UTC') FROM new_rows n
+                                          UNION SELECT date_trunc('hour', o.placed_at, 'UTC') FROM old_rows o));
+  ELSE
+    PERFORM order_cohort_mark_hours(ARRAY(SELECT date_trunc('hour', o.placed_at, 'UTC') FROM old_rows o));
   END IF;
   RETURN NULL;
 END
@@ -280,41 +295,61 @@ BEGIN
 END
 $$;
 
--- Recomputes up to p_hours stale hours (the latest first) and the days they fall in; returns how
--- many it did. Replicas may run it at once: each claims its hours with SKIP LOCKED and sums a day
--- under the day's advisory lock, so whichever sums a day last sees every hour the other wrote.
-CREATE OR REPLACE FUNCTION refresh_order_cohort_summaries(p_hours integer DEFAULT 48)
+-- Recomputes up to p_hours stale hours (the latest first) not written to for p_quiet, and the
+-- days they fall in; returns how many hours it did. Each hour in a subtransaction: one that fails
+-- stays stale with its error, and after 5 failures is set aside (still read from its orders)
+-- instead of blocking the others. Replicas may run it at once: each claims its hours with SKIP
+-- LOCKED and sums a day under the day's advisory lock, so whichever sums a day last sees every
+-- hour the other wrote.
+CREATE OR REPLACE FUNCTION refresh_order_cohort_summaries(p_hours integer DEFAULT 48, p_quiet interval DEFAULT interval '0')
 RETURNS integer
-LANGUAGE plpgsql SET jit = off AS $$
+LANGUAGE plpgsql SET jit = off SET timezone = 'UTC' AS $$
 DECLARE
-  v_hours timestamptz[];
+  v_claimed order_cohort_stale_hours[];
+  v_hour order_cohort_stale_hours;
+  v_days timestamptz[] := '{}';
   v_day timestamptz;
+  v_done integer := 0;
 BEGIN
   WITH claimed AS (
     DELETE FROM order_cohort_stale_hours s
-    WHERE s.bucket_start IN (SELECT h.bucket_start FROM order_cohort_stale_hours h ORDER BY h.bucket_start DESC LIMIT p_hours FOR UPDATE SKIP LOCKED)
-    RETURNING s.bucket_start
+    WHERE s.bucket_start IN (SELECT h.bucket_start FROM order_cohort_stale_hours h
+                             WHERE h.failures < 5 AND h.marked_at <= clock_timestamp() - p_quiet
+                             ORDER BY h.bucket_start DESC LIMIT p_hours FOR UPDATE SKIP LOCKED)
+    RETURNING s.*
   )
-  SELECT array_agg(c.bucket_start) INTO v_hours FROM claimed c;
-  IF v_hours IS NULL THEN
+  SELECT array_agg(c ORDER BY c.bucket_start) INTO v_claimed FROM claimed c;
+  IF v_claimed IS NULL THEN
     RETURN 0;
   END IF;
 
-  DELETE FROM order_cohort_summaries s WHERE s.width = 'hour' AND s.bucket_start = ANY (v_hours);
-  DELETE FROM order_cohort_bins b WHERE b.width = 'hour' AND b.bucket_start = ANY (v_hours);
-  INSERT INTO order_cohort_summaries
-  SELECT 'hour', h.h, r.dimension, r.value, r.placed, r.filled, r.partially_filled, r.canceled, r.rejected, r.open,
-         r.ordered_quantity, r.filled_quantity, r.priced_orders, r.slipped_orders, r.arrival_mid, r.arrival_limit,
-         r.execution_cost, r.slipped_arrival_notional, r.opportunity_cost, r.arrival_notional_orders, r.arrival_notional,
-         r.fee_count, r.fees, r.spread_fills, r.spread_weighted, r.spread_notional
-  FROM unnest(v_hours) AS h(h) CROSS JOIN LATERAL order_cohort_stats(h.h, h.h + interval '1 hour') r;
-  INSERT INTO order_cohort_bins
-  SELECT 'hour', h.h, r.dimension, r.value, r.measure, array_agg(r.bin ORDER BY r.bin), array_agg(r.n::integer ORDER BY r.bin)
-  FROM unnest(v_hours) AS h(h) CROSS JOIN LATERAL order_cohort_bin_counts(h.h, h.h + interval '1 hour') r
-  GROUP BY h.h, r.dimension, r.value, r.measure;
+  FOREACH v_hour IN ARRAY v_claimed LOOP
+    BEGIN
+      DELETE FROM order_cohort_summaries s WHERE s.width = 'hour' AND s.bucket_start = v_hour.bucket_start;
+      DELETE FROM order_cohort_bins b WHERE b.width = 'hour' AND b.bucket_start = v_hour.bucket_start;
+      INSERT INTO order_cohort_summaries
+      SELECT 'hour', v_hour.bucket_start, r.dimension, r.value, r.placed, r.filled, r.partially_filled, r.canceled, r.rejected, r.open,
+             r.ordered_quantity, r.filled_quantity, r.priced_orders, r.slipped_orders, r.arrival_mid, r.arrival_limit,
+             r.execution_cost, r.slipped_arrival_notional, r.opportunity_cost, r.arrival_notional_orders, r.arrival_notional,
+             r.fee_count, r.fees, r.spread_fills, r.spread_weighted, r.spread_notional
+      FROM order_cohort_stats(v_hour.bucket_start, v_hour.bucket_start + interval '1 hour') r;
+      INSERT INTO order_cohort_bins
+      SELECT 'hour', v_hour.bucket_start, r.dimension, r.value, r.measure, array_agg(r.bin ORDER BY r.bin), array_agg(r.n::integer ORDER BY r.bin)
+      FROM order_cohort_bin_counts(v_hour.bucket_start, v_hour.bucket_start + interval '1 hour') r
+      GROUP BY r.dimension, r.value, r.measure;
+      v_done := v_done + 1;
+    EXCEPTION WHEN OTHERS THEN
+      -- Back as stale, its hour and day rows untouched (a write marks it again as it would anyway).
+      INSERT INTO order_cohort_stale_hours AS s (bucket_start, marked_at, failures, last_error)
+      VALUES (v_hour.bucket_start, v_hour.marked_at, v_hour.failures + 1, SQLERRM)
+      ON CONFLICT (bucket_start) DO UPDATE SET failures = v_hour.failures + 1, last_error = SQLERRM;
+    END;
+    v_days := v_days || date_trunc('day', v_hour.bucket_start, 'UTC');
+  END LOOP;
 
-  -- Each day in turn (in order, so two replicas never wait on each other in a cycle).
-  FOR v_day IN SELECT DISTINCT date_trunc('day', h.h, 'UTC') FROM unnest(v_hours) AS h(h) ORDER BY 1 LOOP
+  -- Each day in turn (in order, so two replicas never wait on each other in a cycle). 24 hours,
+  -- not '1 day': a day of a daylight-saving time zone can be 23 or 25.
+  FOR v_day IN SELECT DISTINCT d FROM unnest(v_days) AS u(d) ORDER BY 1 LOOP
     PERFORM pg_advisory_xact_lock(hashtextextended('order_cohort_day:' || v_day::text, 0));
     DELETE FROM order_cohort_summaries s WHERE s.width = 'day' AND s.bucket_start = v_day;
     DELETE FROM order_cohort_bins b WHERE b.width = 'day' AND b.bucket_start = v_day;
@@ -325,17 +360,17 @@ BEGIN
            sum(s.slipped_arrival_notional), sum(s.opportunity_cost), sum(s.arrival_notional_orders), sum(s.arrival_notional),
            sum(s.fee_count), sum(s.fees), sum(s.spread_fills), sum(s.spread_weighted), sum(s.spread_notional)
     FROM order_cohort_summaries s
-    WHERE s.width = 'hour' AND s.bucket_start >= v_day AND s.bucket_start < v_day + interval '1 day'
+    WHERE s.width = 'hour' AND s.bucket_start >= v_day AND s.bucket_start < v_day + interval '24 hours'
     GROUP BY s.dimension, s.value;
     INSERT INTO order_cohort_bins
     SELECT 'day', v_day, d.dimension, d.value, d.measure, array_agg(d.bin ORDER BY d.bin), array_agg(d.n ORDER BY d.bin)
     FROM (SELECT b.dimension, b.value, b.measure, u.bin, sum(u.n)::integer AS n
           FROM order_cohort_bins b CROSS JOIN LATERAL unnest(b.bins, b.counts) AS u(bin, n)
-          WHERE b.width = 'hour' AND b.bucket_start >= v_day AND b.bucket_start < v_day + interval '1 day'
+          WHERE b.width = 'hour' AND b.bucket_start >= v_day AND b.bucket_start < v_day + interval '24 hours'
           GROUP BY b.dimension, b.value, b.measure, u.bin) d
     GROUP BY d.dimension, d.value, d.measure;
   END LOOP;
-  RETURN cardinality(v_hours);
+  RETURN v_done;
 END
 $$;
 
@@ -345,16 +380,23 @@ $$;
 -- cannot use the day (or hour) summaries; one the summaries cannot tile at all reads the orders.
 CREATE OR REPLACE FUNCTION order_cohort_segments(p_from timestamptz, p_to timestamptz, p_bucket interval DEFAULT NULL)
 RETURNS TABLE (source text, seg_from timestamptz, seg_to timestamptz)
-LANGUAGE sql STABLE PARALLEL SAFE SET jit = off AS $$
-  WITH widths AS (
+LANGUAGE sql STABLE PARALLEL SAFE SET jit = off SET timezone = 'UTC' AS $$
+  -- No order lies outside the placements stored: an unbounded range ('-infinity') ends there.
+  WITH data AS (
+    SELECT min(o.placed_at) AS lo, max(o.placed_at) AS hi FROM order_analytics o
+  ),
+  range AS (
+    SELECT greatest(p_from, d.lo) AS r_from, least(p_to, d.hi + interval '1 microsecond') AS r_to FROM data d WHERE d.lo IS NOT NULL
+  ),
+  widths AS (
     SELECT p_bucket IS NULL OR (extract(epoch FROM p_bucket) > 0 AND extract(epoch FROM p_bucket)::numeric % 3600 = 0) AS hours_ok,
            p_bucket IS NULL OR (extract(epoch FROM p_bucket) > 0 AND extract(epoch FROM p_bucket)::numeric % 86400 = 0) AS days_ok
   ),
   -- The whole hours of the range; no row when it holds none.
   bounds AS (
     SELECT b.h_from, b.h_to
-    FROM widths w, LATERAL (SELECT date_trunc('hour', p_from + interval '1 hour' - interval '1 microsecond', 'UTC') AS h_from,
-                                   date_trunc('hour', p_to, 'UTC') AS h_to) b
+    FROM range r, widths w, LATERAL (SELECT date_trunc('hour', r.r_from + interval '1 hour' - interval '1 microsecond', 'UTC') AS h_from,
+                                            date_trunc('hour', r.r_to, 'UTC') AS h_to) b
     WHERE w.hours_ok AND b.h_from < b.h_to
   ),
   hours AS (
@@ -363,17 +405,28 @@ LANGUAGE sql STABLE PARALLEL SAFE SET jit = off AS $$
   ),
   clean_days AS (
     SELECT h.d FROM hours h, widths w WHERE w.days_ok GROUP BY h.d HAVING count(*) = 24 AND NOT bool_or(h.stale)
+  ),
+  pieces AS (
+    SELECT 'day' AS source, d.d AS seg_from, d.d + interval '24 hours' AS seg_to FROM clean_days d
+    UNION ALL
+    SELECT CASE WHEN h.stale THEN 'orders' ELSE 'hour' END, h.h, h.h + interval '1 hour'
+    FROM hours h WHERE h.d NOT IN (SELECT d FROM clean_days)
+    UNION ALL
+    SELECT 'orders', r.r_from, b.h_from FROM range r, bounds b WHERE r.r_from < b.h_from
+    UNION ALL
+    SELECT 'orders', b.h_to, r.r_to FROM range r, bounds b WHERE b.h_to < r.r_to
+    UNION ALL
+    SELECT 'orders', r.r_from, r.r_to FROM range r WHERE r.r_from < r.r_to AND NOT EXISTS (SELECT 1 FROM bounds)
+  ),
+  -- Adjacent pieces read from the orders are read as one: one query per run of stale hours.
+  flagged AS (
+    SELECT p.*, CASE WHEN p.source = 'orders' AND lag(p.source) OVER w = 'orders' AND lag(p.seg_to) OVER w = p.seg_from THEN 0 ELSE 1 END AS starts
+    FROM pieces p WINDOW w AS (ORDER BY p.seg_from)
+  ),
+  islands AS (
+    SELECT f.*, sum(f.starts) OVER (ORDER BY f.seg_from) AS island FROM flagged f
   )
-  SELECT 'day', d.d, d.d + interval '1 day' FROM clean_days d
-  UNION ALL
-  SELECT CASE WHEN h.stale THEN 'orders' ELSE 'hour' END, h.h, h.h + interval '1 hour'
-  FROM hours h WHERE h.d NOT IN (SELECT d FROM clean_days)
-  UNION ALL
-  SELECT 'orders', p_from, b.h_from FROM bounds b WHERE p_from < b.h_from
-  UNION ALL
-  SELECT 'orders', b.h_to, p_to FROM bounds b WHERE b.h_to < p_to
-  UNION ALL
-  SELECT 'orders', p_from, p_to WHERE p_from < p_to AND NOT EXISTS (SELECT 1 FROM bounds)
+  SELECT min(i.source), min(i.seg_from), max(i.seg_to) FROM islands i GROUP BY i.island
 $$;
 
 -- Which summary rows answer a cohort: with no narrowing or one attribute narrowed, and a breakdown
@@ -391,9 +444,10 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- The summary rows of the cohort placed in [p_from, p_to), per p_bucket: whole days and hours from
--- the summaries, the rest from order_cohort_stats over the orders; one row per summarised part.
+-- the summaries, the rest from order_cohort_stats over the orders (narrowed as asked, so a filter
+-- reads only its orders); one row per summarised part. p_execution as order_cohort_stats'.
 CREATE OR REPLACE FUNCTION order_cohort_parts(p_from timestamptz, p_to timestamptz, p_by text, p_symbol text, p_strategy text,
-                                              p_side text, p_bucket interval)
+                                              p_side text, p_bucket interval, p_execution boolean)
 RETURNS SETOF order_cohort_summaries
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET jit = off SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
@@ -422,9 +476,7 @@ BEGIN
          r.execution_cost, r.slipped_arrival_notional, r.opportunity_cost, r.arrival_notional_orders, r.arrival_notional,
          r.fee_count, r.fees, r.spread_fills, r.spread_weighted, r.spread_notional
   FROM segments g
-  CROSS JOIN LATERAL order_cohort_stats(g.seg_from, g.seg_to, p_bucket,
-                                        CASE WHEN v_from_orders THEN p_symbol END, CASE WHEN v_from_orders THEN p_strategy END,
-                                        CASE WHEN v_from_orders THEN p_side END, v_dimension) r
+  CROSS JOIN LATERAL order_cohort_stats(g.seg_from, g.seg_to, p_bucket, p_symbol, p_strategy, p_side, v_dimension, p_execution) r
   WHERE g.source = 'orders' AND r.dimension = v_dimension AND (v_value IS NULL OR r.value = v_value);
 END
 $$;
@@ -462,9 +514,7 @@ BEGIN
     UNION ALL
     SELECT r.bucket_start, r.value, r.measure, r.bin, r.n
     FROM segments g
-    CROSS JOIN LATERAL order_cohort_bin_counts(g.seg_from, g.seg_to, p_bucket,
-                                               CASE WHEN v_from_orders THEN p_symbol END, CASE WHEN v_from_orders THEN p_strategy END,
-                                               CASE WHEN v_from_orders THEN p_side END, v_dimension, p_measures) r
+    CROSS JOIN LATERAL order_cohort_bin_counts(g.seg_from, g.seg_to, p_bucket, p_symbol, p_strategy, p_side, v_dimension, p_measures) r
     WHERE g.source = 'orders' AND r.dimension = v_dimension AND r.measure = ANY (p_measures) AND (v_value IS NULL OR r.value = v_value)
   ),
   merged AS (
@@ -531,7 +581,7 @@ BEGIN
                sum(s.placed)::bigint AS placed, sum(s.filled)::bigint AS filled, sum(s.partially_filled)::bigint AS partially_filled,
                sum(s.canceled)::bigint AS canceled, sum(s.rejected)::bigint AS rejected, sum(s.open)::bigint AS open,
                sum(s.ordered_quantity) AS ordered_quantity, sum(s.filled_quantity) AS filled_quantity
-        FROM order_cohort_parts(p_from, p_to, p_by, p_symbol, p_strategy, upper(p_side), p_bucket) s
+        FROM order_cohort_parts(p_from, p_to, p_by, p_symbol, p_strategy, upper(p_side), p_bucket, false) s
         GROUP BY 1, 2
         HAVING sum(s.placed) > 0
     ),
@@ -608,7 +658,7 @@ BEGIN
            sum(s.opportunity_cost) AS opportunity_cost, sum(s.arrival_notional_orders) AS arrival_notional_orders,
            sum(s.arrival_notional) AS arrival_notional, sum(s.fee_count) AS fee_count, sum(s.fees) AS fees,
            sum(s.spread_fills)::bigint AS spread_fills, sum(s.spread_weighted) AS spread_weighted, sum(s.spread_notional) AS spread_notional
-    FROM order_cohort_parts(p_from, p_to, p_by, p_symbol, p_strategy, NULL, NULL) s
+    FROM order_cohort_parts(p_from, p_to, p_by, p_symbol, p_strategy, NULL, NULL, true) s
     GROUP BY 1
     HAVING sum(s.placed) > 0
   ),
@@ -644,6 +694,4 @@ COMMENT ON FUNCTION trading_execution_figures(timestamptz, timestamptz, text, te
   'Slippage vs arrival, effective spread and implementation shortfall of the orders placed in [p_from, p_to); see docs/trading.md "Execution quality".';
 
 -- Every hour with orders is summarised by the aggregator's next refreshes; until then it is read from its orders.
-INSERT INTO order_cohort_stale_hours
-SELECT DISTINCT date_trunc('hour', placed_at, 'UTC') FROM order_analytics WHERE placed_at IS NOT NULL
-ON CONFLICT DO NOTHING;
+SELECT order_cohort_mark_hours(ARRAY(SELECT DISTINCT date_trunc('hour', placed_at, 'UTC') FROM order_analytics));

@@ -249,10 +249,15 @@ describe("execution quality (arrival, fills, trading_execution_figures)", () => 
     });
 
     it.each([null, "strategy", "symbol"] as const)("gives the figures plain SQL over the events gives (by %s), before and after the summaries' refresh", async (by) => {
-      const expected = await figuresBySql(db, range.from, range.to, by);
-      expectSameFigures(await figuresByFunction(db, range.from, range.to, by), expected);
-      await db.sql`select refresh_order_cohort_summaries(100000)`;
-      expectSameFigures(await figuresByFunction(db, range.from, range.to, by), expected);
+      // Whole hours, and a range that starts and ends inside an hour (its edges read from the orders).
+      const ranges = [range, { from: new Date(START - HOUR_MS + 17 * 60_000), to: new Date(START + HOUR_MS - 4 * 60_000) }];
+      for (const { from, to } of ranges) {
+        await db.sql`select order_cohort_mark_hours(array(select date_trunc('hour', placed_at, 'UTC') from order_analytics))`;
+        const expected = await figuresBySql(db, from, to, by);
+        expectSameFigures(await figuresByFunction(db, from, to, by), expected);
+        await db.sql`select refresh_order_cohort_summaries(100000)`;
+        expectSameFigures(await figuresByFunction(db, from, to, by), expected);
+      }
     });
 
     it("rebuilds a day: lost marks and fills come back", async () => {

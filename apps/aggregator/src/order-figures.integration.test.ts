@@ -254,7 +254,9 @@ describe("trading_order_figures (order lifecycle figures)", () => {
 
   describe("many orders stored shuffled, in random batches, with skewed clocks, late events and re-sent copies", () => {
     let db: TestDatabase;
-    const END = Date.UTC(2026, 10, 24, 0, 0, 0);
+    // Spans the whole UTC day of 1 November, when New York's clocks go back (25 local hours), and
+    // the hours after it: a day computed as '1 day' in that zone would take the next hour in too.
+    const END = Date.UTC(2026, 10, 2, 6, 0, 0);
     // A day and a half: ranges over it read whole UTC days, whole hours and the orders at the edges.
     const SPAN = 36 * 3_600_000;
 
@@ -313,6 +315,63 @@ describe("trading_order_figures (order lifecycle figures)", () => {
       await drain(testCycle(db.sql));
       expect(await db.sql`select bucket_start from order_cohort_stale_hours`).toEqual([{ bucket_start: new Date(END - 30 * 3_600_000) }]);
       for (const by of BY) await expectSameFigures(db, from, to, by);
+    });
+
+    it("leaves a stale hour to a writer still in its transaction: no refresh takes it from a snapshot without the write", async () => {
+      await db.sql`select refresh_order_cohort_summaries(100000)`;
+      const hour = new Date(END - 20 * 3_600_000);
+      await db.sql`select order_cohort_mark_hours(array[${hour}::timestamptz])`;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let written!: () => void;
+      const isWritten = new Promise<void>((resolve) => (written = resolve));
+      const writer = db.sql.begin(async (tx) => {
+        await tx`update order_analytics set updated_at = now()
+                 where order_id = (select order_id from order_analytics where placed_at >= ${hour} and placed_at < ${new Date(hour.getTime() + 3_600_000)} limit 1)`;
+        written();
+        await held;
+      });
+      await isWritten;
+      const [during] = await db.sql<[{ refreshed: number }]>`select refresh_order_cohort_summaries(100000) as refreshed`;
+      release();
+      await writer;
+      expect(during!.refreshed).toBe(0);
+      expect(await db.sql`select bucket_start from order_cohort_stale_hours`).toEqual([{ bucket_start: hour }]);
+      const [after] = await db.sql<[{ refreshed: number }]>`select refresh_order_cohort_summaries(100000) as refreshed`;
+      expect(after!.refreshed).toBe(1);
+    });
+
+    it("gives each bucket of a series the figures plain SQL gives its orders", async () => {
+      const from = new Date(END - SPAN - 3_600_000);
+      const to = new Date(END + 3_600_000);
+      await db.sql`select refresh_order_cohort_summaries(100000)`;
+      for (const widthMs of [2 * 3_600_000, DAY_MS, 15 * 60_000]) {
+        const buckets = await db.sql.unsafe<Array<Figures & { bucket_start: Date }>>(
+          `select bucket_start, ${SELECTED} from trading_order_figures($1, $2, p_bucket => $3::interval)`,
+          [from, to, `${widthMs} milliseconds`],
+        );
+        expect(buckets.length).toBeGreaterThan(1);
+        for (const bucket of buckets) {
+          const start = Math.max(bucket.bucket_start.getTime(), from.getTime());
+          const end = Math.min(bucket.bucket_start.getTime() + widthMs, to.getTime());
+          await expectFiguresLike(await exactFigures(db, new Date(start), new Date(end)), [bucket]);
+        }
+      }
+    });
+
+    it("gives the same figures in a session whose time zone keeps daylight saving time", async () => {
+      const from = new Date(END - SPAN - 3_600_000);
+      const to = new Date(END + 3_600_000);
+      await db.sql`select refresh_order_cohort_summaries(100000)`;
+      const utc = await storedFigures(db, from, to, "symbol");
+      const local = await db.sql.begin(async (tx) => {
+        await tx`set local timezone = 'America/New_York'`;
+        await tx`select order_cohort_mark_hours(array(select date_trunc('hour', placed_at, 'UTC') from order_analytics))`;
+        await tx`select refresh_order_cohort_summaries(100000)`;
+        return tx.unsafe<Figures[]>(`select ${SELECTED} from trading_order_figures($1, $2, p_by => 'symbol')`, [from, to]);
+      });
+      await expectFiguresLike(utc, local);
+      expect(await db.sql`select 1 from order_cohort_summaries where width = 'day' and bucket_start = ${new Date(Date.UTC(2026, 10, 1))}`).not.toHaveLength(0);
     });
 
     it("gives the same cohort counts per bucket as the whole range's orders", async () => {

@@ -1,8 +1,10 @@
 import { type Logger, type OrderCohortSummariesRepository, PeriodicTask } from "@trading-analytics/core";
-import { Counter, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "prom-client";
 
-/** Hours per refresh call: an hour of orders takes milliseconds, a backlog drains over a few runs. */
+/** Hours per refresh call: an hour of orders takes tens of milliseconds, a backlog drains over a few runs. */
 const HOURS_PER_RUN = 24;
+/** An hour still being written to (the current one) is left alone: its readers read it from its orders anyway. */
+const QUIET_MS = 10_000;
 
 export function createOrderCohortRefreshMetrics(registry: Registry) {
   const metrics = {
@@ -17,6 +19,11 @@ export function createOrderCohortRefreshMetrics(registry: Registry) {
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),
+    hoursSetAside: new Gauge({
+      name: "analytics_order_cohort_hours_set_aside",
+      help: "Hours of order placement whose summary refresh failed five times; their figures are read from the orders",
+      registers: [registry],
+    }),
   };
   for (const outcome of ["done", "failed"]) metrics.runs.inc({ outcome }, 0);
   return metrics;
@@ -24,8 +31,9 @@ export function createOrderCohortRefreshMetrics(registry: Registry) {
 
 /**
  * Keeps the order cohort summaries (migration 0029) close behind the folds: every `intervalMs`
- * it recomputes the hours the writes since made stale. Replicas may all run it (each claims its
- * hours). A failed run is counted and the next one retries; readers stay exact meanwhile, only slower.
+ * it recomputes the hours the writes since made stale, once they have been quiet for QUIET_MS.
+ * Replicas may all run it (each claims its hours). A failed run is counted and the next one
+ * retries; an hour that keeps failing is set aside and counted; readers stay exact meanwhile.
  */
 export class OrderCohortRefreshJob {
   private readonly metrics: ReturnType<typeof createOrderCohortRefreshMetrics>;
@@ -52,9 +60,10 @@ export class OrderCohortRefreshJob {
   /** One run; never throws. */
   async runOnce(): Promise<void> {
     try {
-      const hours = await this.summaries.refresh(HOURS_PER_RUN);
+      const hours = await this.summaries.refresh(HOURS_PER_RUN, QUIET_MS);
       this.metrics.runs.inc({ outcome: "done" });
       this.metrics.hoursRefreshed.inc(hours);
+      this.metrics.hoursSetAside.set(await this.summaries.setAsideHours());
     } catch (error) {
       this.metrics.runs.inc({ outcome: "failed" });
       this.logger.error("order cohort summary refresh failed; next run retries", { error: (error as Error).message });

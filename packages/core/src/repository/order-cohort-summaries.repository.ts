@@ -9,15 +9,19 @@ import type { Sql } from "./database";
 export class OrderCohortSummariesRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** Recomputes up to `hours` stale hours and their days; returns how many hours it did. */
-  async refresh(hours: number): Promise<number> {
-    const [row] = await this.sql<[{ refreshed: number }]>`select refresh_order_cohort_summaries(${hours}::int) as refreshed`;
+  /**
+   * Recomputes up to `hours` stale hours not written to for `quietMs`, and their days; returns
+   * how many hours it did.
+   */
+  async refresh(hours: number, quietMs: number): Promise<number> {
+    const [row] = await this.sql<[{ refreshed: number }]>`
+      select refresh_order_cohort_summaries(${hours}::int, ${`${quietMs} milliseconds`}::interval) as refreshed`;
     return row.refreshed;
   }
 
-  /** Hours waiting for a refresh. */
-  async staleHours(): Promise<number> {
-    const [row] = await this.sql<[{ hours: number }]>`select count(*)::int as hours from order_cohort_stale_hours`;
+  /** Hours whose refresh failed five times: read from their orders until a write marks them again. */
+  async setAsideHours(): Promise<number> {
+    const [row] = await this.sql<[{ hours: number }]>`select count(*)::int as hours from order_cohort_stale_hours where failures >= 5`;
     return row.hours;
   }
 }
