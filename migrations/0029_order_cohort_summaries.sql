@@ -380,13 +380,15 @@ $$;
 -- cannot use the day (or hour) summaries; one the summaries cannot tile at all reads the orders.
 CREATE OR REPLACE FUNCTION order_cohort_segments(p_from timestamptz, p_to timestamptz, p_bucket interval DEFAULT NULL)
 RETURNS TABLE (source text, seg_from timestamptz, seg_to timestamptz)
-LANGUAGE sql STABLE PARALLEL SAFE SET jit = off SET timezone = 'UTC' AS $$
-  -- No order lies outside the placements stored: an unbounded range ('-infinity') ends there.
+LANGUAGE sql STABLE PARALLEL SAFE SET jit = off SET timezone = 'UTC' SET enable_sort = on AS $$
+  -- No order lies outside the hours of the placements stored: an unbounded range ('-infinity')
+  -- ends there (at whole hours, so the first and last hour of the data are still summaries).
   WITH data AS (
     SELECT min(o.placed_at) AS lo, max(o.placed_at) AS hi FROM order_analytics o
   ),
   range AS (
-    SELECT greatest(p_from, d.lo) AS r_from, least(p_to, d.hi + interval '1 microsecond') AS r_to FROM data d WHERE d.lo IS NOT NULL
+    SELECT greatest(p_from, date_trunc('hour', d.lo, 'UTC')) AS r_from, least(p_to, date_trunc('hour', d.hi, 'UTC') + interval '1 hour') AS r_to
+    FROM data d WHERE d.lo IS NOT NULL
   ),
   widths AS (
     SELECT p_bucket IS NULL OR (extract(epoch FROM p_bucket) > 0 AND extract(epoch FROM p_bucket)::numeric % 3600 = 0) AS hours_ok,
