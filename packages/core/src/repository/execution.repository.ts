@@ -16,14 +16,20 @@ export interface ExecutionPage {
 const FILL_COLUMNS = `event_id uuid, order_id text, symbol text, side text, filled_at timestamptz, price float8, quantity float8, fee float8`;
 
 // The windows a set of quotes governs: from each quote to the symbol's next quote time (the same
-// time counts in: a later event id at the same time takes over within it).
+// time counts in: a later event id at the same time takes over within it), merged per symbol into
+// disjoint spans, so each stored order or fill is joined once per page however many quotes precede it.
 const QUOTE_WINDOWS = `
   q as (select distinct symbol, quoted_at from jsonb_to_recordset($2::text::jsonb) as x(symbol text, quoted_at timestamptz)),
-  win as (
+  spans as (
     select q.symbol, q.quoted_at as lo,
            coalesce((select m.quoted_at from market_quotes m where m.symbol = q.symbol and m.quoted_at > q.quoted_at
                      order by m.quoted_at limit 1), 'infinity') as hi
-    from q)`;
+    from q),
+  starts as (
+    select s.*, coalesce(s.lo > max(s.hi) over (partition by s.symbol order by s.lo rows between unbounded preceding and 1 preceding), true) as starts
+    from spans s),
+  islands as (select s.*, count(*) filter (where s.starts) over (partition by s.symbol order by s.lo) as island from starts s),
+  win as (select symbol, min(lo) as lo, max(hi) as hi from islands group by symbol, island)`;
 
 // A rebuilt range [$2, $3): every symbol quoted or filled in it, up to its next quote after it.
 const RANGE_WINDOWS = `
@@ -45,10 +51,14 @@ const remarkStatement = (windows: string) => `
   orders as (
     select order_id from named
     union
-    select o.order_id from win join order_analytics o on o.symbol = win.symbol and o.placed_at >= win.lo and o.placed_at < win.hi
+    select o.order_id from win cross join lateral (
+      select o.order_id from order_analytics o
+      where o.symbol = win.symbol and o.placed_at >= win.lo and o.placed_at < win.hi and o.placed_at is not null) o
     union
-    select o.order_id from win join order_analytics o on o.symbol = win.symbol
-      and coalesce(o.rejected_at, o.canceled_at) >= win.lo and coalesce(o.rejected_at, o.canceled_at) < win.hi and o.placed_at is not null
+    select o.order_id from win cross join lateral (
+      select o.order_id from order_analytics o
+      where o.symbol = win.symbol and coalesce(o.rejected_at, o.canceled_at) >= win.lo and coalesce(o.rejected_at, o.canceled_at) < win.hi
+        and o.placed_at is not null and coalesce(o.rejected_at, o.canceled_at) is not null) o
   ),
   marks as (
     select o.order_id,
@@ -72,7 +82,8 @@ const remarkStatement = (windows: string) => `
   fills as (
     select f.event_id from named join order_fills f using (order_id)
     union
-    select f.event_id from win join order_fills f on f.symbol = win.symbol and f.filled_at >= win.lo and f.filled_at < win.hi
+    select f.event_id from win cross join lateral (
+      select f.event_id from order_fills f where f.symbol = win.symbol and f.filled_at >= win.lo and f.filled_at < win.hi) f
   ),
   fill_marks as (
     select f.event_id, q.mid, q.spread_bps, o.placed_at

@@ -41,25 +41,35 @@ export class MarketQuotesRepository {
          select b.* from batch b
          where not exists (select 1 from market_quotes q where q.symbol = b.symbol and q.quoted_at = b.quoted_at and q.event_id = b.event_id)
        ),
+       -- Each new quote's stored neighbours, all looked up before the first row is inserted: probed
+       -- after, an index scan would step over every row this statement inserted before it.
+       neighbours as materialized (
+         select f.*, p.quoted_at as stored_prev_at,
+                n.symbol as next_symbol, n.quoted_at as next_quoted_at, n.event_id as next_event_id,
+                n.prev_quoted_at as next_prev_quoted_at, n.interval_ms as next_interval_ms
+         from fresh f
+         left join lateral (
+           select p.quoted_at from market_quotes p
+           where p.symbol = f.symbol and (p.quoted_at, p.event_id) < (f.quoted_at, f.event_id)
+           order by p.quoted_at desc, p.event_id desc limit 1) p on true
+         left join lateral (
+           select q.symbol, q.quoted_at, q.event_id, q.prev_quoted_at, q.interval_ms from market_quotes q
+           where q.symbol = f.symbol and (q.quoted_at, q.event_id) > (f.quoted_at, f.event_id)
+           order by q.quoted_at, q.event_id limit 1) n on true
+       ),
        -- The previous update: the later of the one before in this page and the one before stored.
        linked as (
-         select f.*, greatest(
-                  lag(f.quoted_at) over (partition by f.symbol order by f.quoted_at, f.event_id),
-                  (select p.quoted_at from market_quotes p
-                   where p.symbol = f.symbol and (p.quoted_at, p.event_id) < (f.quoted_at, f.event_id)
-                   order by p.quoted_at desc, p.event_id desc limit 1)) as prev_quoted_at
-         from fresh f
+         select n.*, greatest(lag(n.quoted_at) over (partition by n.symbol order by n.quoted_at, n.event_id), n.stored_prev_at) as prev_quoted_at
+         from neighbours n
        ),
        -- A stored quote right after a new one now follows the latest new one before it.
        successors as (
-         select s.symbol, s.quoted_at, s.event_id, s.interval_ms, greatest(s.prev_quoted_at, max(f.quoted_at)) as prev_quoted_at
-         from fresh f
-         cross join lateral (
-           select q.symbol, q.quoted_at, q.event_id, q.prev_quoted_at, q.interval_ms from market_quotes q
-           where q.symbol = f.symbol and (q.quoted_at, q.event_id) > (f.quoted_at, f.event_id)
-           order by q.quoted_at, q.event_id limit 1) s
-         group by s.symbol, s.quoted_at, s.event_id, s.prev_quoted_at, s.interval_ms
-         having greatest(s.prev_quoted_at, max(f.quoted_at)) is distinct from s.prev_quoted_at
+         select n.next_symbol as symbol, n.next_quoted_at as quoted_at, n.next_event_id as event_id, n.next_interval_ms as interval_ms,
+                greatest(n.next_prev_quoted_at, max(n.quoted_at)) as prev_quoted_at
+         from neighbours n
+         where n.next_symbol is not null
+         group by n.next_symbol, n.next_quoted_at, n.next_event_id, n.next_prev_quoted_at, n.next_interval_ms
+         having greatest(n.next_prev_quoted_at, max(n.quoted_at)) is distinct from n.next_prev_quoted_at
        ),
        inserted as (
          insert into market_quotes (symbol, quoted_at, event_id, price, bid, ask, prev_quoted_at)
