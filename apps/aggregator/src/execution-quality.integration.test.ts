@@ -260,6 +260,28 @@ describe("execution quality (arrival, fills, trading_execution_figures)", () => 
       }
     });
 
+    it("names each mark that differs from the quote in force: arrival quote time, end mid, mid at a fill", async () => {
+      const [order] = await db.sql<{ order_id: string; arrival_quote_at: Date }[]>`
+        select order_id, arrival_quote_at from order_analytics where arrival_source = 'mid' order by order_id limit 1`;
+      const [ended] = await db.sql<{ order_id: string; end_mid: number }[]>`select order_id, end_mid from order_analytics where end_mid is not null order by order_id limit 1`;
+      const [fill] = await db.sql<{ event_id: string; mid_at_fill: number }[]>`select event_id::text, mid_at_fill from order_fills where mid_at_fill is not null order by event_id limit 1`;
+      expect(order && ended && fill).toBeTruthy();
+      // An earlier quote's time, a mid off by a cent: what a lookup one quote too early or too late would give.
+      await db.sql`update order_analytics set arrival_quote_at = arrival_quote_at - interval '1 millisecond' where order_id = ${order!.order_id}`;
+      await db.sql`update order_analytics set end_mid = end_mid + 0.01 where order_id = ${ended!.order_id}`;
+      await db.sql`update order_fills set mid_at_fill = mid_at_fill + 0.01 where event_id = ${fill!.event_id}::uuid`;
+      try {
+        const keys = (await auditRollups(db.sql, TEST_PLAN)).mismatches.map((mismatch) => ("key" in mismatch ? mismatch.key : undefined));
+        expect(keys).toEqual(expect.arrayContaining([order!.order_id, ended!.order_id, fill!.event_id]));
+        expect(new Set(keys).size).toBe(order!.order_id === ended!.order_id ? 2 : 3);
+      } finally {
+        await db.sql`update order_analytics set arrival_quote_at = ${order!.arrival_quote_at} where order_id = ${order!.order_id}`;
+        await db.sql`update order_analytics set end_mid = ${ended!.end_mid} where order_id = ${ended!.order_id}`;
+        await db.sql`update order_fills set mid_at_fill = ${fill!.mid_at_fill} where event_id = ${fill!.event_id}::uuid`;
+      }
+      expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
+    });
+
     it("rebuilds a day: lost marks and fills come back", async () => {
       const snapshot = async () => [
         await db.sql`select order_id, arrival_price, arrival_source, arrival_quote_at, end_mid from order_analytics order by order_id`,

@@ -1,4 +1,4 @@
-import type { Sql } from "@trading-analytics/core";
+import type { Sql, SqlTransaction } from "@trading-analytics/core";
 
 export interface ExecutionMismatch {
   table: "order_analytics.arrival" | "order_fills";
@@ -26,18 +26,34 @@ const FOLDED = `
       and not exists (select 1 from set_aside_events s where s.event_id = events.id and s.event_time = events."timestamp")
   )`;
 
-// The quote in force for symbol `sym` at time `at`: the latest folded update at or before it, ties by event id.
-const QUOTE_AT = (sym: string, at: string) => `
-  select case when v.bid > 0 and v.ask >= v.bid then (v.bid + v.ask) / 2 end as mid,
-         case when v.bid > 0 and v.ask >= v.bid then (v.ask - v.bid) / ((v.bid + v.ask) / 2) * 10000 end as spread_bps,
-         date_trunc('milliseconds', q."timestamp") as quoted_at
-  from events q
-  cross join lateral (select case when jsonb_typeof(q.properties->'bid') = 'number' then (q.properties->>'bid')::float8 end as bid,
-                             case when jsonb_typeof(q.properties->'ask') = 'number' then (q.properties->>'ask')::float8 end as ask) v
-  where q.event_type = 'market.data.update' and jsonb_typeof(q.properties->'symbol') = 'string' and q.properties->>'symbol' = ${sym}
-    and date_trunc('milliseconds', q."timestamp") <= ${at} and q.created_at - q."timestamp" <= $1::interval
-    and not exists (select 1 from set_aside_events s where s.event_id = q.id and s.event_time = q."timestamp")
-  order by date_trunc('milliseconds', q."timestamp") desc, q.id desc limit 1`;
+// The folded quote updates of each symbol, with their mid and spread.
+const QUOTES = `
+  quotes as (
+    select id, symbol, t as quoted_at,
+           case when bid > 0 and ask >= bid then (bid + ask) / 2 end as mid,
+           case when bid > 0 and ask >= bid then (ask - bid) / ((bid + ask) / 2) * 10000 end as spread_bps
+    from (select id, t, p->>'symbol' as symbol,
+                 case when jsonb_typeof(p->'bid') = 'number' then (p->>'bid')::float8 end as bid,
+                 case when jsonb_typeof(p->'ask') = 'number' then (p->>'ask')::float8 end as ask
+          from folded where event_type = 'market.data.update' and jsonb_typeof(p->'symbol') = 'string') u
+  )`;
+
+/**
+ * The quote in force at each lookup (key, symbol, at) of the CTE named `lookups`: the latest
+ * update of the symbol at or before `at`, ties by event id. Updates and lookups are sorted
+ * together (an update before a lookup at the same time, so it counts); the running count of
+ * updates puts each lookup in the group its quote in force heads. Two sorts, no search per lookup.
+ */
+const QUOTES_IN_FORCE = (lookups: string) => `
+  select key, quote_id, first_value(mid) over w as mid, first_value(spread_bps) over w as spread_bps, first_value(quoted_at) over w as quoted_at,
+         first_value(quote_id) over w as head
+  from (
+    select *, count(quote_id) over (partition by symbol order by at, kind, quote_id rows unbounded preceding) as n
+    from (select symbol, quoted_at as at, 0 as kind, id as quote_id, null::text as key, mid, spread_bps, quoted_at from quotes
+          union all
+          select symbol, at, 1, null, key, null, null, null from ${lookups} where at is not null and symbol is not null) x
+  ) g
+  window w as (partition by symbol, n order by at, kind, quote_id rows unbounded preceding)`;
 
 // Each order from its placements: time, and symbol and limit price of the earliest one; its end.
 const ORDERS = `
@@ -60,9 +76,23 @@ const ORDERS = `
  * every order's arrival price, source, quote time and end mid, and every fill row.
  */
 export async function auditExecution(sql: Sql, allowedLatenessMs: number): Promise<ExecutionAudit> {
+  return sql.begin(async (tx) => {
+    // The planner guesses a row or two for CTEs filtered on JSON, and nested loops over them are
+    // quadratic at a million events: every join here is an equi-join that hashing does in one pass.
+    await tx`set local enable_nestloop = off`;
+    return compareMarks(tx, allowedLatenessMs);
+  });
+}
+
+async function compareMarks(sql: SqlTransaction, allowedLatenessMs: number): Promise<ExecutionAudit> {
   const lateness = [`${allowedLatenessMs} milliseconds`];
   const arrivals = await sql.unsafe<Array<{ key: string; stored: Record<string, unknown> | null; exact: Record<string, unknown> | null }>>(
     `with ${FOLDED}, ${ORDERS},
+     ${QUOTES},
+     arrival_lookups as (select order_id as key, symbol, placed_at as at from orders),
+     end_lookups as (select order_id as key, symbol, ended_at as at from orders),
+     arrival as (select * from (${QUOTES_IN_FORCE("arrival_lookups")}) a where quote_id is null and head is not null),
+     ended as (select * from (${QUOTES_IN_FORCE("end_lookups")}) e where quote_id is null and head is not null),
      exact as (
        select o.order_id,
               case when o.placed_at is null then null when a.mid is not null then a.mid when o.limit_price > 0 then o.limit_price end as arrival_price,
@@ -70,8 +100,8 @@ export async function auditExecution(sql: Sql, allowedLatenessMs: number): Promi
               case when o.placed_at is not null and a.mid is not null then a.quoted_at end as arrival_quote_at,
               case when o.placed_at is not null then e.mid end as end_mid
        from orders o
-       left join lateral (${QUOTE_AT("o.symbol", "o.placed_at")}) a on true
-       left join lateral (${QUOTE_AT("o.symbol", "o.ended_at")}) e on true
+       left join arrival a on a.key = o.order_id
+       left join ended e on e.key = o.order_id
      ),
      stored as (select order_id, arrival_price, arrival_source, arrival_quote_at, end_mid from order_analytics)
      select coalesce(x.order_id, r.order_id) as key, to_jsonb(r) as stored, to_jsonb(x) as exact
@@ -93,11 +123,14 @@ export async function auditExecution(sql: Sql, allowedLatenessMs: number): Promi
        from folded f
        where f.event_type = 'order.filled' and f.order_key is not null
      ),
+     ${QUOTES},
+     fill_lookups as (select event_id::text as key, symbol, filled_at as at from fill_events),
+     at_fill as (select * from (${QUOTES_IN_FORCE("fill_lookups")}) f where quote_id is null and head is not null),
      exact as (
        select f.*, q.mid as mid_at_fill, q.spread_bps as spread_at_fill_bps, o.placed_at
        from fill_events f
        join orders o using (order_id)
-       left join lateral (${QUOTE_AT("f.symbol", "f.filled_at")}) q on true
+       left join at_fill q on q.key = f.event_id::text
      ),
      stored as (select event_id, order_id, symbol, side, filled_at, price, quantity, fee, mid_at_fill, spread_at_fill_bps, placed_at from order_fills)
      select coalesce(x.event_id, r.event_id)::text as key, to_jsonb(r) as stored, to_jsonb(x) as exact
