@@ -76,24 +76,47 @@ export class RollupMerger {
 
   async apply(tx: SqlTransaction, events: readonly FoldableEvent[], cache?: RollupStateCache): Promise<MergeResult> {
     const { foldable, setAside } = screenEvents(events, this.plan.measures);
-    await this.setAsideEvents.record(tx, setAside.map(toSetAsideEvent));
+    // The trading tables' statements are queued first and the rollups folded while PostgreSQL
+    // runs them: one transaction, so the work is ordered, but Node and the database overlap.
+    const trading = this.mergeTrading(tx, foldable);
+    await yieldToIo(); // lets postgres.js send the queued statements before the synchronous fold below
+    const rollups = this.mergeRollups(tx, foldable, setAside, cache);
+    const [orders, merged] = await settleBoth(trading, rollups);
+    return { ...merged, setAside, foldable, orders };
+  }
+
+  /** Rollup rows: each delta merged into its row's stored state and written back. */
+  private async mergeRollups(tx: SqlTransaction, foldable: readonly FoldableEvent[], setAside: readonly Unfoldable[], cache?: RollupStateCache) {
     const { deltas, members, late, folded } = foldEvents(foldable, this.plan);
+    await this.setAsideEvents.record(tx, setAside.map(toSetAsideEvent));
     await this.tail.recordLate(tx, late);
     const added = await this.rollups.addMembers(tx, members);
     const rows = await this.mergeWithStored(tx, [...deltas, ...distinctDeltas(members, added)], cache);
     // Late events change buckets that may already be kept in series blocks: those blocks go with this change.
     await this.seriesBlocks.invalidate(tx, bucketsInBlocks(rows, this.clock()));
     await this.rollups.save(tx, rows);
-    const quotes = foldQuotes(foldable, this.plan.allowedLatenessMs);
-    await this.quotes.insert(tx, quotes);
-    await this.sessions?.merge(tx, foldSessions(foldable, this.plan.allowedLatenessMs));
-    await this.positions?.merge(tx, foldPositions(foldable, this.plan.allowedLatenessMs));
-    if (!this.orders) return { rows, late, setAside, folded, foldable, orders: { ...NO_ORDER_TRANSITIONS } };
-    const orderDeltas = foldOrders(foldable, this.plan.allowedLatenessMs);
-    const orders = await this.orders.merge(tx, orderDeltas);
-    // After the quotes and the orders: arrival and fill marks read both.
-    await this.execution.fold(tx, executionPageOf(foldable, orderDeltas, quotes, this.plan.allowedLatenessMs));
-    return { rows, late, setAside, folded, foldable, orders };
+    return { rows, late, folded };
+  }
+
+  /**
+   * The trading tables, each statement issued without waiting for the one before (the
+   * connection runs them in order): quotes before the execution marks, which read them and the orders.
+   */
+  private async mergeTrading(tx: SqlTransaction, foldable: readonly FoldableEvent[]): Promise<OrderTransitions> {
+    const lateness = this.plan.allowedLatenessMs;
+    const quotes = foldQuotes(foldable, lateness);
+    const written: Array<Promise<unknown>> = [this.quotes.insert(tx, quotes)];
+    if (this.sessions) written.push(this.sessions.merge(tx, foldSessions(foldable, lateness)));
+    if (this.positions) written.push(this.positions.merge(tx, foldPositions(foldable, lateness)));
+    if (!this.orders) {
+      await settleAll(written);
+      return { ...NO_ORDER_TRANSITIONS };
+    }
+    const orderDeltas = foldOrders(foldable, lateness);
+    const orders = this.orders.merge(tx, orderDeltas);
+    written.push(orders, this.execution.fold(tx, executionPageOf(foldable, orderDeltas, quotes, lateness)));
+    await settleAll(written);
+    return orders;
   }
 
   private async mergeWithStored(tx: SqlTransaction, deltas: readonly RollupDelta[], cache?: RollupStateCache): Promise<StoredRollup[]> {
@@ -108,6 +131,28 @@ export class RollupMerger {
       return { key, state: current };
     });
   }
+}
+
+/**
+ * Resolves on the event loop's next turn: postgres.js writes queued statements from a setImmediate
+ * of its own, scheduled after the caller's, so one setImmediate is not enough; a timer comes later.
+ */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Waits for every promise to settle, then rejects with the first failure: nothing is left
+ * running on the transaction when the caller's error rolls it back.
+ */
+async function settleAll(promises: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  await settleAll([a, b]);
+  return [await a, await b];
 }
 
 /** The 1m/5m rows' buckets that a series block may already hold. */

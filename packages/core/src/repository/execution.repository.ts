@@ -109,12 +109,19 @@ const REMARK_RANGE = remarkStatement(RANGE_WINDOWS);
  * of every event folded so far, whatever order the events came in.
  */
 export class ExecutionRepository {
-  /** Inserts the page's fills, then re-marks what the page may have changed: two statements. */
+  /**
+   * Inserts the page's fills, then re-marks what the page may have changed: two statements, both
+   * sent at once (a transaction's connection runs them in order).
+   */
   async fold(tx: Db, page: ExecutionPage): Promise<{ orders: number; fills: number }> {
-    await this.insertFills(tx, page.fills);
-    if (page.orderIds.length === 0 && page.quotes.length === 0) return { orders: 0, fills: 0 };
+    const inserted = this.insertFills(tx, page.fills);
+    if (page.orderIds.length === 0 && page.quotes.length === 0) {
+      await inserted;
+      return { orders: 0, fills: 0 };
+    }
     const quotes = page.quotes.map((quote) => ({ symbol: quote.symbol, quoted_at: new Date(quote.quotedAtMs).toISOString() }));
-    const [row] = await tx.unsafe<{ orders: number; fills: number }[]>(REMARK_PAGE, [JSON.stringify(page.orderIds), JSON.stringify(quotes)]);
+    const remarked = tx.unsafe<{ orders: number; fills: number }[]>(REMARK_PAGE, [JSON.stringify(page.orderIds), JSON.stringify(quotes)]);
+    const [, [row]] = await Promise.all([inserted, remarked]);
     return row!;
   }
 
