@@ -18,6 +18,8 @@ const FILL_COLUMNS = `event_id uuid, order_id text, symbol text, side text, fill
 // The windows a set of quotes governs: from each quote to the symbol's next quote time (the same
 // time counts in: a later event id at the same time takes over within it), merged per symbol into
 // disjoint spans, so each stored order or fill is joined once per page however many quotes precede it.
+// Each span reads its index range, and each fill its order by key: OFFSET 0 keeps the planner from
+// turning the lateral subqueries into hash joins over the whole table, which grew with every page.
 const QUOTE_WINDOWS = `
   q as (select distinct symbol, quoted_at from jsonb_to_recordset($2::text::jsonb) as x(symbol text, quoted_at timestamptz)),
   spans as (
@@ -53,12 +55,12 @@ const remarkStatement = (windows: string) => `
     union
     select o.order_id from win cross join lateral (
       select o.order_id from order_analytics o
-      where o.symbol = win.symbol and o.placed_at >= win.lo and o.placed_at < win.hi and o.placed_at is not null) o
+      where o.symbol = win.symbol and o.placed_at >= win.lo and o.placed_at < win.hi and o.placed_at is not null offset 0) o
     union
     select o.order_id from win cross join lateral (
       select o.order_id from order_analytics o
       where o.symbol = win.symbol and coalesce(o.rejected_at, o.canceled_at) >= win.lo and coalesce(o.rejected_at, o.canceled_at) < win.hi
-        and o.placed_at is not null and coalesce(o.rejected_at, o.canceled_at) is not null) o
+        and o.placed_at is not null and coalesce(o.rejected_at, o.canceled_at) is not null offset 0) o
   ),
   marks as (
     select o.order_id,
@@ -80,16 +82,16 @@ const remarkStatement = (windows: string) => `
     returning 1
   ),
   fills as (
-    select f.event_id from named join order_fills f using (order_id)
+    select f.event_id from named cross join lateral (select f.event_id from order_fills f where f.order_id = named.order_id offset 0) f
     union
     select f.event_id from win cross join lateral (
-      select f.event_id from order_fills f where f.symbol = win.symbol and f.filled_at >= win.lo and f.filled_at < win.hi) f
+      select f.event_id from order_fills f where f.symbol = win.symbol and f.filled_at >= win.lo and f.filled_at < win.hi offset 0) f
   ),
   fill_marks as (
     select f.event_id, q.mid, q.spread_bps, o.placed_at
-    from fills join order_fills f using (event_id)
+    from fills cross join lateral (select f.* from order_fills f where f.event_id = fills.event_id offset 0) f
     left join lateral quote_at(f.symbol, f.filled_at) q on true
-    left join order_analytics o on o.order_id = f.order_id
+    left join lateral (select o.placed_at from order_analytics o where o.order_id = f.order_id offset 0) o on true
   ),
   fills_marked as (
     update order_fills f set mid_at_fill = m.mid, spread_at_fill_bps = m.spread_bps, placed_at = m.placed_at
@@ -133,7 +135,7 @@ export class ExecutionRepository {
        select x.event_id, x.order_id, x.symbol, x.side, x.filled_at, x.price, x.quantity, x.fee, q.mid, q.spread_bps, o.placed_at
        from jsonb_to_recordset($1::text::jsonb) as x(${FILL_COLUMNS})
        left join lateral quote_at(x.symbol, x.filled_at) q on true
-       left join order_analytics o on o.order_id = x.order_id
+       left join lateral (select o.placed_at from order_analytics o where o.order_id = x.order_id offset 0) o on true
        on conflict (event_id) do nothing`,
       [JSON.stringify(fills.map(toFillRow))],
     );
