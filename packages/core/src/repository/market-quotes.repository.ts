@@ -42,7 +42,8 @@ export class MarketQuotesRepository {
          where not exists (select 1 from market_quotes q where q.symbol = b.symbol and q.quoted_at = b.quoted_at and q.event_id = b.event_id)
        ),
        -- Each new quote's stored neighbours, all looked up before the first row is inserted: probed
-       -- after, an index scan would step over every row this statement inserted before it.
+       -- after, an index scan would step over every row this statement inserted before it. The bare
+       -- bounds on quoted_at repeat the row comparisons so that each probe skips the day partitions it cannot match.
        neighbours as materialized (
          select f.*, p.quoted_at as stored_prev_at,
                 n.symbol as next_symbol, n.quoted_at as next_quoted_at, n.event_id as next_event_id,
@@ -50,11 +51,11 @@ export class MarketQuotesRepository {
          from fresh f
          left join lateral (
            select p.quoted_at from market_quotes p
-           where p.symbol = f.symbol and (p.quoted_at, p.event_id) < (f.quoted_at, f.event_id)
+           where p.symbol = f.symbol and (p.quoted_at, p.event_id) < (f.quoted_at, f.event_id) and p.quoted_at <= f.quoted_at
            order by p.quoted_at desc, p.event_id desc limit 1) p on true
          left join lateral (
            select q.symbol, q.quoted_at, q.event_id, q.prev_quoted_at, q.interval_ms from market_quotes q
-           where q.symbol = f.symbol and (q.quoted_at, q.event_id) > (f.quoted_at, f.event_id)
+           where q.symbol = f.symbol and (q.quoted_at, q.event_id) > (f.quoted_at, f.event_id) and q.quoted_at >= f.quoted_at
            order by q.quoted_at, q.event_id limit 1) n on true
        ),
        -- The previous update: the later of the one before in this page and the one before stored.
