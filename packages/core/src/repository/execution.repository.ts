@@ -1,6 +1,7 @@
 import type { MarketQuote } from "../rollups/market-quotes";
 import type { OrderFill } from "../rollups/order-fills";
 import type { Sql, SqlTransaction } from "./database";
+import { orderMarksSql } from "./order-marks.sql";
 
 type Db = Sql | SqlTransaction;
 
@@ -46,8 +47,10 @@ const RANGE_WINDOWS = `
  * Re-marks, in one statement, the orders named in $1 and the orders and fills inside the windows:
  * arrival (mid of the quote in force at placement, else the limit price), the mid when an order
  * ended, and each fill's quote and its order's placement time. Only rows that change are written.
+ * With skipOrdersWrittenHere, orders this transaction wrote are left out: the order merge marked
+ * them after the page's quotes were stored (rows written under a savepoint are re-marked anyway).
  */
-const remarkStatement = (windows: string) => `
+const remarkStatement = (windows: string, skipOrdersWrittenHere: boolean) => `
   with named as (select distinct jsonb_array_elements_text($1::text::jsonb) as order_id),
   ${windows},
   orders as (
@@ -63,15 +66,10 @@ const remarkStatement = (windows: string) => `
         and o.placed_at is not null and coalesce(o.rejected_at, o.canceled_at) is not null offset 0) o
   ),
   marks as (
-    select o.order_id,
-           case when a.mid is not null then a.mid when o.limit_price > 0 then o.limit_price end as arrival_price,
-           case when a.mid is not null then 'mid' when o.limit_price > 0 then 'limit' end as arrival_source,
-           case when a.mid is not null then a.quoted_at end as arrival_quote_at,
-           e.mid as end_mid
+    select o.order_id, m.*
     from orders join order_analytics o using (order_id)
-    left join lateral quote_at(o.symbol, o.placed_at) a on true
-    left join lateral quote_at(o.symbol, coalesce(o.rejected_at, o.canceled_at)) e on true
-    where o.placed_at is not null
+    cross join lateral (${orderMarksSql({ symbol: "o.symbol", placedAt: "o.placed_at", limitPrice: "o.limit_price", endedAt: "coalesce(o.rejected_at, o.canceled_at)" })}) m
+    ${skipOrdersWrittenHere ? "where o.xmin <> pg_current_xact_id()::xid" : ""}
   ),
   orders_marked as (
     update order_analytics o
@@ -101,8 +99,8 @@ const remarkStatement = (windows: string) => `
   )
   select (select count(*) from orders_marked)::int as orders, (select count(*) from fills_marked)::int as fills`;
 
-const REMARK_PAGE = remarkStatement(QUOTE_WINDOWS);
-const REMARK_RANGE = remarkStatement(RANGE_WINDOWS);
+const REMARK_PAGE = remarkStatement(QUOTE_WINDOWS, true);
+const REMARK_RANGE = remarkStatement(RANGE_WINDOWS, false);
 
 /**
  * Execution quality's materialized marks (migration 0026): order_analytics' arrival price and end

@@ -2,6 +2,7 @@ import type { OrderCohortCounts } from "../rollups/trading-analytics";
 import type { OrderDelta, OrderTransitions } from "../rollups/order-lifecycle";
 import type { Sql, SqlTransaction } from "./database";
 import { orderFiguresFrom } from "./order-figures.reader";
+import { orderMarksSql } from "./order-marks.sql";
 
 type Db = Sql | SqlTransaction;
 
@@ -42,6 +43,16 @@ const INPUT_COLUMNS = `order_id text, symbol text, side text, strategy_id text, 
   last_event_at timestamptz, fill_count integer, filled_quantity float8, fill_notional float8, first_fill_at timestamptz,
   last_fill_at timestamptz, final_fill_at timestamptz, canceled_at timestamptz, rejected_at timestamptz`;
 const WRITTEN_COLUMNS = INPUT_COLUMNS.split(",").map((column) => column.trim().split(" ")[0]!).join(", ");
+const MARK_COLUMNS = "arrival_price, arrival_source, arrival_quote_at, end_mid";
+/** The marks of a new row, from its input. */
+const INSERTED_MARKS = orderMarksSql({ symbol: "x.symbol", placedAt: "x.placed_at", limitPrice: "x.limit_price", endedAt: "coalesce(x.rejected_at, x.canceled_at)" });
+/** The marks of a merged row, from the values the merge gives it (MERGE_SET's rules). */
+const MERGED_MARKS = orderMarksSql({
+  symbol: `case when ${INCOMING_SOURCE_WINS} then excluded.symbol else o.symbol end`,
+  placedAt: "least(o.placed_at, excluded.placed_at)",
+  limitPrice: `case when ${INCOMING_SOURCE_WINS} then excluded.limit_price else o.limit_price end`,
+  endedAt: "coalesce(least(o.rejected_at, excluded.rejected_at), least(o.canceled_at, excluded.canceled_at))",
+});
 /** A placed order in a state, as the transition counts see it. */
 const REACHED = (row: string, status: string) => `(${row}.placed_at is not null and ${row}.status = '${status}')`;
 
@@ -69,8 +80,9 @@ export class OrderLifecycleRepository {
   constructor(private readonly sql: Sql) {}
 
   /**
-   * Merges the deltas (one per order) into their rows in one upsert, and counts the placed
-   * orders that newly reached each state. Callers hold the aggregation cursor, so no other
+   * Merges the deltas (one per order) into their rows in one upsert, marking each row it writes
+   * with its execution marks from the quotes stored so far (so re-marking rewrites none of them),
+   * and counts the placed orders that newly reached each state. Callers hold the aggregation cursor, so no other
    * merge runs between the read of the rows before and the upsert (one statement, one snapshot).
    */
   async merge(tx: Db, deltas: readonly OrderDelta[]): Promise<OrderTransitions> {
@@ -79,9 +91,12 @@ export class OrderLifecycleRepository {
       `with input as (select * from jsonb_to_recordset($1::text::jsonb) as x(${INPUT_COLUMNS})),
        before as (select o.order_id, o.placed_at, o.status from order_analytics o where o.order_id in (select order_id from input)),
        after as (
-         insert into order_analytics as o (${WRITTEN_COLUMNS}) select ${WRITTEN_COLUMNS} from input
+         insert into order_analytics as o (${WRITTEN_COLUMNS}, ${MARK_COLUMNS})
+         select ${WRITTEN_COLUMNS.split(", ").map((column) => `x.${column}`).join(", ")}, ${MARK_COLUMNS}
+         from input x left join lateral (${INSERTED_MARKS}) m on true
          on conflict (order_id) do update set
-         ${MERGE_SET}
+         ${MERGE_SET},
+         (${MARK_COLUMNS}) = (select ${MARK_COLUMNS} from (select) one left join lateral (${MERGED_MARKS}) m on true)
          returning o.order_id, o.placed_at, o.status)
        select count(*) filter (where a.placed_at is not null and b.placed_at is null)::int as placed,
               count(*) filter (where ${REACHED("a", "filled")} and not coalesce(${REACHED("b", "filled")}, false))::int as filled,
