@@ -103,5 +103,6 @@ describe("market-data health, from the fold, against plain SQL over the events",
     await rebuild.rebuildDay(new Date(START));
     expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
     expect(await db.sql`select * from market_data_health(${new Date(START)}, ${new Date(START + 3 * HOUR_MS)})`).toEqual(before);
-  });
+    // The rebuild alone takes ~50 s here: it is quadratic in a day's quotes (docs/operations.md).
+  }, 180_000);
 });
