@@ -106,6 +106,37 @@ function expectSameFigures(actual: Array<Record<string, unknown>>, expected: Arr
 }
 
 describe("execution quality (arrival, fills, trading_execution_figures)", () => {
+  describe("ties at one millisecond: two quotes at an order's placement, fill and cancel times", () => {
+    let db: TestDatabase;
+    afterAll(() => db.drop());
+
+    it("takes the quote with the higher event id, and a quote at the very time counts, whether the quotes come before or after the orders", async () => {
+      db = await createTestDatabase("execution_ties");
+      const pair = (second: number, mids: [number, number]) => mids.map((mid) => quote(second, "BTCUSDT", mid - 1, mid + 1, HOUR_MS));
+      const [first, second] = [pair(1, [100, 200]), pair(9, [300, 400])];
+      const winner = (quotes: AnalyticsEvent[]) => [...quotes].sort((a, b) => (a.eventId < b.eventId ? 1 : -1))[0]!.properties.price;
+      const order = (id: string) => [
+        event("order.placed", 1, { order_id: id, symbol: "BTCUSDT", side: "BUY", strategy_id: "s1", price: 999, quantity: 2 }),
+        event("order.filled", 1, { order_id: id, symbol: "BTCUSDT", side: "BUY", price: 150, quantity: 1, is_partial: true }),
+        event("order.canceled", 9, { order_id: id, symbol: "BTCUSDT", side: "BUY" }),
+      ];
+      // E is folded before its quotes (re-marked when they arrive), L after them (marked by the merge).
+      await storeEvents(db.sql, order("E"));
+      await drain(testCycle(db.sql, { maxEvents: 2 }));
+      await storeEvents(db.sql, [...first, ...second]);
+      await drain(testCycle(db.sql, { maxEvents: 3 }));
+      await storeEvents(db.sql, order("L"));
+      await drain(testCycle(db.sql));
+
+      const marks = { arrival_price: winner(first), arrival_source: "mid", end_mid: winner(second), mid_at_fill: winner(first) };
+      expect(await db.sql`select o.order_id, arrival_price, arrival_source, end_mid, mid_at_fill from order_analytics o join order_fills f using (order_id) order by 1`).toEqual([
+        { order_id: "E", ...marks },
+        { order_id: "L", ...marks },
+      ]);
+      expect((await auditRollups(db.sql, TEST_PLAN)).mismatches).toEqual([]);
+    });
+  });
+
   describe("a hand-computed minute: a late quote between an earlier quote and a placement, a fill before its placement, a duplicate", () => {
     let db: TestDatabase;
     const fillOfA = event("order.filled", 12, { order_id: "A", symbol: "BTCUSDT", side: "BUY", price: 101, quantity: 2, fee: 0.5, is_partial: false });

@@ -15,7 +15,7 @@ export function foldFills(events: readonly FoldableEvent[], allowedLatenessMs: n
 /**
  * What execution quality must re-mark after a page: its fills, its quotes, and the orders whose
  * placement (time, symbol, limit price) or end (cancel, reject) the page may have moved; other
- * order events leave the marks as they are.
+ * order events leave the marks as they are. Every order of the page is merged (and marked) first.
  */
 export function executionPageOf(
   events: readonly FoldableEvent[],
@@ -26,5 +26,5 @@ export function executionPageOf(
   const orderIds = deltas
     .filter((delta) => delta.placedAtMs !== null || delta.canceledAtMs !== null || delta.rejectedAtMs !== null)
     .map((delta) => delta.orderId);
-  return { orderIds, quotes, fills: foldFills(events, allowedLatenessMs) };
+  return { orderIds, mergedOrderIds: deltas.map((delta) => delta.orderId), quotes, fills: foldFills(events, allowedLatenessMs) };
 }

@@ -79,6 +79,7 @@ export class RollupMerger {
     // The trading tables' statements are queued first and the rollups folded while PostgreSQL
     // runs them: one transaction, so the work is ordered, but Node and the database overlap.
     const trading = this.mergeTrading(tx, foldable);
+    void trading.catch(() => undefined); // settled below; a failure meanwhile is not an unhandled rejection
     await yieldToIo(); // lets postgres.js send the queued statements before the synchronous fold below
     const rollups = this.mergeRollups(tx, foldable, setAside, cache);
     const [orders, merged] = await settleBoth(trading, rollups);
@@ -103,18 +104,23 @@ export class RollupMerger {
    * connection runs them in order): quotes before the execution marks, which read them and the orders.
    */
   private async mergeTrading(tx: SqlTransaction, foldable: readonly FoldableEvent[]): Promise<OrderTransitions> {
+    // Every delta first (pure code that may throw), then the statements, so none is left unawaited.
     const lateness = this.plan.allowedLatenessMs;
     const quotes = foldQuotes(foldable, lateness);
+    const sessions = this.sessions ? foldSessions(foldable, lateness) : [];
+    const positions = this.positions ? foldPositions(foldable, lateness) : [];
+    const orderDeltas = this.orders ? foldOrders(foldable, lateness) : [];
+    const execution = this.orders ? executionPageOf(foldable, orderDeltas, quotes, lateness) : undefined;
+
     const written: Array<Promise<unknown>> = [this.quotes.insert(tx, quotes)];
-    if (this.sessions) written.push(this.sessions.merge(tx, foldSessions(foldable, lateness)));
-    if (this.positions) written.push(this.positions.merge(tx, foldPositions(foldable, lateness)));
-    if (!this.orders) {
+    if (this.sessions) written.push(this.sessions.merge(tx, sessions));
+    if (this.positions) written.push(this.positions.merge(tx, positions));
+    if (!this.orders || !execution) {
       await settleAll(written);
       return { ...NO_ORDER_TRANSITIONS };
     }
-    const orderDeltas = foldOrders(foldable, lateness);
     const orders = this.orders.merge(tx, orderDeltas);
-    written.push(orders, this.execution.fold(tx, executionPageOf(foldable, orderDeltas, quotes, lateness)));
+    written.push(orders, this.execution.fold(tx, execution));
     await settleAll(written);
     return orders;
   }

@@ -9,6 +9,8 @@ type Db = Sql | SqlTransaction;
 export interface ExecutionPage {
   /** Orders whose placement, cancel or reject was folded in this merge (their marks may have moved). */
   orderIds: readonly string[];
+  /** Every order the order merge wrote just before, after the page's quotes: marked by it, so not re-marked. */
+  mergedOrderIds: readonly string[];
   /** The page's quotes: each re-marks what falls between it and its symbol's next quote. */
   quotes: readonly Pick<MarketQuote, "symbol" | "quotedAtMs">[];
   fills: readonly OrderFill[];
@@ -47,14 +49,14 @@ const RANGE_WINDOWS = `
  * Re-marks, in one statement, the orders named in $1 and the orders and fills inside the windows:
  * arrival (mid of the quote in force at placement, else the limit price), the mid when an order
  * ended, and each fill's quote and its order's placement time. Only rows that change are written.
- * With skipOrdersWrittenHere, orders this transaction wrote are left out: the order merge marked
- * them after the page's quotes were stored (rows written under a savepoint are re-marked anyway).
+ * With skipMerged, the orders named in $3 are left out: the order merge just wrote and marked them,
+ * after the page's quotes were stored.
  */
-const remarkStatement = (windows: string, skipOrdersWrittenHere: boolean) => `
+const remarkStatement = (windows: string, skipMerged: boolean) => `
   with named as (select distinct jsonb_array_elements_text($1::text::jsonb) as order_id),
   ${windows},
   orders as (
-    select order_id from named
+    (select order_id from named
     union
     select o.order_id from win cross join lateral (
       select o.order_id from order_analytics o
@@ -63,13 +65,13 @@ const remarkStatement = (windows: string, skipOrdersWrittenHere: boolean) => `
     select o.order_id from win cross join lateral (
       select o.order_id from order_analytics o
       where o.symbol = win.symbol and coalesce(o.rejected_at, o.canceled_at) >= win.lo and coalesce(o.rejected_at, o.canceled_at) < win.hi
-        and o.placed_at is not null and coalesce(o.rejected_at, o.canceled_at) is not null offset 0) o
+        and o.placed_at is not null and coalesce(o.rejected_at, o.canceled_at) is not null offset 0) o)
+    ${skipMerged ? "except select jsonb_array_elements_text($3::text::jsonb)" : ""}
   ),
   marks as (
     select o.order_id, m.*
     from orders join order_analytics o using (order_id)
     cross join lateral (${orderMarksSql({ symbol: "o.symbol", placedAt: "o.placed_at", limitPrice: "o.limit_price", endedAt: "coalesce(o.rejected_at, o.canceled_at)" })}) m
-    ${skipOrdersWrittenHere ? "where o.xmin <> pg_current_xact_id()::xid" : ""}
   ),
   orders_marked as (
     update order_analytics o
@@ -120,7 +122,11 @@ export class ExecutionRepository {
       return { orders: 0, fills: 0 };
     }
     const quotes = page.quotes.map((quote) => ({ symbol: quote.symbol, quoted_at: new Date(quote.quotedAtMs).toISOString() }));
-    const remarked = tx.unsafe<{ orders: number; fills: number }[]>(REMARK_PAGE, [JSON.stringify(page.orderIds), JSON.stringify(quotes)]);
+    const remarked = tx.unsafe<{ orders: number; fills: number }[]>(REMARK_PAGE, [
+      JSON.stringify(page.orderIds),
+      JSON.stringify(quotes),
+      JSON.stringify(page.mergedOrderIds),
+    ]);
     const [, [row]] = await Promise.all([inserted, remarked]);
     return row!;
   }
