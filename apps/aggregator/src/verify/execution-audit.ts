@@ -43,17 +43,21 @@ const QUOTES = `
  * update of the symbol at or before `at`, ties by event id. Updates and lookups are sorted
  * together (an update before a lookup at the same time, so it counts); the running count of
  * updates puts each lookup in the group its quote in force heads. Two sorts, no search per lookup.
+ * Lookups with no quote in force (before the symbol's first) are left out.
  */
 const QUOTES_IN_FORCE = (lookups: string) => `
-  select key, quote_id, first_value(mid) over w as mid, first_value(spread_bps) over w as spread_bps, first_value(quoted_at) over w as quoted_at,
-         first_value(quote_id) over w as head
-  from (
-    select *, count(quote_id) over (partition by symbol order by at, kind, quote_id rows unbounded preceding) as n
-    from (select symbol, quoted_at as at, 0 as kind, id as quote_id, null::text as key, mid, spread_bps, quoted_at from quotes
-          union all
-          select symbol, at, 1, null, key, null, null, null from ${lookups} where at is not null and symbol is not null) x
-  ) g
-  window w as (partition by symbol, n order by at, kind, quote_id rows unbounded preceding)`;
+  select key, mid, spread_bps, quoted_at from (
+    select key, quote_id, first_value(mid) over w as mid, first_value(spread_bps) over w as spread_bps, first_value(quoted_at) over w as quoted_at,
+           first_value(quote_id) over w as head
+    from (
+      select *, count(quote_id) over (partition by symbol order by at, kind, quote_id rows unbounded preceding) as n
+      from (select symbol, quoted_at as at, 0 as kind, id as quote_id, null::text as key, mid, spread_bps, quoted_at from quotes
+            union all
+            select symbol, at, 1, null, key, null, null, null from ${lookups} where at is not null and symbol is not null) x
+    ) g
+    window w as (partition by symbol, n order by at, kind, quote_id rows unbounded preceding)
+  ) found
+  where quote_id is null and head is not null`;
 
 // Each order from its placements: time, and symbol and limit price of the earliest one; its end.
 const ORDERS = `
@@ -91,8 +95,8 @@ async function compareMarks(sql: SqlTransaction, allowedLatenessMs: number): Pro
      ${QUOTES},
      arrival_lookups as (select order_id as key, symbol, placed_at as at from orders),
      end_lookups as (select order_id as key, symbol, ended_at as at from orders),
-     arrival as (select * from (${QUOTES_IN_FORCE("arrival_lookups")}) a where quote_id is null and head is not null),
-     ended as (select * from (${QUOTES_IN_FORCE("end_lookups")}) e where quote_id is null and head is not null),
+     arrival as (${QUOTES_IN_FORCE("arrival_lookups")}),
+     ended as (${QUOTES_IN_FORCE("end_lookups")}),
      exact as (
        select o.order_id,
               case when o.placed_at is null then null when a.mid is not null then a.mid when o.limit_price > 0 then o.limit_price end as arrival_price,
@@ -125,7 +129,7 @@ async function compareMarks(sql: SqlTransaction, allowedLatenessMs: number): Pro
      ),
      ${QUOTES},
      fill_lookups as (select event_id::text as key, symbol, filled_at as at from fill_events),
-     at_fill as (select * from (${QUOTES_IN_FORCE("fill_lookups")}) f where quote_id is null and head is not null),
+     at_fill as (${QUOTES_IN_FORCE("fill_lookups")}),
      exact as (
        select f.*, q.mid as mid_at_fill, q.spread_bps as spread_at_fill_bps, o.placed_at
        from fill_events f
