@@ -2,6 +2,7 @@ import type { MarketQuote } from "../rollups/market-quotes";
 import type { OrderFill } from "../rollups/order-fills";
 import type { Sql, SqlTransaction } from "./database";
 import { orderMarksSql } from "./order-marks.sql";
+import { quoteInForceSql } from "./quote-in-force.sql";
 
 type Db = Sql | SqlTransaction;
 
@@ -90,7 +91,7 @@ const remarkStatement = (windows: string, skipMerged: boolean) => `
   fill_marks as (
     select f.event_id, q.mid, q.spread_bps, o.placed_at
     from fills cross join lateral (select f.* from order_fills f where f.event_id = fills.event_id offset 0) f
-    left join lateral quote_at(f.symbol, f.filled_at) q on true
+    left join lateral ${quoteInForceSql("f.symbol", "f.filled_at")} q on true
     left join lateral (select o.placed_at from order_analytics o where o.order_id = f.order_id offset 0) o on true
   ),
   fills_marked as (
@@ -138,7 +139,7 @@ export class ExecutionRepository {
       `insert into order_fills (event_id, order_id, symbol, side, filled_at, price, quantity, fee, mid_at_fill, spread_at_fill_bps, placed_at)
        select x.event_id, x.order_id, x.symbol, x.side, x.filled_at, x.price, x.quantity, x.fee, q.mid, q.spread_bps, o.placed_at
        from jsonb_to_recordset($1::text::jsonb) as x(${FILL_COLUMNS})
-       left join lateral quote_at(x.symbol, x.filled_at) q on true
+       left join lateral ${quoteInForceSql("x.symbol", "x.filled_at")} q on true
        left join lateral (select o.placed_at from order_analytics o where o.order_id = x.order_id offset 0) o on true
        on conflict (event_id) do nothing`,
       [JSON.stringify(fills.map(toFillRow))],

@@ -1,3 +1,5 @@
+import { quoteInForceSql } from "./quote-in-force.sql";
+
 /**
  * An order's execution marks (migration 0026) as one row, from SQL expressions for its symbol,
  * placement time, limit price and end time (coalesce(rejected_at, canceled_at)); no row when it
@@ -12,7 +14,7 @@ export function orderMarksSql(order: { symbol: string; placedAt: string; limitPr
            case when a.mid is not null then a.quoted_at end as arrival_quote_at,
            e.mid as end_mid
     from (select ${order.symbol} as symbol, ${order.placedAt} as placed_at, ${order.limitPrice} as limit_price, ${order.endedAt} as ended_at) v
-    left join lateral quote_at(v.symbol, v.placed_at) a on true
-    left join lateral quote_at(v.symbol, v.ended_at) e on true
+    left join lateral ${quoteInForceSql("v.symbol", "v.placed_at")} a on true
+    left join lateral ${quoteInForceSql("v.symbol", "v.ended_at")} e on true
     where v.placed_at is not null`;
 }
