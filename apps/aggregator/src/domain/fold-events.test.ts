@@ -1,5 +1,5 @@
-import { DEFAULT_DIMENSIONS, DEFAULT_MEASURES, sketchQuantile, type AggregationInterval } from "@trading-analytics/core";
-import { type FoldableEvent, foldEvents, type FoldResult } from "./fold-events";
+import { DEFAULT_DIMENSIONS, DEFAULT_MEASURES, rollupKeyString, sketchQuantile, sketchToBytes, type AggregationInterval } from "@trading-analytics/core";
+import { EventFold, type FoldableEvent, foldEvents, type FoldResult } from "./fold-events";
 import { RollupPlan } from "./rollup-plan";
 
 const HOUR = 3_600_000;
@@ -104,6 +104,49 @@ describe("foldEvents", () => {
     expect(result.late).toEqual([tooLate]);
     expect(result.folded).toBe(1);
     expect(find(result, "events.count.page.view", "1m")[0]!.state.count).toBe(1);
+  });
+});
+
+describe("EventFold", () => {
+  // Orders, quotes and page views over three hours, some users twice, one event too late.
+  const page = Array.from({ length: 300 }, (_, i) => {
+    const t = T0 + i * 37_000;
+    if (i === 7) return event("page.view", t, {}, { receivedAtMs: t + 48 * HOUR });
+    if (i % 3 === 0) return event("order.filled", t, { symbol: i % 2 ? "BTC" : "ETH", side: "SELL", strategy_id: `s${i % 4}`, price: 100 + i, quantity: 1 + (i % 5) }, { userId: `u${i % 7}` });
+    if (i % 3 === 1) return event("market.data.update", t, { symbol: "BTC", price: 50 + i, volume: i }, { userId: null, sessionId: null });
+    return event("page.view", t, { path: "/" }, { userId: `u${i % 11}`, sessionId: `s${i % 13}` });
+  });
+  const comparable = (result: FoldResult) => ({
+    ...result,
+    deltas: result.deltas
+      .map(({ key, state }) => ({ id: rollupKeyString(key), state: { ...state, sketch: state.sketch && sketchToBytes(state.sketch).toString("hex") } }))
+      .sort((a, b) => a.id.localeCompare(b.id)),
+    members: result.members.map((m) => `${m.metric}|${m.interval}|${m.bucketStartMs}|${m.member}`).sort(),
+  });
+
+  it("gives what foldEvents gives, however the page is sliced", () => {
+    const whole = comparable(foldEvents(page, plan()));
+    for (const size of [1, 7, 64, 299]) {
+      const fold = new EventFold(plan());
+      for (let start = 0; start < page.length; start += size) fold.add(page.slice(start, start + size));
+      expect(comparable(fold.result())).toEqual(whole);
+    }
+  });
+
+  it("hands out every key of the result and every member once, over all its takes", () => {
+    const fold = new EventFold(plan());
+    const keys: string[] = [];
+    const members: string[] = [];
+    for (let start = 0; start < page.length; start += 25) {
+      fold.add(page.slice(start, start + 25));
+      const reached = fold.takeNew();
+      keys.push(...reached.keys.map(rollupKeyString));
+      members.push(...reached.members.map((m) => `${m.metric}|${m.interval}|${m.bucketStartMs}|${m.member}`));
+    }
+    const result = comparable(fold.result());
+    expect(keys.sort()).toEqual(result.deltas.map((delta) => delta.id));
+    expect(members.sort()).toEqual(result.members);
+    expect(fold.takeNew()).toEqual({ keys: [], members: [] });
   });
 });
 

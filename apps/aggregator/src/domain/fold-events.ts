@@ -12,6 +12,7 @@ import {
   OVERALL,
   type AggregationInterval,
   type RollupKey,
+  rollupKeyString,
   type RollupState,
 } from "@trading-analytics/core";
 import type { RollupPlan } from "./rollup-plan";
@@ -56,49 +57,98 @@ export interface FoldResult {
  * bin by bin) and far cheaper than folding every event five times.
  */
 export function foldEvents(events: readonly FoldableEvent[], plan: RollupPlan): FoldResult {
-  const finest = new DeltaMap();
-  const members = new MemberSet();
-  const late: FoldableEvent[] = [];
-  const interval = plan.finestInterval;
-  const metricNames = new Map<string, MetricNames>();
+  const fold = new EventFold(plan);
+  fold.add(events);
+  return fold.result();
+}
 
-  for (const event of events) {
-    if (event.receivedAtMs - event.timeMs > plan.allowedLatenessMs) {
-      late.push(event);
-      continue;
-    }
-    const bucket = bucketStart(event.timeMs, interval);
-    const breakdowns = breakdownsOf(event, plan);
-    const names = metricNamesOf(event.eventType, plan, metricNames);
-    for (const [dimension, dimensionValue] of breakdowns) {
-      countOne(finest.state(names.count, interval, bucket, dimension, dimensionValue, false));
-    }
-    plan.measures.forEach((measure, index) => {
-      const value = measure.valueOf(event.properties);
-      if (value === undefined) return;
-      const point = { timeMs: event.timeMs, eventId: event.eventId, value };
-      const metric = names.measures[index]!;
-      for (const [dimension, dimensionValue] of breakdowns) {
-        observe(finest.state(metric, interval, bucket, dimension, dimensionValue, true), point);
+/**
+ * foldEvents in parts: the caller may add a page slice by slice and let other work run between
+ * slices (the merger lets postgres.js send and read statements). The result is the same however
+ * the events are sliced.
+ */
+export class EventFold {
+  private readonly finest = new DeltaMap();
+  private readonly members = new MemberSet();
+  private readonly late: FoldableEvent[] = [];
+  private readonly metricNames = new Map<string, MetricNames>();
+  private folded = 0;
+  /** How many finest deltas and members takeNew has handed out. */
+  private finestTaken = 0;
+  private membersTaken = 0;
+  private readonly coarserKeys = new Set<string>();
+
+  constructor(private readonly plan: RollupPlan) {}
+
+  /**
+   * The rollup keys (every interval) and the members this fold has reached since the last call:
+   * what the caller may look up or record while the rest of the page is folded.
+   */
+  takeNew(): { keys: RollupKey[]; members: BucketMember[] } {
+    const keys: RollupKey[] = [];
+    const finest = this.finest.values();
+    for (let i = this.finestTaken; i < finest.length; i += 1) {
+      const { key } = finest[i]!;
+      keys.push(key);
+      for (const coarser of this.plan.intervals.slice(1)) {
+        const coarserKey = { ...key, interval: coarser, bucketStartMs: bucketStart(key.bucketStartMs, coarser) };
+        const id = rollupKeyString(coarserKey);
+        if (this.coarserKeys.has(id)) continue;
+        this.coarserKeys.add(id);
+        keys.push(coarserKey);
       }
-    });
-    for (const every of plan.intervals) {
-      const bucketStartMs = bucketStart(event.timeMs, every);
-      if (event.userId) members.add(DISTINCT_METRICS.activeUsers, every, bucketStartMs, event.userId);
-      if (event.sessionId) members.add(DISTINCT_METRICS.activeSessions, every, bucketStartMs, event.sessionId);
+    }
+    this.finestTaken = finest.length;
+    const members = this.members.since(this.membersTaken);
+    this.membersTaken += members.length;
+    return { keys, members };
+  }
+
+  add(events: readonly FoldableEvent[]): void {
+    const { plan, finest, members } = this;
+    const interval = plan.finestInterval;
+    for (const event of events) {
+      if (event.receivedAtMs - event.timeMs > plan.allowedLatenessMs) {
+        this.late.push(event);
+        continue;
+      }
+      this.folded += 1;
+      const bucket = bucketStart(event.timeMs, interval);
+      const breakdowns = breakdownsOf(event, plan);
+      const names = metricNamesOf(event.eventType, plan, this.metricNames);
+      for (const [dimension, dimensionValue] of breakdowns) {
+        countOne(finest.state(names.count, interval, bucket, dimension, dimensionValue, false));
+      }
+      plan.measures.forEach((measure, index) => {
+        const value = measure.valueOf(event.properties);
+        if (value === undefined) return;
+        const point = { timeMs: event.timeMs, eventId: event.eventId, value };
+        const metric = names.measures[index]!;
+        for (const [dimension, dimensionValue] of breakdowns) {
+          observe(finest.state(metric, interval, bucket, dimension, dimensionValue, true), point);
+        }
+      });
+      for (const every of plan.intervals) {
+        const bucketStartMs = bucketStart(event.timeMs, every);
+        if (event.userId) members.add(DISTINCT_METRICS.activeUsers, every, bucketStartMs, event.userId);
+        if (event.sessionId) members.add(DISTINCT_METRICS.activeSessions, every, bucketStartMs, event.sessionId);
+      }
     }
   }
 
-  const deltas = [...finest.values()];
-  for (const coarser of plan.intervals.slice(1)) {
-    const merged = new DeltaMap();
-    for (const { key, state } of finest.values()) {
-      const bucket = bucketStart(key.bucketStartMs, coarser);
-      mergeInto(merged.state(key.metric, coarser, bucket, key.dimension, key.dimensionValue, state.sketch !== null), state);
+  /** The deltas of every event added so far, the coarser intervals merged from the finest. */
+  result(): FoldResult {
+    const deltas = [...this.finest.values()];
+    for (const coarser of this.plan.intervals.slice(1)) {
+      const merged = new DeltaMap();
+      for (const { key, state } of this.finest.values()) {
+        const bucket = bucketStart(key.bucketStartMs, coarser);
+        mergeInto(merged.state(key.metric, coarser, bucket, key.dimension, key.dimensionValue, state.sketch !== null), state);
+      }
+      deltas.push(...merged.values());
     }
-    deltas.push(...merged.values());
+    return { deltas, members: this.members.list(), late: this.late, folded: this.folded };
   }
-  return { deltas, members: members.list(), late, folded: events.length - late.length };
 }
 
 /** The overall series plus one (dimension, value) per configured breakdown the event carries. */
@@ -173,21 +223,22 @@ class DeltaMap {
 
 class MemberSet {
   private readonly nested = new NestedMap<string | number, Set<string>>();
-  private readonly buckets: Array<{ metric: DistinctMetric; interval: AggregationInterval; bucketStartMs: number; members: Set<string> }> = [];
+  /** Each distinct member once, in the order first seen. */
+  private readonly all: BucketMember[] = [];
 
   add(metric: DistinctMetric, interval: AggregationInterval, bucketStartMs: number, member: string): void {
-    this.nested
-      .getOrCreate([metric, interval, bucketStartMs], () => {
-        const members = new Set<string>();
-        this.buckets.push({ metric, interval, bucketStartMs, members });
-        return members;
-      })
-      .add(member);
+    const members = this.nested.getOrCreate([metric, interval, bucketStartMs], () => new Set<string>());
+    if (members.has(member)) return;
+    members.add(member);
+    this.all.push({ metric, interval, bucketStartMs, member });
   }
 
   list(): BucketMember[] {
-    return this.buckets.flatMap(({ metric, interval, bucketStartMs, members }) =>
-      [...members].map((member) => ({ metric, interval, bucketStartMs, member })),
-    );
+    return this.all.slice();
+  }
+
+  /** The members first seen after the first `count`. */
+  since(count: number): BucketMember[] {
+    return this.all.slice(count);
   }
 }

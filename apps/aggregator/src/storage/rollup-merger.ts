@@ -15,6 +15,7 @@ import {
   type PositionsRepository,
   rollupKeyString,
   type RollupsRepository,
+  type RollupState,
   type SetAsideEvent,
   type SetAsideEventsRepository,
   type SqlTransaction,
@@ -22,7 +23,7 @@ import {
   type UserSessionsRepository,
 } from "@trading-analytics/core";
 import { executionPageOf } from "../domain/fold-execution";
-import { type BucketMember, type FoldableEvent, foldEvents, type RollupDelta } from "../domain/fold-events";
+import { type BucketMember, EventFold, type FoldableEvent, type FoldResult, type RollupDelta } from "../domain/fold-events";
 import { foldOrders } from "../domain/fold-orders";
 import { foldPositions } from "../domain/fold-positions";
 import { foldQuotes } from "../domain/fold-quotes";
@@ -30,6 +31,7 @@ import { foldSessions } from "../domain/fold-sessions";
 import type { RollupPlan } from "../domain/rollup-plan";
 import { screenEvents, type Unfoldable } from "../domain/screen-events";
 import type { EventTail } from "./event-tail";
+import { RollupLookups } from "./rollup-lookups";
 import type { RollupStateCache } from "./rollup-state-cache";
 
 export interface MergeResult {
@@ -86,16 +88,39 @@ export class RollupMerger {
     return { ...merged, setAside, foldable, orders };
   }
 
-  /** Rollup rows: each delta merged into its row's stored state and written back. */
+  /**
+   * Rollup rows: each delta merged into its row's stored state and written back. The page is
+   * folded a slice at a time; after each slice the rows and members it reached are looked up
+   * (see RollupLookups) and the event loop is yielded, so that postgres.js keeps sending the
+   * queued statements (megabytes of parameters the socket does not take at once) and reading
+   * their results while the rest is folded.
+   */
   private async mergeRollups(tx: SqlTransaction, foldable: readonly FoldableEvent[], setAside: readonly Unfoldable[], cache?: RollupStateCache) {
-    const { deltas, members, late, folded } = foldEvents(foldable, this.plan);
+    const lookups = new RollupLookups(tx, this.rollups, cache);
+    let fold: FoldResult;
+    try {
+      const folding = new EventFold(this.plan);
+      for (let start = 0; start < foldable.length; start += FOLD_SLICE) {
+        folding.add(foldable.slice(start, start + FOLD_SLICE));
+        const reached = folding.takeNew();
+        lookups.request(reached.keys, reached.members);
+        await yieldToIo();
+      }
+      fold = folding.result();
+    } catch (error) {
+      await lookups.settle().catch(() => undefined);
+      throw error;
+    }
+    const { deltas, members, late, folded } = fold;
     await this.setAsideEvents.record(tx, setAside.map(toSetAsideEvent));
     await this.tail.recordLate(tx, late);
-    const added = await this.rollups.addMembers(tx, members);
-    const rows = await this.mergeWithStored(tx, [...deltas, ...distinctDeltas(members, added)], cache);
+    const { stored, requested, added } = await lookups.results();
+    const rows = await this.mergeWithStored(tx, [...deltas, ...distinctDeltas(members, added)], { stored, requested }, cache);
     // Late events change buckets that may already be kept in series blocks: those blocks go with this change.
-    await this.seriesBlocks.invalidate(tx, bucketsInBlocks(rows, this.clock()));
-    await this.rollups.save(tx, rows);
+    const invalidated = this.seriesBlocks.invalidate(tx, bucketsInBlocks(rows, this.clock()));
+    void invalidated.catch(() => undefined); // settled below
+    await yieldToIo(); // sent before save encodes its rows, so PostgreSQL deletes while Node encodes
+    await settleAll([invalidated, this.rollups.save(tx, rows)]);
     return { rows, late, folded };
   }
 
@@ -125,19 +150,28 @@ export class RollupMerger {
     return orders;
   }
 
-  private async mergeWithStored(tx: SqlTransaction, deltas: readonly RollupDelta[], cache?: RollupStateCache): Promise<StoredRollup[]> {
+  /** Merges each delta into its row's state: cached, looked up already, or read now (the keys nobody asked for yet). */
+  private async mergeWithStored(
+    tx: SqlTransaction,
+    deltas: readonly RollupDelta[],
+    looked: { stored: ReadonlyMap<string, RollupState>; requested: ReadonlySet<string> },
+    cache?: RollupStateCache,
+  ): Promise<StoredRollup[]> {
     const ids = deltas.map((delta) => rollupKeyString(delta.key));
     const cached = (index: number) => cache?.get(ids[index]!);
-    const missing = deltas.filter((_, index) => cached(index) === undefined).map((delta) => delta.key);
+    const missing = deltas.filter((_, index) => cached(index) === undefined && !looked.requested.has(ids[index]!)).map((delta) => delta.key);
     const stored = await this.rollups.load(tx, missing);
     return deltas.map(({ key, state }, index) => {
-      const current = cached(index) ?? stored.get(ids[index]!);
+      const current = cached(index) ?? looked.stored.get(ids[index]!) ?? stored.get(ids[index]!);
       if (!current) return { key, state };
       mergeInto(current, state);
       return { key, state: current };
     });
   }
 }
+
+/** Events folded between two turns of the event loop: about 30 ms of a sparse page's fold. */
+const FOLD_SLICE = 500;
 
 /**
  * Resolves on the event loop's next turn: postgres.js writes queued statements from a setImmediate

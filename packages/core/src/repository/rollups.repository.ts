@@ -83,13 +83,14 @@ export class RollupsRepository {
    */
   async save(db: Db, rows: readonly StoredRollup[]): Promise<void> {
     if (rows.length === 0) return;
-    await db.unsafe(
-      `create temp table if not exists rollup_upsert (like metric_rollups including defaults) on commit delete rows`,
-    );
-    // A transaction may save more than once (a rebuild does, page by page): start empty each time.
-    await db.unsafe(`truncate rollup_upsert`);
+    // Encoded before the first statement: statements the caller queued run meanwhile.
     const times = new IsoCache();
     const text = rows.map((row) => rollupCopyRow(row, times)).join("");
+    await Promise.all([
+      db.unsafe(`create temp table if not exists rollup_upsert (like metric_rollups including defaults) on commit delete rows`),
+      // A transaction may save more than once (a rebuild does, page by page): start empty each time.
+      db.unsafe(`truncate rollup_upsert`),
+    ]);
     const writable = await db.unsafe(`copy rollup_upsert (${SAVED_COLUMNS}) from stdin`).writable();
     await pipeline(Readable.from([text]), writable);
     await db.unsafe(

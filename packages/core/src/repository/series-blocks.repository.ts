@@ -182,18 +182,21 @@ export class SeriesBlocksRepository {
   /** Deletes the blocks (day and hour) holding these buckets, under each day's lock (shared), in the caller's transaction. */
   async invalidate(tx: postgres.TransactionSql, buckets: readonly SeriesBucketKey[]): Promise<void> {
     if (buckets.length === 0) return;
-    await this.lockDaysShared(
-      tx,
-      buckets.map((bucket) => bucket.bucketStartMs),
-    );
     const wanted = JSON.stringify(
       buckets.map((b) => ({ m: b.metric, i: b.interval, d: b.dimension, v: b.dimensionValue, day: iso(utcDayStart(b.bucketStartMs)), hour: iso(utcHourStart(b.bucketStartMs)) })),
     );
-    await tx`
-      delete from metric_series_blocks s
-      using jsonb_to_recordset(${wanted}::text::jsonb) as k(m text, i text, d text, v text, day timestamptz, hour timestamptz)
-      where s.metric_name = k.m and s.interval = k.i and s.dimension = k.d and s.dimension_value = k.v
-        and ((s.block_hours = 24 and s.block_start = k.day) or (s.block_hours = 1 and s.block_start = k.hour))`;
+    // Both sent at once: the connection runs the delete once the locks are held.
+    await Promise.all([
+      this.lockDaysShared(
+        tx,
+        buckets.map((bucket) => bucket.bucketStartMs),
+      ),
+      tx`
+        delete from metric_series_blocks s
+        using jsonb_to_recordset(${wanted}::text::jsonb) as k(m text, i text, d text, v text, day timestamptz, hour timestamptz)
+        where s.metric_name = k.m and s.interval = k.i and s.dimension = k.d and s.dimension_value = k.v
+          and ((s.block_hours = 24 and s.block_start = k.day) or (s.block_hours = 1 and s.block_start = k.hour))`,
+    ]);
   }
 
   /** Deletes every block of the UTC days overlapping [fromMs, toMs) (a rebuild rewrites them), in the caller's transaction. */
