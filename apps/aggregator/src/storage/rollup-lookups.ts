@@ -1,4 +1,4 @@
-import { type MemberRow, type RollupKey, rollupKeyString, type RollupsRepository, type RollupState, type SqlTransaction } from "@trading-analytics/core";
+import { type MemberRow, type RollupKey, rollupKeyString, type RollupsRepository, type RollupState, settleAll, type SqlTransaction } from "@trading-analytics/core";
 import type { RollupStateCache } from "./rollup-state-cache";
 
 /**
@@ -42,9 +42,8 @@ export class RollupLookups {
   }
 
   /** Waits for every request; rejects with the first failure. */
-  async settle(): Promise<void> {
-    const failed = (await Promise.allSettled(this.pending)).find((result) => result.status === "rejected");
-    if (failed) throw failed.reason;
+  settle(): Promise<void> {
+    return settleAll(this.pending);
   }
 
   private track(request: Promise<unknown>): void {

@@ -5,6 +5,7 @@ import {
   mayBeInBlock,
   type SeriesBucketKey,
   SeriesBlocksRepository,
+  settleAll,
   memberBucketId,
   MarketQuotesRepository,
   mergeInto,
@@ -107,13 +108,13 @@ export class RollupMerger {
         await yieldToIo();
       }
       fold = folding.result();
+      await this.setAsideEvents.record(tx, setAside.map(toSetAsideEvent));
+      await this.tail.recordLate(tx, fold.late);
     } catch (error) {
       await lookups.settle().catch(() => undefined);
       throw error;
     }
     const { deltas, members, late, folded } = fold;
-    await this.setAsideEvents.record(tx, setAside.map(toSetAsideEvent));
-    await this.tail.recordLate(tx, late);
     const { stored, requested, added } = await lookups.results();
     const rows = await this.mergeWithStored(tx, [...deltas, ...distinctDeltas(members, added)], { stored, requested }, cache);
     // Late events change buckets that may already be kept in series blocks: those blocks go with this change.
@@ -179,15 +180,6 @@ const FOLD_SLICE = 500;
  */
 function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/**
- * Waits for every promise to settle, then rejects with the first failure: nothing is left
- * running on the transaction when the caller's error rolls it back.
- */
-async function settleAll(promises: ReadonlyArray<Promise<unknown>>): Promise<void> {
-  const failed = (await Promise.allSettled(promises)).find((result) => result.status === "rejected");
-  if (failed) throw failed.reason;
 }
 
 async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {

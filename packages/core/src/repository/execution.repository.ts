@@ -3,6 +3,7 @@ import type { OrderFill } from "../rollups/order-fills";
 import type { Sql, SqlTransaction } from "./database";
 import { orderMarksSql } from "./order-marks.sql";
 import { quoteInForceSql } from "./quote-in-force.sql";
+import { settleAll } from "./settle-all";
 
 type Db = Sql | SqlTransaction;
 
@@ -128,7 +129,8 @@ export class ExecutionRepository {
       JSON.stringify(quotes),
       JSON.stringify(page.mergedOrderIds),
     ]);
-    const [, [row]] = await Promise.all([inserted, remarked]);
+    await settleAll([inserted, remarked]);
+    const [row] = await remarked;
     return row!;
   }
 

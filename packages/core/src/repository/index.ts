@@ -4,6 +4,7 @@ export type { EventPageText } from "./event-view-json";
 export { checksumOf, type MigrationFile, parseMigrationFileName, planMigrations } from "./migration-plan";
 export { defaultMigrationsDir, readMigrationFiles, runMigrations } from "./migration-runner";
 export { EventPartitionsRepository, utcDay } from "./partitions.repository";
+export { settleAll } from "./settle-all";
 export { DeploymentSettingsRepository } from "./deployment-settings.repository";
 export {
   type CleanupCall,

@@ -8,6 +8,7 @@ import { rollupKeyString } from "../rollups/rollup-key";
 import type { RollupPoint, RollupState } from "../rollups/rollup-state";
 import { sketchFromBytes, sketchQuantile, sketchToBytes } from "../rollups/value-sketch";
 import { copyValue } from "./copy-text";
+import { settleAll } from "./settle-all";
 import type { Sql } from "./database";
 
 type Db = Sql | postgres.TransactionSql;
@@ -86,7 +87,7 @@ export class RollupsRepository {
     // Encoded before the first statement: statements the caller queued run meanwhile.
     const times = new IsoCache();
     const text = rows.map((row) => rollupCopyRow(row, times)).join("");
-    await Promise.all([
+    await settleAll([
       db.unsafe(`create temp table if not exists rollup_upsert (like metric_rollups including defaults) on commit delete rows`),
       // A transaction may save more than once (a rebuild does, page by page): start empty each time.
       db.unsafe(`truncate rollup_upsert`),

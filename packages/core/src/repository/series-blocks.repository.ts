@@ -2,6 +2,7 @@ import type postgres from "postgres";
 import { type AggregationInterval, bucketStart, INTERVAL_MS } from "../models/intervals";
 import type { Sql } from "./database";
 import { ANY_METRIC_POINT_TEXT_SQL, POINT_SEPARATOR } from "./metric-point-json";
+import { settleAll } from "./settle-all";
 
 type Db = Sql | postgres.TransactionSql;
 
@@ -186,7 +187,7 @@ export class SeriesBlocksRepository {
       buckets.map((b) => ({ m: b.metric, i: b.interval, d: b.dimension, v: b.dimensionValue, day: iso(utcDayStart(b.bucketStartMs)), hour: iso(utcHourStart(b.bucketStartMs)) })),
     );
     // Both sent at once: the connection runs the delete once the locks are held.
-    await Promise.all([
+    await settleAll([
       this.lockDaysShared(
         tx,
         buckets.map((bucket) => bucket.bucketStartMs),
