@@ -44,8 +44,16 @@ const INPUT_COLUMNS = `order_id text, symbol text, side text, strategy_id text, 
   last_fill_at timestamptz, final_fill_at timestamptz, canceled_at timestamptz, rejected_at timestamptz`;
 const WRITTEN_COLUMNS = INPUT_COLUMNS.split(",").map((column) => column.trim().split(" ")[0]!).join(", ");
 const MARK_COLUMNS = "arrival_price, arrival_source, arrival_quote_at, end_mid";
-/** The marks of a new row, from its input. */
-const INSERTED_MARKS = orderMarksSql({ symbol: "x.symbol", placedAt: "x.placed_at", limitPrice: "x.limit_price", endedAt: "coalesce(x.rejected_at, x.canceled_at)" });
+/**
+ * The marks of a new row, from its input. None for an order stored before (b): it conflicts, and
+ * MERGED_MARKS marks it from the merged values, so its quotes are not looked up twice.
+ */
+const INSERTED_MARKS = orderMarksSql({
+  symbol: "x.symbol",
+  placedAt: "case when b.order_id is null then x.placed_at end",
+  limitPrice: "x.limit_price",
+  endedAt: "coalesce(x.rejected_at, x.canceled_at)",
+});
 /** The marks of a merged row, from the values the merge gives it (MERGE_SET's rules). */
 const MERGED_MARKS = orderMarksSql({
   symbol: `case when ${INCOMING_SOURCE_WINS} then excluded.symbol else o.symbol end`,
@@ -93,7 +101,7 @@ export class OrderLifecycleRepository {
        after as (
          insert into order_analytics as o (${WRITTEN_COLUMNS}, ${MARK_COLUMNS})
          select ${WRITTEN_COLUMNS.split(", ").map((column) => `x.${column}`).join(", ")}, ${MARK_COLUMNS}
-         from input x left join lateral (${INSERTED_MARKS}) m on true
+         from input x left join before b on b.order_id = x.order_id left join lateral (${INSERTED_MARKS}) m on true
          on conflict (order_id) do update set
          ${MERGE_SET},
          (${MARK_COLUMNS}) = (select ${MARK_COLUMNS} from (select) one left join lateral (${MERGED_MARKS}) m on true)
