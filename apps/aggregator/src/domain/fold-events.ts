@@ -77,8 +77,12 @@ export class EventFold {
   private finestTaken = 0;
   private membersTaken = 0;
   private readonly coarserKeys = new Set<string>();
+  /** Every interval but the finest, which the others are merged from. */
+  private readonly coarser: readonly AggregationInterval[];
 
-  constructor(private readonly plan: RollupPlan) {}
+  constructor(private readonly plan: RollupPlan) {
+    this.coarser = plan.intervals.slice(1);
+  }
 
   /**
    * The rollup keys (every interval) and the members this fold has reached since the last call:
@@ -90,7 +94,7 @@ export class EventFold {
     for (let i = this.finestTaken; i < finest.length; i += 1) {
       const { key } = finest[i]!;
       keys.push(key);
-      for (const coarser of this.plan.intervals.slice(1)) {
+      for (const coarser of this.coarser) {
         const coarserKey = { ...key, interval: coarser, bucketStartMs: bucketStart(key.bucketStartMs, coarser) };
         const id = rollupKeyString(coarserKey);
         if (this.coarserKeys.has(id)) continue;
@@ -139,7 +143,7 @@ export class EventFold {
   /** The deltas of every event added so far, the coarser intervals merged from the finest. */
   result(): FoldResult {
     const deltas = [...this.finest.values()];
-    for (const coarser of this.plan.intervals.slice(1)) {
+    for (const coarser of this.coarser) {
       const merged = new DeltaMap();
       for (const { key, state } of this.finest.values()) {
         const bucket = bucketStart(key.bucketStartMs, coarser);
