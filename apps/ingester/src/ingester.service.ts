@@ -12,13 +12,13 @@ import {
   type RedisClient,
   type Sql,
 } from "@trading-analytics/core";
+import { createIngesterMetrics, type IngesterMetrics } from "@trading-analytics/metrics";
 import type { Kafka } from "kafkajs";
 import type { Registry } from "prom-client";
 import type { AfterDbCommitHook } from "./faults/kill-after-db-commit";
 import { DeadLetterProducer } from "./kafka/dead-letter.producer";
 import { EventWriter } from "./kafka/event-writer";
 import { createIngestBatchHandler } from "./kafka/ingest-batch.handler";
-import { createIngesterMetrics, type IngesterMetrics } from "./metrics";
 import { RealtimeCounters } from "./realtime/realtime-counters";
 
 export interface IngesterDeps {

@@ -27,16 +27,17 @@ import {
   type Sql,
   TradingAnalyticsReader,
 } from "@trading-analytics/core";
+import { createCacheMetrics, createDatabaseMetrics, createHttpMetrics, duplicatesPostedCounter } from "@trading-analytics/metrics";
 import type { Registry } from "prom-client";
-import { createCacheMetrics, QueryCache } from "./cache/query-cache";
-import { createDatabaseMetrics, timedSql } from "./database/timed-sql";
+import { QueryCache } from "./cache/query-cache";
+import { timedSql } from "./database/timed-sql";
 import { customEventsRoutes } from "./http/custom-events.routes";
 import { deadLettersRoutes } from "./http/dead-letters.routes";
 import { dashboardRoutes } from "./http/dashboard.routes";
 import { errorHandler, notFound } from "./http/error.middleware";
 import { eventsRoutes } from "./http/events.routes";
 import { exportRoutes } from "./http/export.routes";
-import { duplicatesPostedCounter, ingestRoutes } from "./http/ingest.routes";
+import { ingestRoutes } from "./http/ingest.routes";
 import { ingestionMetricsRoutes } from "./http/ingestion-metrics.routes";
 import { marketDataHealthRoutes } from "./http/market-data-health.routes";
 import { metricsRoutes } from "./http/metrics.routes";
@@ -51,7 +52,6 @@ import { executionRoutes } from "./http/execution.routes";
 import { tradingRoutes } from "./http/trading.routes";
 import type { EventPublisher } from "./kafka/event-publisher";
 import type { LiveEventsPoller } from "./live/live-events.poller";
-import { createHttpMetrics } from "./metrics";
 import { createSecurity } from "./security";
 import { MergedSeriesReader } from "./series/merged-series.reader";
 import { openApiRoutes } from "./openapi/openapi.routes";

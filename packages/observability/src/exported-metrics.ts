@@ -1,13 +1,5 @@
-import { createAggregatorMetrics } from "@trading-analytics/aggregator/src/metrics";
-import { createMetricsRegistry, createRetentionMetrics, registerUnusableDefinitionsGauge } from "@trading-analytics/core";
-import { createSeriesCompactionMetrics } from "@trading-analytics/aggregator/src/series/series-compaction.job";
-import { createOrderCohortRefreshMetrics } from "@trading-analytics/aggregator/src/trading/order-cohort-refresh.job";
-import { createIngesterMetrics } from "@trading-analytics/ingester/src/metrics";
-import { createCacheMetrics } from "@trading-analytics/query-api/src/cache/query-cache";
-import { createDatabaseMetrics } from "@trading-analytics/query-api/src/database/timed-sql";
-import { duplicatesPostedCounter } from "@trading-analytics/query-api/src/http/ingest.routes";
-import { createHttpMetrics } from "@trading-analytics/query-api/src/metrics";
-import { createSecurityMetrics } from "@trading-analytics/query-api/src/security/security.metrics";
+import { createMetricsRegistry } from "@trading-analytics/core";
+import { registerAggregatorMetrics, registerIngesterMetrics, registerQueryApiMetrics } from "@trading-analytics/metrics";
 import type { Registry } from "prom-client";
 
 export type AppName = "ingester" | "aggregator" | "query-api";
@@ -24,30 +16,11 @@ export interface ExportedMetric {
   apps: AppName[];
 }
 
-/**
- * Each app's registry built as its main.ts builds it: core's registry with Node's default
- * metrics, then every metric factory the app wires in. A factory added to an app must be added
- * here too, or the rules and dashboards that use its metrics fail the check (never the reverse).
- */
+/** Each app's registry as its main.ts builds it: core's, with Node's default metrics, then the app's list in @trading-analytics/metrics. */
 const REGISTRIES: Record<AppName, (registry: Registry) => void> = {
-  ingester: (registry) => {
-    createIngesterMetrics(registry);
-    registerUnusableDefinitionsGauge(registry, () => 0); // the EventTypesWatcher IngesterService starts
-  },
-  aggregator: (registry) => {
-    createAggregatorMetrics(registry);
-    createRetentionMetrics(registry); // the RetentionJob main.ts starts
-    createSeriesCompactionMetrics(registry); // the SeriesCompactionJob main.ts starts
-    createOrderCohortRefreshMetrics(registry); // the OrderCohortRefreshJob main.ts starts
-  },
-  "query-api": (registry) => {
-    createHttpMetrics(registry);
-    createCacheMetrics(registry);
-    createDatabaseMetrics(registry, 10); // the timed sql createApp wraps its pool in
-    createSecurityMetrics(registry);
-    duplicatesPostedCounter(registry); // the ingest routes createApp mounts
-    registerUnusableDefinitionsGauge(registry, () => 0); // the EventTypesWatcher main.ts starts
-  },
+  ingester: registerIngesterMetrics,
+  aggregator: registerAggregatorMetrics,
+  "query-api": registerQueryApiMetrics,
 };
 
 /** Every metric the three apps register, by name, with the apps that export it. */

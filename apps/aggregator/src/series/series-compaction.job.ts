@@ -1,26 +1,9 @@
 import { type Logger, PeriodicTask, type SeriesCompaction } from "@trading-analytics/core";
-import { Counter, type Registry } from "prom-client";
+import { createSeriesCompactionMetrics, type SeriesCompactionMetrics } from "@trading-analytics/metrics";
+import type { Registry } from "prom-client";
 
 /** Every this many passes looks at every day retention keeps, not only the recent ones. */
 const FULL_PASS_EVERY = 20;
-
-export function createSeriesCompactionMetrics(registry: Registry) {
-  const metrics = {
-    seriesBlocksWritten: new Counter({
-      name: "analytics_series_blocks_written_total",
-      help: "Settled days and hours of 1m/5m series written to metric_series_blocks (the stored shape of long series reads)",
-      registers: [registry],
-    }),
-    passes: new Counter({
-      name: "analytics_series_compaction_passes_total",
-      help: "Series compaction passes by outcome (done, failed)",
-      labelNames: ["outcome"] as const,
-      registers: [registry],
-    }),
-  };
-  for (const outcome of ["done", "failed"]) metrics.passes.inc({ outcome }, 0);
-  return metrics;
-}
 
 /**
  * Runs series compaction every `intervalMs`, a full pass first and every FULL_PASS_EVERY-th
@@ -28,7 +11,7 @@ export function createSeriesCompactionMetrics(registry: Registry) {
  * another replica wrote first is skipped. stop() waits for the pass in hand.
  */
 export class SeriesCompactionJob {
-  private readonly metrics: ReturnType<typeof createSeriesCompactionMetrics>;
+  private readonly metrics: SeriesCompactionMetrics;
   private readonly schedule: PeriodicTask;
   private passes = 0;
 

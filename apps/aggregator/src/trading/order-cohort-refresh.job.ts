@@ -1,33 +1,11 @@
 import { type Logger, type OrderCohortSummariesRepository, PeriodicTask } from "@trading-analytics/core";
-import { Counter, Gauge, type Registry } from "prom-client";
+import { createOrderCohortRefreshMetrics, type OrderCohortRefreshMetrics } from "@trading-analytics/metrics";
+import type { Registry } from "prom-client";
 
 /** Hours per refresh call: an hour of orders takes tens of milliseconds, a backlog drains over a few runs. */
 const HOURS_PER_RUN = 24;
 /** An hour still being written to (the current one) is left alone: its readers read it from its orders anyway. */
 const QUIET_MS = 10_000;
-
-export function createOrderCohortRefreshMetrics(registry: Registry) {
-  const metrics = {
-    hoursRefreshed: new Counter({
-      name: "analytics_order_cohort_hours_refreshed_total",
-      help: "Hours of order placement whose cohort summaries were recomputed (order_cohort_summaries, order_cohort_bins)",
-      registers: [registry],
-    }),
-    runs: new Counter({
-      name: "analytics_order_cohort_refresh_runs_total",
-      help: "Order cohort summary refreshes by outcome (done, failed)",
-      labelNames: ["outcome"] as const,
-      registers: [registry],
-    }),
-    hoursSetAside: new Gauge({
-      name: "analytics_order_cohort_hours_set_aside",
-      help: "Hours of order placement whose summary refresh failed five times; their figures are read from the orders",
-      registers: [registry],
-    }),
-  };
-  for (const outcome of ["done", "failed"]) metrics.runs.inc({ outcome }, 0);
-  return metrics;
-}
 
 /**
  * Keeps the order cohort summaries (migration 0029) close behind the folds: every `intervalMs`
@@ -36,7 +14,7 @@ export function createOrderCohortRefreshMetrics(registry: Registry) {
  * retries; an hour that keeps failing is set aside and counted; readers stay exact meanwhile.
  */
 export class OrderCohortRefreshJob {
-  private readonly metrics: ReturnType<typeof createOrderCohortRefreshMetrics>;
+  private readonly metrics: OrderCohortRefreshMetrics;
   private readonly schedule: PeriodicTask;
 
   constructor(

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Registry } from "prom-client";
 import { type AnalyticsEvent, createLogger, EventPartitionsRepository, EventsRepository } from "@trading-analytics/core";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
-import { createIngesterMetrics } from "../metrics";
+import { createIngesterMetrics } from "@trading-analytics/metrics";
 import { EventWriter, type WriteRequest } from "./event-writer";
 
 const time = new Date(Date.now() - 60_000);

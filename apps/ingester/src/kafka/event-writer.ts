@@ -1,5 +1,5 @@
 import type { AnalyticsEvent, EventPartitionsRepository, EventsRepository, InsertResult, Logger } from "@trading-analytics/core";
-import type { IngesterMetrics } from "../metrics";
+import type { IngesterMetrics } from "@trading-analytics/metrics";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_BACKOFF_MS = 10_000;

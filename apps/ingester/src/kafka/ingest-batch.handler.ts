@@ -8,8 +8,8 @@ import {
   type ParseOptions,
   undecodableBatchOf,
 } from "@trading-analytics/core";
+import type { IngesterMetrics } from "@trading-analytics/metrics";
 import type { AfterDbCommitHook } from "../faults/kill-after-db-commit";
-import type { IngesterMetrics } from "../metrics";
 import type { RealtimeCounters } from "../realtime/realtime-counters";
 import type { DeadLetter, DeadLetterProducer } from "./dead-letter.producer";
 import type { EventWriter } from "./event-writer";

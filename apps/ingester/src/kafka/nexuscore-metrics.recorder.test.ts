@@ -1,6 +1,6 @@
 import type { AnalyticsEvent } from "@trading-analytics/core";
+import { createIngesterMetrics } from "@trading-analytics/metrics";
 import { Registry } from "prom-client";
-import { createIngesterMetrics } from "../metrics";
 import type { DeadLetter } from "./dead-letter.producer";
 import { recordNexusCoreMetrics } from "./nexuscore-metrics.recorder";
 

@@ -1,5 +1,5 @@
 import type { AnalyticsEvent, InsertResult } from "@trading-analytics/core";
-import type { IngesterMetrics } from "../metrics";
+import type { IngesterMetrics } from "@trading-analytics/metrics";
 import type { DeadLetter } from "./dead-letter.producer";
 
 type NexusCoreMetrics = IngesterMetrics["nexusCore"];

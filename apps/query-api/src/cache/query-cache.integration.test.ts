@@ -1,7 +1,8 @@
 import { closeRedis, createLogger, createRedis, type RedisClient } from "@trading-analytics/core";
 import { TEST_REDIS_URL, uniqueSuffix } from "@trading-analytics/core/testing";
+import { createCacheMetrics } from "@trading-analytics/metrics";
 import { Registry } from "prom-client";
-import { createCacheMetrics, MAX_CACHED_BODY_BYTES, QueryCache } from "./query-cache";
+import { MAX_CACHED_BODY_BYTES, QueryCache } from "./query-cache";
 
 // QueryCache against the real Redis: what it stores, what it serves back, what it leaves out.
 

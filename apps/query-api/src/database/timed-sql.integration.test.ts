@@ -1,8 +1,9 @@
 import { createSql, type Sql } from "@trading-analytics/core";
 import { TEST_DATABASE_URL } from "@trading-analytics/core/testing";
+import { createDatabaseMetrics } from "@trading-analytics/metrics";
 import { testConfig } from "../test-app";
 import { Registry } from "prom-client";
-import { createDatabaseMetrics, timedSql } from "./timed-sql";
+import { timedSql } from "./timed-sql";
 
 describe("timedSql", () => {
   let raw: Sql;

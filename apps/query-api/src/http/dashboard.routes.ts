@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { dashboardMetricsKey, type DashboardMetricsReader, type RedisClient } from "@trading-analytics/core";
-import type { CacheRequests } from "../cache/query-cache";
+import type { CacheRequests } from "@trading-analytics/metrics";
 import { REDIS_UNAVAILABLE, redisQuietly } from "../cache/redis-quietly";
 import { SharedRecentValue } from "../cache/shared-recent-value";
 

@@ -1,5 +1,4 @@
 import { type RequestHandler, Router } from "express";
-import { Counter, type Registry } from "prom-client";
 import type { EventLimits, EventsRepository, EventTypeValidator, FieldViolation, Logger } from "@trading-analytics/core";
 import { checkIncomingBatch, checkIncomingEvent } from "../domain/incoming-events";
 import type { EventPublisher } from "../kafka/event-publisher";
@@ -52,16 +51,6 @@ export function ingestRoutes(deps: IngestRoutesDeps): Router {
     res.status(202).json({ success: true, accepted: ids.length, event_ids: ids, ...(duplicates && { duplicate_event_ids: duplicates }) });
   });
   return router;
-}
-
-/** analytics_http_duplicate_events_total: posted events whose id was stored already. */
-export function duplicatesPostedCounter(registry: Registry): (count: number) => void {
-  const counter = new Counter({
-    name: "analytics_http_duplicate_events_total",
-    help: "Events posted over HTTP whose event_id was stored already (reported in the answer; not stored again)",
-    registers: [registry],
-  });
-  return (count) => counter.inc(count);
 }
 
 /** 400 naming every bad field: the first in `field`, all of them in `fields`. */

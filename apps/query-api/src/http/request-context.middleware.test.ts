@@ -2,7 +2,7 @@ import express from "express";
 import { Registry } from "prom-client";
 import request from "supertest";
 import { createLogger, type Logger } from "@trading-analytics/core";
-import { createHttpMetrics } from "../metrics";
+import { createHttpMetrics } from "@trading-analytics/metrics";
 import { requestContext } from "./request-context.middleware";
 
 function capture(level: string): { logger: Logger; lines: Record<string, unknown>[] } {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
 import { type Logger, withLogContext } from "@trading-analytics/core";
-import type { HttpMetrics } from "../metrics";
+import type { HttpMetrics } from "@trading-analytics/metrics";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
 import { LRUCache } from "lru-cache";
 import { type ApiKey, type ApiKeyScope, type Logger, scopeAllows, withLogContext } from "@trading-analytics/core";
+import type { SecurityMetrics } from "@trading-analytics/metrics";
 import { HttpError } from "../http/http-error";
 import { isPublicPath, publicPathSet, requiredScope } from "./route-scopes";
-import type { SecurityMetrics } from "./security.metrics";
 
 /** The authenticated key as the rest of a request sees it: never its secret. */
 export interface AuthenticatedKey {

@@ -1,5 +1,6 @@
 import type { RequestHandler } from "express";
 import type { Config, Logger } from "@trading-analytics/core";
+import { createSecurityMetrics } from "@trading-analytics/metrics";
 import type { Registry } from "prom-client";
 import { apiKeyAuth, type ApiKeyVerifier } from "./api-key-auth.middleware";
 import { trustProxySetting } from "./client-address";
@@ -7,14 +8,12 @@ import { corsPolicy } from "./cors.middleware";
 import { rateLimit } from "./rate-limit.middleware";
 import type { ScriptRunner } from "./redis-token-bucket";
 import { DEFAULT_PUBLIC_PATHS, isPublicPath, publicPathSet } from "./route-scopes";
-import { createSecurityMetrics } from "./security.metrics";
 
 export { type AuthenticatedKey, type ApiKeyVerifier, apiKeyAuth, authenticatedKey } from "./api-key-auth.middleware";
 export { clientAddressKey, trustProxySetting } from "./client-address";
 export { corsPolicy } from "./cors.middleware";
 export { rateLimit } from "./rate-limit.middleware";
 export { DEFAULT_PUBLIC_PATHS, requiredScope } from "./route-scopes";
-export { createSecurityMetrics, type SecurityMetrics } from "./security.metrics";
 
 export interface SecurityDeps {
   config: Config["security"];

@@ -1,12 +1,12 @@
 import type { RequestHandler, Response } from "express";
 import type { Logger } from "@trading-analytics/core";
+import type { SecurityMetrics } from "@trading-analytics/metrics";
 import { HttpError } from "../http/http-error";
 import { authenticatedKey } from "./api-key-auth.middleware";
 import { clientAddressKey } from "./client-address";
 import { MemoryTokenBuckets } from "./memory-token-buckets";
 import { RedisTokenBuckets, type ScriptRunner } from "./redis-token-bucket";
 import { isPublicPath, publicPathSet } from "./route-scopes";
-import type { SecurityMetrics } from "./security.metrics";
 import { bucketPolicy, type RateLimitDecision } from "./token-bucket";
 
 export interface RateLimitOptions {

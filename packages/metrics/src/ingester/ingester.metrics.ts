@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { BoundedLabel } from "./domain/bounded-label";
-import { WeightedHistogram } from "./weighted-histogram";
+import { BoundedLabel } from "../bounded-label";
+import { WeightedHistogram } from "../weighted-histogram";
 
 /** Distinct event types and services each seed metric labels by; more are reported as _other. */
 const MAX_EVENT_TYPE_LABELS = 200;

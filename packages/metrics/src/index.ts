@@ -1,0 +1,10 @@
+export { registerAggregatorMetrics, registerIngesterMetrics, registerQueryApiMetrics } from "./app-metrics";
+export { type AggregatorMetrics, createAggregatorMetrics } from "./aggregator/aggregator.metrics";
+export { createOrderCohortRefreshMetrics, type OrderCohortRefreshMetrics } from "./aggregator/order-cohort-refresh.metrics";
+export { createSeriesCompactionMetrics, type SeriesCompactionMetrics } from "./aggregator/series-compaction.metrics";
+export { createIngesterMetrics, type IngesterMetrics } from "./ingester/ingester.metrics";
+export { type CacheOutcome, type CacheRequests, createCacheMetrics } from "./query-api/cache.metrics";
+export { createDatabaseMetrics, type StatementObserver } from "./query-api/database.metrics";
+export { createHttpMetrics, type HttpMetrics } from "./query-api/http.metrics";
+export { duplicatesPostedCounter } from "./query-api/ingest.metrics";
+export { createSecurityMetrics, type SecurityMetrics } from "./query-api/security.metrics";
