@@ -12,8 +12,8 @@ module.exports = function jestConfig(dir) {
       "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
     },
     moduleNameMapper: {
-      "^@trading-analytics/core$": path.join(__dirname, "packages/core/src/index.ts"),
-      "^@trading-analytics/core/testing$": path.join(__dirname, "packages/core/src/testing/index.ts"),
+      "^@trading-analytics/(core|metrics|rollups)$": path.join(__dirname, "packages/$1/src/index.ts"),
+      "^@trading-analytics/(core|rollups)/testing$": path.join(__dirname, "packages/$1/src/testing/index.ts"),
     },
     // Integration tests share one Kafka, PostgreSQL and Redis; each file isolates itself by
     // database name and topic names, but a 2-core machine is happier running them in band.

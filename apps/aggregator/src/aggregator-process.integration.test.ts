@@ -11,10 +11,8 @@ import {
   type TestDatabase,
   waitFor,
 } from "@trading-analytics/core/testing";
-import { EventTail } from "./storage/event-tail";
-import { TEST_PLAN } from "./testing/aggregator-fixture";
-import { seeded, storeEvents, tradingEvents } from "./testing/trading-events";
-import { auditRollups } from "./verify/rollup-audit";
+import { auditRollups, EventTail } from "@trading-analytics/rollups";
+import { seeded, storeEvents, TEST_PLAN, tradingEvents } from "@trading-analytics/rollups/testing";
 
 const AGGREGATOR_MAIN = path.resolve(__dirname, "../dist/main.js");
 const HOUR = 3_600_000;

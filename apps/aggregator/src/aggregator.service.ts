@@ -1,6 +1,6 @@
 import type { HealthCheck, Logger } from "@trading-analytics/core";
-import type { AggregationCycle, CycleResult } from "./aggregation-cycle";
-import type { AggregatorMetrics } from "./metrics";
+import type { AggregationCycle, CycleResult } from "@trading-analytics/rollups";
+import type { AggregatorMetrics } from "@trading-analytics/metrics";
 
 const MAX_BACKOFF_MS = 5_000;
 

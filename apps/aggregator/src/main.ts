@@ -23,14 +23,12 @@ import {
   rollupsVersionKey,
   SeriesCompaction,
 } from "@trading-analytics/core";
-import { AggregationCycle } from "./aggregation-cycle";
+import { createAggregatorMetrics } from "@trading-analytics/metrics";
+import { AggregationCycle, EventTail, RollupPlan } from "@trading-analytics/rollups";
 import { AggregatorService } from "./aggregator.service";
 import { DashboardPublisher } from "./dashboard/dashboard-publisher";
-import { RollupPlan } from "./domain/rollup-plan";
-import { createAggregatorMetrics } from "./metrics";
 import { SeriesCompactionJob } from "./series/series-compaction.job";
 import { OrderCohortRefreshJob } from "./trading/order-cohort-refresh.job";
-import { EventTail } from "./storage/event-tail";
 
 const SERIES_COMPACTION_INTERVAL_MS = 30_000;
 const ORDER_COHORT_REFRESH_INTERVAL_MS = 1_000;

@@ -11,14 +11,10 @@ import {
   sketchFromBytes,
 } from "@trading-analytics/core";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
+import { createAggregatorMetrics } from "@trading-analytics/metrics";
+import { AggregationCycle, auditRollups, EventTail, RollupPlan } from "@trading-analytics/rollups";
+import { drain, storeEvents, TEST_PLAN, testCycle, tradingEvents } from "@trading-analytics/rollups/testing";
 import { AggregatorService } from "./aggregator.service";
-import { RollupPlan } from "./domain/rollup-plan";
-import { createAggregatorMetrics } from "./metrics";
-import { EventTail } from "./storage/event-tail";
-import { drain, TEST_PLAN, testCycle } from "./testing/aggregator-fixture";
-import { storeEvents, tradingEvents } from "./testing/trading-events";
-import { auditRollups } from "./verify/rollup-audit";
-import { AggregationCycle } from "./aggregation-cycle";
 
 const MINUTE = 60_000;
 const NOW = Date.now();

@@ -22,6 +22,7 @@ export {
   type CustomEventDefinitionErrorReason,
   type CustomEventDefinitionInput,
 } from "./repository/custom-event-definitions.repository";
+export { KILL_AFTER_DB_COMMIT_ENV, KILL_AFTER_DB_COMMIT_MARKER } from "./fault-injection";
 export { GracefulShutdown } from "./shutdown";
 export { handleUnhandledRejections } from "./unhandled-rejections";
 export { PeriodicTask } from "./periodic-task";

@@ -1,24 +1,14 @@
 import { writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { type AppProcess, freePort, startAppProcess } from "@trading-analytics/core/testing";
-import { type PrivateStack, REPO_ROOT } from "./private-stack";
+import { KILL_AFTER_DB_COMMIT_ENV, KILL_AFTER_DB_COMMIT_MARKER } from "@trading-analytics/core";
+import { type AppProcess, appMain, freePort, startAppProcess } from "@trading-analytics/core/testing";
+import type { PrivateStack } from "./private-stack";
 
 export const SESSION_TIMEOUT_MS = 6_000;
 
-const INGESTER = join(REPO_ROOT, "apps/ingester/dist/main.js");
-const AGGREGATOR = join(REPO_ROOT, "apps/aggregator/dist/main.js");
-const QUERY_API = join(REPO_ROOT, "apps/query-api/dist/main.js");
-
-interface KillHookModule {
-  KILL_AFTER_DB_COMMIT_ENV: string;
-  KILL_AFTER_DB_COMMIT_MARKER: string;
-}
-
-/** The ingester's fault hook (its env variable and the line it writes before dying), from the build the suite runs. */
-function killHook(): KillHookModule {
-  return createRequire(__filename)(join(REPO_ROOT, "apps/ingester/dist/faults/kill-after-db-commit.js")) as KillHookModule;
-}
+const INGESTER = appMain(require, "ingester");
+const AGGREGATOR = appMain(require, "aggregator");
+const QUERY_API = appMain(require, "query-api");
 
 /** An ingester replica armed to SIGKILL itself between a chunk's database commit and its Kafka commit. */
 export interface ArmedIngester {
@@ -91,7 +81,6 @@ export class AppFleet {
    * That death is the fault, not a crash: it is neither recorded as one nor restarted.
    */
   async addArmedIngester(plan: string): Promise<ArmedIngester> {
-    const { KILL_AFTER_DB_COMMIT_ENV, KILL_AFTER_DB_COMMIT_MARKER } = killHook();
     const port = await freePort();
     let app: AppProcess;
     try {

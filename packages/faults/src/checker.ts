@@ -1,9 +1,7 @@
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { DEFAULT_DIMENSIONS, DEFAULT_MEASURES } from "@trading-analytics/core";
+import { auditRollups as auditRollupsAgainstSql } from "@trading-analytics/rollups";
 import type { Sql } from "postgres";
 import { Kafka, logLevel } from "kafkajs";
-import { REPO_ROOT } from "./private-stack";
 
 /** Rows per event id in the private database. */
 export async function storedCounts(sql: Sql): Promise<Map<string, number>> {
@@ -44,15 +42,9 @@ export async function deadLetterKeys(brokers: string, topic: string): Promise<st
   return keys;
 }
 
-interface AuditModule {
-  auditRollups(sql: Sql, plan: unknown): Promise<{ rowsCompared: number; mismatches: unknown[] }>;
-}
-
 /** The aggregator's own audit (exact SQL over the stored events) with the plan it runs by default. */
 export async function auditRollups(sql: Sql): Promise<{ rowsCompared: number; mismatches: unknown[] }> {
-  // The audit lives in the aggregator app; its build is what the suite runs anyway.
-  const audit = createRequire(__filename)(join(REPO_ROOT, "apps/aggregator/dist/verify/rollup-audit.js")) as AuditModule;
-  return audit.auditRollups(sql, {
+  return auditRollupsAgainstSql(sql, {
     intervals: ["1m", "5m", "15m", "1h", "1d"],
     dimensions: DEFAULT_DIMENSIONS,
     measures: DEFAULT_MEASURES,

@@ -66,7 +66,7 @@ export class PrivateStack {
     const started = await Promise.allSettled([this.startPostgres(), this.startRedis(), this.startKafka()]);
     const failure = started.find((result) => result.status === "rejected");
     if (failure) throw failure.reason;
-    await run(process.execPath, [join(REPO_ROOT, "packages/core/dist/cli/migrate.cli.js")], {
+    await run(process.execPath, [require.resolve("@trading-analytics/cli"), "migrate"], {
       env: { ...this.infraEnv(), REDIS_URL: this.redisUrl, LOG_LEVEL: "warn" },
     });
   }

@@ -1,24 +1,20 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Admin, KafkaMessage } from "kafkajs";
-import { createLogger, createRedis, type RedisClient } from "@trading-analytics/core";
 import {
+  appMain,
   type AppProcess,
   waitFor,
   createTestDatabase,
   freePort,
   ingesterEnv,
   startAppProcess,
-  TEST_REDIS_URL,
   testKafka,
   type TestDatabase,
   uniqueSuffix,
 } from "@trading-analytics/core/testing";
-import { KafkaEventPublisher } from "@trading-analytics/query-api/src/kafka/event-publisher";
-import { createTestApp, testConfig } from "@trading-analytics/query-api/src/test-app";
 import { casesPerChannel, fuzzSettings, KAFKA_CHANNEL } from "./fuzz-settings";
 import { HTTP_CHANNELS } from "./generators/http-cases";
 import { fuzzHttpChannel } from "./harness/http-fuzz";
@@ -27,8 +23,9 @@ import { readWholeTopic, storedIds, storedSources, waitUntilConsumed } from "./h
 import { renderFuzzReport } from "./report/fuzz-report";
 import { FuzzTally } from "./report/fuzz-tally";
 
-const INGESTER = path.resolve(__dirname, "../../../apps/ingester/dist/main.js");
-const AGGREGATOR = path.resolve(__dirname, "../../../apps/aggregator/dist/main.js");
+const INGESTER = appMain(require, "ingester");
+const AGGREGATOR = appMain(require, "aggregator");
+const QUERY_API = appMain(require, "query-api");
 /** How soon an ordinary event posted after the fuzz must be in its 1m rollup. */
 const FRESHNESS_TARGET_MS = 15_000;
 /**
@@ -60,9 +57,7 @@ describe("hostile input", () => {
   let ingester: AppProcess;
   let aggregator: AppProcess;
   let ingesterGroup: string;
-  let publisher: KafkaEventPublisher;
-  let redis: RedisClient;
-  let server: http.Server;
+  let queryApi: AppProcess;
   let agent: http.Agent;
   let port: number;
   let configDir: string;
@@ -105,16 +100,12 @@ describe("hostile input", () => {
       startAppProcess(AGGREGATOR, { ...env, AGGREGATOR_PORT: String(aggregatorPort) }, aggregatorPort),
     ]);
 
-    publisher = new KafkaEventPublisher(testKafka("fuzz-api"), topics.http, 10_000);
-    // Rate limits off: 10,000 requests from one address would otherwise mostly be 429s. A
-    // connected Redis, so that the query cache sees the hostile parameters too.
-    const config = { redis: { url: TEST_REDIS_URL, key_prefix: `test:fuzz:${suffix}:` }, security: { api_key_enabled: false, rate_limit: { enabled: false } } };
-    redis = createRedis(testConfig(config).redis, createLogger({ level: "error", format: "json" }, "fuzz"));
-    await redis.connect();
-    const { app } = createTestApp(db.sql, { publisher, redis, config });
-    server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    port = (server.address() as AddressInfo).port;
+    // The query-api as operators run it, on this run's topics and Redis prefix. Rate limits off:
+    // 10,000 requests from one address would otherwise mostly be 429s.
+    const apiConfig = path.join(configDir, "query-api.yaml");
+    writeFileSync(apiConfig, `redis:\n  key_prefix: "test:fuzz:${suffix}:"\nsecurity:\n  api_key_enabled: false\n  rate_limit:\n    enabled: false\n`);
+    port = await freePort();
+    queryApi = await startAppProcess(QUERY_API, { ...env, CONFIG_FILE: apiConfig, SERVER_PORT: String(port), KAFKA_HTTP_TOPIC: topics.http }, port);
     agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   }, 120_000);
 
@@ -127,9 +118,7 @@ describe("hostile input", () => {
       console.log(report);
     }
     agent?.destroy();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await publisher?.close().catch(() => undefined);
-    if (redis?.isOpen) await redis.quit();
+    await queryApi?.stop("SIGTERM");
     await ingester?.stop("SIGTERM");
     await aggregator?.stop("SIGTERM");
     await admin?.deleteGroups([ingesterGroup]).catch(() => undefined);

@@ -5,7 +5,7 @@ import { testKafka, waitFor } from "@trading-analytics/core/testing";
 import { expectDashboardShape, ISO } from "./harness/seed-shapes";
 import { freshLoopbackAddress, SeedClient } from "./harness/seed-http";
 import { psql, waitForStoredEvents } from "./harness/seed-psql";
-import { REPO_ROOT, SeedStack } from "./harness/seed-stack";
+import { SeedStack } from "./harness/seed-stack";
 import { orderTraffic, type TrafficEvent } from "./harness/order-traffic";
 
 const run = promisify(execFile);
@@ -25,7 +25,7 @@ describe("seed 002 full config.yaml, 001's examples and 003's trading metrics", 
 
   beforeAll(async () => {
     stack = await SeedStack.start({ config: "b25/002-config.yaml", apps: ["ingester", "aggregator", "query-api"] });
-    const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, "packages/core/dist/cli/api-key.cli.js"), "create", "--name", "seeds", "--scopes", "read,write,admin", "--json"], {
+    const { stdout } = await run(process.execPath, [require.resolve("@trading-analytics/cli"), "api-key", "create", "--name", "seeds", "--scopes", "read,write,admin", "--json"], {
       env: { ...process.env, CONFIG_FILE: path.join(__dirname, "fixtures/b25/002-config.yaml"), ...stack.seedEnv(), LOG_LEVEL: "warn" },
     });
     key = { "X-API-Key": JSON.parse(stdout).secret as string };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import {
+  appMain,
   type AppProcess,
   createTestDatabase,
   createTestTopics,
@@ -14,7 +14,6 @@ import {
 import { scrape, total } from "./harness/prometheus-scrape";
 import { freshLoopbackAddress, SeedClient } from "./harness/seed-http";
 import { psql, waitForStoredEvents } from "./harness/seed-psql";
-import { REPO_ROOT } from "./harness/seed-stack";
 
 // Seed 004 (004_1828d72cf903410a.txt), the NexusCore analytics-service: its producer (a plain
 // kafkajs producer on topic user-events), its environment (no config file: METRICS_PORT,
@@ -46,9 +45,9 @@ describe("seed 004 NexusCore analytics-service", () => {
     metricsPort = await freePort();
     const apiPort = await freePort();
     [ingester, queryApi] = await Promise.all([
-      startAppProcess(path.join(REPO_ROOT, "apps/ingester/dist/main.js"), { ...nexusEnv, METRICS_PORT: String(metricsPort) }, metricsPort, 120_000),
+      startAppProcess(appMain(require, "ingester"), { ...nexusEnv, METRICS_PORT: String(metricsPort) }, metricsPort, 120_000),
       startAppProcess(
-        path.join(REPO_ROOT, "apps/query-api/dist/main.js"),
+        appMain(require, "query-api"),
         { ...nexusEnv, SERVER_PORT: String(apiPort), KAFKA_HTTP_TOPIC: userEvents, API_KEY_ENABLED: "false" },
         apiPort,
         120_000,

@@ -3,7 +3,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig } from "@trading-analytics/core";
-import { type AppName, FIXTURES, REPO_ROOT, SeedStack, writeTempConfig } from "./harness/seed-stack";
+import { appMain } from "@trading-analytics/core/testing";
+import { type AppName, FIXTURES, SeedStack, writeTempConfig } from "./harness/seed-stack";
 
 /** loadConfig with only these variables, in a directory without a config.yaml. */
 function configWith(env: Record<string, string>, file?: string) {
@@ -45,7 +46,7 @@ describe("seed configuration files and environment variables", () => {
 
   it("a misspelt key is still refused (exit 78) and the nearest valid key is suggested", async () => {
     const file = writeTempConfig("config.yaml", 'database:\n  hots: "localhost"\n');
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, "apps/query-api/dist/main.js")], { env: { ...process.env, CONFIG_FILE: file } });
+    const child = spawn(process.execPath, [appMain(require, "query-api")], { env: { ...process.env, CONFIG_FILE: file } });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));

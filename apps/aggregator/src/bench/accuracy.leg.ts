@@ -1,7 +1,7 @@
 // Leg 2: every stored rollup and order lifecycle row against exact SQL over the raw events (auditRollups).
 import type { Sql } from "@trading-analytics/core";
-import { TEST_PLAN } from "../testing/aggregator-fixture";
-import { type AuditMismatch, auditRollups } from "../verify/rollup-audit";
+import { TEST_PLAN } from "@trading-analytics/rollups/testing";
+import { type AuditMismatch, auditRollups } from "@trading-analytics/rollups";
 import { timed } from "./timing";
 
 export interface AccuracyResult {

@@ -3,7 +3,7 @@
 // every batch late: events 1-6 h older than the rest of their batch (within the 24 h allowed
 // lateness, so they are folded into old buckets, not set aside).
 import type { Sql } from "@trading-analytics/core";
-import { storeEvents, tradingEvents } from "../testing/trading-events";
+import { storeEvents, tradingEvents } from "@trading-analytics/rollups/testing";
 
 const DAY_MS = 24 * 3_600_000;
 const HOUR_MS = 3_600_000;

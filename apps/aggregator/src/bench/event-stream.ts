@@ -3,7 +3,7 @@
 // flight on their own connections), and after each commit looks up the batch's write_xid,
 // the position the aggregation cursor must pass for it to be folded.
 import type { Sql } from "@trading-analytics/core";
-import { storeEvents, tradingEvents } from "../testing/trading-events";
+import { storeEvents, tradingEvents } from "@trading-analytics/rollups/testing";
 import { sleep } from "./timing";
 
 export interface StreamedBatch {

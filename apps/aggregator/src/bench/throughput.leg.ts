@@ -1,7 +1,7 @@
 // Leg 1: a day of stored events (1 % late) folded from scratch by AggregationCycle in pages of
 // 20,000, against one recomputation of the reference design's counts over the same events.
 import type { Sql } from "@trading-analytics/core";
-import { drain, TEST_PLAN, testCycle } from "../testing/aggregator-fixture";
+import { drain, TEST_PLAN, testCycle } from "@trading-analytics/rollups/testing";
 import { checkpoint } from "@trading-analytics/core/testing";
 import { storeDayOfEvents, STORE_BATCH } from "./day-of-events";
 import { createBaselineTable, recomputeBaseline } from "./recompute-baseline";

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type AnalyticsEvent, createLogger, createRedis, dashboardMetricsKey, DashboardMetricsReader, type RedisClient } from "@trading-analytics/core";
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueSuffix } from "@trading-analytics/core/testing";
-import { drain, testCycle } from "../testing/aggregator-fixture";
-import { storeEvents } from "../testing/trading-events";
+import { drain, storeEvents, testCycle } from "@trading-analytics/rollups/testing";
 import { DashboardPublisher } from "./dashboard-publisher";
 
 describe("dashboard metrics in Redis", () => {

@@ -1,8 +1,7 @@
 import { AGGREGATION_INTERVALS, MetricSeriesReader, RollupsRepository, SeriesCompaction, settledBlockEnds, utcHourStart } from "@trading-analytics/core";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
-import { drain, TEST_PLAN, testCycle } from "../testing/aggregator-fixture";
-import { storeEvents, tradingEvents } from "../testing/trading-events";
-import { auditRollups } from "../verify/rollup-audit";
+import { drain, storeEvents, TEST_PLAN, testCycle, tradingEvents } from "@trading-analytics/rollups/testing";
+import { auditRollups } from "@trading-analytics/rollups";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

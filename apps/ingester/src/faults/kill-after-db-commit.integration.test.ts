@@ -1,5 +1,5 @@
 import { IngesterHarness, makeEvents } from "../testing/ingester-harness";
-import { KILL_AFTER_DB_COMMIT_ENV, KILL_AFTER_DB_COMMIT_MARKER } from "./kill-after-db-commit";
+import { KILL_AFTER_DB_COMMIT_ENV, KILL_AFTER_DB_COMMIT_MARKER } from "@trading-analytics/core";
 
 /**
  * The fault hook on a real ingester process: it must die exactly between the two commits, with

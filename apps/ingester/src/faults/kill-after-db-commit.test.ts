@@ -1,4 +1,5 @@
-import { type CommittedChunk, KILL_AFTER_DB_COMMIT_MARKER, killAfterDbCommitHook, killDecider, parseKillPlan } from "./kill-after-db-commit";
+import { KILL_AFTER_DB_COMMIT_MARKER } from "@trading-analytics/core";
+import { type CommittedChunk, killAfterDbCommitHook, killDecider, parseKillPlan } from "./kill-after-db-commit";
 
 const chunk: CommittedChunk = { topic: "trading.events", partition: 2, lastOffset: "41", inserted: 10 };
 

@@ -1,5 +1,5 @@
 import { writeSync } from "node:fs";
-import type { Logger } from "@trading-analytics/core";
+import { KILL_AFTER_DB_COMMIT_ENV, KILL_AFTER_DB_COMMIT_MARKER, type Logger } from "@trading-analytics/core";
 
 /**
  * Fault injection for the fault suite (packages/faults), off unless the variable is set:
@@ -11,11 +11,6 @@ import type { Logger } from "@trading-analytics/core";
  *   every:N        at the Nth chunk (counted from start) whose transaction stored new rows
  *   p:0.05, 0.05   at each such chunk with that probability
  */
-export const KILL_AFTER_DB_COMMIT_ENV = "INGESTER_FAULT_KILL_AFTER_DB_COMMIT";
-
-/** The line the process writes to stderr just before it kills itself, so a supervisor can tell this death from a crash. */
-export const KILL_AFTER_DB_COMMIT_MARKER = "fault injection: SIGKILL after the database commit, before the Kafka commit";
-
 export type KillPlan = { every: number } | { probability: number };
 
 /** A chunk whose rows are committed in PostgreSQL and whose offsets are not yet committed to Kafka. */

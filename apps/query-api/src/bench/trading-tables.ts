@@ -17,7 +17,7 @@ interface TradingTableFiller {
 
 /**
  * order_analytics (migration 0017): one GROUP BY order_id over the order events, as
- * apps/aggregator/src/verify/order-lifecycle-audit.ts recomputes it. Every bench event is
+ * packages/rollups/src/verify/order-lifecycle-audit.ts recomputes it. Every bench event is
  * foldable (stored 20 ms after its time, none set aside) and has a string order_id.
  */
 async function fillOrderAnalytics(sql: Sql): Promise<number> {
@@ -65,7 +65,7 @@ async function fillOrderAnalytics(sql: Sql): Promise<number> {
 
 /**
  * market_quotes (migration 0022): one row per market.data.update with a non-empty string symbol,
- * as apps/aggregator/src/verify/market-quotes-audit.ts recomputes it.
+ * as packages/rollups/src/verify/market-quotes-audit.ts recomputes it.
  */
 async function fillMarketQuotes(sql: Sql): Promise<number> {
   const number = (key: string) => sql`case when jsonb_typeof(properties->${key}) = 'number' then (properties->>${key})::float8 end`;
@@ -98,7 +98,7 @@ async function fillMarketQuotes(sql: Sql): Promise<number> {
 
 /**
  * user_sessions (migration 0025): one GROUP BY user_id, session_id over the events with a session,
- * as the migration's own fill and apps/aggregator/src/verify/user-sessions-audit.ts compute it.
+ * as the migration's own fill and packages/rollups/src/verify/user-sessions-audit.ts compute it.
  */
 async function fillUserSessions(sql: Sql): Promise<number> {
   const result = await sql`
@@ -140,7 +140,7 @@ async function fillOrderFills(sql: Sql): Promise<number> {
 
 /**
  * positions (migration 0024): one GROUP BY position_id over the position events, as
- * apps/aggregator/src/verify/positions-audit.ts recomputes it: the attributes of the earliest
+ * packages/rollups/src/verify/positions-audit.ts recomputes it: the attributes of the earliest
  * opened event (else the earliest close), the earliest close, first and last event times.
  */
 async function fillPositions(sql: Sql): Promise<number> {

@@ -60,7 +60,7 @@ export function parseRollupsCommand(argv: readonly string[]): RollupsCommand | H
   return { kind: "rebuild", from, to, yes: values.yes === true, json: values.json === true };
 }
 
-/** What the aggregator rolls up, read from the configuration as apps/aggregator/src/main.ts reads it. */
+/** What the aggregator rolls up, read from the configuration as the aggregator's main.ts reads it. */
 export function rollupPlanOptions(config: Config) {
   const settings = config.analytics.aggregation;
   return {

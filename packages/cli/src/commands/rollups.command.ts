@@ -1,7 +1,5 @@
 import { RollupsRepository, rollupsVersionKey } from "@trading-analytics/core";
-import { RollupPlan } from "@trading-analytics/aggregator/dist/domain/rollup-plan";
-import { type RebuiltDay, RollupsRebuild } from "@trading-analytics/aggregator/dist/rebuild/rollups-rebuild";
-import { EventTail } from "@trading-analytics/aggregator/dist/storage/event-tail";
+import { EventTail, type RebuiltDay, RollupPlan, RollupsRebuild } from "@trading-analytics/rollups";
 import { CommandFailed, EXIT } from "../cli-errors";
 import { warn, write } from "../command";
 import { confirm } from "../confirm";

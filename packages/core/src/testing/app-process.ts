@@ -89,3 +89,14 @@ export function ingesterEnv({ databaseUrl, topics, deadLetterTopic, port, extra 
     ...extra,
   };
 }
+
+export type AppName = "ingester" | "aggregator" | "query-api";
+
+/**
+ * An app's built entry point, resolved from the calling package through the app's `exports`:
+ * packages start apps as processes and never load their modules. Pass the caller's `require`,
+ * whose package lists the app as a dependency.
+ */
+export function appMain(resolveFrom: NodeJS.Require, app: AppName): string {
+  return resolveFrom.resolve(`@trading-analytics/${app}/main`);
+}

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
+  appMain,
   type AppProcess,
   createTestDatabase,
   createTestTopics,
@@ -19,9 +20,9 @@ export const FIXTURES = path.resolve(__dirname, "../fixtures");
 
 export type AppName = "query-api" | "ingester" | "aggregator";
 const MAIN: Record<AppName, string> = {
-  "query-api": path.join(REPO_ROOT, "apps/query-api/dist/main.js"),
-  ingester: path.join(REPO_ROOT, "apps/ingester/dist/main.js"),
-  aggregator: path.join(REPO_ROOT, "apps/aggregator/dist/main.js"),
+  "query-api": appMain(require, "query-api"),
+  ingester: appMain(require, "ingester"),
+  aggregator: appMain(require, "aggregator"),
 };
 
 /** The seeds' topics (002: the four B25 topics; 004: NexusCore's user-events), made fresh per run. */
