@@ -1,0 +1,2 @@
+// Tests of repository-wide tooling (lint rules); plain CommonJS, nothing to transform.
+module.exports = { rootDir: __dirname, testEnvironment: "node", roots: ["<rootDir>/lint"], transform: {} };
