@@ -1,4 +1,4 @@
-import type { HealthCheck, Logger } from "@trading-analytics/core";
+import type { HealthCheck, Logger, Service } from "@trading-analytics/core";
 import type { AggregationCycle, CycleResult } from "@trading-analytics/rollups";
 import type { AggregatorMetrics } from "@trading-analytics/metrics";
 
@@ -9,18 +9,25 @@ export interface FailurePolicy {
   isolateAfterFailures: number;
   /** Failed cycles in a row after which readiness fails. */
   maxFailedCycles: number;
+  /** A cycle running this long is stuck (a page takes seconds): readiness fails until it ends. */
+  stalledCycleMs?: number;
 }
 
 const DEFAULT_POLICY: FailurePolicy = { isolateAfterFailures: 3, maxFailedCycles: 5 };
+const DEFAULT_STALLED_CYCLE_MS = 120_000;
 
 /**
  * Runs aggregation cycles back to back while there is a backlog, every poll interval once
  * caught up, and with growing back-off while cycles fail. A page that keeps failing is folded
  * by bisection so the events failing on their own are set aside; readiness fails after too many
- * failures in a row. stop() lets the cycle in hand commit.
+ * failures in a row, while a cycle is stuck, and once the loop has ended. stop() lets the cycle
+ * in hand commit.
  */
-export class AggregatorService {
+export class AggregatorService implements Service {
+  readonly id = "aggregation";
   private running = false;
+  /** When the cycle in hand began (performance.now()); undefined between cycles. */
+  private cycleStartedAt: number | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private failures = 0;
@@ -48,12 +55,18 @@ export class AggregatorService {
     await this.loop;
   }
 
-  /** Readiness: fails once maxFailedCycles cycles in a row have failed, until one succeeds. */
-  healthCheck(): HealthCheck {
+  /**
+   * Readiness follows the fold loop: it fails once the loop is not running, while a cycle is
+   * stuck, and once maxFailedCycles cycles in a row have failed, until one succeeds.
+   */
+  healthcheck(): HealthCheck {
     return {
       name: "aggregation",
       critical: true,
       check: async () => {
+        if (!this.running) throw new Error("the fold loop is not running");
+        const cycleMs = this.cycleStartedAt === undefined ? 0 : performance.now() - this.cycleStartedAt;
+        if (cycleMs > (this.policy.stalledCycleMs ?? DEFAULT_STALLED_CYCLE_MS)) throw new Error(`an aggregation cycle has been running for ${Math.round(cycleMs / 1000)} s`);
         if (this.failures >= this.policy.maxFailedCycles) {
           throw new Error(`${this.failures} aggregation cycles failed in a row; last: ${this.lastError}`);
         }
@@ -73,7 +86,8 @@ export class AggregatorService {
         const started = process.hrtime.bigint();
         const isolate = this.failures >= this.policy.isolateAfterFailures;
         if (isolate) this.logger.warn("folding the failing page by bisection to set aside the events that fail it", { failures: this.failures });
-        const result = await this.cycle.run({ isolate });
+        this.cycleStartedAt = performance.now();
+        const result = await this.cycle.run({ isolate }).finally(() => (this.cycleStartedAt = undefined));
         this.record(result, Number(process.hrtime.bigint() - started) / 1e9);
         if (this.failures > 0) this.logger.info("aggregation resumed", { after_failures: this.failures });
         this.setFailures(0);

@@ -1,20 +1,18 @@
 import {
-  closeRedis,
-  connectRedisInBackground,
   createLogger,
   createMetricsRegistry,
   createOpsApp,
   createRedis,
   createSql,
-  handleUnhandledRejections,
   DashboardMetricsReader,
-  databaseHealthCheck,
+  databaseService,
   GracefulShutdown,
+  handleUnhandledRejections,
   HealthMonitor,
-  listen,
+  HttpService,
   loadConfigOrExit,
   OrderCohortSummariesRepository,
-  redisHealthCheck,
+  redisService,
   RetentionJob,
   RetentionRepository,
   RetentionRunner,
@@ -22,6 +20,7 @@ import {
   RollupsRepository,
   rollupsVersionKey,
   SeriesCompaction,
+  startServices,
 } from "@trading-analytics/core";
 import { createAggregatorMetrics } from "@trading-analytics/metrics";
 import { AggregationCycle, EventTail, RollupPlan } from "@trading-analytics/rollups";
@@ -41,8 +40,8 @@ async function main(): Promise<void> {
   handleUnhandledRejections(logger, registry);
   const metrics = createAggregatorMetrics(registry);
   const sql = createSql(config.database, { applicationName: "aggregator" });
-  const health = new HealthMonitor("aggregator", [databaseHealthCheck(sql)]);
-  const http = await listen(createOpsApp({ health, registry, metricsPath: config.metrics.path }), config.aggregator.host, config.aggregator.port);
+  const health = new HealthMonitor("aggregator");
+  const http = new HttpService(createOpsApp({ health, registry, metricsPath: config.metrics.path }), config.aggregator.host, config.aggregator.port);
 
   const settings = config.analytics.aggregation;
   const plan = new RollupPlan({
@@ -52,29 +51,30 @@ async function main(): Promise<void> {
     allowedLatenessMs: settings.allowed_lateness,
   });
   const cycle = new AggregationCycle(sql, new EventTail(sql), new RollupsRepository(sql), plan, settings.max_events_per_cycle);
+  // Not critical (redisService's check): the dashboard figures wait for Redis, the rollups do not.
   const redis = createRedis(config.redis, logger);
-  connectRedisInBackground(redis, logger);
-  health.add(redisHealthCheck(redis)); // not critical: the dashboard figures wait for it, the rollups do not
   // Best effort: while Redis is away the query-api caches nothing that could still change.
   const bumpCacheVersion = () => {
     if (redis.isReady) redis.incr(rollupsVersionKey(config.redis.key_prefix)).catch(() => undefined);
   };
   redis.on("ready", bumpCacheVersion); // folds made while Redis was away must not hide behind old keys
-  const service = new AggregatorService(cycle, metrics, logger, settings.poll_interval, bumpCacheVersion, {
+  const aggregation = new AggregatorService(cycle, metrics, logger, settings.poll_interval, bumpCacheVersion, {
     isolateAfterFailures: settings.isolate_after_failures,
     maxFailedCycles: settings.max_failed_cycles,
   });
-  health.add(service.healthCheck());
-  service.start();
-
-  const dashboard = new DashboardPublisher(new DashboardMetricsReader(sql, plan.finestInterval), redis, config.redis.key_prefix, logger);
-  dashboard.start(settings.dashboard_refresh_interval);
-
+  const dashboard = new DashboardPublisher(new DashboardMetricsReader(sql, plan.finestInterval), redis, {
+    keyPrefix: config.redis.key_prefix,
+    logger,
+    intervalMs: settings.dashboard_refresh_interval,
+    registry,
+  });
   // Every replica schedules retention; an advisory lock lets one of them work at a time.
-  const retentionRunner = new RetentionRunner(new RetentionRepository(sql), retentionSettings(config), logger, "aggregator");
-  const retention = new RetentionJob(retentionRunner, registry, logger, config.analytics.retention.cleanup_interval);
-  retention.start();
-
+  const retention = new RetentionJob(
+    new RetentionRunner(new RetentionRepository(sql), retentionSettings(config), logger, "aggregator"),
+    registry,
+    logger,
+    config.analytics.retention.cleanup_interval,
+  );
   // Settled days of 1m/5m series, stored as the text the metrics API serves (see migration 0010).
   const compaction = new SeriesCompactionJob(
     new SeriesCompaction(sql, {
@@ -86,23 +86,13 @@ async function main(): Promise<void> {
     logger,
     SERIES_COMPACTION_INTERVAL_MS,
   );
-  compaction.start();
-
   // The hourly and daily order cohort summaries the order and execution figures read (migration 0029).
   const cohorts = new OrderCohortRefreshJob(new OrderCohortSummariesRepository(sql), registry, logger, ORDER_COHORT_REFRESH_INTERVAL_MS);
-  cohorts.start();
 
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
-  shutdown.register("readiness", () => health.markShuttingDown());
-  shutdown.register("aggregation", () => service.stop());
-  shutdown.register("dashboard", () => dashboard.stop());
-  shutdown.register("retention", () => retention.stop());
-  shutdown.register("series compaction", () => compaction.stop());
-  shutdown.register("order cohort summaries", () => cohorts.stop());
-  shutdown.register("redis", () => closeRedis(redis));
-  shutdown.register("http", () => http.close());
-  shutdown.register("database", () => sql.end({ timeout: 5 }));
   shutdown.listen();
+  // Started in this order, stopped in reverse: the jobs and the fold loop stop before the clients they use.
+  await startServices([databaseService(sql), http, redisService(redis, logger), aggregation, dashboard, retention, compaction, cohorts], { health, shutdown });
   logger.info("aggregator started", { port: http.port, intervals: plan.intervals, config_file: file ?? "(environment only)" });
 }
 

@@ -171,14 +171,14 @@ describe("a stalled aggregator", () => {
     const cycle = new AggregationCycle(db.sql, new EventTail(db.sql), new RollupsRepository(db.sql), new RollupPlan(TEST_PLAN), 20_000);
 
     const stalled = service(cycle, { isolateAfterFailures: 1000, maxFailedCycles: 3 });
-    const health = new HealthMonitor("aggregator", [stalled.service.healthCheck()]);
+    const health = new HealthMonitor("aggregator", [stalled.service.healthcheck()]);
     const ops = await listen(createOpsApp({ health, registry: stalled.registry, metricsPath: "/metrics" }), "127.0.0.1", 0);
     cleanups.push(() => stalled.service.stop(), () => ops.close());
     const status = async (path: string) => (await fetch(`http://127.0.0.1:${ops.port}${path}`)).status;
-    expect(await status("/ready")).toBe(200);
+    await expect(stalled.service.healthcheck().check()).rejects.toThrow(/fold loop is not running/);
     stalled.service.start();
     await waitUntil(() => stalled.service.consecutiveFailures >= 3);
-    await expect(stalled.service.healthCheck().check()).rejects.toThrow(/aggregation cycles failed in a row/);
+    await expect(stalled.service.healthcheck().check()).rejects.toThrow(/aggregation cycles failed in a row/);
     // Readiness fails (within the health monitor's 1 s reuse of a check's result); liveness stays
     // up (a restart would meet the same page).
     await waitUntil(async () => (await status("/ready")) === 503, 5_000);
@@ -197,7 +197,7 @@ describe("a stalled aggregator", () => {
     healing.service.start();
     await waitUntil(async () => (await cycle.unfoldedEvents()) === 0, 30_000);
     await waitUntil(() => healing.service.consecutiveFailures === 0);
-    await healing.service.healthCheck().check();
+    await healing.service.healthcheck().check();
     expect(await lagSeconds(healing.registry)).toBe(0);
     const setAside = await healing.registry.getSingleMetric("analytics_events_set_aside_total")!.get();
     expect(setAside.values).toEqual([expect.objectContaining({ labels: { reason: "fold_failed" }, value: 1 })]);

@@ -10,6 +10,7 @@ import {
   type HealthCheck,
   type Logger,
   type RedisClient,
+  type Service,
   type Sql,
 } from "@trading-analytics/core";
 import { createIngesterMetrics, type IngesterMetrics } from "@trading-analytics/metrics";
@@ -40,7 +41,7 @@ const WRITES_IN_FLIGHT = 2;
 const FETCH_MAX_BYTES = 6 * 1024 * 1024;
 
 /** The Kafka → PostgreSQL pipeline of one ingester replica. */
-export class IngesterService {
+export class IngesterService implements Service {
   readonly id = "ingester";
   private readonly consumer: BatchConsumer;
   private readonly deadLetters: DeadLetterProducer;

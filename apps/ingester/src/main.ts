@@ -1,19 +1,18 @@
 import {
-  closeRedis,
-  connectRedisInBackground,
   createKafka,
   createLogger,
   createMetricsRegistry,
   createOpsApp,
   createRedis,
   createSql,
-  databaseHealthCheck,
+  databaseService,
   GracefulShutdown,
   handleUnhandledRejections,
   HealthMonitor,
-  listen,
+  HttpService,
   loadConfigOrExit,
-  redisHealthCheck,
+  redisService,
+  startServices,
 } from "@trading-analytics/core";
 import { killAfterDbCommitFromEnv } from "./faults/kill-after-db-commit";
 import { unsupportedCodecsFromEnv } from "./faults/unsupported-codecs";
@@ -29,21 +28,21 @@ async function main(): Promise<void> {
   const kafka = createKafka(config.kafka, logger, `${config.kafka.client_id}-ingester`);
   unsupportedCodecsFromEnv(process.env, logger, config.kafka.max_decompressed_batch_bytes); // fault injection; a no-op unless asked for
   const redis = createRedis(config.redis, logger);
-  connectRedisInBackground(redis, logger);
   const afterDbCommit = killAfterDbCommitFromEnv(process.env, logger); // fault injection; undefined unless asked for
-  const service = new IngesterService(config, { sql, kafka, logger, registry, redis, afterDbCommit });
-  const health = new HealthMonitor("ingester", [databaseHealthCheck(sql), service.healthcheck(), redisHealthCheck(redis)]);
-  const http = await listen(createOpsApp({ health, registry, metricsPath: config.metrics.path }), config.ingester.host, config.ingester.port);
-
+  const health = new HealthMonitor("ingester");
+  const http = new HttpService(createOpsApp({ health, registry, metricsPath: config.metrics.path }), config.ingester.host, config.ingester.port);
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
-  shutdown.register("readiness", () => health.markShuttingDown());
-  shutdown.register("consumer", () => service.stop());
-  shutdown.register("http", () => http.close());
-  shutdown.register("redis", () => closeRedis(redis));
-  shutdown.register("database", () => sql.end({ timeout: 5 }));
   shutdown.listen();
-
-  await service.start();
+  // Started in this order, stopped in reverse: /health answers while the consumer joins its group.
+  await startServices(
+    [
+      databaseService(sql),
+      redisService(redis, logger),
+      http,
+      new IngesterService(config, { sql, kafka, logger, registry, redis, afterDbCommit }),
+    ],
+    { health, shutdown },
+  );
   logger.info("ingester started", { port: http.port, config_file: file ?? "(environment only)" });
 }
 

@@ -1,21 +1,20 @@
 import {
-  closeRedis,
-  connectRedisInBackground,
   createKafka,
   createLogger,
   createMetricsRegistry,
   createRedis,
   CustomEventDefinitionsRepository,
-  databaseHealthCheck,
+  databaseService,
   EventsTailReader,
   EventTypesWatcher,
   GracefulShutdown,
   handleUnhandledRejections,
   HealthMonitor,
-  kafkaHealthCheck,
-  listen,
+  HttpService,
+  kafkaHealthService,
   loadConfigOrExit,
-  redisHealthCheck,
+  redisService,
+  startServices,
 } from "@trading-analytics/core";
 import { createApp } from "./app";
 import { KafkaEventPublisher } from "./kafka/event-publisher";
@@ -34,12 +33,9 @@ async function main(): Promise<void> {
   handleUnhandledRejections(logger, registry);
   const sql = createQuerySql(config);
   const redis = createRedis(config.redis, logger);
-  connectRedisInBackground(redis, logger);
   const kafka = createKafka(config.kafka, logger, `${config.kafka.client_id}-query-api`);
-  const publisher = new KafkaEventPublisher(kafka, config.kafka.http_ingest_topic, PUBLISH_TIMEOUT_MS);
-  publisher.connect().catch((error: Error) => logger.warn("Kafka not reachable yet; POSTs answer 503 until it is", { error: error.message }));
-  const kafkaCheck = kafkaHealthCheck(kafka);
-  const health = new HealthMonitor("analytics", [databaseHealthCheck(sql), redisHealthCheck(redis), kafkaCheck]);
+  const publisher = new KafkaEventPublisher(kafka, config.kafka.http_ingest_topic, PUBLISH_TIMEOUT_MS, logger);
+  const health = new HealthMonitor("analytics");
 
   const watcher = new EventTypesWatcher(
     new CustomEventDefinitionsRepository(sql),
@@ -53,30 +49,26 @@ async function main(): Promise<void> {
     },
     logger,
   );
-  await watcher.start();
-
   const live = new LiveEventsPoller(new EventsTailReader(sql), { logger });
   const app = createApp({ config, sql, redis, logger, registry, health, publisher, types: () => watcher.current, live });
   const address = listenAddress(config.server.host, config.security.api_key_enabled);
   if (address.warning) logger.warn(address.warning, { host: address.host });
-  const http = await listen(app, address.host, config.server.port);
-  http.server.requestTimeout = config.server.read_timeout;
-  // Node has no whole-response deadline; a socket idle this long while answering is closed.
-  http.server.timeout = config.server.write_timeout;
+  const http = new HttpService(app, address.host, config.server.port, {
+    configure: (server) => {
+      server.requestTimeout = config.server.read_timeout;
+      // Node has no whole-response deadline; a socket idle this long while answering is closed.
+      server.timeout = config.server.write_timeout;
+    },
+  });
 
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
-  shutdown.register("readiness", () => health.markShuttingDown());
-  // Open event streams end first, or closing the server would wait for them.
-  shutdown.register("live-events", () => live.close());
-  shutdown.register("http", () => http.close());
-  shutdown.register("kafka", async () => {
-    await publisher.close();
-    await kafkaCheck.close();
-  });
-  shutdown.register("definitions", () => watcher.stop());
-  shutdown.register("redis", () => closeRedis(redis));
-  shutdown.register("database", () => sql.end({ timeout: 5 }));
   shutdown.listen();
+  // Started in this order, stopped in reverse: open event streams end before the server closes
+  // (or closing it would wait for them), and the server before the clients its routes use.
+  await startServices(
+    [databaseService(sql), redisService(redis, logger), publisher, kafkaHealthService(kafka), watcher, http, live],
+    { health, shutdown },
+  );
   logger.info("query-api listening", { host: address.host, port: http.port, config_file: file ?? "(environment only)" });
 }
 

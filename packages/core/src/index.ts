@@ -25,7 +25,9 @@ export {
 export { KILL_AFTER_DB_COMMIT_ENV, KILL_AFTER_DB_COMMIT_MARKER } from "./fault-injection";
 export { GracefulShutdown } from "./shutdown";
 export { handleUnhandledRejections } from "./unhandled-rejections";
-export { PeriodicTask } from "./periodic-task";
+export { type PeriodicJob, PeriodicTask, type PeriodicTaskOptions, type RunOutcome } from "./periodic-task";
+export { type PeriodicTaskMetrics, periodicTaskMetrics } from "./periodic-task-metrics";
+export * from "./service";
 export { parseSampleLine, type PrometheusSample, sumSamples } from "./prometheus-text";
 export * from "./demo";
 export * from "./retention";

@@ -35,6 +35,11 @@ export class GracefulShutdown {
     }
   }
 
+  /** True once a signal or a call has begun the shutdown. */
+  get isShuttingDown(): boolean {
+    return this.started !== undefined;
+  }
+
   /** Runs every handler once; resolves true when all finished without error before the deadline. */
   shutdown(): Promise<boolean> {
     this.started ??= this.runHandlers();

@@ -1,4 +1,4 @@
-import { createRetentionMetrics, registerUnusableDefinitionsGauge } from "@trading-analytics/core";
+import { createRetentionMetrics, periodicTaskMetrics, registerUnusableDefinitionsGauge } from "@trading-analytics/core";
 import type { Registry } from "prom-client";
 import { createAggregatorMetrics } from "./aggregator/aggregator.metrics";
 import { createOrderCohortRefreshMetrics } from "./aggregator/order-cohort-refresh.metrics";
@@ -23,6 +23,7 @@ export function registerAggregatorMetrics(registry: Registry): void {
   createRetentionMetrics(registry); // the RetentionJob main.ts starts
   createSeriesCompactionMetrics(registry); // the SeriesCompactionJob main.ts starts
   createOrderCohortRefreshMetrics(registry); // the OrderCohortRefreshJob main.ts starts
+  periodicTaskMetrics(registry); // the PeriodicTask those jobs and the dashboard publisher run on
 }
 
 export function registerQueryApiMetrics(registry: Registry): void {

@@ -44,7 +44,7 @@ describe("dashboard metrics in Redis", () => {
     ]);
     await drain(testCycle(db.sql));
 
-    const publisher = new DashboardPublisher(new DashboardMetricsReader(db.sql, "1m"), redis, prefix, logger);
+    const publisher = new DashboardPublisher(new DashboardMetricsReader(db.sql, "1m"), redis, { keyPrefix: prefix, logger, intervalMs: 60_000 });
     const read = async () => JSON.parse((await redis.get(dashboardMetricsKey(prefix))) ?? "null");
     expect(await publisher.publish(new Date(now))).toBe(true);
     const published = await read();

@@ -1,4 +1,4 @@
-import { type Logger, PeriodicTask, type SeriesCompaction } from "@trading-analytics/core";
+import { type Logger, PeriodicTask, type SeriesCompaction, type Service } from "@trading-analytics/core";
 import { createSeriesCompactionMetrics, type SeriesCompactionMetrics } from "@trading-analytics/metrics";
 import type { Registry } from "prom-client";
 
@@ -8,9 +8,11 @@ const FULL_PASS_EVERY = 20;
 /**
  * Runs series compaction every `intervalMs`, a full pass first and every FULL_PASS_EVERY-th
  * time. Replicas may all run it: a day's rows are written under the day's lock, and a series
- * another replica wrote first is skipped. stop() waits for the pass in hand.
+ * another replica wrote first is skipped. Passes are counted by the job metrics
+ * (job="series_compaction"); stop() waits for the pass in hand.
  */
-export class SeriesCompactionJob {
+export class SeriesCompactionJob implements Service {
+  readonly id = "series_compaction";
   private readonly metrics: SeriesCompactionMetrics;
   private readonly schedule: PeriodicTask;
   private passes = 0;
@@ -22,7 +24,7 @@ export class SeriesCompactionJob {
     intervalMs: number,
   ) {
     this.metrics = createSeriesCompactionMetrics(registry);
-    this.schedule = new PeriodicTask(intervalMs, () => this.runOnce());
+    this.schedule = new PeriodicTask({ id: this.id, intervalMs, logger, registry }, { run: () => this.pass() });
   }
 
   start(): void {
@@ -33,18 +35,16 @@ export class SeriesCompactionJob {
     return this.schedule.stop();
   }
 
-  /** One pass, recorded; never throws (a failure waits for the next pass). */
+  /** One pass now, recorded like a scheduled one; never rejects. */
   async runOnce(): Promise<void> {
+    await this.schedule.runOnce();
+  }
+
+  private async pass(): Promise<void> {
     const full = this.passes % FULL_PASS_EVERY === 0;
     this.passes += 1;
-    try {
-      const pass = await this.compaction.pass(full);
-      this.metrics.passes.inc({ outcome: "done" });
-      this.metrics.seriesBlocksWritten.inc(pass.series);
-      if (pass.series > 0) this.logger.info("series blocks compacted", { blocks: pass.blocks, series: pass.series, full });
-    } catch (error) {
-      this.metrics.passes.inc({ outcome: "failed" });
-      this.logger.error("series compaction failed; next pass retries", { error: (error as Error).message });
-    }
+    const pass = await this.compaction.pass(full);
+    this.metrics.seriesBlocksWritten.inc(pass.series);
+    if (pass.series > 0) this.logger.info("series blocks compacted", { blocks: pass.blocks, series: pass.series, full });
   }
 }

@@ -32,7 +32,7 @@ describe("OrderCohortRefreshJob", () => {
   }
 
   it("leaves an hour just written to, then summarises it once it has been quiet", async () => {
-    expect(await run(new Registry())).toMatchObject({ "analytics_order_cohort_hours_refreshed_total": 0, "analytics_order_cohort_refresh_runs_total:done": 1 });
+    expect(await run(new Registry())).toMatchObject({ "analytics_order_cohort_hours_refreshed_total": 0, "analytics_periodic_task_runs_total:order_cohort_refresh:done": 1 });
     expect(await db.sql`select bucket_start from order_cohort_stale_hours`).toEqual([{ bucket_start: hour }]);
 
     await db.sql`update order_cohort_stale_hours set marked_at = now() - interval '1 minute'`;

@@ -1,4 +1,4 @@
-import { type Logger, type OrderCohortSummariesRepository, PeriodicTask } from "@trading-analytics/core";
+import { type Logger, type OrderCohortSummariesRepository, PeriodicTask, type Service } from "@trading-analytics/core";
 import { createOrderCohortRefreshMetrics, type OrderCohortRefreshMetrics } from "@trading-analytics/metrics";
 import type { Registry } from "prom-client";
 
@@ -10,21 +10,23 @@ const QUIET_MS = 10_000;
 /**
  * Keeps the order cohort summaries (migration 0029) close behind the folds: every `intervalMs`
  * it recomputes the hours the writes since made stale, once they have been quiet for QUIET_MS.
- * Replicas may all run it (each claims its hours). A failed run is counted and the next one
- * retries; an hour that keeps failing is set aside and counted; readers stay exact meanwhile.
+ * Replicas may all run it (each claims its hours). Runs are counted by the job metrics
+ * (job="order_cohort_refresh"); a failed run is retried by the next one; an hour that keeps
+ * failing is set aside and counted; readers stay exact meanwhile.
  */
-export class OrderCohortRefreshJob {
+export class OrderCohortRefreshJob implements Service {
+  readonly id = "order_cohort_refresh";
   private readonly metrics: OrderCohortRefreshMetrics;
   private readonly schedule: PeriodicTask;
 
   constructor(
     private readonly summaries: OrderCohortSummariesRepository,
     registry: Registry,
-    private readonly logger: Logger,
+    logger: Logger,
     intervalMs: number,
   ) {
     this.metrics = createOrderCohortRefreshMetrics(registry);
-    this.schedule = new PeriodicTask(intervalMs, () => this.runOnce());
+    this.schedule = new PeriodicTask({ id: this.id, intervalMs, logger, registry }, { run: () => this.refresh() });
   }
 
   start(): void {
@@ -35,16 +37,14 @@ export class OrderCohortRefreshJob {
     return this.schedule.stop();
   }
 
-  /** One run; never throws. */
+  /** One run now, recorded like a scheduled one; never rejects. */
   async runOnce(): Promise<void> {
-    try {
-      const hours = await this.summaries.refresh(HOURS_PER_RUN, QUIET_MS);
-      this.metrics.runs.inc({ outcome: "done" });
-      this.metrics.hoursRefreshed.inc(hours);
-      this.metrics.hoursSetAside.set(await this.summaries.setAsideHours());
-    } catch (error) {
-      this.metrics.runs.inc({ outcome: "failed" });
-      this.logger.error("order cohort summary refresh failed; next run retries", { error: (error as Error).message });
-    }
+    await this.schedule.runOnce();
+  }
+
+  private async refresh(): Promise<void> {
+    const hours = await this.summaries.refresh(HOURS_PER_RUN, QUIET_MS);
+    this.metrics.hoursRefreshed.inc(hours);
+    this.metrics.hoursSetAside.set(await this.summaries.setAsideHours());
   }
 }

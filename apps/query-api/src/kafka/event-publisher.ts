@@ -1,3 +1,4 @@
+import type { Logger, Service } from "@trading-analytics/core";
 import type { Kafka, Message, Producer } from "kafkajs";
 import type { ReadyEvent } from "../domain/incoming-events";
 import { SendCoalescer } from "./send-coalescer";
@@ -12,7 +13,8 @@ export interface EventPublisher {
  * producer (no duplicates from its own retries). Keyed by user (else session, else event) so one
  * user's events stay in order on one partition.
  */
-export class KafkaEventPublisher implements EventPublisher {
+export class KafkaEventPublisher implements EventPublisher, Service {
+  readonly id = "kafka-producer";
   private readonly producer: Producer;
   private readonly sends: SendCoalescer<Message>;
   private connecting: Promise<void> | undefined;
@@ -21,6 +23,7 @@ export class KafkaEventPublisher implements EventPublisher {
     kafka: Kafka,
     private readonly topic: string,
     private readonly timeoutMs: number,
+    private readonly logger?: Logger,
   ) {
     this.producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
     // Posts that arrive while a send is in flight go out together in the next one. One send is
@@ -34,6 +37,15 @@ export class KafkaEventPublisher implements EventPublisher {
       messageBytes,
       MAX_SEND_BYTES,
     );
+  }
+
+  /** Starts connecting without waiting: the API serves reads while Kafka is away, and POSTs answer 503. */
+  start(): void {
+    this.connect().catch((error: Error) => this.logger?.warn("Kafka not reachable yet; POSTs answer 503 until it is", { error: error.message }));
+  }
+
+  stop(): Promise<void> {
+    return this.close();
   }
 
   /** Connects once; a failed connect is retried by the next publish. */

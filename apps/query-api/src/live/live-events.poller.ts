@@ -1,4 +1,4 @@
-import { type AnalyticsEvent, type Logger, type TailPage, type TailPosition, type TailReadOptions, toEventView } from "@trading-analytics/core";
+import { type AnalyticsEvent, type Logger, type Service, type TailPage, type TailPosition, type TailReadOptions, toEventView } from "@trading-analytics/core";
 import { type LiveEventFilter, matchesLiveFilter, wantedEventTypes } from "./live-event-filter";
 
 /** What the poller needs of EventsTailReader. */
@@ -34,7 +34,8 @@ export interface LiveEventsPollerOptions {
  * (from the horizon when the first client arrives) and hands each to the clients whose filter
  * matches. It polls only while a client is connected, and reads only the types someone wants.
  */
-export class LiveEventsPoller {
+export class LiveEventsPoller implements Service {
+  readonly id = "live-events";
   private readonly subscribers = new Set<LiveSubscriber>();
   private readonly intervalMs: number;
   private readonly pageSize: number;
@@ -54,6 +55,14 @@ export class LiveEventsPoller {
     this.logger = options.logger;
   }
 
+  /** Polls only once a client connects. */
+  start(): void {}
+
+  /** Ends every open stream: before the HTTP server closes, or closing it would wait for them. */
+  stop(): Promise<void> {
+    return this.close();
+  }
+
   get subscriberCount(): number {
     return this.subscribers.size;
   }
@@ -71,7 +80,7 @@ export class LiveEventsPoller {
   subscribe(subscriber: LiveSubscriber): LiveSubscription {
     if (this.closed) throw new Error("live events poller is closed");
     this.subscribers.add(subscriber);
-    if (!this.running) this.start();
+    if (!this.running) this.startLoop();
     return {
       ready: this.ready,
       unsubscribe: () => {
@@ -91,7 +100,7 @@ export class LiveEventsPoller {
     await this.loop;
   }
 
-  private start(): void {
+  private startLoop(): void {
     this.running = true;
     let positioned!: () => void;
     this.ready = new Promise((resolve) => (positioned = resolve));

@@ -215,8 +215,8 @@ describe("retention on the real database", () => {
 
     expect(await job.runOnce()).toMatchObject({ status: "done", partitions: [] });
     const metrics = await registry.metrics();
-    expect(metrics).toContain('analytics_retention_runs_total{outcome="skipped"} 1');
-    expect(metrics).toContain('analytics_retention_runs_total{outcome="done"} 1');
+    expect(metrics).toContain('analytics_periodic_task_runs_total{task="retention",outcome="skipped"} 1');
+    expect(metrics).toContain('analytics_periodic_task_runs_total{task="retention",outcome="done"} 1');
   });
 
   it("counts what the scheduled job drops, per kind", async () => {

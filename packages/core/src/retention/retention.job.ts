@@ -1,6 +1,7 @@
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../logger";
 import { PeriodicTask } from "../periodic-task";
+import type { Service } from "../service";
 import { RETENTION_KINDS } from "./retention-policy";
 import type { RetentionRunner, RetentionRunResult } from "./retention-runner";
 
@@ -30,36 +31,25 @@ export function createRetentionMetrics(registry: Registry) {
       help: "event_ids rows deleted by retention with the days of events it dropped",
       registers: [registry],
     }),
-    runs: new Counter({
-      name: "analytics_retention_runs_total",
-      help: "Retention runs by outcome: done, failed, or skipped (another replica held the lock)",
-      labelNames: ["outcome"] as const,
-      registers: [registry],
-    }),
-    lastSuccess: new Gauge({
-      name: "analytics_retention_last_success_timestamp_seconds",
-      help: "When this process last finished a retention run that dropped everything expired (Unix seconds; 0 before the first)",
-      registers: [registry],
-    }),
   };
   // Every series exists from the start, so rate() and absence alerts see zeros rather than nothing.
   for (const kind of RETENTION_KINDS) {
     metrics.partitionsDropped.inc({ kind }, 0);
     metrics.dropFailures.inc({ kind }, 0);
   }
-  for (const outcome of ["done", "failed", "skipped"]) metrics.runs.inc({ outcome }, 0);
   return metrics;
 }
 
 /**
  * Runs retention every `intervalMs` (analytics.retention.cleanup_interval), the first time at
  * start. Every replica runs one; the advisory lock lets one of them work and the others skip.
- * stop() waits for the run in hand.
+ * Runs are counted by the job metrics (job="retention"): skipped when another replica held
+ * the lock, failed when a partition could not be dropped. stop() waits for the run in hand.
  */
-export class RetentionJob {
+export class RetentionJob implements Service {
   readonly id = "retention";
   private readonly metrics: RetentionMetrics;
-  private readonly schedule: PeriodicTask;
+  private readonly schedule: PeriodicTask<RetentionRunResult>;
 
   constructor(
     private readonly runner: RetentionRunner,
@@ -68,7 +58,10 @@ export class RetentionJob {
     intervalMs: number,
   ) {
     this.metrics = createRetentionMetrics(registry);
-    this.schedule = new PeriodicTask(intervalMs, () => this.runOnce());
+    this.schedule = new PeriodicTask(
+      { id: this.id, intervalMs, logger, registry },
+      { run: () => this.run(), outcome: (result) => (result.status === "locked" ? "skipped" : result.partitions.some((entry) => entry.error !== undefined) ? "failed" : "done") },
+    );
   }
 
   start(): void {
@@ -79,22 +72,19 @@ export class RetentionJob {
     return this.schedule.stop();
   }
 
-  /** One run, recorded in the metrics and logs; never throws (a failure waits for the next run). */
-  async runOnce(): Promise<RetentionRunResult | undefined> {
-    try {
-      const result = await this.runner.run({ dryRun: false });
-      this.record(result);
-      return result;
-    } catch (error) {
-      this.metrics.runs.inc({ outcome: "failed" });
-      this.logger.error("retention run failed; next run retries", { error: (error as Error).message });
-      return undefined;
-    }
+  /** One run now, recorded like a scheduled one; undefined when it failed (logged; the next run retries). */
+  runOnce(): Promise<RetentionRunResult | undefined> {
+    return this.schedule.runOnce();
+  }
+
+  private async run(): Promise<RetentionRunResult> {
+    const result = await this.runner.run({ dryRun: false });
+    this.record(result);
+    return result;
   }
 
   private record(result: RetentionRunResult): void {
     if (result.status === "locked") {
-      this.metrics.runs.inc({ outcome: "skipped" });
       this.logger.debug("retention skipped: another replica holds the lock");
       return;
     }
@@ -108,8 +98,6 @@ export class RetentionJob {
     }
     this.metrics.lateEventsDeleted.inc(result.lateEvents);
     this.metrics.eventIdsDeleted.inc(result.eventIds);
-    this.metrics.runs.inc({ outcome: failures === 0 ? "done" : "failed" });
-    if (failures === 0) this.metrics.lastSuccess.set(Date.now() / 1000);
     this.logger.info("retention run finished", {
       dropped: result.partitions.length - failures,
       failed: failures,

@@ -1,4 +1,5 @@
 import { Gauge, type Registry } from "prom-client";
+import type { Service } from "../service/service";
 import type { Logger } from "../logger";
 import type { RedisClient } from "../redis/redis-client";
 import { customEventsChangedChannel } from "../redis/redis-keys";
@@ -32,7 +33,8 @@ export function registerUnusableDefinitionsGauge(registry: Registry, unusable: (
  * fingerprint poll catches every change, and a Redis notification (best effort) makes it
  * immediate. Definitions are compiled once per change, never per event.
  */
-export class EventTypesWatcher {
+export class EventTypesWatcher implements Service {
+  readonly id = "definitions";
   private validator: EventTypeValidator;
   private fingerprint = "";
   private timer: NodeJS.Timeout | undefined;

@@ -3,16 +3,10 @@ import { Counter, Gauge, type Registry } from "prom-client";
 export type OrderCohortRefreshMetrics = ReturnType<typeof createOrderCohortRefreshMetrics>;
 
 export function createOrderCohortRefreshMetrics(registry: Registry) {
-  const metrics = {
+  return {
     hoursRefreshed: new Counter({
       name: "analytics_order_cohort_hours_refreshed_total",
       help: "Hours of order placement whose cohort summaries were recomputed (order_cohort_summaries, order_cohort_bins)",
-      registers: [registry],
-    }),
-    runs: new Counter({
-      name: "analytics_order_cohort_refresh_runs_total",
-      help: "Order cohort summary refreshes by outcome (done, failed)",
-      labelNames: ["outcome"] as const,
       registers: [registry],
     }),
     hoursSetAside: new Gauge({
@@ -21,6 +15,4 @@ export function createOrderCohortRefreshMetrics(registry: Registry) {
       registers: [registry],
     }),
   };
-  for (const outcome of ["done", "failed"]) metrics.runs.inc({ outcome }, 0);
-  return metrics;
 }

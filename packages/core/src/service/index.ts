@@ -1,0 +1,2 @@
+export * from "./client-services";
+export * from "./service";
