@@ -119,7 +119,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(opsRoutes({ health: deps.health, registry: deps.registry, metricsPath: config.metrics.path }));
-  app.use(openApiRoutes());
+  app.use(openApiRoutes({ metricsPath: config.metrics.path }));
   app.use(dashboardPageRoutes());
 
   app.use(

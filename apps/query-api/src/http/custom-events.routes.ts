@@ -1,7 +1,9 @@
 import { Router } from "express";
 import { CustomEventDefinitionError, type CustomEventDefinitionsRepository, toCustomEventView } from "@trading-analytics/core";
 import { parseCustomEventBody } from "../domain/custom-event-body";
-import { HttpError, invalidParameter } from "./http-error";
+import { listCustomEventsRoute } from "./contract/custom-events.contract";
+import { parseParams } from "./contract/query-params";
+import { HttpError } from "./http-error";
 
 export interface CustomEventsRoutesDeps {
   definitions: CustomEventDefinitionsRepository;
@@ -27,7 +29,7 @@ export function customEventsRoutes({ definitions, notifyChanged }: CustomEventsR
   });
 
   router.get(BASE, async (req, res) => {
-    const includeInactive = parseIncludeInactive(req.query.include_inactive);
+    const includeInactive = parseParams(listCustomEventsRoute.query, req.query as Record<string, unknown>).include_inactive ?? false;
     const latest = await definitions.list({ activeOnly: !includeInactive });
     res.json({ definitions: latest.map(toCustomEventView), count: latest.length });
   });
@@ -62,12 +64,6 @@ export function customEventsRoutes({ definitions, notifyChanged }: CustomEventsR
   });
 
   return router;
-}
-
-function parseIncludeInactive(value: unknown): boolean {
-  if (value === undefined || value === "false") return false;
-  if (value === "true") return true;
-  throw invalidParameter("include_inactive", "must be true or false");
 }
 
 function bodyError({ field, message }: { field: string; message: string }): HttpError {

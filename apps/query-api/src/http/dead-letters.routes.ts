@@ -1,7 +1,8 @@
 import { Router } from "express";
 import { realtimeKeys, type RedisClient } from "@trading-analytics/core";
 import { REDIS_UNAVAILABLE, redisQuietly } from "../cache/redis-quietly";
-import { QueryParams } from "../domain/query-params";
+import { type DeadLetterMinute, deadLettersRoute, type DeadLetters } from "./contract/operations.contract";
+import { parseQuery } from "./contract/query-params";
 
 export interface DeadLettersRoutesDeps {
   redis: RedisClient | undefined;
@@ -12,14 +13,6 @@ export interface DeadLettersRoutesDeps {
 
 const MINUTE_MS = 60_000;
 const DEFAULT_MINUTES = 60;
-/** The ingesters keep per-minute dead-letter counters for 25 hours. */
-const MAX_MINUTES = 24 * 60;
-
-export interface DeadLetterMinute {
-  minute_start: string;
-  count: number;
-  by_reason: Record<string, number>;
-}
 
 /** Per-minute hashes (reason → count), oldest first, summed into totals. */
 export function summarizeDeadLetters(minutes: ReadonlyArray<{ minuteStart: Date; byReason: Record<string, string> }>) {
@@ -41,12 +34,11 @@ export function deadLettersRoutes(deps: DeadLettersRoutesDeps): Router {
   const now = deps.now ?? (() => new Date());
   const router = Router();
   router.get("/api/v1/internal/dead-letters", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["minutes"]);
-    const window = params.integer("minutes", 1, MAX_MINUTES) ?? DEFAULT_MINUTES;
+    const window = parseQuery(deadLettersRoute.query, req.query as Record<string, unknown>).minutes ?? DEFAULT_MINUTES;
     const at = now();
     const current = Math.floor(at.getTime() / MINUTE_MS);
     const minutes = Array.from({ length: window }, (_, i) => current - window + 1 + i);
-    res.json({ timestamp: at.toISOString(), minutes: window, dead_letters: await readMinutes(deps, minutes) });
+    res.json({ timestamp: at.toISOString(), minutes: window, dead_letters: await readMinutes(deps, minutes) } satisfies DeadLetters);
   });
   return router;
 }

@@ -3,6 +3,8 @@ import type { ExecutionFigures, ExecutionQualityReader } from "@trading-analytic
 import type { QueryCache } from "../cache/query-cache";
 import { ParameterError, QueryParams } from "../domain/query-params";
 import { HttpError } from "./http-error";
+import { executionRoute, type ExecutionResponse, orderExecutionRoute } from "./contract/orders.contract";
+import { parameterNames, parseParams, parseQuery } from "./contract/query-params";
 import { sendCachedJson } from "./send-json";
 
 export interface ExecutionRoutesDeps {
@@ -13,7 +15,6 @@ export interface ExecutionRoutesDeps {
 
 const DAY_MS = 86_400_000;
 const NAME = { maxLength: 128, pattern: /^[A-Za-z0-9._:/-]+$/, patternHint: "letters, digits and . _ : / - only" };
-const ORDER_ID = { maxLength: 256 };
 const BREAKDOWNS = ["symbol", "strategy"] as const;
 
 /**
@@ -26,7 +27,7 @@ export function executionRoutes(deps: ExecutionRoutesDeps): Router {
   const router = Router();
 
   router.get("/api/v1/trading/execution", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "symbol", "strategy", "by"]);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(executionRoute.query));
     const { from, to } = params.range(now(), DAY_MS);
     const symbol = params.text("symbol", NAME);
     const strategy = params.text("strategy", NAME);
@@ -46,14 +47,14 @@ export function executionRoutes(deps: ExecutionRoutesDeps): Router {
         ...(query.by ? { by: query.by } : {}),
         ...figuresView(overall!),
         ...(breakdown ? { breakdown: breakdown.map((row) => ({ [query.by!]: row.group, ...figuresView(row) })) } : {}),
-      });
+      } satisfies ExecutionResponse);
     });
     sendCachedJson(res, result);
   });
 
   router.get("/api/v1/trading/orders/:order_id", async (req, res) => {
-    new QueryParams(req.query as Record<string, unknown>, []);
-    const orderId = new QueryParams({ order_id: req.params.order_id }, ["order_id"]).requiredText("order_id", ORDER_ID);
+    parseQuery(orderExecutionRoute.query, req.query as Record<string, unknown>);
+    const { order_id: orderId } = parseParams(orderExecutionRoute.params, req.params);
     const result = await deps.cache.json("order-execution", { orderId }, "rollups", async () => {
       const found = await deps.execution.order(orderId);
       if (!found) throw new HttpError(404, "not_found", `no order ${orderId} has been folded`);

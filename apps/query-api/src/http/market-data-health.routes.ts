@@ -2,6 +2,8 @@ import { Router } from "express";
 import { MAX_GAP_FACTOR, MIN_GAP_FACTOR, type MarketDataHealthReader } from "@trading-analytics/core";
 import type { QueryCache } from "../cache/query-cache";
 import { ParameterError, QueryParams } from "../domain/query-params";
+import { marketDataHealthRoute, type MarketDataHealth } from "./contract/positions.contract";
+import { parameterNames } from "./contract/query-params";
 import { sendCachedJson } from "./send-json";
 
 export interface MarketDataHealthRoutesDeps {
@@ -24,7 +26,7 @@ export function marketDataHealthRoutes(deps: MarketDataHealthRoutesDeps): Router
   const router = Router();
 
   router.get("/api/v1/trading/market-data/health", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "symbol", "gap_factor", "limit"]);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(marketDataHealthRoute.query));
     const { from, to } = params.range(now(), DAY_MS);
     const symbol = params.text("symbol", SYMBOL);
     const gapFactor = gapFactorOf(params.text("gap_factor", { maxLength: 16 })) ?? deps.gapFactor;
@@ -48,7 +50,7 @@ export function marketDataHealthRoutes(deps: MarketDataHealthRoutesDeps): Router
           spread_bps: { p50: row.spreadP50Bps, p95: row.spreadP95Bps },
         })),
         gaps: gaps.map((gap) => ({ symbol: gap.symbol, from: gap.from.toISOString(), to: gap.to.toISOString(), duration_ms: gap.durationMs })),
-      });
+      } satisfies MarketDataHealth);
     });
     sendCachedJson(res, result);
   });

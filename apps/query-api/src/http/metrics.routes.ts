@@ -15,6 +15,8 @@ import { DIMENSION_NAME, type DimensionFilter, parseDimensions } from "../domain
 import { ParameterError, QueryParams } from "../domain/query-params";
 import { rollupScope } from "../domain/cache-scope";
 import type { MergedSeriesReader } from "../series/merged-series.reader";
+import { METRIC_NAME, metricSeriesRoute } from "./contract/metrics.contract";
+import { parameterNames } from "./contract/query-params";
 import { sendCachedJson } from "./send-json";
 import { tradingMetricResult } from "./trading-metrics";
 
@@ -32,7 +34,6 @@ export interface MetricsRoutesDeps {
   now?: () => Date;
 }
 
-const METRIC_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
 const DAY_MS = 86_400_000;
 const OBJECT_CLOSE = Buffer.from("}");
 
@@ -47,15 +48,7 @@ export function metricsRoutes(deps: MetricsRoutesDeps): Router {
   const now = deps.now ?? (() => new Date());
   const router = Router();
   router.get("/api/v1/metrics", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, [
-      "metric_name",
-      "interval",
-      "start_time",
-      "end_time",
-      "dimension",
-      "dimension_value",
-      "dimensions",
-    ]);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(metricSeriesRoute.query));
     const metric = params.requiredText("metric_name", {
       pattern: METRIC_NAME,
       patternHint: "must be a rollup metric name like events.count.order.placed (see the README's metric list)",

@@ -3,12 +3,12 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import request from "supertest";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
-import { openApiDocument } from "../openapi/openapi-document";
+import { buildOpenApiDocument } from "../openapi/openapi-document";
 import { createTestApp } from "../test-app";
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
-ajv.addSchema(openApiDocument, "openapi");
+ajv.addSchema(buildOpenApiDocument(), "openapi");
 const documented = ajv.compile({ $ref: "openapi#/paths/~1api~1v1~1trading~1orders/get/responses/200/content/application~1json/schema" });
 
 const MINUTE = Date.UTC(2026, 10, 23, 14, 30, 0);

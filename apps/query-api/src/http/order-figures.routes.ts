@@ -2,6 +2,8 @@ import { Router } from "express";
 import { ORDER_FIGURES_BY, type OrderFigures, type OrderFiguresBy, type OrderFiguresReader } from "@trading-analytics/core";
 import type { QueryCache } from "../cache/query-cache";
 import { ParameterError, QueryParams } from "../domain/query-params";
+import { orderFiguresRoute, type OrderFiguresResponse } from "./contract/orders.contract";
+import { parameterNames } from "./contract/query-params";
 import { sendCachedJson } from "./send-json";
 
 export interface OrderFiguresRoutesDeps {
@@ -23,7 +25,7 @@ export function orderFiguresRoutes(deps: OrderFiguresRoutesDeps): Router {
   const router = Router();
 
   router.get("/api/v1/trading/orders", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "by", ...ORDER_FIGURES_BY]);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(orderFiguresRoute.query));
     const { from, to } = params.range(now(), DAY_MS);
     const given = ORDER_FIGURES_BY.map((dimension) => ({ dimension, value: params.text(dimension, NAME) })).filter((entry) => entry.value !== undefined);
     if (given.length > 1) throw new ParameterError(given[1]!.dimension, "only one of symbol, strategy, side may be given");
@@ -38,10 +40,10 @@ export function orderFiguresRoutes(deps: OrderFiguresRoutesDeps): Router {
         start_time: from.toISOString(),
         end_time: to.toISOString(),
         ...(filter ? { [filter.dimension]: filter.value } : {}),
-        ...(by ? { by } : {}),
+        ...(query.by ? { by: query.by } : {}),
         ...figuresView(answer.overall),
         ...(answer.breakdown ? { breakdown: answer.breakdown.map((group) => ({ [by!]: group.value, ...figuresView(group.figures) })) } : {}),
-      });
+      } satisfies OrderFiguresResponse);
     });
     sendCachedJson(res, result);
   });

@@ -12,12 +12,12 @@ import {
   quoteOf,
 } from "@trading-analytics/core";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
-import { openApiDocument } from "../openapi/openapi-document";
+import { buildOpenApiDocument } from "../openapi/openapi-document";
 import { createTestApp } from "../test-app";
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
-ajv.addSchema(openApiDocument, "openapi");
+ajv.addSchema(buildOpenApiDocument(), "openapi");
 const documented = (route: string) => ajv.compile({ $ref: `openapi#/paths/${route.replace(/\//g, "~1")}/get/responses/200/content/application~1json/schema` });
 
 const HOUR = 3_600_000;

@@ -2,6 +2,8 @@ import { Router } from "express";
 import { type AggregationInterval, INTERVAL_MS, PNL_BREAKDOWNS, type PnlBreakdown, type PositionsReader } from "@trading-analytics/core";
 import type { QueryCache } from "../cache/query-cache";
 import { ParameterError, QueryParams } from "../domain/query-params";
+import { type OpenPositions, openPositionsRoute, pnlRoute, type Pnl } from "./contract/positions.contract";
+import { parameterNames, parseQuery } from "./contract/query-params";
 import { sendCachedJson } from "./send-json";
 
 export interface PositionsRoutesDeps {
@@ -13,9 +15,7 @@ export interface PositionsRoutesDeps {
 }
 
 const DAY_MS = 86_400_000;
-const NAME = { maxLength: 128, pattern: /^[A-Za-z0-9._:/-]+$/, patternHint: "letters, digits and . _ : / - only" };
 const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1000;
 
 /**
  * Positions and PnL from the positions table, through the SQL functions of migration 0024:
@@ -30,7 +30,7 @@ export function positionsRoutes(deps: PositionsRoutesDeps): Router {
   const defaultInterval = deps.intervals.includes("1h") ? "1h" : deps.intervals[0]!;
 
   router.get("/api/v1/trading/pnl", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "interval", "by"]);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(pnlRoute.query));
     const { from, to } = params.range(now(), DAY_MS);
     const interval = params.interval("interval", deps.intervals, defaultInterval);
     const by = params.text("by") ?? "strategy_symbol";
@@ -58,17 +58,16 @@ export function positionsRoutes(deps: PositionsRoutesDeps): Router {
           realized_pnl: point.realizedPnl,
           closed_positions: point.closedPositions,
         })),
-      });
+      } satisfies Pnl);
     });
     sendCachedJson(res, result);
   });
 
   router.get("/api/v1/trading/positions", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["at", "strategy", "symbol", "limit"]);
-    const at = params.time("at") ?? now();
-    const strategy = params.text("strategy", NAME);
-    const symbol = params.text("symbol", NAME);
-    const limit = params.integer("limit", 1, MAX_LIMIT) ?? DEFAULT_LIMIT;
+    const query = parseQuery(openPositionsRoute.query, req.query as Record<string, unknown>);
+    const { strategy, symbol } = query;
+    const at = query.at ?? now();
+    const limit = query.limit ?? DEFAULT_LIMIT;
     const result = await deps.cache.json("positions", { at, strategy, symbol, limit }, "rollups", async () => {
       const open = await deps.positions.openAt(at, { strategy, symbol }, limit);
       return JSON.stringify({
@@ -98,7 +97,7 @@ export function positionsRoutes(deps: PositionsRoutesDeps): Router {
           mark_price: position.markPrice,
           unrealized_pnl: position.unrealizedPnl,
         })),
-      });
+      } satisfies OpenPositions);
     });
     sendCachedJson(res, result);
   });

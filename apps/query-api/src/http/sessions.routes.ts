@@ -2,6 +2,8 @@ import { Router } from "express";
 import type { SessionFigures, SessionFiguresReader } from "@trading-analytics/core";
 import type { QueryCache } from "../cache/query-cache";
 import { QueryParams } from "../domain/query-params";
+import { parameterNames } from "./contract/query-params";
+import { sessionsRoute, type SessionsResponse } from "./contract/trading.contract";
 import { sendCachedJson } from "./send-json";
 
 export interface SessionsRoutesDeps {
@@ -12,24 +14,13 @@ export interface SessionsRoutesDeps {
 
 const DAY_MS = 86_400_000;
 
-/** The response body of GET /api/v1/trading/sessions. */
-export interface SessionsResponse {
-  start_time: string;
-  end_time: string;
-  sessions: number;
-  users: number;
-  duration_s: { p50: number | null; p95: number | null };
-  events_per_session: { avg: number | null; p50: number | null; p95: number | null };
-  login_to_first_order_s: { count: number; p50: number | null; p95: number | null };
-}
-
 /** User sessions started in a range (user_sessions, through session_figures()). */
 export function sessionsRoutes(deps: SessionsRoutesDeps): Router {
   const now = deps.now ?? (() => new Date());
   const router = Router();
 
   router.get("/api/v1/trading/sessions", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time"]);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(sessionsRoute.query));
     const { from, to } = params.range(now(), DAY_MS);
     // A session started long ago can still get events: its figures change with any fold.
     const result = await deps.cache.json("sessions", { from, to }, "rollups", async () =>

@@ -4,13 +4,13 @@ import addFormats from "ajv-formats";
 import request from "supertest";
 import { SetAsideEventsRepository } from "@trading-analytics/core";
 import { createTestDatabase, type TestDatabase } from "@trading-analytics/core/testing";
-import { openApiDocument } from "../openapi/openapi-document";
+import { buildOpenApiDocument } from "../openapi/openapi-document";
 import { createTestApp } from "../test-app";
 import { decodeSetAsideCursor, encodeSetAsideCursor } from "./set-aside.routes";
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
-ajv.addSchema(openApiDocument, "openapi");
+ajv.addSchema(buildOpenApiDocument(), "openapi");
 const documented = ajv.compile({ $ref: "openapi#/paths/~1api~1v1~1aggregation~1set-aside/get/responses/200/content/application~1json/schema" });
 
 describe("GET /api/v1/aggregation/set-aside", () => {

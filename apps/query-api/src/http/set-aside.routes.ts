@@ -1,6 +1,8 @@
 import { Router } from "express";
 import { SET_ASIDE_REASONS, SetAsideEventsRepository, type SetAsidePosition, type SetAsideReason, type Sql } from "@trading-analytics/core";
 import { ParameterError, QueryParams } from "../domain/query-params";
+import { parameterNames } from "./contract/query-params";
+import { setAsideRoute, type SetAsidePage } from "./contract/operations.contract";
 
 export interface SetAsideRoutesDeps {
   sql: Sql;
@@ -46,7 +48,7 @@ export function setAsideRoutes({ sql, now = () => new Date() }: SetAsideRoutesDe
   const setAside = new SetAsideEventsRepository(sql);
   const router = Router();
   router.get("/api/v1/aggregation/set-aside", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "reason", "limit", "cursor"]);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(setAsideRoute.query));
     const { from, to } = params.range(now(), DEFAULT_SPAN_MS, MAX_SPAN_MS);
     const reason = params.text("reason", { maxLength: 64 });
     if (reason !== undefined && !(SET_ASIDE_REASONS as readonly string[]).includes(reason)) {
@@ -71,7 +73,7 @@ export function setAsideRoutes({ sql, now = () => new Date() }: SetAsideRoutesDe
         set_aside_at: event.setAsideAt.toISOString(),
       })),
       next_cursor: page.next ? encodeSetAsideCursor(page.next) : null,
-    });
+    } satisfies SetAsidePage);
   });
   return router;
 }

@@ -3,6 +3,8 @@ import type { EventStatsReader } from "@trading-analytics/core";
 import type { QueryCache } from "../cache/query-cache";
 import { rawEventsScope } from "../domain/cache-scope";
 import { QueryParams } from "../domain/query-params";
+import { eventStatsRoute, type EventStats } from "./contract/events.contract";
+import { parameterNames } from "./contract/query-params";
 import { sendCachedJson } from "./send-json";
 
 export interface StatsRoutesDeps {
@@ -20,7 +22,7 @@ export function statsRoutes(deps: StatsRoutesDeps): Router {
   const now = deps.now ?? (() => new Date());
   const router = Router();
   router.get("/api/v1/events/stats", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "limit"]);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(eventStatsRoute.query));
     const at = now();
     const { from, to } = params.range(at, DAY_MS, MAX_SPAN_MS);
     // How many types by_type lists at most (the reference walk-through passes limit=100).
@@ -33,7 +35,7 @@ export function statsRoutes(deps: StatsRoutesDeps): Router {
         end_time: to.toISOString(),
         total_events: stats.total,
         by_type: Object.fromEntries(listed.map((entry) => [entry.eventType, entry.count])),
-      });
+      } satisfies EventStats);
     });
     sendCachedJson(res, result);
   });

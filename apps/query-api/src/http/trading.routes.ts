@@ -4,6 +4,8 @@ import type { QueryCache } from "../cache/query-cache";
 import { rollupScope } from "../domain/cache-scope";
 import { ParameterError, QueryParams } from "../domain/query-params";
 import { sendCachedJson } from "./send-json";
+import { parameterNames, parseParams } from "./contract/query-params";
+import { type FillRate, fillRateRoute, type Ohlcv, ohlcvRoute, strategiesRoute, type Strategies, strategyPerformanceRoute, type StrategyPerformanceInRange, volumeRoute, type Volume } from "./contract/trading.contract";
 import { orderStatusFigures } from "./trading-metrics";
 
 export interface TradingRoutesDeps {
@@ -42,7 +44,7 @@ export function tradingRoutes(deps: TradingRoutesDeps): Router {
   });
 
   router.get("/api/v1/trading/fill-rate", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "interval", ...BREAKDOWNS]);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(fillRateRoute.query));
     const { range } = rangeOf(params);
     const given = BREAKDOWNS.map((dimension) => ({ dimension, value: params.text(dimension, NAME) })).filter((entry) => entry.value !== undefined);
     if (given.length > 1) throw new ParameterError(given[1]!.dimension, "only one of symbol, strategy, side may be given");
@@ -59,13 +61,13 @@ export function tradingRoutes(deps: TradingRoutesDeps): Router {
         ordered_quantity: rates.orderedQuantity,
         filled_quantity: rates.filledQuantity,
         quantity_fill_rate: rates.quantityFillRate,
-      });
+      } satisfies FillRate);
     });
     sendCachedJson(res, result);
   });
 
   router.get("/api/v1/trading/volume", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "interval", "by"]);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(volumeRoute.query));
     const { range, scope } = rangeOf(params);
     const by = params.text("by") ?? "symbol";
     if (!(BREAKDOWNS as readonly string[]).includes(by)) throw new ParameterError("by", `must be one of ${BREAKDOWNS.join(", ")}`);
@@ -78,13 +80,13 @@ export function tradingRoutes(deps: TradingRoutesDeps): Router {
         total_quantity: rows.reduce((sum, row) => sum + row.quantity, 0),
         total_notional: rows.reduce((sum, row) => sum + row.notional, 0),
         breakdown: rows.map((row) => ({ [by]: row.value, fills: row.fills, quantity: row.quantity, notional: row.notional })),
-      });
+      } satisfies Volume);
     });
     sendCachedJson(res, result);
   });
 
   router.get("/api/v1/trading/ohlcv", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "interval", "symbol"]);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(ohlcvRoute.query));
     const symbol = params.requiredText("symbol", NAME);
     const { range, scope } = rangeOf(params);
     const buckets = Math.ceil((range.to.getTime() - range.from.getTime()) / INTERVAL_MS[range.interval]);
@@ -104,27 +106,27 @@ export function tradingRoutes(deps: TradingRoutesDeps): Router {
           vwap: candle.vwap,
           updates: candle.updates,
         })),
-      });
+      } satisfies Ohlcv);
     });
     sendCachedJson(res, result);
   });
 
   router.get("/api/v1/trading/strategies", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "interval"]);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(strategiesRoute.query));
     const { range, scope } = rangeOf(params);
     const result = await deps.cache.json("strategies", range, scope, async () => {
       const performances = await deps.trading.allStrategyPerformances(range);
-      return JSON.stringify({ ...rangeView(range), strategies: performances.map(performanceView) });
+      return JSON.stringify({ ...rangeView(range), strategies: performances.map(performanceView) } satisfies Strategies);
     });
     sendCachedJson(res, result);
   });
 
   router.get("/api/v1/trading/strategies/:strategy/performance", async (req, res) => {
-    const params = new QueryParams(req.query as Record<string, unknown>, ["start_time", "end_time", "interval"]);
-    const strategy = new QueryParams({ strategy: req.params.strategy }, ["strategy"]).requiredText("strategy", NAME);
+    const params = new QueryParams(req.query as Record<string, unknown>, parameterNames(strategyPerformanceRoute.query));
+    const { strategy } = parseParams(strategyPerformanceRoute.params, req.params);
     const { range, scope } = rangeOf(params);
     const result = await deps.cache.json("strategy", { ...range, strategy }, scope, async () =>
-      JSON.stringify({ ...rangeView(range), ...performanceView(await deps.trading.strategyPerformance(strategy, range)) }),
+      JSON.stringify({ ...rangeView(range), ...performanceView(await deps.trading.strategyPerformance(strategy, range)) } satisfies StrategyPerformanceInRange),
     );
     sendCachedJson(res, result);
   });

@@ -5,23 +5,32 @@ import addFormats from "ajv-formats";
 import request from "supertest";
 import { type AnalyticsEvent, EventPartitionsRepository, EventsRepository } from "@trading-analytics/core";
 import { createTestDatabase, createTestTopics, type TestDatabase, testKafka } from "@trading-analytics/core/testing";
+import { routeContracts } from "../http/contract";
+import { eventSchema } from "../http/contract/events.contract";
 import { KafkaEventPublisher } from "../kafka/event-publisher";
 import { createTestApp } from "../test-app";
-import { openApiDocument } from "./openapi-document";
+import { buildOpenApiDocument } from "./openapi-document";
 import { servedRoutes } from "./served-routes";
 
-type Spec = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
-const spec = openApiDocument as unknown as Spec;
+const spec = buildOpenApiDocument();
 const METHODS = ["get", "head", "post", "put", "delete", "patch"];
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
-ajv.addSchema(openApiDocument, "openapi");
+ajv.addSchema(spec, "openapi");
+
+/** The zod schema a route declares for its JSON answer with that status. */
+function contractSchemaFor(method: string, path: string, status: number) {
+  const route = routeContracts().find((each) => each.method === method && each.path === path);
+  const schema = route?.responses[String(status)]?.content?.["application/json"];
+  if (!schema) throw new Error(`${method.toUpperCase()} ${path} declares no JSON answer with status ${status}`);
+  return schema;
+}
 
 /** The documented schema of a route's JSON answer with that status. */
 function validatorFor(method: string, path: string, status: number) {
   const escaped = path.replace(/~/g, "~0").replace(/\//g, "~1").replace(/[{}]/g, encodeURIComponent);
-  const response = spec.paths[path]?.[method]?.responses[String(status)];
+  const response = spec.paths[path]?.[method as "get"]?.responses[String(status)];
   if (!response) throw new Error(`${method.toUpperCase()} ${path} does not document status ${status}`);
   return ajv.compile({ $ref: `openapi#/paths/${escaped}/${method}/responses/${status}/content/application~1json/schema` });
 }
@@ -72,10 +81,10 @@ describe("the OpenAPI document", () => {
   it("is served at /api/v1/openapi.json", async () => {
     const res = await request(setup.app).get("/api/v1/openapi.json");
     expect(res.status).toBe(200);
-    expect(res.body).toEqual(JSON.parse(JSON.stringify(openApiDocument)));
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(spec)));
   });
 
-  // One real call per route; each answer must match what the document says of that status.
+  // One real call per route; each answer must match what the document and the route's contract say of that status.
   const calls: Array<[method: string, path: string, url: string, body: unknown, status: number]> = [
     ["get", "/health", "/health", undefined, 200],
     ["get", "/ready", "/ready", undefined, 200],
@@ -123,6 +132,8 @@ describe("the OpenAPI document", () => {
     const validate = validatorFor(method, path, status);
     const valid = validate(res.body);
     expect(valid ? [] : validate.errors).toEqual([]);
+    const parsed = contractSchemaFor(method, path, status).safeParse(res.body);
+    expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
   });
 
   it("documents the non-JSON answers: metrics text, CSV/NDJSON export, the event stream", async () => {
@@ -135,7 +146,10 @@ describe("the OpenAPI document", () => {
     const validateEvent = ajv.compile({ $ref: "openapi#/components/schemas/Event" });
     const lines = exported.text.trim().split("\n");
     expect(lines).toHaveLength(4);
-    for (const line of lines) expect(validateEvent(JSON.parse(line)) ? [] : validateEvent.errors).toEqual([]);
+    for (const line of lines) {
+      expect(validateEvent(JSON.parse(line)) ? [] : validateEvent.errors).toEqual([]);
+      expect(eventSchema.safeParse(JSON.parse(line)).error?.issues ?? []).toEqual([]);
+    }
     const csv = await request(setup.app).get("/api/v1/events/export").query({ format: "csv", ...range });
     expect(csv.headers["content-type"]).toContain("text/csv");
 
