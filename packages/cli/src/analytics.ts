@@ -1,5 +1,5 @@
 import { isHelp } from "./args";
-import { CommandFailed, EXIT, EXIT_CODES_HELP, UsageError } from "./cli-errors";
+import { CommandFailed, EXIT, EXIT_CODES_HELP, unreachableService, UsageError } from "./cli-errors";
 import { type CommandGroup, commandGroup, warn, write } from "./command";
 import { parseDeadLettersCommand } from "./commands/dead-letters.args";
 import { parseDemoCommand } from "./commands/demo.args";
@@ -8,6 +8,7 @@ import { parseMigrateCommand } from "./commands/migrate.args";
 import { parseRollupsCommand } from "./commands/rollups.args";
 import { parseSetAsideCommand } from "./commands/set-aside.args";
 import { parseTradingCommand } from "./commands/trading.args";
+import { localStackDefaults, localStackHint } from "./local-stack";
 
 // Parsing is pure and light; each command's adapters (core, kafkajs, postgres, ajv, the
 // aggregator) are required only when it runs, so --help and usage errors answer at once.
@@ -107,13 +108,15 @@ ${COMMANDS.map((command) => `  ${command.synopsis.padEnd(width)}   ${command.sum
 Run "analytics <command> --help" for a command's options.
 
 Configuration: the apps' own (CONFIG_FILE, e.g. CONFIG_FILE=config.example.yaml, else ./config.yaml),
-with environment overrides such as DATABASE_URL, REDIS_URL, KAFKA_BROKERS, KAFKA_DLQ_TOPIC.
+with environment overrides such as DATABASE_URL, REDIS_URL, KAFKA_BROKERS, KAFKA_DLQ_TOPIC. With no
+config file, PostgreSQL, Redis and Kafka are the local stack's (pnpm stack:up) unless a variable
+places them: postgres://postgres:postgres@127.0.0.1:5432/analytics, 127.0.0.1:6379, 127.0.0.1:9092.
 Output for scripts goes to stdout (--json where offered); progress bars and warnings to stderr.
 ${EXIT_CODES_HELP}`;
 }
 
 /** Runs one command line; returns the exit code (0 done, 1 failed, 2 usage error). */
-export async function runAnalytics(argv: readonly string[]): Promise<number> {
+export async function runAnalytics(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     warn(`analytics: a command is required\n\n${mainUsage()}`);
@@ -128,6 +131,9 @@ export async function runAnalytics(argv: readonly string[]): Promise<number> {
     warn(`analytics: unknown command ${JSON.stringify(name)}\n\n${mainUsage()}`);
     return EXIT.usage;
   }
+  // Into the environment itself: core's api-key and retention CLIs read it too.
+  const defaults = localStackDefaults(env, cwd);
+  Object.assign(env, defaults);
   try {
     return await command.run(rest);
   } catch (error) {
@@ -135,13 +141,16 @@ export async function runAnalytics(argv: readonly string[]): Promise<number> {
       warn(`analytics ${command.name}: ${error.message}\n\n${error.usage}`);
       return EXIT.usage;
     }
-    if (error instanceof CommandFailed) {
-      warn(`analytics ${command.name}: ${error.message}`);
-      return EXIT.failed;
-    }
-    const { name: kind, message } = error instanceof Error ? error : { name: "", message: String(error) };
-    // kafkajs' messages ("Connection error: connect ECONNREFUSED …") do not say which service failed.
-    warn(`analytics ${command.name} failed: ${kind.startsWith("KafkaJS") ? `Kafka (kafka.brokers, KAFKA_BROKERS): ${message}` : message}`);
+    warn(failureMessage(command.name, error));
+    const hint = localStackHint(defaults, unreachableService(error));
+    if (hint) warn(hint);
     return EXIT.failed;
   }
+}
+
+function failureMessage(command: string, error: unknown): string {
+  if (error instanceof CommandFailed) return `analytics ${command}: ${error.message}`;
+  const { name: kind, message } = error instanceof Error ? error : { name: "", message: String(error) };
+  // kafkajs' messages ("Connection error: connect ECONNREFUSED …") do not say which service failed.
+  return `analytics ${command} failed: ${kind.startsWith("KafkaJS") ? `Kafka (kafka.brokers, KAFKA_BROKERS): ${message}` : message}`;
 }

@@ -14,10 +14,10 @@ import {
   registerCompressionCodecs,
   type Sql,
 } from "@trading-analytics/core";
-import { CommandFailed } from "./cli-errors";
+import { CommandFailed, CONNECTION_CODES, DatabaseUnreachable } from "./cli-errors";
 
 const CONFIG_HINT =
-  "analytics reads the apps' configuration: set CONFIG_FILE (e.g. CONFIG_FILE=config.example.yaml) or DATABASE_URL, REDIS_URL and KAFKA_BROKERS.";
+  "analytics reads the apps' configuration: CONFIG_FILE (else ./config.yaml) with overrides such as DATABASE_URL, REDIS_URL and KAFKA_BROKERS (docs/cli.md).";
 
 /** The validated configuration, or exit 1 naming each bad key. */
 export function loadCliConfig(): Config {
@@ -44,9 +44,6 @@ export function createCliLogger(): Logger {
   });
 }
 
-// Connection failures and the server refusing us, as opposed to a statement failing.
-const CONNECTION_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "CONNECT_TIMEOUT", "3D000", "28P01", "28000"]);
-
 export async function withSql<T>(config: Config, fn: (sql: Sql) => Promise<T>): Promise<T> {
   const sql = createSql(config.database, { applicationName: "analytics-cli", max: 2 });
   try {
@@ -54,7 +51,7 @@ export async function withSql<T>(config: Config, fn: (sql: Sql) => Promise<T>): 
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === "string" && CONNECTION_CODES.has(code)) {
-      throw new CommandFailed(`cannot use the database (database.* in the configuration, DATABASE_URL): ${(error as Error).message}`);
+      throw new DatabaseUnreachable(`cannot use the database (database.* in the configuration, DATABASE_URL): ${(error as Error).message}`);
     }
     throw error;
   } finally {
