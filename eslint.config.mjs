@@ -2,24 +2,7 @@
 import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
-
-const DEEP_IMPORTS = [
-  {
-    selector: "Literal[value=/^@trading-analytics\\/[^/]+\\/(src|dist)(\\/|$)/]",
-    message: "Import the workspace's package entry (or a subpath it exports), not its src/ or dist/.",
-  },
-  {
-    selector: "Literal[value=/(^|\\/)(apps|packages)\\/[^/]+\\/(src|dist)\\/([^.]*|.*\\.[cm]?[jt]s)$/]",
-    message: "Reach another workspace through its package, not by a path into its src/ or dist/.",
-  },
-];
-
-const APP_IMPORTS = [
-  {
-    selector: "Literal[value=/^@trading-analytics\\/(aggregator|ingester|query-api)(\\/|$)/]",
-    message: "Packages never import apps: move the shared code into a package; start an app as a process with appMain().",
-  },
-];
+import boundaries from "./infra/lint/workspace-boundaries.mjs";
 
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/coverage/**"] },
@@ -32,16 +15,9 @@ export default tseslint.config(
     },
   },
   {
-    // Workspace boundaries: a workspace is used through its package entry (or a subpath it
-    // exports), never by reaching into its src/ or dist/. Proved by infra/lint/boundaries.test.js.
-    files: ["**/*.ts", "**/*.js", "**/*.mjs"],
-    rules: { "no-restricted-syntax": ["error", ...DEEP_IMPORTS] },
-  },
-  {
-    // Packages never import apps: what an app and a tool share lives in a package. Test
-    // packages start apps as processes through appMain() (@trading-analytics/core/testing).
-    files: ["packages/**"],
-    rules: { "no-restricted-syntax": ["error", ...DEEP_IMPORTS, ...APP_IMPORTS] },
+    // Workspace boundaries (infra/lint/workspace-boundaries.mjs), proved by infra/lint/boundaries.test.js.
+    plugins: { boundaries },
+    rules: { "boundaries/workspace-imports": "error" },
   },
   {
     // Plain JavaScript (jest configs, infra scripts) runs on Node as it is.

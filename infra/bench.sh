@@ -15,9 +15,9 @@ usage() { die "usage: bash infra/bench.sh ingest [--events N] [--replicas 1,2] [
 bench=$1
 shift
 case $bench in
-  ingest) script=apps/ingester/dist/bench/ingest.bench.js ;;
-  aggregate) script=apps/aggregator/dist/bench/aggregate.bench.js ;;
-  api) script=apps/query-api/dist/bench/api.bench.js ;;
+  ingest) script=packages/bench/dist/ingest/ingest.bench.js ;;
+  aggregate) script=packages/bench/dist/aggregate/aggregate.bench.js ;;
+  api) script=packages/bench/dist/api/api.bench.js ;;
   *) usage ;;
 esac
 
@@ -25,7 +25,8 @@ install_dependencies
 trap stop_services_started_here EXIT
 stack_up_recording >&2
 log "building"
-pnpm exec turbo run build --output-logs=errors-only >&2
+# The benches (packages/bench) and what they run: the apps, as processes, and the packages.
+pnpm exec turbo run build --filter=@trading-analytics/bench --output-logs=errors-only >&2
 
 mkdir -p "$DATA_DIR"
 report="$DATA_DIR/bench-$bench.txt"

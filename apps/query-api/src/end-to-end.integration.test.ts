@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import request from "supertest";
 import { TradingFlow } from "@trading-analytics/core";
 import {
+  appMain,
   type AppProcess,
   createTestDatabase,
   createTestTopics,
@@ -16,7 +16,7 @@ import {
 import { KafkaEventPublisher } from "./kafka/event-publisher";
 import { createTestApp } from "./test-app";
 
-const INGESTER = path.resolve(__dirname, "../../ingester/dist/main.js");
+const INGESTER = appMain(require, "ingester");
 const TOPICS = ["trading.events", "market.data", "order.events", "user.actions"];
 
 /**

@@ -14,6 +14,7 @@ import {
   type Sql,
 } from "@trading-analytics/core";
 import {
+  appMain,
   type AppProcess,
   createTestDatabase,
   freePort,
@@ -29,7 +30,7 @@ import { createTestApp } from "./test-app";
 // The read side on the real stack: events stored in PostgreSQL, folded by the aggregator
 // process, served by the API, with Redis caching in between.
 
-const AGGREGATOR_MAIN = path.resolve(__dirname, "../../aggregator/dist/main.js");
+const AGGREGATOR_MAIN = appMain(require, "aggregator");
 // Two minutes ago: inside the lateness bound (every event is folded) and the dashboard window.
 const MINUTE = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 60_000;
 

@@ -17,6 +17,7 @@ import {
   type Sql,
 } from "@trading-analytics/core";
 import {
+  appMain,
   type AppProcess,
   createTestDatabase,
   freePort,
@@ -34,7 +35,7 @@ import { createTestApp } from "../test-app";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const AGGREGATOR_MAIN = path.resolve(__dirname, "../../../aggregator/dist/main.js");
+const AGGREGATOR_MAIN = appMain(require, "aggregator");
 const SCREENSHOT = path.resolve(__dirname, "../../../../.data/screenshots/dashboard.png");
 const LAPTOP = { width: 1366, height: 768 };
 // Two minutes ago: inside the lateness bound (every event is folded) and the dashboard's hour.
