@@ -7,7 +7,7 @@ const path = require("node:path");
 const report = path.resolve(__dirname, "../../../reports/fuzz.md");
 rmSync(report, { force: true });
 const jest = require.resolve("jest/bin/jest");
-const run = spawnSync(process.execPath, [jest, "--ci", "src/hostile-input.fuzz.test.ts"], {
+const run = spawnSync(process.execPath, [jest, "--ci", "src/hostile-input.integration.test.ts"], {
   cwd: path.resolve(__dirname, ".."),
   stdio: "inherit",
   env: { ...process.env, FUZZ_RUNS: process.env.FUZZ_RUNS ?? "10000", FUZZ_REPORT: report },

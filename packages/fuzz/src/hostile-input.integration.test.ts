@@ -18,6 +18,7 @@ import {
 import { casesPerChannel, fuzzSettings, KAFKA_CHANNEL } from "./fuzz-settings";
 import { HTTP_CHANNELS } from "./generators/http-cases";
 import { fuzzHttpChannel } from "./harness/http-fuzz";
+import { prototypeProbe, sentinelEnv } from "./harness/prototype-probe";
 import { produceKafkaCases, reconcileKafka, type SentMessage } from "./harness/kafka-channel";
 import { readWholeTopic, storedIds, storedSources, waitUntilConsumed } from "./harness/kafka-fuzz";
 import { renderFuzzReport } from "./report/fuzz-report";
@@ -41,11 +42,12 @@ const tally = new FuzzTally();
 const started = Date.now();
 
 /**
- * Hostile input, property-based: generated requests against the query-api running in this
- * process (so a polluted Object.prototype would be seen), generated raw messages against a real
- * ingester process, both on the real Kafka and PostgreSQL. Promises checked: no 5xx, every 400
- * names a field, no prototype pollution, every message stored or dead-lettered with a known
- * reason, every event accepted over HTTP stored, and both processes still up and ready.
+ * Hostile input, property-based: generated requests against a real query-api process, generated
+ * raw messages against a real ingester process, both on the real Kafka and PostgreSQL. Promises
+ * checked: no 5xx, every 400 names a field, no prototype pollution inside either process (a
+ * preloaded sentinel reports the built-in prototypes' changes on request), every message stored
+ * or dead-lettered with a known reason, every event accepted over HTTP stored, and every process
+ * still up and ready.
  *
  * `pnpm test` runs the short profile (1,000 cases, about 20 s); `pnpm test:fuzz` runs 10,000 and
  * writes reports/fuzz.md. Both use a fixed seed unless FUZZ_SEED says otherwise.
@@ -58,6 +60,8 @@ describe("hostile input", () => {
   let aggregator: AppProcess;
   let ingesterGroup: string;
   let queryApi: AppProcess;
+  let apiPrototypes: () => Promise<string[]>;
+  let ingesterPrototypes: () => Promise<string[]>;
   let agent: http.Agent;
   let port: number;
   let configDir: string;
@@ -96,16 +100,19 @@ describe("hostile input", () => {
     });
     const aggregatorPort = await freePort();
     [ingester, aggregator] = await Promise.all([
-      startAppProcess(INGESTER, env, ingesterPort),
+      startAppProcess(INGESTER, { ...env, ...sentinelEnv() }, ingesterPort),
       startAppProcess(AGGREGATOR, { ...env, AGGREGATOR_PORT: String(aggregatorPort) }, aggregatorPort),
     ]);
 
     // The query-api as operators run it, on this run's topics and Redis prefix. Rate limits off:
-    // 10,000 requests from one address would otherwise mostly be 429s.
+    // 10,000 requests from one address would otherwise mostly be 429s. max_results 1,000 keeps
+    // the limit boundary where the generators probe it (limits from -5 to 20,000).
     const apiConfig = path.join(configDir, "query-api.yaml");
-    writeFileSync(apiConfig, `redis:\n  key_prefix: "test:fuzz:${suffix}:"\nsecurity:\n  api_key_enabled: false\n  rate_limit:\n    enabled: false\n`);
+    writeFileSync(apiConfig, `redis:\n  key_prefix: "test:fuzz:${suffix}:"\nsecurity:\n  api_key_enabled: false\n  rate_limit:\n    enabled: false\nanalytics:\n  query:\n    max_results: 1000\n`);
     port = await freePort();
-    queryApi = await startAppProcess(QUERY_API, { ...env, CONFIG_FILE: apiConfig, SERVER_PORT: String(port), KAFKA_HTTP_TOPIC: topics.http }, port);
+    queryApi = await startAppProcess(QUERY_API, { ...env, ...sentinelEnv(), CONFIG_FILE: apiConfig, SERVER_PORT: String(port), KAFKA_HTTP_TOPIC: topics.http }, port);
+    apiPrototypes = prototypeProbe(queryApi);
+    ingesterPrototypes = prototypeProbe(ingester);
     agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   }, 120_000);
 
@@ -133,7 +140,7 @@ describe("hostile input", () => {
   it.each(HTTP_CHANNELS.map((channel) => [channel]))(
     "%s: no 5xx, a named field on every 400, prototypes untouched",
     async (channel) => {
-      await fuzzHttpChannel(channel, perChannel.get(channel)!, { agent, port, seed: settings.seed, tally, accepted });
+      await fuzzHttpChannel(channel, perChannel.get(channel)!, { agent, port, seed: settings.seed, tally, accepted, prototypeChanges: apiPrototypes });
       expect(failuresOf(channel)).toEqual([]);
     },
     600_000,
@@ -156,6 +163,9 @@ describe("hostile input", () => {
     expect({ stuck, retried: stuck.length > 0 ? ingesterRetries() : [] }).toEqual({ stuck: [], retried: [] });
     expect(failuresOf(KAFKA_CHANNEL)).toEqual([]);
     expect(lettersFromHttp(letters)).toEqual([]);
+    const polluted = await ingesterPrototypes();
+    if (polluted.length > 0) tally.fail({ channel: KAFKA_CHANNEL, index: -1, problem: `prototype pollution in the ingester: ${polluted.join(", ")}`, payload: "the whole channel" });
+    expect(polluted).toEqual([]);
   }, 600_000);
 
   it("stores every event it answered 202 for", async () => {
@@ -168,6 +178,7 @@ describe("hostile input", () => {
   }, 120_000);
 
   it("keeps the API, the ingester and the aggregator up and ready", async () => {
+    expect(queryApi.child.exitCode).toBeNull();
     expect(ingester.child.exitCode).toBeNull();
     expect(aggregator.child.exitCode).toBeNull();
     expect((await fetch(`http://127.0.0.1:${ingester.port}/ready`)).status).toBe(200);
