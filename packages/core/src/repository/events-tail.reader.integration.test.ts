@@ -105,4 +105,26 @@ describe("EventsTailReader", () => {
       writer.release();
     }
   });
+
+  it("reads whole transactions: a page ends at a transaction boundary, and a transaction larger than the page comes whole", async () => {
+    const marker = event();
+    await repository.copyMany([marker]);
+    const start = await horizonAfter(marker);
+    const transactions = [[event(), event(), event()], [event(), event()], [event(), event(), event(), event(), event()]];
+    for (const events of transactions) await repository.copyMany(events);
+    await horizonAfter(transactions[2]![0]!);
+    const shape = { columns: "id::text as id", toEvent: (row: Record<string, unknown>) => row.id as string };
+
+    const pages: string[][] = [];
+    let from = start;
+    for (let more = true; more; ) {
+      const page = await db.sql.begin((tx) => tail.readTransactions(tx, from, 4, shape));
+      if (page.events.length > 0) pages.push([...page.events].sort());
+      from = page.nextXid;
+      more = page.more;
+    }
+    // 3 + 2 would pass 4: the first page stops after the first transaction; the third (5 > 4) comes whole.
+    expect(pages).toEqual([ids(transactions[0]!), ids(transactions[1]!), ids(transactions[2]!)]);
+    expect(await tail.readTransactions(db.sql, from, 4, shape)).toMatchObject({ events: [], more: false });
+  });
 });

@@ -63,7 +63,7 @@ export {
 } from "./api-key-secret";
 export { type MetricSeriesQuery, MetricSeriesReader, type MetricSummary } from "./metric-series.reader";
 export { type EventBatchHandler, type EventExportFilter, type EventExportOptions, EventsExportReader } from "./events-export.reader";
-export { EventsTailReader, type TailPage, type TailPosition, type TailReadOptions } from "./events-tail.reader";
+export { EventsTailReader, type TailPage, type TailPosition, type TailReadOptions, type TailRowShape, type TransactionsPage } from "./events-tail.reader";
 export { type EventStats, EventStatsReader } from "./event-stats.reader";
 export { type IngestionStatus, IngestionStatusReader } from "./ingestion-status.reader";
 export { ANY_METRIC_POINT_TEXT_SQL, POINT_SEPARATOR, pointObjectSql } from "./metric-point-json";

@@ -1,15 +1,21 @@
-import { ORDER_EVENT_TYPES, ORDER_KEY_SQL, POSITION_EVENT_TYPES, POSITION_KEY_SQL, type SessionKey, type Sql, type SqlTransaction as Tx } from "@trading-analytics/core";
+import {
+  EventsTailReader,
+  ORDER_EVENT_TYPES,
+  ORDER_KEY_SQL,
+  POSITION_EVENT_TYPES,
+  POSITION_KEY_SQL,
+  type SessionKey,
+  type Sql,
+  type TailRowShape,
+  type TransactionsPage,
+  type SqlTransaction as Tx,
+} from "@trading-analytics/core";
 import type { FoldableEvent } from "../domain/fold-events";
 
 const CURSOR = "rollups";
 
 /** A slice of newly stored events and where the cursor moves once they are folded. */
-export interface TailPage {
-  events: FoldableEvent[];
-  nextXid: bigint;
-  /** True when events below the horizon were left for the next page. */
-  more: boolean;
-}
+export type TailPage = TransactionsPage<FoldableEvent>;
 
 /** Where a rebuild's read of folded events stopped. */
 export interface FoldedPosition {
@@ -34,18 +40,27 @@ interface TailRow {
   user_id: string | null;
   session_id: string | null;
   properties: Record<string, unknown>;
-  write_xid: string;
 }
 
+/** Only the columns a fold reads. */
+const FOLDABLE: TailRowShape<FoldableEvent> = {
+  columns: `id::text as id, event_type, "timestamp", created_at, user_id, session_id, properties`,
+  toEvent: (row) => toFoldable(row as unknown as TailRow),
+};
+
 /**
- * Follows the events table by the id of the transaction that stored each row (write_xid).
- * Every transaction below the snapshot's xmin has ended, so rows under that horizon never
- * change again: reading [cursor, horizon) and moving the cursor to the horizon in the same
- * transaction as the rollups folds each stored event exactly once, however ingester replicas
- * interleave their commits.
+ * The aggregation cursor over the stream of stored events, read by core's EventsTailReader in
+ * whole transactions: rows under the horizon never change again, so reading [cursor, horizon)
+ * and moving the cursor to the horizon in the same transaction as the rollups folds each stored
+ * event exactly once, however ingester replicas interleave their commits. Also what a rebuild
+ * refolds: the folded events of a range, and the orders, sessions and positions they touch.
  */
 export class EventTail {
-  constructor(private readonly sql: Sql) {}
+  private readonly reader: EventsTailReader;
+
+  constructor(private readonly sql: Sql) {
+    this.reader = new EventsTailReader(sql);
+  }
 
   /** Locks the cursor for this transaction; undefined when another replica holds it. */
   async lockCursor(tx: Tx): Promise<LockedCursor | undefined> {
@@ -94,7 +109,7 @@ export class EventTail {
       : tx``;
     const rows = await tx<(TailRow & { time_text: string })[]>`
       select id::text as id, event_type, "timestamp", created_at, user_id, session_id, properties,
-             write_xid::text as write_xid, "timestamp"::text as time_text
+             "timestamp"::text as time_text
       from events
       where "timestamp" >= ${range.from} and "timestamp" < ${range.to} and write_xid < ${range.belowXid.toString()}::xid8
         and not exists (select 1 from set_aside_events s where s.event_id = events.id and s.event_time = events."timestamp")
@@ -147,31 +162,9 @@ export class EventTail {
     return rows.map((row) => row.position_id);
   }
 
-  async readPage(tx: Tx, from: bigint, limit: number): Promise<TailPage> {
-    const [horizonRow] = await tx<{ xmin: string }[]>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`;
-    const horizon = BigInt(horizonRow!.xmin);
-    if (horizon <= from) return { events: [], nextXid: from, more: false };
-
-    const rows = await tx<TailRow[]>`
-      select id::text as id, event_type, "timestamp", created_at, user_id, session_id, properties,
-             write_xid::text as write_xid
-      from events
-      where write_xid >= ${from.toString()}::xid8 and write_xid < ${horizon.toString()}::xid8
-      order by write_xid
-      limit ${limit + 1}`;
-    if (rows.length <= limit) return { events: rows.map(toFoldable), nextXid: horizon, more: false };
-
-    // Cut at a transaction boundary: the last transaction may be only partly in this page.
-    const cutXid = rows[limit]!.write_xid;
-    const whole = rows.filter((row) => row.write_xid !== cutXid);
-    if (whole.length > 0) return { events: whole.map(toFoldable), nextXid: BigInt(cutXid), more: true };
-
-    // One transaction larger than the page: take all of it.
-    const single = await tx<TailRow[]>`
-      select id::text as id, event_type, "timestamp", created_at, user_id, session_id, properties,
-             write_xid::text as write_xid
-      from events where write_xid = ${cutXid}::xid8`;
-    return { events: single.map(toFoldable), nextXid: BigInt(cutXid) + 1n, more: true };
+  /** The next page to fold: whole transactions from `from` up to the horizon of `tx`. */
+  readPage(tx: Tx, from: bigint, limit: number): Promise<TailPage> {
+    return this.reader.readTransactions(tx, from, limit, FOLDABLE);
   }
 
   /**
