@@ -2,8 +2,14 @@
 // workspace packages resolve to their TypeScript sources, so tests never need a build.
 const path = require("node:path");
 
+/**
+ * The test tiers. Integration tests are the files named *.integration.test.ts: they need the real
+ * stack (Kafka, PostgreSQL, Redis) or built apps. Every other test is a unit test and needs neither.
+ */
+const INTEGRATION_TEST_FILE = "\\.integration\\.test\\.ts$";
+
 /** @param {string} dir package directory */
-module.exports = function jestConfig(dir) {
+function jestConfig(dir) {
   return {
     rootDir: dir,
     testEnvironment: "node",
@@ -20,4 +26,7 @@ module.exports = function jestConfig(dir) {
     maxWorkers: 1,
     testTimeout: 60_000,
   };
-};
+}
+
+module.exports = jestConfig;
+module.exports.INTEGRATION_TEST_FILE = INTEGRATION_TEST_FILE;

@@ -12,7 +12,8 @@ function configWith(env: Record<string, string>, file?: string) {
 }
 
 // 001's snippets, 003's snippet and the seeds' environment variables. 002's two files start the
-// apps in b25-walkthrough.test.ts (Step 2) and b25-full-config.test.ts (the full config.yaml).
+// apps in b25-walkthrough.integration.test.ts (Step 2) and b25-full-config.integration.test.ts
+// (the full config.yaml).
 describe("seed configuration files and environment variables", () => {
   const cases: Array<[string, string, AppName]> = [
     ["001 Server Configuration", "b25/001-server.yaml", "query-api"],

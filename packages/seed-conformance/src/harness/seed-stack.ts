@@ -96,7 +96,7 @@ export class SeedStack {
     const port = await freePort();
     const portEnv: Record<AppName, Record<string, string>> = {
       "query-api": { SERVER_PORT: String(port) },
-      // METRICS_PORT is NexusCore's name for it (case of its own in nexus-core.test.ts).
+      // METRICS_PORT is NexusCore's name for it (case of its own in nexus-core.integration.test.ts).
       ingester: { INGESTER_PORT: String(port), METRICS_PORT: String(port) },
       aggregator: { AGGREGATOR_PORT: String(port) },
     };
