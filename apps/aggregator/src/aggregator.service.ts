@@ -1,4 +1,4 @@
-import type { HealthCheck, Logger, Service } from "@trading-analytics/core";
+import { backoffDelay, errorMessage, type HealthCheck, type Logger, type Service } from "@trading-analytics/core";
 import type { AggregationCycle, CycleResult } from "@trading-analytics/rollups";
 import type { AggregatorMetrics } from "@trading-analytics/metrics";
 
@@ -94,11 +94,11 @@ export class AggregatorService implements Service {
         if (result.outcome === "folded" && result.more) delayMs = 0;
       } catch (error) {
         this.setFailures(this.failures + 1);
-        this.lastError = (error as Error).message;
+        this.lastError = errorMessage(error);
         this.metrics.cycles.inc({ outcome: "error" });
         this.recordCacheSize(); // a failed cycle empties the cache
         await this.refreshOldestUnfolded();
-        delayMs = Math.min(MAX_BACKOFF_MS, this.pollIntervalMs * 2 ** Math.min(this.failures, 10));
+        delayMs = backoffDelay(this.failures, { baseMs: this.pollIntervalMs, maxMs: MAX_BACKOFF_MS });
         this.logger.error("aggregation cycle failed; retrying", { error: this.lastError, retry_in_ms: delayMs, failures: this.failures });
       }
       if (delayMs > 0 && this.running) await this.sleep(delayMs);

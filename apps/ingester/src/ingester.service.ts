@@ -3,6 +3,7 @@ import {
   type Config,
   CustomEventDefinitionsRepository,
   DeploymentSettingsRepository,
+  errorMessage,
   eventLimits,
   EventPartitionsRepository,
   EventsRepository,
@@ -160,7 +161,7 @@ export class IngesterService implements Service {
       const created = await this.partitions.ensureAhead(this.config.analytics.ingestion.partitions_ahead_days, new Date(), Math.ceil(maxEventAgeMs / DAY_MS));
       if (created > 0) this.deps.logger.info("created events partitions", { created });
     } catch (error) {
-      this.deps.logger.warn("could not create events partitions ahead", { error: (error as Error).message });
+      this.deps.logger.warn("could not create events partitions ahead", { error: errorMessage(error) });
     }
   }
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import ms from "ms";
 import { UsageError } from "./cli-errors";
+import { errorMessage } from "@trading-analytics/core";
 
 // Argument parsing helpers shared by the commands: node's util.parseArgs (strict), with every
 // mistake turned into a UsageError that carries the command's usage. Nothing here loads core, so
@@ -21,7 +22,7 @@ export function parseOptions(args: readonly string[], usage: string, options: Op
     return { values: values as ParsedArgs["values"], positionals };
   } catch (error) {
     // parseArgs' own messages are clear ("Unknown option '--nmae'"); keep them.
-    throw new UsageError((error as Error).message, usage);
+    throw new UsageError(errorMessage(error), usage);
   }
 }
 

@@ -7,6 +7,7 @@ import {
   ConfigError,
   createRedis,
   createSql,
+  errorMessage,
   kafkaSecurity,
   loadConfig,
   type Logger,
@@ -51,7 +52,7 @@ export async function withSql<T>(config: Config, fn: (sql: Sql) => Promise<T>): 
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === "string" && CONNECTION_CODES.has(code)) {
-      throw new DatabaseUnreachable(`cannot use the database (database.* in the configuration, DATABASE_URL): ${(error as Error).message}`);
+      throw new DatabaseUnreachable(`cannot use the database (database.* in the configuration, DATABASE_URL): ${errorMessage(error)}`);
     }
     throw error;
   } finally {

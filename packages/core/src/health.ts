@@ -1,3 +1,4 @@
+import { errorMessage } from "./errors";
 /** One dependency or component a service needs. */
 export interface HealthCheck {
   name: string;
@@ -125,7 +126,7 @@ export class HealthMonitor {
       ]);
       return { status: "up", latency_ms: Math.round(performance.now() - started) };
     } catch (error) {
-      return { status: "down", latency_ms: Math.round(performance.now() - started), error: (error as Error).message };
+      return { status: "down", latency_ms: Math.round(performance.now() - started), error: errorMessage(error) };
     } finally {
       clearTimeout(timer);
     }

@@ -1,5 +1,8 @@
+export { type Backoff, backoffDelay } from "./backoff";
 export { UsageError } from "./cli/usage-error";
 export * from "./config";
+export { countBy } from "./count-by";
+export { errorMessage } from "./errors";
 export * from "./health";
 export * from "./health-checks";
 export { createOpsApp } from "./http/ops-app";

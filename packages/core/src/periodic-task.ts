@@ -2,6 +2,7 @@ import type { Registry } from "prom-client";
 import { periodicTaskMetrics, RUN_OUTCOMES, type PeriodicTaskMetrics } from "./periodic-task-metrics";
 import type { Logger } from "./logger";
 import type { Service } from "./service";
+import { errorMessage } from "./errors";
 
 /** How a run ended; one that throws is "failed". */
 export type RunOutcome = (typeof RUN_OUTCOMES)[number];
@@ -66,7 +67,7 @@ export class PeriodicTask<T = void> implements Service {
       outcome = this.job.outcome?.(value) ?? "done";
     } catch (error) {
       outcome = "failed";
-      this.options.logger.error(`${this.id} failed; the next run retries`, { task: this.id, error: (error as Error).message });
+      this.options.logger.error(`${this.id} failed; the next run retries`, { task: this.id, error: errorMessage(error) });
     }
     endTimer?.();
     this.metrics?.runs.inc({ task: this.id, outcome });

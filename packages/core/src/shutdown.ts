@@ -1,4 +1,5 @@
 import type { Logger } from "./logger";
+import { errorMessage } from "./errors";
 
 type Handler = () => Promise<void> | void;
 
@@ -55,7 +56,7 @@ export class GracefulShutdown {
         await withTimeout(Promise.resolve().then(handler.run), remaining, handler.name);
       } catch (error) {
         ok = false;
-        this.logger.error("shutdown step failed", { step: handler.name, error: (error as Error).message });
+        this.logger.error("shutdown step failed", { step: handler.name, error: errorMessage(error) });
       }
     }
     return ok;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { CompressionTypes, Kafka, logLevel, type Message, type Producer } from "kafkajs";
 import type { ProducedEvent } from "./reconcile";
+import { errorMessage } from "@trading-analytics/core";
 
 export const TOPIC = "trading.events";
 const KEYS = 16;
@@ -102,7 +103,7 @@ export class EventProducer {
           await this.producer.send({ topic: TOPIC, acks: -1, compression: CompressionTypes.None, messages: batch.messages });
           break;
         } catch (error) {
-          this.sendErrors.push((error as Error).message);
+          this.sendErrors.push(errorMessage(error));
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
       }

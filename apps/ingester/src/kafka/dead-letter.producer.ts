@@ -1,5 +1,5 @@
 import { ConfigResourceTypes, type Kafka, type Producer } from "kafkajs";
-import type { Logger, RawMessage, RejectReason } from "@trading-analytics/core";
+import { errorMessage, type Logger, type RawMessage, type RejectReason } from "@trading-analytics/core";
 import { chunkByBytes, letterBytes, type OutgoingLetter, permanentProduceError, pointerLetter, BATCH_OVERHEAD } from "./dead-letter-size";
 
 /** Rejections by the parser, and batches no codec could decode (see core's undecodableBatchOf). */
@@ -64,7 +64,7 @@ export class DeadLetterProducer {
     } catch (error) {
       this.logger.warn("cannot read the dead-letter topic's max.message.bytes; assuming Kafka's default", {
         topic: this.topic,
-        error: (error as Error).message,
+        error: errorMessage(error),
         max_bytes: KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
       });
       return KAFKA_DEFAULT_MAX_MESSAGE_BYTES;

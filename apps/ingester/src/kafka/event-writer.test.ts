@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { Registry } from "prom-client";
-import { type AnalyticsEvent, createLogger, type EventPartitionsRepository, type EventsRepository, type InsertResult } from "@trading-analytics/core";
+import {
+  type AnalyticsEvent,
+  countBy,
+  createLogger,
+  type EventPartitionsRepository,
+  type EventsRepository,
+  type InsertResult,
+} from "@trading-analytics/core";
 import { createIngesterMetrics } from "@trading-analytics/metrics";
 import { EventWriter, type WriteRequest } from "./event-writer";
 
@@ -61,7 +68,7 @@ function fakeDatabase() {
     inFlight: 0,
     maxInFlight: 0,
     fail: (_events: AnalyticsEvent[]) => false,
-    result: (batch: AnalyticsEvent[]): InsertResult => ({ inserted: batch.length, insertedByType: countByType(batch) }),
+    result: (batch: AnalyticsEvent[]): InsertResult => ({ inserted: batch.length, insertedByType: countBy(batch, (event) => event.eventType) }),
     /** Resolves each transaction only when released, when set. */
     hold: undefined as undefined | Promise<void>,
     events: {
@@ -88,11 +95,6 @@ function fakeDatabase() {
   return db;
 }
 
-function countByType(batch: readonly AnalyticsEvent[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const { eventType } of batch) counts.set(eventType, (counts.get(eventType) ?? 0) + 1);
-  return counts;
-}
 
 function writerOn(db: ReturnType<typeof fakeDatabase>, options = { maxEventsPerWrite: 100, maxInFlight: 1 }) {
   const registry = new Registry();

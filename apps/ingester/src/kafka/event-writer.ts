@@ -1,4 +1,13 @@
-import type { AnalyticsEvent, EventPartitionsRepository, EventsRepository, InsertResult, Logger } from "@trading-analytics/core";
+import {
+  type AnalyticsEvent,
+  backoffDelay,
+  countBy,
+  errorMessage,
+  type EventPartitionsRepository,
+  type EventsRepository,
+  type InsertResult,
+  type Logger,
+} from "@trading-analytics/core";
 import type { IngesterMetrics } from "@trading-analytics/metrics";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -86,8 +95,8 @@ export class EventWriter {
         return;
       } catch (error) {
         this.deps.metrics.eventsFailed.inc({ reason: "transient" });
-        const delay = Math.min(100 * 2 ** attempt, MAX_BACKOFF_MS);
-        this.deps.logger.warn("batch write failed, retrying", { error: (error as Error).message, attempt, delay_ms: delay });
+        const delay = backoffDelay(attempt, { baseMs: 100, maxMs: MAX_BACKOFF_MS });
+        this.deps.logger.warn("batch write failed, retrying", { error: errorMessage(error), attempt, delay_ms: delay });
         await new Promise((resolve) => setTimeout(resolve, delay));
         group = group.filter((pending) => {
           if (!pending.request.abandoned()) return true;
@@ -124,7 +133,7 @@ function settle(group: Pending[], result: InsertResult): void {
     return;
   }
   if (!result.insertedIds) {
-    for (const pending of group) pending.resolve({ inserted: pending.request.events.length, insertedByType: countByType(pending.request.events) });
+    for (const pending of group) pending.resolve({ inserted: pending.request.events.length, insertedByType: countBy(pending.request.events, (event) => event.eventType) });
     return;
   }
   // An id is new in exactly one chunk, even when several chunks (or one chunk twice) carried it.
@@ -149,10 +158,4 @@ function settle(group: Pending[], result: InsertResult): void {
       ...(conflictingIds.size > 0 ? { conflictingIds } : {}),
     });
   }
-}
-
-function countByType(events: readonly AnalyticsEvent[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const { eventType } of events) counts.set(eventType, (counts.get(eventType) ?? 0) + 1);
-  return counts;
 }

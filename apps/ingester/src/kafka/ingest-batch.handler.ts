@@ -1,6 +1,8 @@
 import type { EachBatchPayload, KafkaMessage } from "kafkajs";
 import {
   type AnalyticsEvent,
+  backoffDelay,
+  errorMessage,
   type EventTypeValidator,
   type InsertResult,
   type Logger,
@@ -142,8 +144,8 @@ async function sendDeadLetters(deps: IngestBatchDeps, payload: EachBatchPayload,
       return true;
     } catch (error) {
       deps.metrics.eventsFailed.inc({ reason: "transient" });
-      const delay = Math.min(100 * 2 ** attempt, MAX_BACKOFF_MS);
-      deps.logger.warn("dead letters not sent, retrying", { error: (error as Error).message, attempt, delay_ms: delay });
+      const delay = backoffDelay(attempt, { baseMs: 100, maxMs: MAX_BACKOFF_MS });
+      deps.logger.warn("dead letters not sent, retrying", { error: errorMessage(error), attempt, delay_ms: delay });
       await new Promise((resolve) => setTimeout(resolve, delay));
       if (!payload.isRunning() || payload.isStale()) return false;
       await payload.heartbeat().catch(() => undefined);

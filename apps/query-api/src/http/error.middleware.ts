@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import type { Logger } from "@trading-analytics/core";
+import { errorMessage, type Logger } from "@trading-analytics/core";
 import { ParameterError } from "../domain/query-params";
 import { errorBody, HttpError, invalidParameter } from "./http-error";
 
@@ -22,7 +22,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     // PostgreSQL cancelled the statement at its statement_timeout: the ask was too big, not a bug.
     if ((error as { code?: unknown }).code === QUERY_CANCELED) {
-      logger.warn("query timed out", { path: req.path, error: (error as Error).message });
+      logger.warn("query timed out", { path: req.path, error: errorMessage(error) });
       res.status(503).json({
         error: "the query ran past its time limit (analytics.query.timeout; for an export, export_timeout): narrow the range or the filters",
         code: "query_timeout",
@@ -37,7 +37,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(parserError.status).json({ error: parserError.message ?? code, code, field: "body", request_id: requestId });
       return;
     }
-    logger.error("request failed", { error: (error as Error).message, stack: (error as Error).stack, path: req.path });
+    logger.error("request failed", { error: errorMessage(error), stack: (error as Error).stack, path: req.path });
     res.status(500).json({ error: "internal error", code: "internal", request_id: requestId });
   };
 }

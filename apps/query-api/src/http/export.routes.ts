@@ -1,6 +1,13 @@
 import { once } from "node:events";
 import { type Request, type Response, Router } from "express";
-import { type EventBatchHandler, type EventExportFilter, type EventExportOptions, formatDuration, type Logger } from "@trading-analytics/core";
+import {
+  errorMessage,
+  type EventBatchHandler,
+  type EventExportFilter,
+  type EventExportOptions,
+  formatDuration,
+  type Logger,
+} from "@trading-analytics/core";
 import { ClientSlots } from "../domain/client-slots";
 import { exportEncoder, exportFileName } from "../domain/event-export-format";
 import { parseExportQuery } from "../domain/events-export-query";
@@ -116,13 +123,13 @@ export function exportRoutes(deps: ExportRoutesDeps): Router {
       logger.debug("events exported", { format: parsed.format, rows });
     } catch (error) {
       if (gone.signal.aborted || error instanceof ClientGone) {
-        logger.info("export ended early", { reason: (gone.signal.reason as Error | undefined)?.message ?? (error as Error).message });
+        logger.info("export ended early", { reason: (gone.signal.reason as Error | undefined)?.message ?? errorMessage(error) });
         res.destroy();
         return;
       }
       if (!res.headersSent) throw error;
       // Mid-body the status is sent: cutting the connection is the only way left to say it failed.
-      logger.error("export failed mid-stream", { error: (error as Error).message, path: req.originalUrl });
+      logger.error("export failed mid-stream", { error: errorMessage(error), path: req.originalUrl });
       res.destroy();
     } finally {
       res.off("close", onClose);

@@ -1,5 +1,12 @@
 import { type RequestHandler, Router } from "express";
-import type { EventLimits, EventsRepository, EventTypeValidator, FieldViolation, Logger } from "@trading-analytics/core";
+import {
+  errorMessage,
+  type EventLimits,
+  type EventsRepository,
+  type EventTypeValidator,
+  type FieldViolation,
+  type Logger,
+} from "@trading-analytics/core";
 import { checkIncomingBatch, checkIncomingEvent } from "../domain/incoming-events";
 import type { EventPublisher } from "../kafka/event-publisher";
 import { HttpError } from "./http-error";
@@ -73,7 +80,7 @@ async function storedAlready(deps: IngestRoutesDeps, ids: string[]): Promise<str
     if (stored.size > 0) deps.onDuplicates?.(stored.size);
     return ids.filter((id) => stored.has(id));
   } catch (error) {
-    deps.logger.warn("cannot tell whether posted events are duplicates", { error: (error as Error).message });
+    deps.logger.warn("cannot tell whether posted events are duplicates", { error: errorMessage(error) });
     return undefined;
   }
 }
@@ -82,7 +89,7 @@ async function publishOr503(deps: IngestRoutesDeps, ids: string[], publish: () =
   try {
     await publish();
   } catch (error) {
-    deps.logger.warn("cannot produce posted events to Kafka", { error: (error as Error).message, events: ids.length });
+    deps.logger.warn("cannot produce posted events to Kafka", { error: errorMessage(error), events: ids.length });
     throw new HttpError(
       503,
       "kafka_unavailable",

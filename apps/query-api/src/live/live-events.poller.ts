@@ -1,4 +1,13 @@
-import { type AnalyticsEvent, type Logger, type Service, type TailPage, type TailPosition, type TailReadOptions, toEventView } from "@trading-analytics/core";
+import {
+  type AnalyticsEvent,
+  errorMessage,
+  type Logger,
+  type Service,
+  type TailPage,
+  type TailPosition,
+  type TailReadOptions,
+  toEventView,
+} from "@trading-analytics/core";
 import { type LiveEventFilter, matchesLiveFilter, wantedEventTypes } from "./live-event-filter";
 
 /** What the poller needs of EventsTailReader. */
@@ -128,7 +137,7 @@ export class LiveEventsPoller implements Service {
         failing = false;
       } catch (error) {
         // Logged once per outage, not every poll; clients keep their connections and catch up after.
-        if (!failing) this.logger.warn("live events poll failed", { error: (error as Error).message });
+        if (!failing) this.logger.warn("live events poll failed", { error: errorMessage(error) });
         failing = true;
       }
       if (!more && !this.closed && this.subscribers.size > 0) await this.sleep(this.intervalMs);

@@ -3,6 +3,7 @@ import addFormats from "ajv-formats";
 import { z } from "zod";
 import { json, type RouteContract } from "../http/contract/route-contract";
 import { buildOpenApiDocument, type OpenApiDocument } from "./openapi-document";
+import { errorMessage } from "@trading-analytics/core";
 
 const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
 const LOCATIONS = new Set(["query", "header", "path", "cookie"]);
@@ -101,7 +102,7 @@ describe("the OpenAPI document built from the route contracts", () => {
         ajv.compile({ $ref: `openapi${at}` });
         return [];
       } catch (error) {
-        return [`${at}: ${(error as Error).message}`];
+        return [`${at}: ${errorMessage(error)}`];
       }
     });
     expect(pointers.length).toBeGreaterThan(100);

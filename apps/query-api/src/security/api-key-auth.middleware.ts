@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
 import { LRUCache } from "lru-cache";
-import { type ApiKey, type ApiKeyScope, type Logger, scopeAllows, withLogContext } from "@trading-analytics/core";
+import { type ApiKey, type ApiKeyScope, errorMessage, type Logger, scopeAllows, withLogContext } from "@trading-analytics/core";
 import type { SecurityMetrics } from "@trading-analytics/metrics";
 import { HttpError } from "../http/http-error";
 import { isPublicPath, publicPathSet, requiredScope } from "./route-scopes";
@@ -78,7 +78,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): ApiKeyAuth {
     try {
       key = await lookup(secret);
     } catch (error) {
-      logger.warn("API key lookup failed", { error: (error as Error).message });
+      logger.warn("API key lookup failed", { error: errorMessage(error) });
       throw new HttpError(503, "unavailable", "API keys cannot be checked right now; retry shortly");
     }
     if (!key) {

@@ -16,6 +16,7 @@ import { type BenchOutcome, renderReport, summarize } from "./bench-report";
 import { runFreshnessLeg } from "./freshness.leg";
 import { runQueryLeg } from "./query.leg";
 import { runThroughputLeg } from "./throughput.leg";
+import { errorMessage } from "@trading-analytics/core";
 
 interface BenchOptions {
   events: number;
@@ -59,8 +60,8 @@ async function runLeg<T>(name: string, outcome: BenchOutcome, run: () => Promise
     log(`${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return result;
   } catch (error) {
-    log(`${name}: FAILED: ${(error as Error).stack ?? (error as Error).message}`);
-    outcome.failures.push(`${name}: ${(error as Error).message}`);
+    log(`${name}: FAILED: ${(error as Error).stack ?? errorMessage(error)}`);
+    outcome.failures.push(`${name}: ${errorMessage(error)}`);
     return undefined;
   }
 }

@@ -4,7 +4,7 @@
 // as many sends in flight as the load has connections.
 import { randomUUID } from "node:crypto";
 import { type Kafka, type Message } from "kafkajs";
-import type { WireEvent } from "@trading-analytics/core";
+import { errorMessage, type WireEvent } from "@trading-analytics/core";
 import { tradingTraffic } from "../shared/dataset";
 import { messageCount } from "../shared/kafka-admin";
 import { runLoadProcess } from "./load-client";
@@ -64,7 +64,7 @@ export async function runIngestLeg(options: IngestLegOptions, log: (line: string
     result.kafka = await produceDirectly(options, events);
     log(`ingest: ${Math.round(result.kafka.eventsPerSecond).toLocaleString("en-US")} events/s straight to Kafka`);
   } catch (error) {
-    result.error = (error as Error).message;
+    result.error = errorMessage(error);
   }
   return result;
 }

@@ -3,7 +3,7 @@
 // client sees it, on the same footing as the floor) and at N connections (throughput, and the
 // latency under that load), then its ceiling the same two ways: the API's own response bytes
 // served from memory (byte-ceiling). A request is checked before and after for status and X-Cache.
-import type { RedisClient, Sql } from "@trading-analytics/core";
+import { errorMessage, type RedisClient, type Sql } from "@trading-analytics/core";
 import { type LatencySummary, summarizeLatencies } from "../shared/timing";
 import { type CapturedResponse, startByteServer } from "./byte-ceiling";
 import type { KnownPids } from "./machine-load";
@@ -60,7 +60,7 @@ export async function runReadScenario(scenario: ReadScenario, sql: Sql, redis: R
       result.floor = await measureScenarioFloor(scenario, sql, redis, options.floorRuns);
     } catch (error) {
       if (!(scenario.floor.kind === "sql" && scenario.floor.optional)) throw error;
-      result.floorNote = `no floor: ${(error as Error).message}`;
+      result.floorNote = `no floor: ${errorMessage(error)}`;
     }
     log(`${scenario.name}: ${result.floor ? `floor p50 ${result.floor.client.p50Ms.toFixed(2)} ms` : result.floorNote}; API at 1 connection for ${options.durationSeconds} s`);
     const spec = { url: `${options.baseUrl}${scenario.path}`, method: "GET" as const, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, pids: options.pids };
@@ -77,7 +77,7 @@ export async function runReadScenario(scenario: ReadScenario, sql: Sql, redis: R
     if (error instanceof RouteMissing) {
       result.missing = true;
       log(`${scenario.name}: missing (GET ${scenario.path.split("?")[0]} answered 404 on this branch)`);
-    } else result.error = (error as Error).message;
+    } else result.error = errorMessage(error);
   } finally {
     await scenario.finish?.();
   }

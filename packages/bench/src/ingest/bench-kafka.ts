@@ -4,6 +4,7 @@ import { CompressionTypes, type Kafka, type Message, Partitioners } from "kafkaj
 import { testKafka } from "@trading-analytics/core/testing";
 import type { BenchMessage } from "../shared/dataset";
 import { withAdmin } from "../shared/kafka-admin";
+import { errorMessage } from "@trading-analytics/core";
 
 export const BENCH_PARTITIONS = 6;
 const MESSAGES_PER_REQUEST = 10_000;
@@ -33,7 +34,7 @@ export function deleteGroup(kafka: Kafka, groupId: string): Promise<unknown> {
       const failures = (error as { groups?: { error?: { type?: string } }[] }).groups ?? [];
       const reasons = failures.map((group) => group.error?.type ?? "unknown");
       if (reasons.length > 0 && reasons.every((reason) => reason === "GROUP_ID_NOT_FOUND")) return;
-      throw new Error(`${(error as Error).message}: ${reasons.join(", ") || "no detail"}`);
+      throw new Error(`${errorMessage(error)}: ${reasons.join(", ") || "no detail"}`);
     }
   });
 }

@@ -1,4 +1,4 @@
-import { customSchemaError } from "@trading-analytics/core";
+import { customSchemaError, errorMessage } from "@trading-analytics/core";
 
 export type SchemaCheck = { ok: true; schema: Record<string, unknown> } | { ok: false; error: string };
 
@@ -12,7 +12,7 @@ export function checkSchemaText(text: string, file: string): SchemaCheck {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `${file} is not JSON: ${(error as Error).message}` };
+    return { ok: false, error: `${file} is not JSON: ${errorMessage(error)}` };
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     return { ok: false, error: `${file} must hold a JSON Schema object` };

@@ -4,6 +4,7 @@ import {
   CustomEventDefinitionError,
   type CustomEventDefinitionInput,
   CustomEventDefinitionsRepository,
+  errorMessage,
   EVENT_TYPE_MAX_LENGTH,
   EVENT_TYPE_PATTERN,
   isKnownEventType,
@@ -28,7 +29,7 @@ async function define(command: Extract<EventTypeCommand, { kind: "define" }>): P
   try {
     text = await readFile(command.schemaFile, "utf8");
   } catch (error) {
-    throw new CommandFailed(`cannot read the schema file: ${(error as Error).message}`);
+    throw new CommandFailed(`cannot read the schema file: ${errorMessage(error)}`);
   }
   const checked = checkSchemaText(text, command.schemaFile);
   if (!checked.ok) throw new CommandFailed(checked.error);

@@ -5,6 +5,7 @@ import { loadCliConfig, withSql } from "../runtime";
 import type { TradingCommand } from "./trading.args";
 import { figuresJson, figuresText, normalizeRow, type ResultColumn } from "./trading.format";
 import { tradingQuery } from "./trading.query";
+import { errorMessage } from "@trading-analytics/core";
 
 const UNDEFINED_FUNCTION = "42883";
 
@@ -19,7 +20,7 @@ export async function executeTrading(command: TradingCommand): Promise<number> {
     } catch (error) {
       // A database the migrations have not reached yet: say which step is missing.
       if ((error as { code?: unknown }).code === UNDEFINED_FUNCTION) {
-        throw new CommandFailed(`the database has no ${query.fn}(): run "analytics migrate" first (${(error as Error).message})`);
+        throw new CommandFailed(`the database has no ${query.fn}(): run "analytics migrate" first (${errorMessage(error)})`);
       }
       throw error;
     }

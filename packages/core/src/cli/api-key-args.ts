@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { API_KEY_SCOPES, type ApiKeyScope, isApiKeyScope } from "../repository/api-key-secret";
 import { MAX_KEY_RATE_LIMIT_PER_MINUTE } from "../repository/api-keys.repository";
 import { UsageError } from "./usage-error";
+import { errorMessage } from "../errors";
 
 // Argument parsing for `pnpm api-key`, apart from the I/O so it is tested without a process.
 
@@ -124,6 +125,6 @@ function parse(args: string[], usage: string, options: OptionSpec, allowPosition
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {
     // parseArgs' own messages are clear ("Unknown option '--nmae'"); keep them.
-    throw new UsageError((error as Error).message, usage);
+    throw new UsageError(errorMessage(error), usage);
   }
 }

@@ -7,6 +7,7 @@ import { applyEnvOverrides } from "./env-overrides";
 import { keysAt, suggestKey } from "./key-suggestion";
 import { type Config, configSchema } from "./schema";
 import { seedKeyWarnings, valueAt } from "./seed-keys";
+import { errorMessage } from "../errors";
 
 export interface LoadConfigOptions {
   /** Path of the YAML file; default CONFIG_FILE, else ./config.yaml when present, else none. */
@@ -63,7 +64,7 @@ function readYamlMapping(file: string): Record<string, unknown> {
     parsed = parseYaml(readFileSync(file, "utf8"));
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` line ${error.linePos[0].line}` : "";
-    throw new ConfigError([`config error: ${file}${where}: not valid YAML (${(error as Error).message.split("\n")[0]})`]);
+    throw new ConfigError([`config error: ${file}${where}: not valid YAML (${errorMessage(error).split("\n")[0]})`]);
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== "object" || Array.isArray(parsed)) {

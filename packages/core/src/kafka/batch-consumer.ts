@@ -1,6 +1,8 @@
 import type { Consumer, EachBatchHandler, Kafka } from "kafkajs";
 import type { HealthCheck } from "../health";
 import type { Logger } from "../logger";
+import { errorMessage } from "../errors";
+import { backoffDelay } from "../backoff";
 
 export interface BatchConsumerOptions {
   kafka: Kafka;
@@ -26,7 +28,7 @@ export interface BatchConsumerOptions {
 
 /** Back-off before this class restarts a consumer kafkajs gave up on: doubles per crash in a row, capped. */
 export function crashRestartDelayMs(crashesInARow: number): number {
-  return Math.min(1000 * 2 ** Math.max(0, crashesInARow - 1), 60_000);
+  return backoffDelay(crashesInARow - 1, { baseMs: 1000, maxMs: 60_000 });
 }
 
 /**
@@ -113,7 +115,7 @@ export class BatchConsumer {
       this.options.logger.info("kafka consumer restarted after a crash", { crashes_in_a_row: this.crashesInARow });
     } catch (error) {
       const delay = crashRestartDelayMs(++this.crashesInARow);
-      this.options.logger.error("kafka consumer restart failed; trying again", { error: (error as Error).message, delay_ms: delay });
+      this.options.logger.error("kafka consumer restart failed; trying again", { error: errorMessage(error), delay_ms: delay });
       this.restartTimer = setTimeout(() => void this.restart(), delay);
     }
   }

@@ -6,6 +6,7 @@ import { compressFrame, decompressFrame } from "lz4-napi";
 import { compress as zstdCompress, decompress as zstdDecompress } from "@mongodb-js/zstd";
 import { lz4DecompressedBound, snappyBlocks, snappyDecompressedSize, zstdDecompressedBound } from "./decompressed-size";
 import { holdsRecords, locateBatch, placeholderRecords } from "./undecodable-batch";
+import { errorMessage } from "../errors";
 
 /** What kafkajs calls on a codec (its types leave it `any`). */
 interface CodecImpl {
@@ -136,7 +137,7 @@ function guarded(name: CodecName, implementation: CappedCodec | undefined, maxBy
         if (spent > 0 && error instanceof DecompressionCapError) {
           throw new PartialMessageError(`${name} batch left for the next fetch: this one has decompressed ${spent} of ${maxBytes} bytes`);
         }
-        failure = (error as Error).message;
+        failure = errorMessage(error);
       }
       const batch = locateBatch(buffer, TYPES[name]);
       if (!batch) throw new Error(`${name} batch cannot be decoded: ${failure}`);

@@ -1,6 +1,7 @@
 import { createClient } from "redis";
 import type { Config } from "../config";
 import type { Logger } from "../logger";
+import { backoffDelay } from "../backoff";
 
 export type RedisClient = ReturnType<typeof createRedis>;
 
@@ -9,7 +10,7 @@ export type RedisClient = ReturnType<typeof createRedis>;
  * its error event: Redis is a cache and counter store here, so its absence degrades, not kills.
  */
 export function createRedis(redis: Config["redis"], logger: Logger) {
-  const reconnectStrategy = (retries: number) => Math.min(100 * 2 ** retries, 5000);
+  const reconnectStrategy = (retries: number) => backoffDelay(retries, { baseMs: 100, maxMs: 5000 });
   const socket = { connectTimeout: redis.connect_timeout, reconnectStrategy };
   // Commands fail at once while disconnected instead of piling up in memory.
   const common = { disableOfflineQueue: true } as const;

@@ -6,6 +6,7 @@ import type postgres from "postgres";
 import type { Sql } from "./database";
 import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from "./event-row";
 import { EVENT_VIEW_JSON_SQL, type EventPageText } from "./event-view-json";
+import { countBy } from "../count-by";
 
 const COLUMNS = EVENT_COPY_COLUMNS.join(", ");
 const STAGED_COLUMNS = EVENT_COPY_COLUMNS.map((column) => `batch.${column}`).join(", ");
@@ -66,7 +67,7 @@ export class EventsRepository {
         await copyInto(tx, "event_ids", text.ids, ID_COLUMNS);
         await copyInto(tx, "events", text.events);
       });
-      return { inserted: events.length, insertedByType: countByType(events.map((event) => event.eventType)) };
+      return { inserted: events.length, insertedByType: countBy(events, (event) => event.eventType) };
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     }
@@ -99,7 +100,7 @@ export class EventsRepository {
         )`;
       return {
         inserted: inserted.length,
-        insertedByType: countByType(inserted.map((row) => row.event_type)),
+        insertedByType: countBy(inserted, (row) => row.event_type),
         insertedIds: new Set(inserted.map((row) => row.id)),
         ...(conflicting.length > 0 ? { conflictingIds: new Set(conflicting.map((row) => row.id)) } : {}),
       };
@@ -180,10 +181,3 @@ function propertyFilters(sql: Sql, properties: Readonly<Record<string, string>> 
   const entries = Object.entries(properties);
   return entries.length === 0 ? sql`` : entries.map(([key, value]) => sql`and properties ->> ${key} = ${value}`);
 }
-
-function countByType(types: Iterable<string>): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const type of types) counts.set(type, (counts.get(type) ?? 0) + 1);
-  return counts;
-}
-

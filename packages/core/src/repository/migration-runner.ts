@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Logger } from "winston";
 import type { Sql } from "./database";
 import { checksumOf, type MigrationFile, parseMigrationFileName, planMigrations } from "./migration-plan";
+import { errorMessage } from "../errors";
 
 // Any constant works as long as every replica uses the same one.
 const MIGRATION_LOCK_ID = 7_204_119_001;
@@ -61,7 +62,7 @@ export async function runMigrations(sql: Sql, dir: string = defaultMigrationsDir
           await connection.unsafe("commit");
         } catch (error) {
           await connection.unsafe("rollback");
-          throw new Error(`migration ${label} failed: ${(error as Error).message}`);
+          throw new Error(`migration ${label} failed: ${errorMessage(error)}`);
         }
         logger?.info("migration applied", { migration: label });
         names.push(label);

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { errorMessage } from "../errors";
 
 // Argument parsing for `pnpm retention`, apart from the I/O so it is tested without a process.
 
@@ -67,7 +68,7 @@ function parseRun(args: string[]): RetentionCommand {
     }));
   } catch (error) {
     // parseArgs' own messages are clear ("Unknown option '--dryrun'"); keep them.
-    throw new RetentionUsageError((error as Error).message, RETENTION_USAGE.run);
+    throw new RetentionUsageError(errorMessage(error), RETENTION_USAGE.run);
   }
   if (values.help) return { kind: "help", text: RETENTION_USAGE.run };
   return { kind: "run", dryRun: values["dry-run"] === true, json: values.json === true };

@@ -3,6 +3,7 @@ import type { Logger } from "../logger";
 import type { CleanupCall, CleanupRows, RetentionRepository, RetentionSession, StoredRetentionSettings } from "../repository/retention.repository";
 import type { ExpiredPartition, RetentionPlan } from "./retention-plan";
 import { retentionPolicy } from "./retention-policy";
+import { errorMessage } from "../errors";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -107,7 +108,7 @@ export class RetentionRunner {
         await this.repository.detachAndDrop(db, partition);
         this.dropped(partitions, partition);
       } catch (error) {
-        this.failed(partitions, partition, (error as Error).message);
+        this.failed(partitions, partition, errorMessage(error));
       }
     }
     if (rows.series_blocks > 0) this.logger?.info("retention deleted series blocks", { rows: rows.series_blocks });

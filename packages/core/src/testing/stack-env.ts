@@ -1,3 +1,4 @@
+import { errorMessage } from "../errors";
 // Where the integration tests find the real stack: the same variables the scripts export,
 // with this machine's defaults.
 export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/analytics";
@@ -27,6 +28,6 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  const detail = lastError ? ` (last error: ${(lastError as Error).message})` : ` (last value: ${JSON.stringify(last)})`;
+  const detail = lastError ? ` (last error: ${errorMessage(lastError)})` : ` (last value: ${JSON.stringify(last)})`;
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
 }

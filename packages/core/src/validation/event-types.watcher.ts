@@ -5,6 +5,8 @@ import type { RedisClient } from "../redis/redis-client";
 import { customEventsChangedChannel } from "../redis/redis-keys";
 import type { CustomEventDefinitionsRepository } from "../repository/custom-event-definitions.repository";
 import { EventTypeValidator, type UnknownTypePolicy } from "./event-type-validator";
+import { errorMessage } from "../errors";
+import { backoffDelay } from "../backoff";
 
 export interface EventTypesWatcherOptions {
   refreshMs: number;
@@ -62,8 +64,8 @@ export class EventTypesWatcher implements Service {
         await this.refresh();
         break;
       } catch (error) {
-        this.logger.warn("cannot load custom event definitions yet", { error: (error as Error).message, attempt });
-        await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 5000)));
+        this.logger.warn("cannot load custom event definitions yet", { error: errorMessage(error), attempt });
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, { baseMs: 200, maxMs: 5000 })));
       }
     }
     this.timer = setInterval(() => void this.refreshQuietly(), this.options.refreshMs);
@@ -98,7 +100,7 @@ export class EventTypesWatcher implements Service {
     try {
       await this.refresh();
     } catch (error) {
-      this.logger.warn("custom event definitions refresh failed", { error: (error as Error).message });
+      this.logger.warn("custom event definitions refresh failed", { error: errorMessage(error) });
     }
   }
 

@@ -1,5 +1,6 @@
 import type { RegExpEngine, RegExpLike } from "ajv/dist/types";
 import { RE2JS } from "re2js";
+import { errorMessage } from "../errors";
 
 /**
  * A schema's `pattern` (and `patternProperties`, `propertyNames` patterns) run on RE2, whose
@@ -46,6 +47,6 @@ export function patternProgram(pattern: string): PatternProgram {
   try {
     return { ok: true, instructions: RE2JS.compile(pattern).programSize() };
   } catch (error) {
-    return { ok: false, problem: (error as Error).message };
+    return { ok: false, problem: errorMessage(error) };
   }
 }

@@ -5,6 +5,7 @@ import type { EventTypeValidator } from "./event-type-validator";
 import type { Rejection } from "./reject-reason";
 import { isStorableTime, MAX_EVENT_NESTING, nestsDeeperThan } from "./storable-limits";
 import { unstorableTextPath } from "./unstorable-text";
+import { errorMessage } from "../errors";
 
 export interface RawMessage {
   value: Buffer | null;
@@ -44,7 +45,7 @@ export function parseMessage(message: RawMessage, receivedAt: Date, options: Par
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return { ok: false, reason: "invalid_json", detail: (error as Error).message };
+    return { ok: false, reason: "invalid_json", detail: errorMessage(error) };
   }
   const envelope = checkEnvelope(parsed);
   if (!envelope.ok) {

@@ -5,6 +5,7 @@ import { type HttpChannel, httpCase } from "../generators/http-cases";
 import { type FuzzTally, preview } from "../report/fuzz-tally";
 import { CHUNK, chunkSeed, freshIds } from "./case-seeds";
 import { sendRaw } from "./raw-http";
+import { errorMessage } from "@trading-analytics/core";
 
 export interface HttpFuzzTarget {
   agent: http.Agent;
@@ -44,7 +45,7 @@ export async function fuzzHttpChannel(channel: HttpChannel, count: number, targe
         response = await sendRaw(target.agent, target.port, { method: generated.method, path: generated.path, headers: generated.headers, body });
       } catch (error) {
         tally.recordHttp(channel, "no response");
-        fail(`no response (${(error as Error).message})`);
+        fail(`no response (${errorMessage(error)})`);
         continue;
       }
       tally.recordHttp(channel, response.status);

@@ -1,3 +1,4 @@
+import { errorMessage } from "../../errors";
 // Everything a benchmark creates (databases, topics, consumer groups, processes) is undone
 // here, newest first: after each leg, at the end, and on Ctrl-C, even when a leg failed.
 
@@ -28,7 +29,7 @@ export class CleanupStack {
       try {
         await undo.run();
       } catch (error) {
-        this.log(`cleanup of ${undo.label} failed: ${(error as Error).message}`);
+        this.log(`cleanup of ${undo.label} failed: ${errorMessage(error)}`);
       }
     }
   }
