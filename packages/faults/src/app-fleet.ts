@@ -1,12 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { KILL_AFTER_DB_COMMIT_ENV, KILL_AFTER_DB_COMMIT_MARKER } from "@trading-analytics/core";
+import { errorMessage, KILL_AFTER_DB_COMMIT_ENV, KILL_AFTER_DB_COMMIT_MARKER } from "@trading-analytics/core";
 import { type AppProcess, appMain, freePort, startAppProcess } from "@trading-analytics/core/testing";
 import type { PrivateStack } from "./private-stack";
 
 export const SESSION_TIMEOUT_MS = 6_000;
 
 const INGESTER = appMain(require, "ingester");
+/** The ingester with its fault hooks wired in: only replicas armed with one start from it. */
+const INGESTER_WITH_FAULTS = appMain(require, "ingester", "main-with-faults");
 const AGGREGATOR = appMain(require, "aggregator");
 const QUERY_API = appMain(require, "query-api");
 
@@ -84,10 +86,10 @@ export class AppFleet {
     const port = await freePort();
     let app: AppProcess;
     try {
-      app = await startAppProcess(INGESTER, { ...(await this.env(port)), [KILL_AFTER_DB_COMMIT_ENV]: plan }, port, 120_000);
+      app = await startAppProcess(INGESTER_WITH_FAULTS, { ...(await this.env(port)), [KILL_AFTER_DB_COMMIT_ENV]: plan }, port, 120_000);
     } catch (error) {
       // It can get partitions and store a chunk before its /ready is first polled.
-      const message = (error as Error).message;
+      const message = errorMessage(error);
       if (!message.includes(KILL_AFTER_DB_COMMIT_MARKER)) throw error;
       this.hookKills.push({ pid: undefined, at: Date.now(), announcement: announcementIn(message, KILL_AFTER_DB_COMMIT_MARKER) });
       return { app: undefined, fired: Promise.resolve(true) };

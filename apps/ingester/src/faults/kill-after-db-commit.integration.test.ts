@@ -39,4 +39,15 @@ describe(`${KILL_AFTER_DB_COMMIT_ENV} (fault injection)`, () => {
     await harness.waitUntilCaughtUp();
     expect(await harness.counts()).toEqual({ rows: events.length, distinct: events.length });
   }, 90_000);
+
+  it("is not wired into the production entry point: dist/main.js ignores the variable and stores everything", async () => {
+    harness = await IngesterHarness.create({ prefix: "kill_hook_not_in_main", partitions: 1 });
+    const production = await harness.startReplica({ [KILL_AFTER_DB_COMMIT_ENV]: "every:1" }, "main");
+    const events = makeEvents(500, 1);
+    await harness.produce(events);
+    await harness.waitUntilCaughtUp();
+    expect(await harness.counts()).toEqual({ rows: events.length, distinct: events.length });
+    expect(production.child.exitCode).toBeNull();
+    expect(production.output()).not.toContain(KILL_AFTER_DB_COMMIT_MARKER);
+  }, 90_000);
 });

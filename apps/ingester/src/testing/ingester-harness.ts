@@ -16,6 +16,8 @@ import {
 } from "@trading-analytics/core/testing";
 
 export const INGESTER_MAIN = path.resolve(__dirname, "../../dist/main.js");
+/** The entry point with the fault hooks wired in (dist/main.js wires none): for replicas given an INGESTER_FAULT_* variable. */
+const INGESTER_WITH_FAULTS = path.resolve(__dirname, "../../dist/faults/main-with-faults.js");
 
 /**
  * A 6 s session (the broker's minimum) so a SIGKILLed replica leaves the group quickly, and a
@@ -105,8 +107,11 @@ export class IngesterHarness {
     return new IngesterHarness(db, topic, deadLetterTopic, partitions, configDir, admin, producer);
   }
 
-  /** Starts one more replica in the group and waits for its /ready. */
-  async startReplica(extra: Record<string, string> = {}): Promise<AppProcess> {
+  /**
+   * Starts one more replica in the group and waits for its /ready. A replica given an
+   * INGESTER_FAULT_* variable starts from the fault suite's entry point unless `entry` says "main".
+   */
+  async startReplica(extra: Record<string, string> = {}, entry?: "main" | "main-with-faults"): Promise<AppProcess> {
     const port = await freePort();
     const env = ingesterEnv({
       databaseUrl: this.db.url,
@@ -115,7 +120,8 @@ export class IngesterHarness {
       port,
       extra: { KAFKA_CONSUMER_GROUP: this.groupId, CONFIG_FILE: path.join(this.configDir, "config.yaml"), ...extra },
     });
-    const replica = await startAppProcess(INGESTER_MAIN, env, port);
+    const armed = entry ? entry === "main-with-faults" : Object.keys(extra).some((name) => name.startsWith("INGESTER_FAULT_"));
+    const replica = await startAppProcess(armed ? INGESTER_WITH_FAULTS : INGESTER_MAIN, env, port);
     this.replicas.push(replica);
     return replica;
   }

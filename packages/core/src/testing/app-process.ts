@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { TEST_KAFKA_BROKERS, TEST_REDIS_URL, uniqueSuffix, waitFor } from "./stack-env";
+import { errorMessage } from "../errors";
 
 /** A port nobody listens on right now (bound then released). */
 export function freePort(): Promise<number> {
@@ -62,7 +63,7 @@ export async function startAppProcess(script: string, env: Record<string, string
     if (status === -1) throw new Error(`${script} exited before becoming ready`);
   } catch (error) {
     await app.stop("SIGKILL");
-    throw new Error(`${(error as Error).message}\n--- output ---\n${output.slice(-4000)}`);
+    throw new Error(`${errorMessage(error)}\n--- output ---\n${output.slice(-4000)}`);
   }
   return app;
 }
@@ -95,8 +96,9 @@ export type AppName = "ingester" | "aggregator" | "query-api";
 /**
  * An app's built entry point, resolved from the calling package through the app's `exports`:
  * packages start apps as processes and never load their modules. Pass the caller's `require`,
- * whose package lists the app as a dependency.
+ * whose package lists the app as a dependency. `entry` names another exported entry point (the
+ * ingester's main-with-faults, which only the fault tests start).
  */
-export function appMain(resolveFrom: NodeJS.Require, app: AppName): string {
-  return resolveFrom.resolve(`@trading-analytics/${app}/main`);
+export function appMain(resolveFrom: NodeJS.Require, app: AppName, entry = "main"): string {
+  return resolveFrom.resolve(`@trading-analytics/${app}/${entry}`);
 }
