@@ -30,6 +30,11 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
+    // The web dashboard: ES modules run by the browser, with ECharts loaded as a global.
+    files: ["apps/query-api/web/**/*.js"],
+    languageOptions: { sourceType: "module", globals: { ...globals.browser, echarts: "readonly" } },
+  },
+  {
     files: ["**/*.test.ts", "**/testing/**", "**/*.mjs", "**/cli/**", "**/bench/**"],
     rules: { "no-console": "off" },
   },
