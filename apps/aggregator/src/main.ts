@@ -91,9 +91,13 @@ async function main(): Promise<void> {
 
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
   shutdown.listen();
-  // Started in this order, stopped in reverse: the jobs and the fold loop stop before the clients they use.
-  await startServices([databaseService(sql), http, redisService(redis, logger), aggregation, dashboard, retention, compaction, cohorts], { health, shutdown });
-  logger.info("aggregator started", { port: http.port, intervals: plan.intervals, config_file: file ?? "(environment only)" });
+  // Started in this order, stopped in reverse: the fold loop first (its cycle in hand commits
+  // while the deadline is young; a retention run can take long), then the jobs, then the clients.
+  const started = await startServices([databaseService(sql), http, redisService(redis, logger), cohorts, compaction, retention, dashboard, aggregation], {
+    health,
+    shutdown,
+  });
+  if (started) logger.info("aggregator started", { port: http.port, intervals: plan.intervals, config_file: file ?? "(environment only)" });
 }
 
 main().catch((error: Error) => {

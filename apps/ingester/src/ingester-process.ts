@@ -43,7 +43,7 @@ export async function runIngester(faults: IngesterFaults = {}): Promise<void> {
   const shutdown = new GracefulShutdown(logger, config.server.shutdown_timeout);
   shutdown.listen();
   // Started in this order, stopped in reverse: /health answers while the consumer joins its group.
-  await startServices(
+  const started = await startServices(
     [
       databaseService(sql),
       redisService(redis, logger),
@@ -52,7 +52,7 @@ export async function runIngester(faults: IngesterFaults = {}): Promise<void> {
     ],
     { health, shutdown },
   );
-  logger.info("ingester started", { port: http.port, config_file: file ?? "(environment only)" });
+  if (started) logger.info("ingester started", { port: http.port, config_file: file ?? "(environment only)" });
 }
 
 /** Ends a process whose start failed, with the reason on stderr. */

@@ -65,11 +65,11 @@ async function main(): Promise<void> {
   shutdown.listen();
   // Started in this order, stopped in reverse: open event streams end before the server closes
   // (or closing it would wait for them), and the server before the clients its routes use.
-  await startServices(
+  const started = await startServices(
     [databaseService(sql), redisService(redis, logger), publisher, kafkaHealthService(kafka), watcher, http, live],
     { health, shutdown },
   );
-  logger.info("query-api listening", { host: address.host, port: http.port, config_file: file ?? "(environment only)" });
+  if (started) logger.info("query-api listening", { host: address.host, port: http.port, config_file: file ?? "(environment only)" });
 }
 
 main().catch((error: Error) => {

@@ -1,4 +1,8 @@
-/** What to log or answer for anything thrown: an Error's message, else its text. */
+/**
+ * What to log or answer for anything thrown: its message, else its text. Read by shape, not
+ * instanceof: an Error from another realm (a vm context, jest's sandbox) is still an Error.
+ */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  return typeof message === "string" ? message : String(error);
 }

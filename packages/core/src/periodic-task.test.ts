@@ -73,7 +73,7 @@ describe("PeriodicTask", () => {
     expect(await value("analytics_periodic_task_duration_seconds_count", { task: "cleanup" })).toBe(5);
   });
 
-  it("lets several jobs share one registry, told apart by the job label", async () => {
+  it("lets several tasks share one registry, told apart by the task label", async () => {
     const registry = new Registry();
     const first = new PeriodicTask({ id: "first", intervalMs: 60_000, logger, registry }, { run: async () => undefined });
     new PeriodicTask({ id: "second", intervalMs: 60_000, logger, registry }, { run: async () => undefined });

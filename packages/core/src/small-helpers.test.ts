@@ -1,3 +1,4 @@
+import { runInNewContext } from "node:vm";
 import { backoffDelay } from "./backoff";
 import { countBy } from "./count-by";
 import { errorMessage } from "./errors";
@@ -15,6 +16,8 @@ describe("errorMessage", () => {
     expect(errorMessage("plain string")).toBe("plain string");
     expect(errorMessage(undefined)).toBe("undefined");
     expect(errorMessage({ code: 42 })).toBe("[object Object]");
+    // An Error from another realm (a vm context) fails instanceof but has its message.
+    expect(errorMessage(runInNewContext("new Error('from another realm')"))).toBe("from another realm");
   });
 });
 

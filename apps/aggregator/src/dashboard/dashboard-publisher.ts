@@ -9,7 +9,7 @@ export interface DashboardPublisherOptions {
   logger: Logger;
   /** How often the figures are recomputed (analytics.aggregation.dashboard_refresh_interval). */
   intervalMs: number;
-  /** Where its runs are counted (job="dashboard"); none in some tests. */
+  /** Where its runs are counted (task="dashboard"); none in some tests. */
   registry?: Registry;
 }
 

@@ -9,7 +9,7 @@ const FULL_PASS_EVERY = 20;
  * Runs series compaction every `intervalMs`, a full pass first and every FULL_PASS_EVERY-th
  * time. Replicas may all run it: a day's rows are written under the day's lock, and a series
  * another replica wrote first is skipped. Passes are counted by the job metrics
- * (job="series_compaction"); stop() waits for the pass in hand.
+ * (task="series_compaction"); stop() waits for the pass in hand.
  */
 export class SeriesCompactionJob implements Service {
   readonly id = "series_compaction";

@@ -11,7 +11,7 @@ const QUIET_MS = 10_000;
  * Keeps the order cohort summaries (migration 0029) close behind the folds: every `intervalMs`
  * it recomputes the hours the writes since made stale, once they have been quiet for QUIET_MS.
  * Replicas may all run it (each claims its hours). Runs are counted by the job metrics
- * (job="order_cohort_refresh"); a failed run is retried by the next one; an hour that keeps
+ * (task="order_cohort_refresh"); a failed run is retried by the next one; an hour that keeps
  * failing is set aside and counted; readers stay exact meanwhile.
  */
 export class OrderCohortRefreshJob implements Service {

@@ -43,7 +43,7 @@ export function createRetentionMetrics(registry: Registry) {
 /**
  * Runs retention every `intervalMs` (analytics.retention.cleanup_interval), the first time at
  * start. Every replica runs one; the advisory lock lets one of them work and the others skip.
- * Runs are counted by the job metrics (job="retention"): skipped when another replica held
+ * Runs are counted by the job metrics (task="retention"): skipped when another replica held
  * the lock, failed when a partition could not be dropped. stop() waits for the run in hand.
  */
 export class RetentionJob implements Service {

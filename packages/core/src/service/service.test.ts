@@ -94,4 +94,41 @@ describe("startServices", () => {
     await Promise.all([starting, stopping]);
     expect(log).toEqual(["start database", "start consumer", "stop consumer", "stop database"]);
   });
+
+  it("stops a service whose start does not finish once its grace is over, and never stops one whose start failed", async () => {
+    const log: string[] = [];
+    const shutdown = new GracefulShutdown(logger, 10_000, () => undefined);
+    let failStart!: (error: Error) => void;
+    const failing: Service = { id: "redis", start: () => new Promise<void>((_, reject) => (failStart = reject)), stop: () => void log.push("stop redis") };
+    const first = startServices([recorded("database", log), failing], { health: new HealthMonitor("test", [], 1000, 0), shutdown });
+    await waitUntil(() => failStart !== undefined);
+    const stopping = shutdown.shutdown();
+    failStart(new Error("redis refused"));
+    await expect(first).resolves.toBe(false); // the shutdown stops what started; no error leaves
+    await stopping;
+    expect(log).toEqual(["start database", "stop database"]);
+
+    const log2: string[] = [];
+    const shutdown2 = new GracefulShutdown(logger, 10_000, () => undefined);
+    let starting = false;
+    const stuck: Service = {
+      id: "definitions",
+      start: () => {
+        starting = true;
+        return new Promise<void>(() => undefined);
+      },
+      stop: () => void log2.push("stop definitions"),
+    };
+    void startServices([recorded("database", log2), stuck], { health: new HealthMonitor("test", [], 1000, 0), shutdown: shutdown2, startGraceMs: 100 });
+    await waitUntil(() => starting);
+    const stopping2 = shutdown2.shutdown();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(log2).toEqual(["start database"]); // still within the grace
+    await stopping2;
+    expect(log2).toEqual(["start database", "stop definitions", "stop database"]);
+  });
 });
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
+}

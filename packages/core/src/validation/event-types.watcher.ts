@@ -42,6 +42,7 @@ export class EventTypesWatcher implements Service {
   private timer: NodeJS.Timeout | undefined;
   private subscriber: RedisClient | undefined;
   private refreshing: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly definitions: CustomEventDefinitionsRepository,
@@ -60,6 +61,7 @@ export class EventTypesWatcher implements Service {
   /** Loads the definitions (retrying: custom types must never be judged without them), then watches. */
   async start(): Promise<void> {
     for (let attempt = 0; ; attempt++) {
+      if (this.stopped) return; // a shutdown during start-up: stop retrying
       try {
         await this.refresh();
         break;
@@ -68,12 +70,14 @@ export class EventTypesWatcher implements Service {
         await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, { baseMs: 200, maxMs: 5000 })));
       }
     }
+    if (this.stopped) return;
     this.timer = setInterval(() => void this.refreshQuietly(), this.options.refreshMs);
     this.timer.unref();
     this.subscribe();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     if (this.subscriber?.isOpen) await this.subscriber.quit().catch(() => this.subscriber?.destroy());
   }
