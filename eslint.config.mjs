@@ -1,4 +1,7 @@
-// One lint config for every package; type-aware rules are left to `tsc --noEmit` (typecheck task).
+// One lint config for every package. Type checking itself is `tsc --noEmit` (the typecheck task);
+// lint adds the type-aware promise rules tsc cannot express.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
@@ -13,6 +16,13 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-console": "error",
     },
+  },
+  {
+    // A promise nobody awaits or handles loses its rejection (an unhandled rejection) and its
+    // ordering; these need the types, so they run with the TypeScript project service.
+    files: ["apps/*/src/**/*.ts", "packages/*/src/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: path.dirname(fileURLToPath(import.meta.url)) } },
+    rules: { "@typescript-eslint/no-floating-promises": "error", "@typescript-eslint/no-misused-promises": "error" },
   },
   {
     // Workspace boundaries (infra/lint/workspace-boundaries.mjs), proved by infra/lint/boundaries.test.js.

@@ -30,7 +30,7 @@ export function timedSql(sql: Sql, observer: StatementObserver): Sql {
         observer.started();
         const done = () => observer.finished((performance.now() - started) / 1000);
         // Promise's own then: the Query's would run it again.
-        Promise.prototype.then.call(this, done, done);
+        void Promise.prototype.then.call(this, done, done);
       }
       return run.call(this);
     };
