@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
+  type AppName,
   appMain,
   type AppProcess,
   createTestDatabase,
@@ -18,7 +19,7 @@ import {
 export const REPO_ROOT = path.resolve(__dirname, "../../../..");
 export const FIXTURES = path.resolve(__dirname, "../fixtures");
 
-export type AppName = "query-api" | "ingester" | "aggregator";
+export type { AppName };
 const MAIN: Record<AppName, string> = {
   "query-api": appMain(require, "query-api"),
   ingester: appMain(require, "ingester"),
